@@ -1,0 +1,50 @@
+"""Officers: rank, status, qualifications, availability, on-duty time and fairness history."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from pydantic import Field, NonNegativeFloat, PositiveFloat
+
+from models.common import StrictModel, TimeWindow
+
+
+class Rank(StrEnum):
+    OFFICER = "officer"
+    CORPORAL = "corporal"
+    SERGEANT = "sergeant"
+    LIEUTENANT = "lieutenant"
+    CAPTAIN = "captain"
+
+    @property
+    def is_supervisor(self) -> bool:
+        """Sergeant and above supervise (rules.md section 5)."""
+        return self in (Rank.SERGEANT, Rank.LIEUTENANT, Rank.CAPTAIN)
+
+
+class Status(StrEnum):
+    ACTIVE = "active"
+    PROBATIONARY = "probationary"
+    LIGHT_DUTY = "light_duty"
+    SUSPENDED = "suspended"
+    ADMINISTRATIVE_LEAVE = "administrative_leave"
+    UNDER_INVESTIGATION = "under_investigation"
+
+
+# Qualification names the rules look for.
+QUAL_TRAFFIC = "traffic"
+QUAL_VEHICLE = "vehicle"
+QUAL_LIQUOR = "liquor_venue"
+
+
+class Officer(StrictModel):
+    id: str = Field(min_length=1)
+    name: str = ""
+    rank: Rank = Rank.OFFICER
+    status: Status = Status.ACTIVE
+    qualifications: list[str] = Field(default_factory=list)
+    availability: list[TimeWindow] = Field(default_factory=list)
+    on_duty: list[TimeWindow] = Field(default_factory=list)
+    max_hours_per_week: PositiveFloat | None = None
+    hours_to_date: NonNegativeFloat = 0
+    conflicts: list[str] = Field(default_factory=list, description="Employer ids never worked for.")

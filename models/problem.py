@@ -1,0 +1,72 @@
+"""The roster problem of roster-contract.md: agency, officers, requests, locks, policy, options."""
+
+from __future__ import annotations
+
+from pydantic import AwareDatetime, Field, model_validator
+
+from models.agency import Agency, PolicyOverrides
+from models.common import StrictModel
+from models.officer import Officer
+from models.request import Request
+
+
+class AssignmentRef(StrictModel):
+    """One officer on one request (or one segment of it): used for locks and hints."""
+
+    request_id: str = Field(min_length=1)
+    officer_id: str = Field(min_length=1)
+    start: AwareDatetime
+    end: AwareDatetime
+
+    @model_validator(mode="after")
+    def _end_after_start(self) -> AssignmentRef:
+        if self.end <= self.start:
+            raise ValueError(
+                f"{self.request_id}/{self.officer_id}: end is not after start"
+            )
+        return self
+
+
+class SolveOptions(StrictModel):
+    time_limit_s: float = Field(default=10, gt=0, le=3600)
+    deterministic: bool = False
+    seed: int = Field(default=0, ge=0, le=2**31 - 1)
+    num_workers: int = Field(default=2, ge=1, le=64)
+
+
+class Problem(StrictModel):
+    agency: str | Agency
+    officers: list[Officer] = Field(default_factory=list)
+    requests: list[Request] = Field(default_factory=list)
+    locked: list[AssignmentRef] = Field(default_factory=list)
+    hint: list[AssignmentRef] = Field(
+        default_factory=list, description="A previous roster; the solver changes as little as it can."
+    )
+    policy: PolicyOverrides = Field(default_factory=PolicyOverrides)
+    options: SolveOptions = Field(default_factory=SolveOptions)
+
+    @model_validator(mode="after")
+    def _ids_consistent(self) -> Problem:
+        _unique("officers", [o.id for o in self.officers])
+        _unique("requests", [r.id for r in self.requests])
+        officers = {o.id for o in self.officers}
+        requests = {r.id: r for r in self.requests}
+        for i, lock in enumerate(self.locked):
+            if lock.officer_id not in officers:
+                raise ValueError(f"locked[{i}]: unknown officer {lock.officer_id}")
+            request = requests.get(lock.request_id)
+            if request is None:
+                raise ValueError(f"locked[{i}]: unknown request {lock.request_id}")
+            if lock.start < request.start or lock.end > request.end:
+                raise ValueError(
+                    f"locked[{i}]: {lock.officer_id} on {lock.request_id} lies outside the request's times"
+                )
+        return self
+
+
+def _unique(kind: str, ids: list[str]) -> None:
+    seen: set[str] = set()
+    for item in ids:
+        if item in seen:
+            raise ValueError(f"{kind}: id {item} appears twice")
+        seen.add(item)

@@ -1,0 +1,64 @@
+"""Customer requests for off-duty officers (one request, N positions)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import AwareDatetime, Field, NonNegativeFloat, model_validator
+
+from models.common import StrictModel
+
+
+class Employer(StrictModel):
+    id: str = Field(min_length=1)
+    name: str = ""
+    category: str = "general"
+    pending_litigation: bool = False
+
+
+class Venue(StrictModel):
+    within_city_limits: bool = True
+    alcohol_served: bool = False
+    post: Literal["inside", "outside"] = "outside"
+
+
+class Vehicle(StrictModel):
+    kind: Literal["none", "static", "moving"] = "none"
+    miles: NonNegativeFloat = 0
+
+
+class Approval(StrictModel):
+    kind: Literal["chief_alcohol_outside", "out_of_city_uniform"]
+    reference: str = Field(min_length=1)
+
+
+JobType = Literal["regular", "traffic"]
+
+
+class Request(StrictModel):
+    id: str = Field(min_length=1)
+    employer: Employer
+    venue: Venue = Field(default_factory=Venue)
+    uniformed: bool = True
+    job_type: JobType = "regular"
+    customer_rate: str | None = None
+    start: AwareDatetime
+    end: AwareDatetime
+    received_at: AwareDatetime
+    officers_needed: int = Field(default=1, ge=1, le=500)
+    vehicle: Vehicle = Field(default_factory=Vehicle)
+    approvals: list[Approval] = Field(default_factory=list)
+    priority: int = Field(default=3, ge=1, le=5)
+    preferred_officers: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _end_after_start(self) -> Request:
+        if self.end <= self.start:
+            raise ValueError(
+                f"request {self.id}: end {self.end.isoformat()} is not after start "
+                f"{self.start.isoformat()}"
+            )
+        return self
+
+    def has_approval(self, kind: str) -> bool:
+        return any(a.kind == kind for a in self.approvals)
