@@ -1,0 +1,66 @@
+"""Time in one place: aware datetimes at the edges, integer UTC minutes inside the model.
+
+Elapsed time is real time (a shift across the autumn DST change at 00:00-06:00 local is 7 hours),
+so everything is measured in minutes since the Unix epoch, and local calendar dates (holidays,
+daily and weekly caps) are found by converting back with the agency's zone.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def to_minute(moment: datetime) -> int:
+    """Whole minutes since the epoch of an aware datetime (seconds are dropped)."""
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValueError(f"naive datetime {moment.isoformat()}: a UTC offset is required")
+    return int((moment - EPOCH).total_seconds() // 60)
+
+
+def from_minute(minute: int, tz: ZoneInfo) -> datetime:
+    """The aware local datetime of an epoch minute."""
+    return (EPOCH + timedelta(minutes=minute)).astimezone(tz)
+
+
+def local_midnight(day: date, tz: ZoneInfo) -> int:
+    """Epoch minute of 00:00 local on `day`."""
+    return to_minute(datetime.combine(day, time(0), tzinfo=tz))
+
+
+def local_date(minute: int, tz: ZoneInfo) -> date:
+    return from_minute(minute, tz).date()
+
+
+def split_by_local_day(start: int, end: int, tz: ZoneInfo) -> list[tuple[date, int]]:
+    """The minutes of [start, end) that fall on each local calendar date, in order."""
+    pieces: list[tuple[date, int]] = []
+    cursor = start
+    while cursor < end:
+        day = local_date(cursor, tz)
+        next_midnight = local_midnight(day + timedelta(days=1), tz)
+        piece_end = min(end, next_midnight)
+        pieces.append((day, piece_end - cursor))
+        cursor = piece_end
+    return pieces
+
+
+def week_monday(day: date) -> date:
+    """The Monday that starts `day`'s week (weeks run Monday 00:00 to Monday 00:00 local)."""
+    return day - timedelta(days=day.weekday())
+
+
+def split_by_local_week(start: int, end: int, tz: ZoneInfo) -> list[tuple[date, int]]:
+    """The minutes of [start, end) that fall in each local week, keyed by the week's Monday."""
+    weeks: dict[date, int] = {}
+    for day, minutes in split_by_local_day(start, end, tz):
+        monday = week_monday(day)
+        weeks[monday] = weeks.get(monday, 0) + minutes
+    return list(weeks.items())
+
+
+def hours(minutes: int) -> float:
+    """Minutes as hours for reports (never for money: money uses Decimal minutes / 60)."""
+    return round(minutes / 60, 4)
