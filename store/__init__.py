@@ -1,0 +1,11 @@
+"""The embedded store: officers, requests, assignments and nightly runs in one database.
+
+SQLite by default (a single file, `offduty.db`), PostgreSQL by URL. The schema is managed by
+Alembic migrations that `open_store` applies on every open, so a fresh file and an old one both
+end up at the current schema. Imports flow `models` <- `scheduler` <- `store` <- `cli`.
+"""
+
+from store.db import Store, open_store
+from store.settings import StoreSettings
+
+__all__ = ["Store", "StoreSettings", "open_store"]
