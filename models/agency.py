@@ -100,7 +100,9 @@ class PolicyOverrides(StrictModel):
         if isinstance(data, dict):
             for name, value in data.items():
                 if value is None:
-                    raise ValueError(f"{name} may not be null; leave it out to keep the agency's value")
+                    raise ValueError(
+                        f"{name} may not be null; leave it out to keep the agency's value"
+                    )
         return data
 
     def apply(self, settings: PolicySettings) -> PolicySettings:

@@ -9,8 +9,14 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Annotated, Any
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, PlainSerializer, ValidationError
-from pydantic import model_validator
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    PlainSerializer,
+    ValidationError,
+    model_validator,
+)
 
 CENT = Decimal("0.01")
 
@@ -47,7 +53,9 @@ class TimeWindow(StrictModel):
     @model_validator(mode="after")
     def _end_after_start(self) -> TimeWindow:
         if self.end <= self.start:
-            raise ValueError(f"end {self.end.isoformat()} is not after start {self.start.isoformat()}")
+            raise ValueError(
+                f"end {self.end.isoformat()} is not after start {self.start.isoformat()}"
+            )
         return self
 
 

@@ -40,7 +40,8 @@ class Problem(StrictModel):
     requests: list[Request] = Field(default_factory=list)
     locked: list[AssignmentRef] = Field(default_factory=list)
     hint: list[AssignmentRef] = Field(
-        default_factory=list, description="A previous roster; the solver changes as little as it can."
+        default_factory=list,
+        description="A previous roster; the solver changes as little as it can.",
     )
     policy: PolicyOverrides = Field(default_factory=PolicyOverrides)
     options: SolveOptions = Field(default_factory=SolveOptions)
@@ -59,7 +60,8 @@ class Problem(StrictModel):
                 raise ValueError(f"locked[{i}]: unknown request {lock.request_id}")
             if lock.start < request.start or lock.end > request.end:
                 raise ValueError(
-                    f"locked[{i}]: {lock.officer_id} on {lock.request_id} lies outside the request's times"
+                    f"locked[{i}]: {lock.officer_id} on {lock.request_id} lies outside "
+                    "the request's times"
                 )
         return self
 

@@ -17,7 +17,7 @@ RateType = Literal[
 
 
 class QuoteRequest(StrictModel):
-    """What a customer asks a price for: one request of N officers (CLI `quote`, API `/v1/quotes`)."""
+    """What a customer asks a price for: one request of N officers (CLI `quote`, API quotes)."""
 
     agency: str = Field(min_length=1)
     start: AwareDatetime
@@ -31,7 +31,9 @@ class QuoteRequest(StrictModel):
     @model_validator(mode="after")
     def _end_after_start(self) -> QuoteRequest:
         if self.end <= self.start:
-            raise ValueError(f"end {self.end.isoformat()} is not after start {self.start.isoformat()}")
+            raise ValueError(
+                f"end {self.end.isoformat()} is not after start {self.start.isoformat()}"
+            )
         return self
 
 
@@ -46,6 +48,9 @@ class InvoiceLine(OutputModel):
     amount: Money
     padding_rate_type: str | None = Field(
         default=None, description="For minimum padding: the rate type at the shift's start."
+    )
+    description: str | None = Field(
+        default=None, description="What the line charges where the rate type alone does not say."
     )
 
 

@@ -68,7 +68,9 @@ class OfficerHours(OutputModel):
 
 class Metrics(OutputModel):
     positions_requested: int
-    positions_filled: float = Field(description="Whole positions; a split position counts its share.")
+    positions_filled: float = Field(
+        description="Whole positions; a split position counts its share."
+    )
     coverage: float = Field(description="Priority-weighted position-equivalents filled.")
     coverage_upper_bound: float
     hours_filled: float

@@ -20,7 +20,8 @@ _DATA = "data/agencies"
 def shipped_agency_ids() -> list[str]:
     """Ids of the agencies that ship with offduty, sorted."""
     folder = resources.files("scheduler").joinpath(_DATA)
-    return sorted(p.name.removesuffix(".yaml") for p in folder.iterdir() if p.name.endswith(".yaml"))
+    names = (p.name for p in folder.iterdir())
+    return sorted(name.removesuffix(".yaml") for name in names if name.endswith(".yaml"))
 
 
 def parse_agency(data: Any, source: str = "agency") -> Agency:
@@ -42,7 +43,8 @@ def load_agency_file(path: str | Path) -> Agency:
     try:
         data = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
     except (json.JSONDecodeError, yaml.YAMLError) as exc:
-        raise InputError(str(path), f"not valid {path.suffix.lstrip('.') or 'YAML'}: {exc}") from exc
+        kind = path.suffix.lstrip(".") or "YAML"
+        raise InputError(str(path), f"not valid {kind}: {exc}") from exc
     return parse_agency(data, str(path))
 
 
