@@ -16,6 +16,7 @@ from models.common import InputError
 
 COMMANDS: tuple[str, ...] = (
     "cli.quote",
+    "cli.demo",
 )
 
 
@@ -26,7 +27,9 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="offduty", description="Scheduler and rate engine for off-duty police work.")
+    parser = _Parser(
+        prog="offduty", description="Scheduler and rate engine for off-duty police work."
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="log progress to stderr")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     for name in COMMANDS:
