@@ -17,6 +17,7 @@ from models.common import InputError
 COMMANDS: tuple[str, ...] = (
     "cli.quote",
     "cli.demo",
+    "cli.generate",
 )
 
 
