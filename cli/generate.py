@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from models.common import InputError
-from scenarios.generator import DEFAULT_START, generate
+from scenarios.generator import DEFAULT_START, generate, problem_json
 
 
 def register(sub: Any) -> None:
@@ -47,7 +47,7 @@ def run(args: argparse.Namespace) -> int:
         officers=args.officers, requests=args.requests, days=args.days, seed=args.seed,
         agency=args.agency, start=args.start,
     )
-    text = problem.model_dump_json(indent=2) + "\n"
+    text = problem_json(problem)
     if args.out is None:
         sys.stdout.write(text)
         return 0

@@ -50,6 +50,16 @@ def generate(
     return Problem(agency=agency, officers=staff, requests=demand, options=SolveOptions())
 
 
+def problem_json(problem: Problem) -> str:
+    """The problem as indented JSON that loads back as the same `Problem`.
+
+    A plain dump writes every unset policy override as null, which `PolicyOverrides` rightly
+    refuses on input, so unset overrides are left out.
+    """
+    unset = {name for name, value in problem.policy if value is None}
+    return problem.model_dump_json(indent=2, exclude={"policy": unset}) + "\n"
+
+
 def _check_sizes(**sizes: int) -> None:
     for name, value in sizes.items():
         lowest = 0 if name == "requests" else 1
