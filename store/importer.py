@@ -1,0 +1,261 @@
+"""`offduty import`: officers, availability or requests from CSV or JSON, all or nothing.
+
+Every row is validated through the pydantic models first; a bad row is reported with its line
+number (CSV) or position (JSON) and the column at fault, and then nothing of the file is
+written. Valid files are written in one transaction: officers and requests are upserted by their
+public id, identical windows are not added twice, so importing a file again changes nothing.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models import InputError, Officer, Request
+from models.common import describe_validation_error
+from store.csvformat import COLUMN_OF_FIELD, COLUMNS, REQUIRED, Kind, WindowRow, row_to_data
+from store.db import Store
+from store.progress import progress
+from store.records import ensure_agency, officer_to_row, only_agency, request_to_row
+from store.schema import AvailabilityRow, OfficerRow, OnDutyRow, RequestRow
+
+MODELS: dict[str, type[BaseModel]] = {
+    "officers": Officer, "availability": WindowRow, "requests": Request,
+}
+MAX_REPORTED = 20
+
+
+@dataclass
+class ParsedRow:
+    """A validated row, where it came from (`file:line` or `file[index]`) and its agency."""
+
+    where: str
+    agency: str | None
+    item: Any
+
+
+@dataclass
+class ImportReport:
+    kind: str
+    path: Path
+    rows: int = 0
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    agencies: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        return (
+            f"{self.path.name}: {self.rows} {self.kind} rows, {self.added} added, "
+            f"{self.updated} updated, {self.unchanged} unchanged"
+        )
+
+
+def import_file(
+    store: Store, kind: Kind, path: str | Path, agency: str | None = None
+) -> ImportReport:
+    """Validate every row of the file, then write all of it in one transaction (or nothing)."""
+    path = Path(path)
+    if kind not in MODELS:
+        raise InputError("kind", f"unknown import kind {kind!r} (officers, availability, requests)")
+    rows = _parse(kind, path, agency)
+    report = ImportReport(kind=kind, path=path, rows=len(rows))
+    with store.transaction() as session:
+        writer = {"officers": _write_officer, "availability": _write_window,
+                  "requests": _write_request}[kind]
+        for row in progress(rows, desc=f"import {kind}", unit="row"):
+            agency_id = row.agency or agency or only_agency(session)
+            outcome = _write_row(session, agency_id, row, writer)
+            setattr(report, outcome, getattr(report, outcome) + 1)
+            if agency_id not in report.agencies:
+                report.agencies.append(agency_id)
+    return report
+
+
+def _write_row(session: Session, agency_id: str, row: ParsedRow, writer: Any) -> str:
+    """Write one row; an error raised while writing still names the row's line."""
+    try:
+        ensure_agency(session, agency_id)
+        return str(writer(session, agency_id, row.item))
+    except InputError as exc:
+        where = row.where
+        raise InputError(f"{where}: {exc.field}" if exc.field else where, exc.message) from exc
+
+
+def _parse(kind: str, path: Path, agency: str | None) -> list[ParsedRow]:
+    if path.suffix.lower() == ".json":
+        return _parse_json(kind, path, agency)
+    return _parse_csv(kind, path)
+
+
+def _parse_csv(kind: str, path: Path) -> list[ParsedRow]:
+    handle = _open(path)
+    with handle:
+        reader = csv.DictReader(handle)
+        _check_header(kind, path, reader.fieldnames)
+        parsed: list[ParsedRow] = []
+        errors: list[InputError] = []
+        line = reader.line_num + 1
+        for row in reader:
+            where = f"{path.name}:{line}"
+            line = reader.line_num + 1
+            if None in row:
+                errors.append(InputError(where, "more cells than header columns"))
+                continue
+            data = row_to_data(kind, row)
+            try:
+                item = MODELS[kind].model_validate(data)
+            except ValidationError as exc:
+                err = describe_validation_error(exc, data)
+                errors.append(InputError(f"{where}: {_column(err.field)}", err.message))
+                continue
+            parsed.append(ParsedRow(where, (row.get("agency") or "").strip() or None, item))
+    _raise_first(errors)
+    return parsed
+
+
+def _check_header(kind: str, path: Path, header: Any) -> None:
+    if not header:
+        raise InputError(f"{path.name}:1", "the file is empty; expected a header row")
+    unknown = [name for name in header if name not in COLUMNS[kind]]
+    if unknown:
+        raise InputError(f"{path.name}:1", f"unknown column {unknown[0]!r} for {kind}")
+    missing = [name for name in REQUIRED[kind] if name not in header]
+    if missing:
+        raise InputError(f"{path.name}:1", f"missing column {missing[0]!r} for {kind}")
+
+
+def _column(field_path: str) -> str:
+    """A model field path as the CSV column the user wrote (`employer.id` -> `employer_id`)."""
+    return COLUMN_OF_FIELD.get(field_path, field_path)
+
+
+def _parse_json(kind: str, path: Path, agency: str | None) -> list[ParsedRow]:
+    handle = _open(path)
+    with handle:
+        try:
+            data = json.load(handle)
+        except json.JSONDecodeError as exc:
+            raise InputError(f"{path.name}:{exc.lineno}", f"not valid JSON: {exc.msg}") from exc
+    items, file_agency = _json_items(kind, data, path)
+    parsed: list[ParsedRow] = []
+    errors: list[InputError] = []
+    for index, item in enumerate(items):
+        ident = item.get("id") if isinstance(item, dict) else None
+        where = f"{path.name}[{index}]" + (f" ({ident})" if isinstance(ident, str) else "")
+        try:
+            parsed.append(ParsedRow(where, file_agency, MODELS[kind].model_validate(item)))
+        except ValidationError as exc:
+            err = describe_validation_error(exc, item)
+            errors.append(InputError(f"{where}: {err.field}", err.message))
+    _raise_first(errors)
+    return parsed
+
+
+def _json_items(kind: str, data: Any, path: Path) -> tuple[list[Any], str | None]:
+    """A bare list, or an object holding the list under the kind's name (a problem file)."""
+    if isinstance(data, list):
+        return data, None
+    if isinstance(data, dict) and isinstance(data.get(kind), list):
+        agency = data.get("agency")
+        return data[kind], agency if isinstance(agency, str) else None
+    raise InputError(path.name, f"expected a list of {kind} or an object with a {kind!r} list")
+
+
+def _open(path: Path) -> Any:
+    try:
+        return path.open(newline="", encoding="utf-8-sig")
+    except OSError as exc:
+        raise InputError(str(path), f"cannot read: {exc.strerror}") from exc
+
+
+def _raise_first(errors: list[InputError]) -> None:
+    if not errors:
+        return
+    first = errors[0]
+    more = len(errors) - 1
+    suffix = f" (and {more} more bad row{'s' if more > 1 else ''}; nothing was imported)" if more \
+        else " (nothing was imported)"
+    raise InputError(first.field, first.message + suffix)
+
+
+def _write_officer(session: Session, agency_id: str, officer: Officer) -> str:
+    row = session.scalar(
+        select(OfficerRow).where(OfficerRow.agency_id == agency_id, OfficerRow.code == officer.id)
+    )
+    outcome = "updated"
+    if row is None:
+        row = OfficerRow(agency_id=agency_id)
+        session.add(row)
+        outcome = "added"
+    before = _officer_state(row)
+    officer_to_row(officer, row)
+    session.flush()
+    added = sum(_add_window(session, row, AvailabilityRow, w) for w in officer.availability)
+    added += sum(_add_window(session, row, OnDutyRow, w) for w in officer.on_duty)
+    if outcome == "updated" and before == _officer_state(row) and not added:
+        outcome = "unchanged"
+    return outcome
+
+
+def _officer_state(row: OfficerRow) -> tuple[Any, ...]:
+    return (row.name, row.rank, row.status, row.qualifications, row.conflicts,
+            row.max_hours_per_week)
+
+
+def _write_window(session: Session, agency_id: str, window: WindowRow) -> str:
+    officer = session.scalar(
+        select(OfficerRow).where(
+            OfficerRow.agency_id == agency_id, OfficerRow.code == window.officer_id
+        )
+    )
+    if officer is None:
+        raise InputError("officer_id", f"unknown officer {window.officer_id!r} at {agency_id}")
+    table = AvailabilityRow if window.kind == "available" else OnDutyRow
+    return "added" if _add_window(session, officer, table, window) else "unchanged"
+
+
+def _add_window(session: Session, officer: OfficerRow, table: Any, window: Any) -> bool:
+    """Add the window unless the officer already has exactly this one."""
+    exists = session.scalar(
+        select(table.id).where(
+            table.officer_id == officer.id, table.start == window.start, table.end == window.end
+        )
+    )
+    if exists is not None:
+        return False
+    session.add(table(officer_id=officer.id, start=window.start, end=window.end))
+    session.flush()
+    return True
+
+
+def _write_request(session: Session, agency_id: str, request: Request) -> str:
+    row = session.scalar(
+        select(RequestRow).where(RequestRow.agency_id == agency_id, RequestRow.code == request.id)
+    )
+    if row is None:
+        row = RequestRow(agency_id=agency_id)
+        request_to_row(request, row)
+        session.add(row)
+        session.flush()
+        return "added"
+    changed = _request_changed(row, request)
+    if changed:
+        request_to_row(request, row)
+        session.flush()
+    return "updated" if changed else "unchanged"
+
+
+def _request_changed(row: RequestRow, request: Request) -> bool:
+    probe = RequestRow()
+    request_to_row(request, probe)
+    names = [c.key for c in RequestRow.__table__.columns
+             if c.key not in ("id", "agency_id", "state", "cancelled_at", "updated_at")]
+    return any(getattr(probe, n) != getattr(row, n) for n in names)

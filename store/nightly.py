@@ -1,0 +1,275 @@
+"""The nightly auto-assignment: read the store, solve, write the proposal in one transaction.
+
+The solve runs outside any write transaction; the proposals and the run record are written
+together afterwards, so a run killed at any point leaves the previous proposal as it was. The
+problem is solved deterministically with the previous proposal as the hint, and the write keeps
+every proposal that did not change, so a second run with nothing changed touches no row but
+adds its run record.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models import InputError, Problem, RosterResult, SolveOptions
+from store.db import Store
+from store.problem_builder import Horizon, assignments_of, build_problem, inputs_hash
+from store.progress import timed_bar
+from store.schema import (
+    AgencyRow,
+    AssignmentRow,
+    AssignmentState,
+    NightlyRunRow,
+    OfficerRow,
+    RequestRow,
+)
+
+log = logging.getLogger(__name__)
+
+Solver = Callable[[Problem], RosterResult]
+NO_ROSTER = ("infeasible", "no_solution")
+Key = tuple[str, str, datetime, datetime]
+
+
+@dataclass
+class NightlyReport:
+    """What one agency's run did, for the command's summary."""
+
+    agency: str
+    run_id: int
+    status: str
+    requests: int
+    positions_requested: int
+    positions_filled: float
+    added: int
+    kept: int
+    removed: int
+    locked: int
+    unfilled: int
+    rejected: int
+    inputs_hash: str
+    timings: dict[str, float] = field(default_factory=dict)
+
+    def summary(self) -> str:
+        return (
+            f"{self.agency}: run {self.run_id} {self.status}; {self.requests} requests, "
+            f"{self.positions_filled:g}/{self.positions_requested} positions filled "
+            f"({self.locked} confirmed kept); proposals {self.added} new, {self.kept} unchanged, "
+            f"{self.removed} withdrawn; {self.unfilled} unfilled, {self.rejected} refused; "
+            f"solve {self.timings.get('solve_s', 0):.1f} s"
+        )
+
+
+def default_solver(problem: Problem) -> RosterResult:
+    from scheduler.solver import solve  # the solver pulls in OR-Tools; load it only to solve
+
+    return solve(problem)
+
+
+def run_nightly(
+    store: Store,
+    *,
+    agency: str | None = None,
+    now: datetime | None = None,
+    horizon_days: int = 14,
+    window_days: int = 28,
+    time_limit_s: float = 10,
+    solver: Solver = default_solver,
+) -> list[NightlyReport]:
+    """Run the nightly assignment for one agency, or for every agency in the store."""
+    moment = (now or datetime.now(UTC)).astimezone(UTC)
+    if moment.tzinfo is None:
+        raise InputError("now", "a UTC offset is required")
+    horizon = Horizon(now=moment, days=horizon_days, window_days=window_days)
+    options = SolveOptions(time_limit_s=time_limit_s, deterministic=True, seed=0)
+    return [
+        _run_agency(store, agency_id, horizon, options, solver)
+        for agency_id in _agencies(store, agency)
+    ]
+
+
+def _agencies(store: Store, agency: str | None) -> list[str]:
+    with store.transaction() as session:
+        known = list(session.scalars(select(AgencyRow.id).order_by(AgencyRow.id)))
+    if agency is None:
+        if not known:
+            raise InputError("agency", "the store holds no agency yet; import officers first")
+        return known
+    if agency not in known:
+        raise InputError("agency", f"no agency {agency!r} in the store (has: {', '.join(known)})")
+    return [agency]
+
+
+def _run_agency(
+    store: Store, agency_id: str, horizon: Horizon, options: SolveOptions, solver: Solver
+) -> NightlyReport:
+    started = datetime.now(UTC)
+    clock = time.perf_counter()
+    with store.transaction() as session:
+        problem = build_problem(session, agency_id, horizon, options)
+    digest = inputs_hash(problem)
+    build_s = time.perf_counter() - clock
+    log.info(
+        "solving %s: %d requests, %d officers, %d locked, %d hinted",
+        agency_id,
+        len(problem.requests),
+        len(problem.officers),
+        len(problem.locked),
+        len(problem.hint),
+    )
+    clock = time.perf_counter()
+    with timed_bar(f"solving {agency_id}", options.time_limit_s):
+        result = solver(problem)
+    solve_s = time.perf_counter() - clock
+    log.info("solved %s: %s", agency_id, result.status)
+    clock = time.perf_counter()
+    with store.transaction() as session:
+        _check_unchanged(session, agency_id, horizon, options, digest)
+        run = _run_row(agency_id, horizon, digest, result, started)
+        session.add(run)
+        session.flush()
+        counts = _write_proposals(session, problem, result, run.id)
+        timings = {
+            "build_s": round(build_s, 3),
+            "solve_s": round(solve_s, 3),
+            "write_s": round(time.perf_counter() - clock, 3),
+        }
+        run.timings = timings
+        run.metrics = {**run.metrics, **counts}
+    return _report(agency_id, run.id, problem, result, digest, counts, timings)
+
+
+def _check_unchanged(
+    session: Session, agency_id: str, horizon: Horizon, options: SolveOptions, digest: str
+) -> None:
+    """Refuse to write a roster solved from data a dispatcher changed during the solve."""
+    if inputs_hash(build_problem(session, agency_id, horizon, options)) != digest:
+        raise InputError(
+            "nightly", f"{agency_id}: the store changed during the solve; run nightly again"
+        )
+
+
+def _run_row(
+    agency_id: str, horizon: Horizon, digest: str, result: RosterResult, started: datetime
+) -> NightlyRunRow:
+    kept = result.model_dump(
+        mode="json",
+        include={
+            "status",
+            "unfilled",
+            "rejected",
+            "violations",
+            "officer_hours",
+            "solver",
+            "notes",
+        },
+    )
+    return NightlyRunRow(
+        agency_id=agency_id,
+        as_of=horizon.now,
+        horizon_end=horizon.end,
+        inputs_hash=digest,
+        solver_status=result.status,
+        metrics=result.metrics.model_dump(mode="json"),
+        timings={},
+        result=kept,
+        started_at=started,
+        finished_at=datetime.now(UTC),
+    )
+
+
+def _write_proposals(
+    session: Session, problem: Problem, result: RosterResult, run_id: int
+) -> dict[str, int]:
+    """Replace the proposals of the problem's requests, keeping rows that did not change."""
+    requests = {
+        r.code: r
+        for r in session.scalars(
+            select(RequestRow).where(
+                RequestRow.code.in_([q.id for q in problem.requests]),
+                RequestRow.agency_id == _agency_id(problem),
+            )
+        )
+    }
+    officers = {
+        o.code: o.id
+        for o in session.scalars(
+            select(OfficerRow).where(OfficerRow.agency_id == _agency_id(problem))
+        )
+    }
+    locked = {_key(a.request_id, a.officer_id, a.start, a.end) for a in problem.locked}
+    if result.status in NO_ROSTER:
+        log.warning(
+            "%s: solver returned %s; previous proposals kept", _agency_id(problem), result.status
+        )
+        return {"added": 0, "kept": 0, "removed": 0}
+    wanted = {
+        _key(a.request_id, a.officer_id, a.start, a.end)
+        for a in result.assignments
+        if not a.locked and _key(a.request_id, a.officer_id, a.start, a.end) not in locked
+    }
+    codes = {o_id: code for code, o_id in officers.items()}
+    by_id = {r.id: code for code, r in requests.items()}
+    current = assignments_of(session, list(by_id), (AssignmentState.PROPOSED.value,))
+    kept = 0
+    for row in current:
+        key = _key(by_id[row.request_id], codes[row.officer_id], row.start, row.end)
+        if key in wanted:
+            wanted.discard(key)
+            kept += 1
+        else:
+            session.delete(row)
+    for request_code, officer_code, start, end in sorted(wanted):
+        session.add(
+            AssignmentRow(
+                request_id=requests[request_code].id,
+                officer_id=officers[officer_code],
+                state=AssignmentState.PROPOSED.value,
+                start=start,
+                end=end,
+                run_id=run_id,
+            )
+        )
+    return {"added": len(wanted), "kept": kept, "removed": len(current) - kept}
+
+
+def _agency_id(problem: Problem) -> str:
+    return problem.agency if isinstance(problem.agency, str) else problem.agency.id
+
+
+def _key(request_id: str, officer_id: str, start: datetime, end: datetime) -> Key:
+    return (request_id, officer_id, start.astimezone(UTC), end.astimezone(UTC))
+
+
+def _report(
+    agency_id: str,
+    run_id: int,
+    problem: Problem,
+    result: RosterResult,
+    digest: str,
+    counts: dict[str, int],
+    timings: dict[str, float],
+) -> NightlyReport:
+    return NightlyReport(
+        agency=agency_id,
+        run_id=run_id,
+        status=result.status,
+        requests=len(problem.requests),
+        positions_requested=result.metrics.positions_requested,
+        positions_filled=result.metrics.positions_filled,
+        added=counts["added"],
+        kept=counts["kept"],
+        removed=counts["removed"],
+        locked=len(problem.locked),
+        unfilled=sum(u.positions for u in result.unfilled),
+        rejected=len(result.rejected),
+        inputs_hash=digest,
+        timings=timings,
+    )

@@ -1,0 +1,198 @@
+"""Build the roster `Problem` of one agency from the store, as of a given moment.
+
+Open requests starting inside the horizon; every officer with the windows that touch it;
+confirmed (and worked) assignments as locks; the current proposals as the hint; and each
+officer's hours to date from worked shifts inside the fairness window.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import cast
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models import (
+    Agency,
+    AssignmentRef,
+    Officer,
+    PolicyOverrides,
+    Problem,
+    SolveOptions,
+    TimeWindow,
+)
+from store.records import agency_of, officer_from_row, request_from_row
+from store.schema import (
+    AgencyRow,
+    AssignmentRow,
+    AssignmentState,
+    AvailabilityRow,
+    OfficerRow,
+    OnDutyRow,
+    RequestRow,
+    RequestState,
+)
+
+LOCKED_STATES = (AssignmentState.CONFIRMED.value, AssignmentState.WORKED.value)
+
+
+@dataclass(frozen=True)
+class Horizon:
+    """The moment a run is "as of", how far ahead it staffs, and how far back fairness looks."""
+
+    now: datetime
+    days: int
+    window_days: int
+
+    @property
+    def end(self) -> datetime:
+        return self.now + timedelta(days=self.days)
+
+    @property
+    def window_start(self) -> datetime:
+        return self.now - timedelta(days=self.window_days)
+
+
+def open_requests(session: Session, agency_id: str, horizon: Horizon) -> list[RequestRow]:
+    """Open requests that start at or after `now` and before the horizon's end."""
+    query = (
+        select(RequestRow)
+        .where(
+            RequestRow.agency_id == agency_id,
+            RequestRow.state == RequestState.OPEN.value,
+            RequestRow.start >= horizon.now,
+            RequestRow.start < horizon.end,
+        )
+        .order_by(RequestRow.start, RequestRow.code)
+    )
+    return list(session.scalars(query))
+
+
+def assignments_of(
+    session: Session, request_ids: list[int], states: tuple[str, ...]
+) -> list[AssignmentRow]:
+    if not request_ids:
+        return []
+    query = (
+        select(AssignmentRow)
+        .where(AssignmentRow.request_id.in_(request_ids), AssignmentRow.state.in_(states))
+        .order_by(AssignmentRow.request_id, AssignmentRow.start, AssignmentRow.officer_id)
+    )
+    return list(session.scalars(query))
+
+
+def hours_to_date(session: Session, agency_id: str, horizon: Horizon) -> dict[int, float]:
+    """Worked hours per officer (by row id) inside [now - window, now), clipped to the window."""
+    query = (
+        select(AssignmentRow)
+        .join(OfficerRow, AssignmentRow.officer_id == OfficerRow.id)
+        .where(
+            OfficerRow.agency_id == agency_id,
+            AssignmentRow.state == AssignmentState.WORKED.value,
+            AssignmentRow.worked_end > horizon.window_start,
+            AssignmentRow.worked_start < horizon.now,
+        )
+    )
+    minutes: dict[int, float] = defaultdict(float)
+    for row in session.scalars(query):
+        assert row.worked_start is not None and row.worked_end is not None
+        start = max(row.worked_start, horizon.window_start)
+        end = min(row.worked_end, horizon.now)
+        minutes[row.officer_id] += (end - start).total_seconds() / 60
+    return {officer: round(total / 60, 4) for officer, total in minutes.items()}
+
+
+def _windows(
+    session: Session,
+    table: type[AvailabilityRow] | type[OnDutyRow],
+    officer_ids: list[int],
+    start: datetime,
+    end: datetime,
+    agency: Agency,
+) -> dict[int, list[TimeWindow]]:
+    found: dict[int, list[TimeWindow]] = defaultdict(list)
+    if not officer_ids:
+        return found
+    query = (
+        select(table)
+        .where(table.officer_id.in_(officer_ids), table.end > start, table.start < end)
+        .order_by(table.officer_id, table.start)
+    )
+    rows = cast("list[AvailabilityRow | OnDutyRow]", list(session.scalars(query)))
+    for row in rows:
+        found[row.officer_id].append(
+            TimeWindow(start=row.start.astimezone(agency.tz), end=row.end.astimezone(agency.tz))
+        )
+    return found
+
+
+def officers_of(
+    session: Session,
+    agency_id: str,
+    agency: Agency,
+    span: tuple[datetime, datetime],
+    horizon: Horizon,
+) -> tuple[list[Officer], dict[int, str]]:
+    """Every officer of the agency with the windows touching `span`; also row id -> public id."""
+    rows = list(
+        session.scalars(
+            select(OfficerRow).where(OfficerRow.agency_id == agency_id).order_by(OfficerRow.code)
+        )
+    )
+    ids = [row.id for row in rows]
+    available = _windows(session, AvailabilityRow, ids, *span, agency)
+    on_duty = _windows(session, OnDutyRow, ids, *span, agency)
+    history = hours_to_date(session, agency_id, horizon)
+    officers = [
+        officer_from_row(row, available[row.id], on_duty[row.id], history.get(row.id, 0.0))
+        for row in rows
+    ]
+    return officers, {row.id: row.code for row in rows}
+
+
+def _ref(
+    row: AssignmentRow, codes: dict[int, str], requests: dict[int, str], agency: Agency
+) -> AssignmentRef:
+    return AssignmentRef(
+        request_id=requests[row.request_id],
+        officer_id=codes[row.officer_id],
+        start=row.start.astimezone(agency.tz),
+        end=row.end.astimezone(agency.tz),
+    )
+
+
+def build_problem(
+    session: Session, agency_id: str, horizon: Horizon, options: SolveOptions
+) -> Problem:
+    """The agency's roster problem as of `horizon.now`."""
+    agency_row = session.get(AgencyRow, agency_id)
+    assert agency_row is not None
+    agency = agency_of(agency_row)
+    request_rows = open_requests(session, agency_id, horizon)
+    span_end = max([horizon.end, *(r.end for r in request_rows)])
+    # A day of margin on each side: rolling 24-hour and travel-gap rules look past the shift.
+    span = (horizon.now - timedelta(days=1), span_end + timedelta(days=1))
+    officers, codes = officers_of(session, agency_id, agency, span, horizon)
+    by_id = {row.id: row.code for row in request_rows}
+    ids = list(by_id)
+    locked = [_ref(a, codes, by_id, agency) for a in assignments_of(session, ids, LOCKED_STATES)]
+    proposed = assignments_of(session, ids, (AssignmentState.PROPOSED.value,))
+    return Problem(
+        agency=agency_id if agency_row.definition is None else agency,
+        officers=officers,
+        requests=[request_from_row(r, {agency_id: agency}) for r in request_rows],
+        locked=locked,
+        hint=[_ref(a, codes, by_id, agency) for a in proposed],
+        policy=PolicyOverrides.model_validate(agency_row.policy_overrides or {}),
+        options=options,
+    )
+
+
+def inputs_hash(problem: Problem) -> str:
+    """A fingerprint of what the solver decides from: the problem without hint and options."""
+    text = problem.model_dump_json(exclude={"hint", "options"})
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
