@@ -1,0 +1,229 @@
+"""Officer-level hard rules (rules.md section 5), checked on the validator's own index.
+
+Two kinds of rule: the static ones judge one officer on one span of one request (status,
+qualification, conflict, availability, on-duty gap); the schedule ones judge an officer's shifts
+together (overlap, rolling 24 hours, daily and weekly caps). Each is one function named after its
+code. The `fits_*` helpers ask the same questions of a shift an officer does not hold yet, which is
+what counting improvable pairs needs.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections.abc import Callable, Iterable
+
+from models.result import Violation
+from scheduler.validation_view import DAY, OfficerView, RequestView, RosterView, Shift
+
+StaticRule = Callable[[RosterView, OfficerView, RequestView, int, int], "str | None"]
+
+
+def status_barred(view: RosterView, ov: OfficerView, rv: RequestView, s: int, e: int) -> str | None:
+    """Only active officers may work off duty."""
+    if ov.active:
+        return None
+    return f"{ov.id} is {ov.officer.status.value.replace('_', ' ')}; only active officers may work"
+
+
+def missing_qualification(
+    view: RosterView, ov: OfficerView, rv: RequestView, s: int, e: int
+) -> str | None:
+    """The request needs qualifications the officer lacks."""
+    missing = rv.required - set(ov.officer.qualifications)
+    if not missing:
+        return None
+    return f"{rv.id} needs {', '.join(sorted(missing))}, which {ov.id} lacks"
+
+
+def employer_conflict(
+    view: RosterView, ov: OfficerView, rv: RequestView, s: int, e: int
+) -> str | None:
+    """The employer is on the officer's conflict list."""
+    employer = rv.request.employer.id
+    if employer not in ov.officer.conflicts:
+        return None
+    return f"{ov.id} may not work for employer {employer} ({rv.id}): it is on the conflict list"
+
+
+def not_available(view: RosterView, ov: OfficerView, rv: RequestView, s: int, e: int) -> str | None:
+    """The shift lies inside one of the officer's (merged) availability windows."""
+    if ov.contains(s, e):
+        return None
+    return f"{ov.id} on {rv.id} {view.span(s, e)} is outside the officer's declared availability"
+
+
+def on_duty(view: RosterView, ov: OfficerView, rv: RequestView, s: int, e: int) -> str | None:
+    """The shift keeps the travel gap from every on-duty block, in either order."""
+    gap = view.policy.travel_gap_minutes
+    block = ov.duty_clash(s, e, gap)
+    if block is None:
+        return None
+    return (
+        f"{ov.id} on {rv.id} {view.span(s, e)} is within {gap} min of on-duty time "
+        f"{view.span(*block)}"
+    )
+
+
+STATIC_RULES: tuple[tuple[str, StaticRule], ...] = (
+    ("STATUS_BARRED", status_barred),
+    ("MISSING_QUALIFICATION", missing_qualification),
+    ("EMPLOYER_CONFLICT", employer_conflict),
+    ("NOT_AVAILABLE", not_available),
+    ("ON_DUTY", on_duty),
+)
+
+
+def statically_eligible(view: RosterView, ov: OfficerView, rv: RequestView, s: int, e: int) -> bool:
+    """No static rule stops this officer from taking this span (cheapest rules first)."""
+    return all(rule(view, ov, rv, s, e) is None for _, rule in STATIC_RULES)
+
+
+def static_violations(view: RosterView, ov: OfficerView, shift: Shift) -> list[Violation]:
+    rv = view.requests[shift.request_id]
+    found = []
+    for code, rule in STATIC_RULES:
+        message = rule(view, ov, rv, shift.start, shift.end)
+        if message is not None:
+            found.append(Violation(code=code, message=message, officer_id=ov.id, request_id=rv.id))
+    return found
+
+
+def overlap(view: RosterView, ov: OfficerView) -> list[Violation]:
+    """Two shifts of one officer keep at least the travel gap between them."""
+    gap = view.policy.travel_gap_minutes
+    found = []
+    latest: Shift | None = None  # the earlier shift that ends last: the one a later shift meets
+    for shift in ov.shifts:
+        if latest is not None and shift.start < latest.end + gap:
+            found.append(Violation(
+                code="OVERLAP",
+                message=(
+                    f"{ov.id} on {shift.request_id} {view.span(shift.start, shift.end)} is within "
+                    f"{gap} min of their shift on {latest.request_id} "
+                    f"{view.span(latest.start, latest.end)}"
+                ),
+                officer_id=ov.id,
+                request_id=shift.request_id,
+            ))
+        if latest is None or shift.end > latest.end:
+            latest = shift
+    return found
+
+
+def window_peak(blocks: list[tuple[int, int]], lo: int, hi: int) -> tuple[int, int]:
+    """Most minutes of `blocks` (sorted) in a 24-hour window overlapping [lo, hi), and its start.
+
+    The sliding sum is piecewise linear, so its maximum is at a window starting at some block
+    start or ending at some block end; only those candidates are summed.
+    """
+    starts = [b[0] for b in blocks]
+    longest = max((b[1] - b[0] for b in blocks), default=0)
+    opening = sorted({b[0] for b in blocks if lo - DAY < b[0] < hi})
+    closing = sorted({b[1] - DAY for b in blocks if lo < b[1] < hi + DAY} - set(opening))
+    best, best_start = 0, lo
+    # Windows that open at a block come first, so a tie reports the more readable one.
+    for w0 in opening + closing:
+        w1 = w0 + DAY
+        total = 0
+        for b0, b1 in blocks[bisect_left(starts, w0 - longest):]:
+            if b0 >= w1:
+                break
+            total += max(0, min(b1, w1) - max(b0, w0))
+        if total > best:
+            best, best_start = total, w0
+    return best, best_start
+
+
+def _blocks(ov: OfficerView, extra: Iterable[tuple[int, int]] = ()) -> list[tuple[int, int]]:
+    return sorted([*ov.on_duty, *((s.start, s.end) for s in ov.shifts), *extra])
+
+
+def rest_24h(view: RosterView, ov: OfficerView) -> list[Violation]:
+    """On-duty plus off-duty minutes in any rolling 24 hours stay within max_hours_per_24h."""
+    cap = view.policy.max_hours_per_24h * 60
+    blocks = _blocks(ov)
+    found, reported = [], -DAY
+    for shift in ov.shifts:
+        peak, w0 = window_peak(blocks, shift.start, shift.end)
+        if peak > cap and w0 >= reported + DAY:
+            reported = w0
+            found.append(Violation(
+                code="REST_24H",
+                message=(
+                    f"{ov.id} works {peak / 60:g} h (on and off duty) in the 24 h from "
+                    f"{view.fmt(w0)}, above the {cap / 60:g} h allowed; includes "
+                    f"{shift.request_id} {view.span(shift.start, shift.end)}"
+                ),
+                officer_id=ov.id,
+                request_id=shift.request_id,
+            ))
+    return found
+
+
+def daily_cap(view: RosterView, ov: OfficerView) -> list[Violation]:
+    """Off-duty minutes on each local calendar day stay within max_hours_per_day."""
+    cap = view.policy.max_hours_per_day * 60
+    found = []
+    for day, minutes in sorted(ov.day_minutes.items()):
+        if minutes > cap:
+            on_day = [s.request_id for s in ov.shifts if any(d == day for d, _ in s.days)]
+            found.append(Violation(
+                code="DAILY_CAP",
+                message=(
+                    f"{ov.id} works {minutes / 60:g} off-duty h on {day.isoformat()} "
+                    f"({', '.join(on_day)}), above the daily cap of {cap / 60:g} h"
+                ),
+                officer_id=ov.id,
+                request_id=on_day[-1],
+            ))
+    return found
+
+
+def weekly_cap(view: RosterView, ov: OfficerView) -> list[Violation]:
+    """Off-duty minutes in each local Monday-to-Monday week stay within the lower weekly cap."""
+    found = []
+    for monday, minutes in sorted(ov.week_minutes.items()):
+        if minutes > ov.week_cap:
+            in_week = [s.request_id for s in ov.shifts if any(m == monday for m, _ in s.weeks)]
+            found.append(Violation(
+                code="WEEKLY_CAP",
+                message=(
+                    f"{ov.id} works {minutes / 60:g} off-duty h in the week of "
+                    f"{monday.isoformat()} ({', '.join(in_week)}), above the weekly cap of "
+                    f"{ov.week_cap / 60:g} h"
+                ),
+                officer_id=ov.id,
+                request_id=in_week[-1],
+            ))
+    return found
+
+
+SCHEDULE_RULES: tuple[tuple[str, Callable[[RosterView, OfficerView], list[Violation]]], ...] = (
+    ("OVERLAP", overlap),
+    ("REST_24H", rest_24h),
+    ("DAILY_CAP", daily_cap),
+    ("WEEKLY_CAP", weekly_cap),
+)
+
+
+def officer_violations(view: RosterView, ov: OfficerView) -> list[Violation]:
+    """Every officer-level rule for one officer (the supervisor rule is the request's)."""
+    found = [v for shift in ov.shifts for v in static_violations(view, ov, shift)]
+    for _, rule in SCHEDULE_RULES:
+        found.extend(rule(view, ov))
+    return found
+
+
+def fits_schedule(view: RosterView, ov: OfficerView, shift: Shift) -> bool:
+    """Adding `shift` to the officer's own shifts breaks no overlap, rest or cap rule."""
+    policy = view.policy
+    gap = policy.travel_gap_minutes
+    if any(o.start < shift.end + gap and shift.start < o.end + gap for o in ov.shifts):
+        return False
+    day_cap = policy.max_hours_per_day * 60
+    if any(ov.day_minutes.get(d, 0) + m > day_cap for d, m in shift.days):
+        return False
+    if any(ov.week_minutes.get(w, 0) + m > ov.week_cap for w, m in shift.weeks):
+        return False
+    peak, _ = window_peak(_blocks(ov, [(shift.start, shift.end)]), shift.start, shift.end)
+    return peak <= policy.max_hours_per_24h * 60
