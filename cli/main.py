@@ -15,9 +15,11 @@ from collections.abc import Sequence
 from models.common import InputError
 
 COMMANDS: tuple[str, ...] = (
+    "cli.serve", "cli.keys",
     "cli.quote",
     "cli.demo",
     "cli.generate",
+    "cli.scenario",
 )
 
 

@@ -18,6 +18,7 @@ and applies every variant once, so an unknown officer id is reported before any 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -61,6 +62,7 @@ class Scenario:
         raise InputError("--variant", f"no variant {name!r} in {self.path} (known: {known})")
 
 
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 _TOP_KEYS = ("name", "description", "baseline", "variants", "sweep")
 
 
@@ -87,6 +89,8 @@ def _parse_change(where: Where, index: int, item: Any) -> PlacedChange:
 def _parse_variant(where: Where, name: str, body: Any) -> Variant:
     if name == BASELINE:
         raise where.error((), f"{BASELINE!r} names the unchanged problem; pick another name")
+    if not isinstance(name, str) or not _NAME.match(name):
+        raise where.error((), "a variant name is letters, digits, '-', '_' or '.' (it names files)")
     description = ""
     changes_at = where
     if isinstance(body, dict):

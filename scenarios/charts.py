@@ -1,0 +1,130 @@
+"""Charts of a what-if run, drawn off-screen (matplotlib's Agg canvas) into PNG files.
+
+Per roster: hours per officer (histogram), a roster timeline (one row per officer, the busiest
+first when there are many) and coverage by local day (filled, unfilled, refused positions).
+Across rosters: one bar chart comparing the scenarios on the headline figures. Each function
+writes one file and returns its path; nothing here touches pyplot's global state.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+
+import matplotlib.dates as mdates
+import pandas as pd
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+from models.problem import Problem
+from models.result import RosterResult
+from scenarios.figures import COVERAGE_PCT, GINI, HOURS, PAY, REVENUE
+from scheduler.agencies import resolve_agency
+
+TIMELINE_ROWS = 60
+DPI = 100
+
+
+def _save(fig: Figure, path: Path) -> Path:
+    FigureCanvasAgg(fig)
+    fig.tight_layout()
+    fig.savefig(path, format="png", dpi=DPI)
+    return path
+
+
+def hours_histogram(result: RosterResult, path: Path, title: str = "") -> Path:
+    """Histogram of officers' total hours (history plus this roster)."""
+    totals = [h.total_hours for h in result.officer_hours]
+    fig = Figure(figsize=(6, 4))
+    ax = fig.add_subplot()
+    ax.hist(totals or [0.0], bins=min(20, max(5, len(totals) // 3)), color="#4878a8")
+    ax.set_xlabel("total hours (to date + this roster)")
+    ax.set_ylabel("officers")
+    ax.set_title(f"Hours per officer{': ' + title if title else ''}")
+    return _save(fig, path)
+
+
+def timeline(problem: Problem, result: RosterResult, path: Path, title: str = "") -> Path:
+    """Gantt chart of the roster by officer, in the agency's local time."""
+    tz = resolve_agency(problem.agency).tz
+    by_officer: dict[str, list[tuple[float, float]]] = defaultdict(list)
+    busy: dict[str, float] = defaultdict(float)
+    for a in result.assignments:
+        start, end = mdates.date2num(a.start), mdates.date2num(a.end)
+        by_officer[a.officer_id].append((start, end - start))
+        busy[a.officer_id] += a.hours
+    shown = sorted(busy, key=lambda o: (-busy[o], o))[:TIMELINE_ROWS]
+    shown.sort()
+    fig = Figure(figsize=(10, 1.5 + 0.22 * max(1, len(shown))))
+    ax = fig.add_subplot()
+    for row, officer in enumerate(shown):
+        ax.broken_barh(by_officer[officer], (row - 0.4, 0.8), color="#4878a8")
+    ax.set_yticks(range(len(shown)), shown, fontsize=7)
+    ax.set_ylim(-1, max(1, len(shown)))
+    locator = mdates.AutoDateLocator(tz=tz)
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator, tz=tz))
+    ax.set_xlabel(f"local time ({tz.key})")
+    more = f" ({len(shown)} busiest of {len(busy)})" if len(busy) > len(shown) else ""
+    ax.set_title(f"Roster timeline{': ' + title if title else ''}{more}")
+    return _save(fig, path)
+
+
+def coverage_by_day(problem: Problem, result: RosterResult) -> pd.DataFrame:
+    """Positions per local start date: requested, filled, unfilled and refused (shares count)."""
+    tz = resolve_agency(problem.agency).tz
+    day_of = {r.id: r.start.astimezone(tz).date() for r in problem.requests}
+    length = {r.id: (r.end - r.start).total_seconds() for r in problem.requests}
+    rows: dict[date, dict[str, float]] = defaultdict(
+        lambda: {"requested": 0.0, "unfilled": 0.0, "refused": 0.0}
+    )
+    for r in problem.requests:
+        rows[day_of[r.id]]["requested"] += r.officers_needed
+    needed = {r.id: r.officers_needed for r in problem.requests}
+    for rej in result.rejected:
+        rows[day_of[rej.request_id]]["refused"] += needed[rej.request_id]
+    for u in result.unfilled:
+        share = (u.end - u.start).total_seconds() / length[u.request_id]
+        rows[day_of[u.request_id]]["unfilled"] += u.positions * share
+    table = pd.DataFrame.from_dict(rows, orient="index").sort_index()
+    table["filled"] = table["requested"] - table["unfilled"] - table["refused"]
+    return table.round(4)
+
+
+def coverage_chart(problem: Problem, result: RosterResult, path: Path, title: str = "") -> Path:
+    """Stacked bars per local day: filled, unfilled and refused positions."""
+    table = coverage_by_day(problem, result)
+    labels = [d.strftime("%a %m-%d") for d in table.index]
+    fig = Figure(figsize=(max(6, 0.6 * len(labels) + 2), 4))
+    ax = fig.add_subplot()
+    bottom = [0.0] * len(labels)
+    for column, color in (("filled", "#4878a8"), ("unfilled", "#e0a030"), ("refused", "#c04040")):
+        values = list(table[column]) if len(table) else []
+        ax.bar(labels, values, bottom=bottom, label=column, color=color)
+        bottom = [b + v for b, v in zip(bottom, values, strict=True)]
+    ax.set_ylabel("positions")
+    ax.set_title(f"Coverage by day{': ' + title if title else ''}")
+    ax.legend()
+    ax.tick_params(axis="x", labelrotation=45, labelsize=8)
+    return _save(fig, path)
+
+
+COMPARED = (COVERAGE_PCT, HOURS, REVENUE, PAY, GINI)
+
+
+def compare_chart(table: pd.DataFrame, path: Path, figures: Sequence[str] = COMPARED) -> Path:
+    """One bar per scenario (a sweep shows its mean) for each headline figure."""
+    columns = [
+        c for c in table.columns if not c.startswith("Δ") and not c.endswith(("p10", "p50", "p90"))
+    ]
+    names = [c.removesuffix(" mean") for c in columns]
+    fig = Figure(figsize=(3.2 * len(figures), 3.8))
+    for i, figure in enumerate(figures, start=1):
+        ax = fig.add_subplot(1, len(figures), i)
+        values = [float(table.at[figure, c]) for c in columns]
+        ax.bar(range(len(names)), values, color=["#808080", *["#4878a8"] * (len(names) - 1)])
+        ax.set_xticks(range(len(names)), names, rotation=30, ha="right", fontsize=8)
+        ax.set_title(figure, fontsize=9)
+    return _save(fig, path)
