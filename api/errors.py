@@ -1,0 +1,80 @@
+"""Exception handlers: every failure becomes a JSON answer that names what went wrong.
+
+Malformed or out-of-range input is a 422 whose `detail` lists `{loc, msg, type}` per bad field,
+whether pydantic caught it (`RequestValidationError`) or the scheduler did (`InputError`). The
+input value itself is never echoed: it may hold officer names. Anything unexpected is logged
+with the request id and answered 500 with that id, so an operator can find the traceback.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
+
+from api.jobstore import input_error_detail
+from api.schemas import ErrorDetail, ErrorMessage, ValidationErrorResponse
+from models.common import InputError
+
+logger = logging.getLogger(__name__)
+
+
+def request_id_of(request: Request) -> str | None:
+    return getattr(request.state, "request_id", None)
+
+
+def validation_details(errors: Sequence[Any]) -> list[ErrorDetail]:
+    """Pydantic's errors reduced to location, message and type (no input, no context objects)."""
+    details = []
+    for error in errors:
+        loc = [part if isinstance(part, int) else str(part) for part in error.get("loc", ())]
+        msg = str(error.get("msg", "invalid value")).removeprefix("Value error, ")
+        details.append(ErrorDetail(loc=loc, msg=msg, type=str(error.get("type", "value_error"))))
+    return details
+
+
+def _unprocessable(details: list[ErrorDetail]) -> JSONResponse:
+    body = ValidationErrorResponse(detail=details)
+    return JSONResponse(status_code=422, content=body.model_dump(mode="json"))
+
+
+async def on_validation_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    return _unprocessable(validation_details(exc.errors()))
+
+
+async def on_input_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, InputError)
+    return _unprocessable(input_error_detail(exc))
+
+
+async def on_http_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, HTTPException)
+    body = ErrorMessage(detail=str(exc.detail), request_id=request_id_of(request))
+    return JSONResponse(
+        status_code=exc.status_code, content=body.model_dump(mode="json"), headers=exc.headers
+    )
+
+
+async def on_unexpected(request: Request, exc: Exception) -> JSONResponse:
+    request_id = request_id_of(request)
+    logger.error(
+        "unexpected error", exc_info=exc,
+        extra={"fields": {"request_id": request_id, "path": request.url.path}},
+    )
+    body = ErrorMessage(detail="internal error; quote the request id when reporting it",
+                        request_id=request_id)
+    headers = {"X-Request-ID": request_id} if request_id else None
+    return JSONResponse(status_code=500, content=body.model_dump(mode="json"), headers=headers)
+
+
+def install(app: FastAPI) -> None:
+    app.add_exception_handler(RequestValidationError, on_validation_error)
+    app.add_exception_handler(InputError, on_input_error)
+    app.add_exception_handler(HTTPException, on_http_error)
+    app.add_exception_handler(Exception, on_unexpected)

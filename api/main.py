@@ -1,0 +1,58 @@
+"""The offduty HTTP service: `create_app` assembles settings, keys, the solve pool and routers.
+
+Run it with `offduty serve`. One process keeps the job store and the solve pool in memory, so
+the service runs as a single process; solves run in its threads.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from api import errors
+from api.jobstore import JobStore
+from api.middleware import BodyLimitMiddleware, RequestContextMiddleware
+from api.pool import SolvePool
+from api.routes import agencies, health, jobs, quotes, requests, rosters
+from api.security import build_key_ring
+from api.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+DESCRIPTION = """Staff off-duty police requests with eligible officers, spread the hours fairly,
+explain every unfilled request, and bill the customer from the agency's rate card.
+
+Every `/v1` route needs an API key (`Authorization: Bearer <key>`, made by `offduty keys new`);
+a key covers the agencies it was made for."""
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+    keys = build_key_ring(settings.api_keys_file, settings.api_keys)
+    if not len(keys):
+        logger.warning("no API keys configured: every /v1 request will be refused")
+    pool = SolvePool(settings.solve_workers, settings.queue_size, settings.stop_grace_s)
+    job_store = JobStore(settings.job_ttl_s, settings.max_jobs)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        job_store.cancel_all()
+        pool.shutdown(wait=True)
+
+    app = FastAPI(title="offduty", version="1", description=DESCRIPTION, lifespan=lifespan)
+    app.state.settings = settings
+    app.state.keys = keys
+    app.state.pool = pool
+    app.state.jobs = job_store
+
+    for module in (rosters, jobs, quotes, requests, agencies, health):
+        app.include_router(module.router)
+    errors.install(app)
+    # Added last, so it runs first: the request id exists before the size check answers.
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(RequestContextMiddleware)
+    return app

@@ -1,0 +1,1 @@
+"""One router per resource: rosters, jobs, quotes, requests, agencies, health."""

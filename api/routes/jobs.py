@@ -1,0 +1,105 @@
+"""`/v1/jobs`: long solves in the background; poll for the result, or cancel.
+
+A job takes a place in the same bounded pool as a proposal. Cancelling a queued job drops it
+from the queue; cancelling a running one tells the solver to stop, and the best roster it found
+appears as the cancelled job's result. Deleting a finished job forgets it.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Body, HTTPException, Path, Request, Response
+
+from api import examples
+from api.deps import JobsDep, PoolDep, PrincipalDep, SettingsDep, authorize
+from api.jobstore import Job, JobStore, StoreFull, new_job_id
+from api.routes.common import errors
+from api.schemas import JobAccepted, JobStatus
+from api.security import Principal
+from api.solving import agency_id_of, busy, prepare, submit_solve
+from models.problem import Problem
+
+router = APIRouter(prefix="/v1/jobs", tags=["jobs"])
+
+JobId = Annotated[str, Path(max_length=64, description="The id `POST /v1/jobs` returned.")]
+
+
+def _job(jobs: JobStore, job_id: str, request: Request, principal: Principal) -> Job:
+    job = jobs.get(job_id)
+    if job is None:
+        raise HTTPException(404, f"no job {job_id!r} (finished jobs are kept for a while only)")
+    authorize(request, principal, job.agency)
+    return job
+
+
+@router.post(
+    "",
+    status_code=202,
+    response_model=JobAccepted,
+    summary="Start a background solve",
+    responses={
+        202: {"content": {"application/json": {"example": examples.JOB_ACCEPTED}}},
+        **errors(401, 403, 413, 422, 503),
+    },
+)
+def create_job(
+    problem: Annotated[Problem, Body(openapi_examples=examples.PROBLEM_EXAMPLES)],
+    request: Request,
+    response: Response,
+    principal: PrincipalDep,
+    pool: PoolDep,
+    jobs: JobsDep,
+    settings: SettingsDep,
+) -> JobAccepted:
+    """Queue the problem and answer at once with the job's id; poll `GET /v1/jobs/{id}`."""
+    agency_id = agency_id_of(problem.agency)
+    authorize(request, principal, agency_id)
+    problem = prepare(problem, settings)
+    try:
+        jobs.make_room()
+    except StoreFull as exc:
+        raise busy(settings, str(exc)) from exc
+    job_id = new_job_id()
+    log_fields = {"request_id": request.state.request_id, "job_id": job_id}
+    ticket = submit_solve(pool, problem, settings, log_fields)
+    job = jobs.add(job_id, agency_id, principal.name, ticket)
+    href = f"/v1/jobs/{job.id}"
+    response.headers["Location"] = href
+    return JobAccepted(id=job.id, state=job.state, href=href)
+
+
+@router.get(
+    "/{job_id}",
+    response_model=JobStatus,
+    summary="A job's state, and its result when done",
+    responses={
+        200: {"content": {"application/json": {"example": examples.JOB_DONE}}},
+        **errors(401, 403, 404, 422),
+    },
+)
+def get_job(job_id: JobId, request: Request, principal: PrincipalDep, jobs: JobsDep) -> JobStatus:
+    """`queued`, `running`, `done` (with `result`), `failed` (with `error`) or `cancelled`."""
+    return _job(jobs, job_id, request, principal).status()
+
+
+@router.delete(
+    "/{job_id}",
+    response_model=JobStatus,
+    summary="Cancel a job, or forget a finished one",
+    responses={
+        200: {"content": {"application/json": {"example": examples.JOB_CANCELLED}}},
+        **errors(401, 403, 404, 422),
+    },
+)
+def cancel_job(
+    job_id: JobId, request: Request, principal: PrincipalDep, jobs: JobsDep
+) -> JobStatus:
+    """A queued job leaves the queue; a running one stops early and keeps its best roster."""
+    job = _job(jobs, job_id, request, principal)
+    if job.finished:
+        jobs.remove(job.id)
+    else:
+        job.cancelled = True
+        job.ticket.cancel()
+    return job.status()

@@ -1,0 +1,52 @@
+"""`POST /v1/rosters/propose`: a roster problem in, a priced roster result out, synchronously.
+
+The solve runs in the bounded pool, off the event loop, within the problem's time limit capped
+by the server's. A caller who hangs up stops the solve. Long solves belong in `/v1/jobs`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Annotated
+
+from fastapi import APIRouter, Body, Request
+
+from api import examples
+from api.deps import PoolDep, PrincipalDep, SettingsDep, authorize
+from api.routes.common import errors
+from api.solving import agency_id_of, prepare, submit_solve
+from models.problem import Problem
+from models.result import RosterResult
+
+router = APIRouter(prefix="/v1/rosters", tags=["rosters"])
+
+
+@router.post(
+    "/propose",
+    response_model=RosterResult,
+    summary="Propose a priced roster",
+    responses={
+        200: {"content": {"application/json": {"example": examples.ROSTER_RESULT}}},
+        **errors(401, 403, 413, 422, 503),
+    },
+)
+async def propose(
+    problem: Annotated[Problem, Body(openapi_examples=examples.PROBLEM_EXAMPLES)],
+    request: Request,
+    principal: PrincipalDep,
+    pool: PoolDep,
+    settings: SettingsDep,
+) -> RosterResult:
+    """Staff the requests with eligible officers, spread the hours fairly and price the roster.
+
+    Returns within `options.time_limit_s` (capped by the server) with the best roster found and
+    its `status` (`optimal`, or `feasible` when the time limit cut the search short).
+    """
+    authorize(request, principal, agency_id_of(problem.agency))
+    problem = prepare(problem, settings)
+    ticket = submit_solve(pool, problem, settings, {"request_id": request.state.request_id})
+    try:
+        return await asyncio.wrap_future(ticket.future)
+    except asyncio.CancelledError:
+        ticket.cancel()
+        raise

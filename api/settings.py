@@ -1,0 +1,43 @@
+"""Service settings, read from the environment (`OFFDUTY_` prefix) by pydantic-settings.
+
+Everything an operator may want to change without touching code lives here: where to listen, how
+many solves run at once and how many may wait, the longest solve a caller may ask for, the
+largest body accepted, and where the API keys come from (a file, or JSON in the environment).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from api.security import ApiKeyEntry
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="OFFDUTY_", extra="ignore")
+
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=0, le=65535)
+    solve_workers: int = Field(default=2, ge=1, le=64, description="Solves that run at once.")
+    queue_size: int = Field(default=8, ge=0, le=10_000, description="Solves that may wait.")
+    max_time_limit_s: float = Field(
+        default=30, gt=0, le=3600, description="Cap on a problem's options.time_limit_s."
+    )
+    max_solver_threads: int = Field(
+        default=2, ge=1, le=64, description="Cap on options.num_workers (CP-SAT threads)."
+    )
+    stop_grace_s: float = Field(
+        default=5, ge=0, description="After the time limit plus this, a solve is told to stop."
+    )
+    max_body_bytes: int = Field(default=1_000_000, ge=1)
+    job_ttl_s: float = Field(default=3600, gt=0, description="How long a finished job is kept.")
+    max_jobs: int = Field(default=100, ge=1, description="Jobs kept in memory at most.")
+    api_keys_file: Path | None = Field(
+        default=None, description="JSON or YAML list of {name, sha256, agencies} entries."
+    )
+    api_keys: list[ApiKeyEntry] | None = Field(
+        default=None, description="The same entries as JSON, for deployments without a file."
+    )
+    log_level: str = "INFO"

@@ -1,0 +1,85 @@
+"""Getting a roster problem from a request into the solve pool, for proposals and jobs alike.
+
+`prepare` checks the agency (an unknown one is a 422 before any worker is taken) and caps the
+problem's time limit and CP-SAT threads by the server's settings. `submit_solve` queues the solve
+and logs one line when it ends: request id, agency, status, wall time and coverage, no names.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import threading
+import time
+
+from fastapi import HTTPException
+
+from api.pool import PoolClosed, PoolFull, SolvePool, Ticket
+from api.settings import Settings
+from models.agency import Agency
+from models.common import InputError
+from models.problem import Problem
+from models.result import RosterResult
+from scheduler.agencies import resolve_agency
+from scheduler.solver import solve
+
+logger = logging.getLogger("api.solve")
+
+
+def agency_id_of(agency: str | Agency) -> str:
+    return agency.id if isinstance(agency, Agency) else agency
+
+
+def prepare(problem: Problem, settings: Settings) -> Problem:
+    """The problem with the agency checked and its options capped by the server's limits."""
+    resolve_agency(problem.agency)
+    options = problem.options.model_copy(update={
+        "time_limit_s": min(problem.options.time_limit_s, settings.max_time_limit_s),
+        "num_workers": min(problem.options.num_workers, settings.max_solver_threads),
+    })
+    return problem.model_copy(update={"options": options})
+
+
+def retry_after(settings: Settings) -> str:
+    """Seconds to suggest before retrying: about one solve's worth."""
+    return str(max(1, math.ceil(min(settings.max_time_limit_s, 60))))
+
+
+def busy(settings: Settings, what: str) -> HTTPException:
+    return HTTPException(503, f"{what}; retry later", {"Retry-After": retry_after(settings)})
+
+
+def submit_solve(
+    pool: SolvePool, problem: Problem, settings: Settings, log_fields: dict[str, object]
+) -> Ticket[RosterResult]:
+    """Queue the solve; 503 with Retry-After when the pool is full or closing."""
+
+    def work(stop_event: threading.Event) -> RosterResult:
+        started = time.perf_counter()
+        fields = {**log_fields, "agency": agency_id_of(problem.agency)}
+        try:
+            result = solve(problem, stop_event=stop_event)
+        except InputError as exc:
+            logger.info("solve refused", extra={"fields": {**fields, "status": "input_error",
+                                                           "field": exc.field}})
+            raise
+        except Exception:
+            logger.exception("solve failed", extra={"fields": {**fields, "status": "error"}})
+            raise
+        logger.info("solve", extra={"fields": {
+            **fields,
+            "status": result.status,
+            "wall_s": round(time.perf_counter() - started, 3),
+            "time_limit_s": problem.options.time_limit_s,
+            "stopped": stop_event.is_set(),
+            "positions_requested": result.metrics.positions_requested,
+            "positions_filled": result.metrics.positions_filled,
+        }})
+        return result
+
+    try:
+        return pool.submit(work, time_limit_s=problem.options.time_limit_s)
+    except PoolFull as exc:
+        raise busy(settings, f"solver busy: {exc}") from exc
+    except PoolClosed as exc:
+        raise busy(settings, str(exc)) from exc

@@ -1,0 +1,44 @@
+"""`offduty keys new`: make an API key for the HTTP service.
+
+The key is printed once and never stored: the service keeps only its sha256, in the entry this
+command prints for the keys file (`OFFDUTY_API_KEYS_FILE`) or `OFFDUTY_API_KEYS`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+from typing import Any
+
+from api.security import ALL_AGENCIES, new_key
+from models.common import InputError
+
+_AGENCY_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+
+
+def register(sub: Any) -> None:
+    """Add the `keys` subcommand and its `new` action."""
+    keys = sub.add_parser("keys", help="make API keys for the HTTP service")
+    actions = keys.add_subparsers(dest="keys_command", required=True)
+    new = actions.add_parser("new", help="print a fresh key once, and the entry to store for it")
+    new.add_argument("--agency", action="append", required=True,
+                     help="agency id the key may use (repeat for several; '*' for all)")
+    new.add_argument("--name", default=None, help="a name for logs (default: from the agencies)")
+    new.add_argument("--json", action="store_true", help="print {key, entry} as one JSON object")
+    new.set_defaults(func=run_new)
+
+
+def run_new(args: argparse.Namespace) -> int:
+    for agency in args.agency:
+        if agency != ALL_AGENCIES and not _AGENCY_ID.match(agency):
+            raise InputError("--agency", f"{agency!r} is not an agency id (or '*' for all)")
+    key, entry = new_key(args.agency, args.name)
+    stored = entry.model_dump(mode="json")
+    if args.json:
+        print(json.dumps({"key": key, "entry": stored}))
+        return 0
+    print(f"API key (shown once; give it to the client, it cannot be recovered):\n{key}\n")
+    print("Add this entry to the keys file (a JSON or YAML list):")
+    print(json.dumps(stored))
+    return 0

@@ -1,0 +1,52 @@
+"""`offduty serve`: run the HTTP service with uvicorn.
+
+Settings come from `OFFDUTY_*` environment variables (see `api.settings`); the flags here
+override the address and the number of solve workers. The service is one process: its job
+store and solve pool live in memory, and solves run in the pool's threads.
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from pydantic import ValidationError
+from pydantic_settings import SettingsError
+
+from models.common import InputError, describe_validation_error
+
+
+def register(sub: Any) -> None:
+    """Add the `serve` subcommand."""
+    parser = sub.add_parser("serve", help="run the HTTP service (settings: OFFDUTY_* variables)")
+    parser.add_argument("--host", default=None, help="address to bind (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=None, help="port (default 8000)")
+    parser.add_argument("--workers", type=int, default=None,
+                        help="solves that run at once (OFFDUTY_SOLVE_WORKERS, default 2)")
+    parser.set_defaults(func=run_serve)
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from api.logs import setup_logging
+    from api.main import create_app
+    from api.settings import Settings
+
+    overrides = {
+        name: value
+        for name, value in (("host", args.host), ("port", args.port),
+                            ("solve_workers", args.workers))
+        if value is not None
+    }
+    try:
+        settings = Settings(**overrides)
+    except ValidationError as exc:
+        raise describe_validation_error(exc) from exc
+    except SettingsError as exc:
+        raise InputError("settings", str(exc)) from exc
+    setup_logging(settings.log_level)
+    app = create_app(settings)
+    uvicorn.run(app, host=settings.host, port=settings.port, log_config=None, access_log=False,
+                timeout_graceful_shutdown=10)
+    return 0
