@@ -20,6 +20,7 @@ COMMANDS: tuple[str, ...] = (
     "cli.demo",
     "cli.generate",
     "cli.scenario",
+    "cli.validate",
 )
 
 
