@@ -136,8 +136,9 @@ def _window(rng: random.Random, day: date, pattern: DutyPattern) -> tuple[int, i
             return rng.choice((5, 6, 7, 8, 10, 12, 14)), rng.randint(10, 16)
         starts = [(6, 2), (7, 2), (8, 2), (10, 1), (12, 2), (14, 3), (16, 3), (18, 2)]
         return pick(rng, starts), rng.randint(8, 14)
-    # An hour (the travel gap, rounded up) between duty and window, unless declared loosely.
-    gap = 0 if rng.random() < _OVERLAP_SHARE else 1
+    # An hour (the travel gap, rounded up) between duty and window, unless declared loosely:
+    # then the window runs an hour into the duty shift.
+    gap = -1 if rng.random() < _OVERLAP_SHARE else 1
     if pattern.kind == "day":
         return pattern.start_hour + pattern.hours + gap, rng.randint(6, 10)
     if pattern.kind == "evening":
