@@ -190,6 +190,7 @@ def _duration(rng: random.Random, horizon: Horizon) -> float:
 def _received_at(rng: random.Random, horizon: Horizon, start: datetime) -> datetime:
     """Mostly 4-20 days ahead in office hours; about 8% inside the agency's lead time."""
     if rng.random() < 0.08:
+        # Where the agency has no lead time, "late" still means a rush: within two days.
         lead_minutes = int(horizon.policy.lead_time_hours * 60) or 48 * 60
         before = rng.randrange(60, lead_minutes, 5)
         return after(start, -before / 60, horizon.tz)
