@@ -86,11 +86,14 @@ def _parse_change(where: Where, index: int, item: Any) -> PlacedChange:
     return PlacedChange(kind=kind, change=change, where=f"{where.source}:{where.line(index)}")
 
 
-def _parse_variant(where: Where, name: str, body: Any) -> Variant:
+def _check_name(where: Where, name: Any) -> None:
     if name == BASELINE:
-        raise where.error((), f"{BASELINE!r} names the unchanged problem; pick another name")
+        raise where.error((name,), f"{BASELINE!r} names the unchanged problem; pick another name")
     if not isinstance(name, str) or not _NAME.match(name):
-        raise where.error((), "a variant name is letters, digits, '-', '_' or '.' (it names files)")
+        raise where.error((name,), "a variant name is letters, digits, '-', '_', '.' (names files)")
+
+
+def _parse_variant(where: Where, name: str, body: Any) -> Variant:
     description = ""
     changes_at = where
     if isinstance(body, dict):
@@ -111,6 +114,8 @@ def _parse_variants(where: Where, data: Any) -> tuple[Variant, ...]:
     if data is None:
         return ()
     body = _mapping(where, (), data, "a mapping of variant name to changes")
+    for name in body:
+        _check_name(where, name)
     return tuple(_parse_variant(where.at(name), name, value) for name, value in body.items())
 
 
