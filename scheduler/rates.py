@@ -53,42 +53,50 @@ def _sum_by(pairs: Iterable[tuple[RateType, int]]) -> dict[RateType, int]:
 
 
 def _hour_line(
-    request: Request, kind: RateType, minutes: int, rate: Decimal, padding: RateType | None = None
+    request: Request,
+    kind: RateType,
+    minutes: int,
+    rate: Decimal,
+    amount: Decimal,
+    padding: RateType | None = None,
 ) -> InvoiceLine:
     return InvoiceLine(
         request_id=request.id,
         rate_type=kind,
         quantity=hours_quantity(minutes),
         rate=rate,
-        amount=line_amount(minutes, rate),
+        amount=amount,
         padding_rate_type=padding,
     )
 
 
-def _worked_lines(
+def _hour_lines(
     request: Request, prices: Sequence[ShiftPrice], agency: Agency
 ) -> list[InvoiceLine]:
-    """One line per hourly rate type of the worked minutes."""
-    minutes = _sum_by(pair for price in prices for pair in price.minutes_by_rate)
-    return [
-        _hour_line(request, kind, minutes[kind], hourly_rate(request, agency, kind))
-        for kind in HOURLY_TYPES
-        if minutes.get(kind)
-    ]
+    """One line per hourly rate type worked, then one minimum-padding line per underlying type.
 
-
-def _padding_lines(
-    request: Request, prices: Sequence[ShiftPrice], agency: Agency
-) -> list[InvoiceLine]:
-    """Minimum padding, one line per underlying rate type (the rate at each shift's start)."""
-    minutes = _sum_by((price.padding_rate_type, price.padding_minutes) for price in prices)
-    return [
-        _hour_line(
-            request, "minimum_padding", minutes[kind], hourly_rate(request, agency, kind), kind
-        )
-        for kind in HOURLY_TYPES
-        if minutes.get(kind)
-    ]
+    Padding is shown apart but bills with the worked hours of its rate (rules.md 2.7 sums
+    padding into a rate's hours): the two are rounded once together and the padding line
+    carries the difference, so lengthening a short shift at one rate never saves a cent.
+    """
+    worked = _sum_by(pair for price in prices for pair in price.minutes_by_rate)
+    padding = _sum_by((price.padding_rate_type, price.padding_minutes) for price in prices)
+    worked_lines: list[InvoiceLine] = []
+    padding_lines: list[InvoiceLine] = []
+    for kind in HOURLY_TYPES:
+        if not worked.get(kind) and not padding.get(kind):
+            continue
+        rate = hourly_rate(request, agency, kind)
+        worked_amount = line_amount(worked.get(kind, 0), rate)
+        if worked.get(kind):
+            worked_lines.append(_hour_line(request, kind, worked[kind], rate, worked_amount))
+        if padding.get(kind):
+            together = line_amount(worked.get(kind, 0) + padding[kind], rate)
+            padding_lines.append(
+                _hour_line(request, "minimum_padding", padding[kind], rate,
+                           together - worked_amount, padding=kind)
+            )
+    return worked_lines + padding_lines
 
 
 def _vehicle_lines(
@@ -118,8 +126,7 @@ def invoice_lines(
 ) -> list[InvoiceLine]:
     """The request's invoice: worked hours, minimum padding, then the vehicle."""
     return [
-        *_worked_lines(request, prices, agency),
-        *_padding_lines(request, prices, agency),
+        *_hour_lines(request, prices, agency),
         *_vehicle_lines(request, prices, agency),
     ]
 

@@ -315,3 +315,23 @@ def test_eight_hours_on_each_listed_and_unlisted_day(
     assert rockport.total == Decimal("542.40" if at_rockport else "452.00")
     assert kennesaw.holiday_hours == (8.0 if at_kennesaw else 0.0)
     assert rockport.holiday_hours == (8.0 if at_rockport else 0.0)
+
+
+def test_padding_and_worked_hours_at_one_rate_round_once_together() -> None:
+    # 1 min late traffic, padded to 4 h: 1 min x 105.30 / 60 = 1.755 -> 1.76 on the worked line;
+    # 4 h x 105.30 = 421.20 in all, so the padding line carries 421.20 - 1.76 = 419.44 (its own
+    # rounding, 239 min = 419.445 -> 419.45, would bill 421.21 for a 4 h minimum)
+    result = _quote(K, "2026-02-28T19:00-05:00", "2026-02-28T19:01-05:00",
+                    "2026-02-28T19:00-05:00", job_type="traffic")
+    assert _lines(result) == [("traffic_emergency", "0.0167", "1.76"),
+                              ("minimum_padding@traffic_emergency", "3.9833", "419.44")]
+    assert result.total == Decimal("421.20")
+
+
+def test_lengthening_past_a_holiday_can_lower_the_bill_as_the_rules_say() -> None:
+    # Padding bills at the rate at the start (rules.md 2.2). 23:00-23:30 Christmas: 2 h x 67.80
+    # = 135.60. Until 00:30 Dec 26: 1 h x 67.80 = 67.80, 0.5 h x 56.50 = 28.25, padding 0.5 h at
+    # holiday = 33.90; 129.95
+    short = _quote(R, "2026-12-25T23:00-06:00", "2026-12-25T23:30-06:00")
+    longer = _quote(R, "2026-12-25T23:00-06:00", "2026-12-26T00:30-06:00")
+    assert (short.total, longer.total) == (Decimal("135.60"), Decimal("129.95"))
