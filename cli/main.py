@@ -21,6 +21,7 @@ COMMANDS: tuple[str, ...] = (
     "cli.generate",
     "cli.scenario",
     "cli.validate",
+    "cli.importer", "cli.nightly", "cli.roster", "cli.export",
 )
 
 

@@ -3,8 +3,9 @@
 The solve runs outside any write transaction; the proposals and the run record are written
 together afterwards, so a run killed at any point leaves the previous proposal as it was. The
 problem is solved deterministically with the previous proposal as the hint, and the write keeps
-every proposal that did not change, so a second run with nothing changed touches no row but
-adds its run record.
+every proposal that did not change. When nothing the solver decides from has changed since the
+last run (same inputs hash), the roster is kept without solving, so a second run proposes the same
+roster, touches no assignment row, and only adds its run record.
 """
 
 from __future__ import annotations
@@ -82,15 +83,20 @@ def run_nightly(
     window_days: int = 28,
     time_limit_s: float = 10,
     solver: Solver = default_solver,
+    force: bool = False,
 ) -> list[NightlyReport]:
-    """Run the nightly assignment for one agency, or for every agency in the store."""
+    """Run the nightly assignment for one agency, or for every agency in the store.
+
+    With nothing changed since the agency's last run the roster is kept without solving
+    (`force` solves anyway, from the current proposal as the hint).
+    """
     moment = (now or datetime.now(UTC)).astimezone(UTC)
     if moment.tzinfo is None:
         raise InputError("now", "a UTC offset is required")
     horizon = Horizon(now=moment, days=horizon_days, window_days=window_days)
     options = SolveOptions(time_limit_s=time_limit_s, deterministic=True, seed=0)
     return [
-        _run_agency(store, agency_id, horizon, options, solver)
+        _run_agency(store, agency_id, horizon, options, solver, force)
         for agency_id in _agencies(store, agency)
     ]
 
@@ -108,42 +114,62 @@ def _agencies(store: Store, agency: str | None) -> list[str]:
 
 
 def _run_agency(
-    store: Store, agency_id: str, horizon: Horizon, options: SolveOptions, solver: Solver
+    store: Store, agency_id: str, horizon: Horizon, options: SolveOptions, solver: Solver,
+    force: bool,
 ) -> NightlyReport:
     started = datetime.now(UTC)
     clock = time.perf_counter()
     with store.transaction() as session:
         problem = build_problem(session, agency_id, horizon, options)
+        previous = None if force else _same_inputs_run(session, agency_id, inputs_hash(problem))
     digest = inputs_hash(problem)
-    build_s = time.perf_counter() - clock
-    log.info(
-        "solving %s: %d requests, %d officers, %d locked, %d hinted",
-        agency_id,
-        len(problem.requests),
-        len(problem.officers),
-        len(problem.locked),
-        len(problem.hint),
-    )
-    clock = time.perf_counter()
-    with timed_bar(f"solving {agency_id}", options.time_limit_s):
-        result = solver(problem)
-    solve_s = time.perf_counter() - clock
-    log.info("solved %s: %s", agency_id, result.status)
+    timings = {"build_s": round(time.perf_counter() - clock, 3)}
+    if previous is not None:
+        # Nothing the solver decides from has changed: keep the roster rather than re-solve it.
+        log.info("%s: inputs unchanged since run %d; roster kept", agency_id, previous.id)
+        result = RosterResult.model_validate({**previous.result, "metrics": previous.metrics})
+        timings["solve_s"] = 0.0
+    else:
+        result = _solve(problem, solver, timings)
     clock = time.perf_counter()
     with store.transaction() as session:
         _check_unchanged(session, agency_id, horizon, options, digest)
         run = _run_row(agency_id, horizon, digest, result, started)
         session.add(run)
         session.flush()
-        counts = _write_proposals(session, problem, result, run.id)
-        timings = {
-            "build_s": round(build_s, 3),
-            "solve_s": round(solve_s, 3),
-            "write_s": round(time.perf_counter() - clock, 3),
-        }
-        run.timings = timings
+        counts = (
+            _count_proposals(session, problem) if previous is not None
+            else _write_proposals(session, problem, result, run.id)
+        )
+        timings["write_s"] = round(time.perf_counter() - clock, 3)
+        run.timings = {**timings, "reused_run": previous.id if previous else None}
         run.metrics = {**run.metrics, **counts}
     return _report(agency_id, run.id, problem, result, digest, counts, timings)
+
+
+def _solve(problem: Problem, solver: Solver, timings: dict[str, float]) -> RosterResult:
+    agency_id = _agency_id(problem)
+    log.info("solving %s: %d requests, %d officers, %d locked, %d hinted", agency_id,
+             len(problem.requests), len(problem.officers), len(problem.locked), len(problem.hint))
+    clock = time.perf_counter()
+    with timed_bar(f"solving {agency_id}", problem.options.time_limit_s):
+        result = solver(problem)
+    timings["solve_s"] = round(time.perf_counter() - clock, 3)
+    log.info("solved %s: %s in %.1f s", agency_id, result.status, timings["solve_s"])
+    return result
+
+
+def _same_inputs_run(session: Session, agency_id: str, digest: str) -> NightlyRunRow | None:
+    """The agency's latest run, when it solved exactly these inputs and produced a roster."""
+    latest = session.scalar(
+        select(NightlyRunRow)
+        .where(NightlyRunRow.agency_id == agency_id)
+        .order_by(NightlyRunRow.id.desc())
+        .limit(1)
+    )
+    if latest is None or latest.inputs_hash != digest or latest.solver_status in NO_ROSTER:
+        return None
+    return latest
 
 
 def _check_unchanged(
@@ -238,6 +264,18 @@ def _write_proposals(
             )
         )
     return {"added": len(wanted), "kept": kept, "removed": len(current) - kept}
+
+
+def _count_proposals(session: Session, problem: Problem) -> dict[str, int]:
+    """A kept roster: the current proposals stay exactly as they are."""
+    ids = session.scalars(
+        select(RequestRow.id).where(
+            RequestRow.agency_id == _agency_id(problem),
+            RequestRow.code.in_([q.id for q in problem.requests]),
+        )
+    )
+    current = assignments_of(session, list(ids), (AssignmentState.PROPOSED.value,))
+    return {"added": 0, "kept": len(current), "removed": 0}
 
 
 def _agency_id(problem: Problem) -> str:

@@ -1,0 +1,50 @@
+"""`offduty nightly`: staff the open requests of the coming days and store the proposal.
+
+Meant for cron: quiet unless something is wrong, one summary line per agency, exit 0 when a
+roster was stored, 1 when the solver found none.
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from cli.store_args import add_db_option, aware, store_from
+from store import StoreSettings
+from store.nightly import NO_ROSTER, run_nightly
+
+
+def register(sub: Any) -> None:
+    defaults = StoreSettings()
+    parser = sub.add_parser(
+        "nightly", help="propose a roster for the open requests in the horizon",
+        description="Solve the open requests starting within the horizon and store the proposal "
+        "with a run record, in one transaction.",
+    )
+    add_db_option(parser)
+    parser.add_argument("--horizon", type=int, default=defaults.horizon_days, metavar="DAYS",
+                        help=f"days ahead to staff (default {defaults.horizon_days})")
+    parser.add_argument("--time-limit", type=float, default=defaults.time_limit_s, metavar="S",
+                        help=f"solver time limit per agency (default {defaults.time_limit_s:g})")
+    parser.add_argument("--now", default=None, metavar="ISO",
+                        help="run as of this time (with offset), for reproducible runs")
+    parser.add_argument("--window-days", type=int, default=defaults.fairness_window_days,
+                        help="fairness window: worked hours of this many past days count "
+                        f"(default {defaults.fairness_window_days})")
+    parser.add_argument("--force", action="store_true",
+                        help="solve even when nothing changed since the last run")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    store = store_from(args)
+    try:
+        reports = run_nightly(
+            store, agency=args.agency, now=aware(args.now, "--now"), horizon_days=args.horizon,
+            window_days=args.window_days, time_limit_s=args.time_limit, force=args.force,
+        )
+    finally:
+        store.close()
+    for report in reports:
+        print(report.summary())
+    return 1 if any(r.status in NO_ROSTER for r in reports) else 0

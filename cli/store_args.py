@@ -1,0 +1,55 @@
+"""Arguments shared by the store commands: where the store is, and aware times and dates.
+
+`--db` takes a SQLite path or a database URL; without it the environment decides
+(`OFFDUTY_DATABASE_URL`, else `OFFDUTY_DATABASE_PATH`, else `offduty.db`).
+"""
+
+from __future__ import annotations
+
+import argparse
+from datetime import date, datetime
+
+from models import InputError
+from store import Store, open_store
+
+
+def add_db_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--db", metavar="PATH|URL", default=None,
+        help="store location (default: $OFFDUTY_DATABASE_URL, $OFFDUTY_DATABASE_PATH, offduty.db)",
+    )
+    parser.add_argument(
+        "--agency", default=None, help="agency id (needed when the store holds several)"
+    )
+
+
+def store_from(args: argparse.Namespace) -> Store:
+    return open_store(args.db)
+
+
+def aware(text: str | None, field: str) -> datetime | None:
+    """An ISO 8601 time with its UTC offset; a naive time is refused, never guessed."""
+    if text is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError as exc:
+        raise InputError(field, f"not an ISO 8601 time: {text!r}") from exc
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise InputError(field, f"{text!r} has no UTC offset (write e.g. {text}-05:00)")
+    return moment
+
+
+def required_aware(text: str, field: str) -> datetime:
+    moment = aware(text, field)
+    assert moment is not None
+    return moment
+
+
+def day(text: str | None, field: str) -> date | None:
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise InputError(field, f"not a date (YYYY-MM-DD): {text!r}") from exc

@@ -1,0 +1,137 @@
+"""Stored assignments as roster lines: what `roster show` prints and the exports write.
+
+Times are shown in each agency's zone, since that is the zone the dispatcher and the officer
+work in; filters by date use that local date too.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models.agency import Agency
+from store.records import agency_of
+from store.schema import AgencyRow, AssignmentRow, AssignmentState, OfficerRow, RequestRow
+
+
+@dataclass(frozen=True)
+class RosterLine:
+    agency: str
+    request_id: str
+    employer: str
+    officer_id: str
+    officer_name: str
+    state: str
+    start: datetime
+    end: datetime
+    worked_start: datetime | None
+    worked_end: datetime | None
+
+    @property
+    def day(self) -> date:
+        return self.start.date()
+
+    @property
+    def hours(self) -> float:
+        return round((self.end - self.start).total_seconds() / 3600, 2)
+
+    @property
+    def worked_hours(self) -> float | None:
+        if self.worked_start is None or self.worked_end is None:
+            return None
+        return round((self.worked_end - self.worked_start).total_seconds() / 3600, 2)
+
+    def as_record(self) -> dict[str, object]:
+        """A flat row for CSV and Excel (times as local ISO text with their offset)."""
+        return {
+            "agency": self.agency, "date": self.day.isoformat(), "request_id": self.request_id,
+            "employer": self.employer, "officer_id": self.officer_id,
+            "officer_name": self.officer_name, "state": self.state,
+            "start": self.start.isoformat(), "end": self.end.isoformat(), "hours": self.hours,
+            "worked_start": self.worked_start.isoformat() if self.worked_start else "",
+            "worked_end": self.worked_end.isoformat() if self.worked_end else "",
+            "worked_hours": "" if self.worked_hours is None else self.worked_hours,
+        }
+
+
+@dataclass(frozen=True)
+class RosterFilter:
+    """Which lines to show: inclusive local dates, one officer, one request, one agency."""
+
+    first: date | None = None
+    last: date | None = None
+    officer: str | None = None
+    request: str | None = None
+    agency: str | None = None
+    include_cancelled: bool = False
+
+
+def roster_lines(session: Session, filters: RosterFilter) -> list[RosterLine]:
+    """Matching assignments in time order, then request and officer."""
+    query = (
+        select(AssignmentRow, RequestRow, OfficerRow)
+        .join(RequestRow, AssignmentRow.request_id == RequestRow.id)
+        .join(OfficerRow, AssignmentRow.officer_id == OfficerRow.id)
+        .order_by(AssignmentRow.start, RequestRow.code, OfficerRow.code)
+    )
+    if filters.agency:
+        query = query.where(RequestRow.agency_id == filters.agency)
+    if filters.officer:
+        query = query.where(OfficerRow.code == filters.officer)
+    if filters.request:
+        query = query.where(RequestRow.code == filters.request)
+    if not filters.include_cancelled:
+        query = query.where(AssignmentRow.state != AssignmentState.CANCELLED.value)
+    # A day of slack either side in UTC; the exact local-date test follows per agency.
+    if filters.first:
+        query = query.where(AssignmentRow.start >= _utc_day(filters.first - timedelta(days=1)))
+    if filters.last:
+        query = query.where(AssignmentRow.start < _utc_day(filters.last + timedelta(days=2)))
+    agencies = _agencies(session)
+    lines = [_line(a, r, o, agencies[r.agency_id]) for a, r, o in session.execute(query).tuples()]
+    return [line for line in lines if _in_dates(line.day, filters)]
+
+
+def _utc_day(day: date) -> datetime:
+    return datetime.combine(day, time(0), tzinfo=UTC)
+
+
+def _in_dates(day: date, filters: RosterFilter) -> bool:
+    return (filters.first is None or day >= filters.first) and (
+        filters.last is None or day <= filters.last
+    )
+
+
+def _agencies(session: Session) -> dict[str, Agency]:
+    return {row.id: agency_of(row) for row in session.scalars(select(AgencyRow))}
+
+
+def _line(a: AssignmentRow, r: RequestRow, o: OfficerRow, agency: Agency) -> RosterLine:
+    tz = agency.tz
+    return RosterLine(
+        agency=r.agency_id, request_id=r.code, employer=r.employer_name or r.employer_id,
+        officer_id=o.code, officer_name=o.name, state=a.state,
+        start=a.start.astimezone(tz), end=a.end.astimezone(tz),
+        worked_start=a.worked_start.astimezone(tz) if a.worked_start else None,
+        worked_end=a.worked_end.astimezone(tz) if a.worked_end else None,
+    )
+
+
+def format_table(lines: list[RosterLine]) -> str:
+    """A fixed-width table a dispatcher can read in a terminal."""
+    header = ("date", "time", "request", "employer", "officer", "name", "state", "hours")
+    rows = [
+        (
+            line.day.isoformat(), f"{line.start:%H:%M}-{line.end:%H:%M}", line.request_id,
+            line.employer[:24], line.officer_id, line.officer_name[:20], line.state,
+            f"{line.worked_hours if line.worked_hours is not None else line.hours:g}",
+        )
+        for line in lines
+    ]
+    widths = [max(len(str(c)) for c in column) for column in zip(header, *rows, strict=False)]
+    render = ["  ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True)).rstrip()
+              for row in (header, *rows)]
+    return "\n".join(render)

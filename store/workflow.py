@@ -1,0 +1,205 @@
+"""The dispatcher's workflow on stored assignments: confirm, cancel (priced), record worked hours.
+
+State changes follow one path: a nightly run proposes, a dispatcher confirms (the solver then
+keeps the shift exactly), and a confirmed shift is either worked (actual times recorded; they
+feed the fairness window, the invoice and payroll) or cancelled. Cancelling a confirmed shift is
+priced by rules.md section 3; a proposal that was never confirmed costs the customer nothing.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models import CancellationCharge, InputError, PolicyOverrides, PolicySettings, Request
+from models.agency import Agency
+from scheduler.rates import effective_policy, price_cancellation
+from store.db import Store
+from store.records import agency_of, officer_by_code, request_by_code, request_from_row
+from store.schema import (
+    AgencyRow,
+    AssignmentRow,
+    AssignmentState,
+    CancellationRow,
+    RequestRow,
+    RequestState,
+)
+
+ACTIVE = (AssignmentState.PROPOSED.value, AssignmentState.CONFIRMED.value)
+
+
+@dataclass
+class Cancellation:
+    """A priced cancellation: what the customer owes and which officers were released."""
+
+    request_id: str
+    officers: list[str]
+    confirmed: int
+    total: Decimal
+    charges: list[CancellationCharge] = field(default_factory=list)
+
+    def summary(self) -> str:
+        if not self.charges:
+            return (
+                f"{self.request_id}: cancelled; no confirmed officer was affected, "
+                f"no charge (total 0.00)"
+            )
+        brackets = ", ".join(sorted({c.bracket for c in self.charges}))
+        return (
+            f"{self.request_id}: cancelled {self.confirmed} confirmed officer(s) "
+            f"({brackets}); charge {self.total:.2f}"
+        )
+
+
+def priced_context(session: Session, row: RequestRow) -> tuple[Request, Agency, PolicySettings]:
+    """The request, its agency and the agency's effective policy, as the rate engine takes them."""
+    agency_row = session.get(AgencyRow, row.agency_id)
+    assert agency_row is not None
+    agency = agency_of(agency_row)
+    overrides = PolicyOverrides.model_validate(agency_row.policy_overrides or {})
+    policy = effective_policy(agency, overrides)
+    return request_from_row(row, {agency.id: agency}), agency, policy
+
+
+def confirm(store: Store, request: str | None, *, agency: str | None = None) -> int:
+    """Confirm the proposals of one request (or all, with `request=None`); returns how many."""
+    with store.transaction() as session:
+        query = select(AssignmentRow).where(AssignmentRow.state == AssignmentState.PROPOSED.value)
+        if request is not None:
+            query = query.where(
+                AssignmentRow.request_id == request_by_code(session, request, agency).id
+            )
+        elif agency is not None:
+            query = query.join(RequestRow).where(RequestRow.agency_id == agency)
+        rows = list(session.scalars(query))
+        for row in rows:
+            row.state = AssignmentState.CONFIRMED.value
+        return len(rows)
+
+
+def cancel(
+    store: Store,
+    request: str,
+    *,
+    at: datetime | None = None,
+    officer: str | None = None,
+    agency: str | None = None,
+) -> Cancellation:
+    """Cancel a request (or, with `officer`, reduce it by that officer) and price the notice."""
+    notice_at = (at or datetime.now(UTC)).astimezone(UTC)
+    with store.transaction() as session:
+        row = request_by_code(session, request, agency)
+        if row.state == RequestState.CANCELLED.value:
+            raise InputError("request", f"{request} is already cancelled")
+        targets = _targets(session, row, officer)
+        result = _price(session, row, targets, notice_at)
+        for target in targets:
+            target.state = AssignmentState.CANCELLED.value
+        _shrink_or_cancel(row, officer, notice_at)
+        if result.charges or targets:
+            session.add(
+                CancellationRow(
+                    request_id=row.id,
+                    notice_at=notice_at,
+                    officers=result.officers,
+                    bracket=result.charges[0].bracket if result.charges else "none",
+                    total=result.total,
+                    detail=[c.model_dump(mode="json") for c in result.charges],
+                )
+            )
+        return result
+
+
+def _targets(session: Session, row: RequestRow, officer: str | None) -> list[AssignmentRow]:
+    query = select(AssignmentRow).where(
+        AssignmentRow.request_id == row.id, AssignmentRow.state.in_(ACTIVE)
+    )
+    if officer is not None:
+        query = query.where(
+            AssignmentRow.officer_id == officer_by_code(session, row.agency_id, officer).id
+        )
+    targets = list(session.scalars(query.order_by(AssignmentRow.start, AssignmentRow.id)))
+    if officer is not None and not targets:
+        raise InputError("officer", f"{officer} holds no open assignment on {row.code}")
+    return targets
+
+
+def _price(
+    session: Session, row: RequestRow, targets: list[AssignmentRow], notice_at: datetime
+) -> Cancellation:
+    """One charge per confirmed shift time (officers on the same times share one charge)."""
+    request, agency, policy = priced_context(session, row)
+    groups: dict[tuple[datetime, datetime], list[AssignmentRow]] = defaultdict(list)
+    for target in targets:
+        if target.state == AssignmentState.CONFIRMED.value:
+            groups[(target.start, target.end)].append(target)
+    charges = [
+        price_cancellation(
+            request,
+            start.astimezone(agency.tz),
+            end.astimezone(agency.tz),
+            len(group),
+            notice_at,
+            agency,
+            policy,
+        )
+        for (start, end), group in sorted(groups.items())
+    ]
+    return Cancellation(
+        request_id=row.code,
+        officers=sorted({t.officer.code for t in targets}),
+        confirmed=sum(len(g) for g in groups.values()),
+        total=sum((c.total for c in charges), Decimal(0)),
+        charges=charges,
+    )
+
+
+def _shrink_or_cancel(row: RequestRow, officer: str | None, notice_at: datetime) -> None:
+    """A reduction leaves one position fewer; removing the last position cancels the request."""
+    if officer is not None and row.officers_needed > 1:
+        row.officers_needed -= 1
+        return
+    row.state = RequestState.CANCELLED.value
+    row.cancelled_at = notice_at
+
+
+def record_worked(
+    store: Store,
+    request: str,
+    officer: str,
+    start: datetime,
+    end: datetime,
+    *,
+    agency: str | None = None,
+) -> AssignmentRow:
+    """Record the hours an officer actually worked on a request's shift."""
+    if end <= start:
+        raise InputError("end", f"{end.isoformat()} is not after start {start.isoformat()}")
+    with store.transaction() as session:
+        row = request_by_code(session, request, agency)
+        officer_row = officer_by_code(session, row.agency_id, officer)
+        candidates = list(
+            session.scalars(
+                select(AssignmentRow).where(
+                    AssignmentRow.request_id == row.id,
+                    AssignmentRow.officer_id == officer_row.id,
+                    AssignmentRow.state != AssignmentState.CANCELLED.value,
+                )
+            )
+        )
+        if not candidates:
+            raise InputError("officer", f"{officer} holds no assignment on {request}")
+        shift = max(candidates, key=lambda a: _overlap(a, start, end))
+        shift.state = AssignmentState.WORKED.value
+        shift.worked_start = start
+        shift.worked_end = end
+        return shift
+
+
+def _overlap(row: AssignmentRow, start: datetime, end: datetime) -> float:
+    return (min(row.end, end) - max(row.start, start)).total_seconds()
