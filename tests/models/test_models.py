@@ -1,0 +1,118 @@
+"""Validation messages of the domain models name the field and, inside lists, the item's id."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from pydantic import BaseModel, ValidationError
+
+from models.agency import PolicyOverrides
+from models.common import InputError, describe_validation_error
+from models.problem import Problem
+from models.quote import QuoteRequest
+from scheduler.agencies import get_agency
+
+
+def _request(**extra: Any) -> dict[str, Any]:
+    return {
+        "id": "R-7", "employer": {"id": "EMP-1"}, "start": "2026-12-01T16:00:00-05:00",
+        "end": "2026-12-01T20:00:00-05:00", "received_at": "2026-11-20T09:00:00-05:00", **extra,
+    }
+
+
+def _error(model: type[BaseModel], data: dict[str, Any]) -> InputError:
+    with pytest.raises(ValidationError) as caught:
+        model.model_validate(data)
+    return describe_validation_error(caught.value, data)
+
+
+def _problem_error(**request: Any) -> InputError:
+    return _error(Problem, {"agency": "kennesaw-ga", "requests": [_request(**request)]})
+
+
+def test_valid_problem_passes() -> None:
+    problem = Problem.model_validate({"agency": "kennesaw-ga", "requests": [_request()]})
+    assert [r.id for r in problem.requests] == ["R-7"]
+
+
+def test_naive_datetime_names_the_request() -> None:
+    err = _problem_error(start="2026-12-01T16:00:00")
+    assert (err.field, err.message) == (
+        "requests[0] (R-7).start", "Input should have timezone info")
+
+
+def test_end_not_after_start_names_the_request() -> None:
+    err = _problem_error(end="2026-12-01T16:00:00-05:00")
+    assert err.field == "requests[0] (R-7)"
+    assert err.message == (
+        "request R-7: end 2026-12-01T16:00:00-05:00 is not after start 2026-12-01T16:00:00-05:00"
+    )
+
+
+def test_zero_officers_names_the_field() -> None:
+    err = _problem_error(officers_needed=0)
+    assert (err.field, err.message) == (
+        "requests[0] (R-7).officers_needed", "Input should be greater than or equal to 1")
+
+
+def test_negative_miles_names_the_field() -> None:
+    err = _problem_error(vehicle={"kind": "moving", "miles": -3})
+    assert (err.field, err.message) == (
+        "requests[0] (R-7).vehicle.miles", "Input should be greater than or equal to 0")
+
+
+def test_unknown_job_type_lists_the_allowed_ones() -> None:
+    err = _problem_error(job_type="parade")
+    assert (err.field, err.message) == (
+        "requests[0] (R-7).job_type", "Input should be 'regular' or 'traffic'")
+
+
+def test_unknown_policy_override_is_refused() -> None:
+    err = _error(PolicyOverrides, {"max_hours_per_month": 80})
+    assert (err.field, err.message) == ("max_hours_per_month", "Extra inputs are not permitted")
+
+
+def test_null_policy_override_is_refused() -> None:
+    err = _error(Problem, {"agency": "kennesaw-ga", "policy": {"min_hours": None}})
+    assert (err.field, err.message) == (
+        "policy", "min_hours may not be null; leave it out to keep the agency's value")
+
+
+def test_bad_policy_value_names_the_setting() -> None:
+    err = _error(PolicyOverrides, {"supervisor_at": 0})
+    assert (err.field, err.message) == (
+        "supervisor_at", "Input should be greater than or equal to 1")
+
+
+def test_several_problems_say_how_many_more() -> None:
+    err = _problem_error(officers_needed=0, job_type="parade")
+    assert err.message.endswith("(and 1 more problem)")
+
+
+def test_quote_request_naive_time_and_end_before_start() -> None:
+    base = {"agency": "kennesaw-ga", "start": "2026-12-01T16:00:00-05:00",
+            "end": "2026-12-01T20:00:00-05:00", "received_at": "2026-11-20T09:00:00-05:00"}
+    assert _error(QuoteRequest, {**base, "received_at": "2026-11-20T09:00"}).field == "received_at"
+    err = _error(QuoteRequest, {**base, "end": "2026-12-01T15:00:00-05:00"})
+    assert err.message.startswith("end 2026-12-01T15:00:00-05:00 is not after start")
+    assert _error(QuoteRequest, {**base, "officers": -1}).field == "officers"
+
+
+def test_locked_assignment_outside_its_request_names_both_ids() -> None:
+    data = {
+        "agency": "kennesaw-ga", "officers": [{"id": "K-1"}], "requests": [_request()],
+        "locked": [{"request_id": "R-7", "officer_id": "K-1",
+                    "start": "2026-12-01T15:00:00-05:00", "end": "2026-12-01T20:00:00-05:00"}],
+    }
+    assert _error(Problem, data).message == (
+        "locked[0]: K-1 on R-7 lies outside the request's times")
+
+
+def test_unknown_agency_names_the_known_ones() -> None:
+    with pytest.raises(InputError) as caught:
+        get_agency("nowhere-tx")
+    assert caught.value.field == "agency"
+    assert caught.value.message.startswith("unknown agency 'nowhere-tx' (known: ")
+    assert "kennesaw-ga" in caught.value.message
+    assert "rockport-tx" in caught.value.message
