@@ -11,7 +11,15 @@ from enum import StrEnum
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, NonNegativeFloat, PositiveFloat, field_validator, model_validator
+from pydantic import (
+    Field,
+    NonNegativeFloat,
+    PositiveFloat,
+    SerializerFunctionWrapHandler,
+    field_validator,
+    model_serializer,
+    model_validator,
+)
 
 from models.common import StrictModel
 
@@ -104,6 +112,11 @@ class PolicyOverrides(StrictModel):
                         f"{name} may not be null; leave it out to keep the agency's value"
                     )
         return data
+
+    @model_serializer(mode="wrap")
+    def _drop_unset(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        # Overrides left out stay out, so a dumped problem loads back (null is refused above).
+        return {k: v for k, v in handler(self).items() if v is not None}
 
     def apply(self, settings: PolicySettings) -> PolicySettings:
         """The agency's settings with these overrides on top."""

@@ -1,0 +1,205 @@
+"""Officer-level hard rules (rules.md section 5), applied before any model is built.
+
+Static rules (status, qualification, conflict, availability, on-duty time) depend on the officer
+and the shift alone; load rules (overlap with travel gap, rolling 24 hours, daily and weekly caps)
+depend on what else the officer works, and `OfficerLoad` answers them for any set of held shifts.
+Filtering here is what keeps the CP-SAT model to possible pairs only.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Callable, Iterable
+
+import numpy as np
+
+from models.officer import QUAL_LIQUOR, QUAL_TRAFFIC, QUAL_VEHICLE
+from scheduler.context import Context, OfficerData, RequestData
+from scheduler.pieces import Piece, PieceSet
+from scheduler.timeutil import split_by_local_day, split_by_local_week
+
+DAY = 24 * 60
+
+
+def status_barred(o: OfficerData, req: RequestData, ctx: Context) -> bool:
+    """Only active officers work off duty."""
+    return not o.active
+
+
+def required_qualifications(req: RequestData, ctx: Context) -> set[str]:
+    need = set()
+    if req.model.job_type == "traffic":
+        need.add(QUAL_TRAFFIC)
+    if req.model.vehicle.kind != "none":
+        need.add(QUAL_VEHICLE)
+    venue = req.model.venue
+    if ctx.policy.liquor_training_required and venue.alcohol_served and venue.post == "outside":
+        need.add(QUAL_LIQUOR)
+    return need
+
+
+def missing_qualification(o: OfficerData, req: RequestData, ctx: Context) -> bool:
+    """Traffic jobs need traffic, vehicle jobs a vehicle, alcohol-outside posts the training."""
+    return not required_qualifications(req, ctx) <= o.quals
+
+
+def employer_conflict(o: OfficerData, req: RequestData, ctx: Context) -> bool:
+    """An officer never works for an employer on their conflict list."""
+    return req.model.employer.id in o.conflicts
+
+
+def not_available(o: OfficerData, start: int, end: int) -> bool:
+    """The shift must lie inside one (merged) declared availability window."""
+    i = bisect.bisect_right(o.availability, (start, float("inf"))) - 1
+    return i < 0 or o.availability[i][1] < end
+
+
+def on_duty(o: OfficerData, start: int, end: int, gap: int) -> bool:
+    """The shift keeps the travel gap from on-duty time, in either order."""
+    return any(s < end + gap and start < e + gap for s, e in o.on_duty)
+
+
+REQUEST_RULES: list[tuple[str, Callable[[OfficerData, RequestData, Context], bool]]] = [
+    ("STATUS_BARRED", status_barred),
+    ("MISSING_QUALIFICATION", missing_qualification),
+    ("EMPLOYER_CONFLICT", employer_conflict),
+]
+
+
+def static_block(
+    o: OfficerData, req: RequestData, start: int, end: int, ctx: Context
+) -> str | None:
+    """The first static rule that bars the officer from [start, end) of the request."""
+    for code, rule in REQUEST_RULES:
+        if rule(o, req, ctx):
+            return code
+    if not_available(o, start, end):
+        return "NOT_AVAILABLE"
+    if on_duty(o, start, end, ctx.limits.gap):
+        return "ON_DUTY"
+    return None
+
+
+class OfficerLoad:
+    """The shifts an officer holds, with the load rules checked for one more shift."""
+
+    def __init__(self, ctx: Context, officer: OfficerData) -> None:
+        self.ctx = ctx
+        self.officer = officer
+        self.shifts: list[tuple[int, int]] = []
+        self.day: dict[object, int] = {}
+        self.week: dict[object, int] = {}
+
+    def copy(self) -> OfficerLoad:
+        twin = OfficerLoad(self.ctx, self.officer)
+        twin.shifts, twin.day, twin.week = list(self.shifts), dict(self.day), dict(self.week)
+        return twin
+
+    def add(self, start: int, end: int) -> None:
+        bisect.insort(self.shifts, (start, end))
+        self._count(start, end, +1)
+
+    def remove(self, start: int, end: int) -> None:
+        self.shifts.remove((start, end))
+        self._count(start, end, -1)
+
+    def _count(self, start: int, end: int, sign: int) -> None:
+        for d, m in split_by_local_day(start, end, self.ctx.tz):
+            self.day[d] = self.day.get(d, 0) + sign * m
+        for w, m in split_by_local_week(start, end, self.ctx.tz):
+            self.week[w] = self.week.get(w, 0) + sign * m
+
+    def blocking(self, start: int, end: int) -> list[str]:
+        """Every load rule that one more shift [start, end) would break (empty: it fits)."""
+        lim, tz = self.ctx.limits, self.ctx.tz
+        codes = []
+        if any(s < end + lim.gap and start < e + lim.gap for s, e in self.shifts):
+            codes.append("OVERLAP")
+        if self._rolling_max(start, end) > lim.per_24h:
+            codes.append("REST_24H")
+        if any(self.day.get(d, 0) + m > lim.per_day for d, m in split_by_local_day(start, end, tz)):
+            codes.append("DAILY_CAP")
+        if any(
+            self.week.get(w, 0) + m > self.officer.week_cap
+            for w, m in split_by_local_week(start, end, tz)
+        ):
+            codes.append("WEEKLY_CAP")
+        return codes
+
+    def _rolling_max(self, start: int, end: int) -> int:
+        """Largest on-duty plus off-duty load of a 24-hour window that touches the new shift."""
+        blocks = [
+            b for b in self.shifts + self.officer.on_duty if b[1] > start - DAY and b[0] < end + DAY
+        ]
+        blocks.append((start, end))
+        return max_window_load(blocks, DAY, lo=start - DAY, hi=end)
+
+
+def max_window_load(
+    blocks: Iterable[tuple[int, int]], width: int, lo: int = -(2**62), hi: int = 2**62
+) -> int:
+    """Max total overlap of [t, t + width) with the blocks, over window starts t in [lo, hi].
+
+    The maximum of this piecewise-linear function is reached at a window starting at a block
+    start or ending at a block end, so only those starts are tried.
+    """
+    items = list(blocks)
+    starts = {s for s, _ in items} | {e - width for _, e in items}
+    best = 0
+    for t in starts:
+        if lo <= t <= hi:
+            load = sum(max(0, min(e, t + width) - max(s, t)) for s, e in items)
+            best = max(best, load)
+    return best
+
+
+class AvailabilityIndex:
+    """Finds officers whose availability contains a shift without scanning every officer."""
+
+    def __init__(self, officers: list[OfficerData]) -> None:
+        rows = [(s, e, o.index) for o in officers if o.active for s, e in o.availability]
+        rows.sort()
+        self.start = np.array([r[0] for r in rows], dtype=np.int64)
+        self.end = np.array([r[1] for r in rows], dtype=np.int64)
+        self.officer = np.array([r[2] for r in rows], dtype=np.int64)
+        self.longest = int((self.end - self.start).max()) if rows else 0
+
+    def containing(self, start: int, end: int) -> np.ndarray:
+        lo = int(np.searchsorted(self.start, end - self.longest, side="left"))
+        hi = int(np.searchsorted(self.start, start, side="right"))
+        mask = self.end[lo:hi] >= end
+        return np.asarray(self.officer[lo:hi][mask])
+
+
+def candidates(ctx: Context, ps: PieceSet, loads: dict[int, OfficerLoad]) -> dict[int, list[int]]:
+    """Piece -> officers who may take it alone (static rules, then load rules vs locked shifts).
+
+    `loads` holds the locked shifts of each officer who has any; caps are checked for the piece
+    on its own too, so a piece longer than a cap never becomes a variable.
+    """
+    index = AvailabilityIndex(ctx.officers)
+    fresh: dict[int, OfficerLoad] = {}
+    out: dict[int, list[int]] = {}
+    for piece in ps.pieces:
+        req = ctx.requests[piece.request]
+        ok = []
+        for oi in index.containing(piece.start, piece.end).tolist():
+            o = ctx.officers[oi]
+            if static_block(o, req, piece.start, piece.end, ctx) is not None:
+                continue
+            load = loads.get(oi)
+            if load is None:
+                load = fresh.get(oi) or fresh.setdefault(oi, OfficerLoad(ctx, o))
+            if not load.blocking(piece.start, piece.end):
+                ok.append(oi)
+        out[piece.index] = ok
+    return out
+
+
+def first_block(ctx: Context, o: OfficerData, piece: Piece, load: OfficerLoad | None) -> str | None:
+    """Why this officer may not take this piece on its own (None: they may)."""
+    code = static_block(o, ctx.requests[piece.request], piece.start, piece.end, ctx)
+    if code is not None:
+        return code
+    codes = (load or OfficerLoad(ctx, o)).blocking(piece.start, piece.end)
+    return codes[0] if codes else None

@@ -1,0 +1,133 @@
+"""The rotation-list roster: what vendors do today, and the solver's always-available fallback.
+
+Requests are taken by priority, then start; each position goes to the free eligible officer with
+the fewest total hours (hours to date plus what this roster gave them), every hard rule kept.
+A long request gets the split with the fewest, most even segments.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from scheduler.context import Context
+from scheduler.eligibility import OfficerLoad
+from scheduler.pieces import Piece, PieceSet, find_piece
+
+
+@dataclass
+class Draft:
+    """A roster inside the scheduler: non-locked (piece, officer) pairs and split flows."""
+
+    assign: list[tuple[int, int]] = field(default_factory=list)
+    flow: dict[int, int] = field(default_factory=dict)  # split piece -> positions routed through it
+
+
+def supervisor_covered(spans: list[tuple[int, int, bool]]) -> bool:
+    """True when every staffed moment of a request has a supervisor on it (rules.md section 5)."""
+    sup = sorted((s, e) for s, e, is_sup in spans if is_sup)
+    for s, e, _ in spans:
+        cursor = s
+        for a, b in sup:
+            if a <= cursor < b:
+                cursor = b
+            if cursor >= e:
+                break
+        if cursor < e:
+            return False
+    return True
+
+
+def even_split(ctx: Context, ps: PieceSet, request: int) -> list[Piece]:
+    """The partition with the fewest segments, as even as the grid allows."""
+    req = ctx.requests[request]
+    points = ps.grid_points[request]
+    k = -(-req.minutes // ctx.limits.max_continuous)
+    while k <= len(points):
+        targets = [req.start + i * req.minutes / k for i in range(1, k)]
+        bounds = (
+            [req.start]
+            + [min(points, key=lambda p, t=t: abs(p - t)) for t in targets]  # type: ignore[misc]
+            + [req.end]
+        )
+        pieces = [find_piece(ps, request, a, b) for a, b in zip(bounds, bounds[1:], strict=False)]
+        if all(p is not None for p in pieces):
+            return [p for p in pieces if p is not None]
+        k += 1
+    return []
+
+
+class _Rotation:
+    def __init__(self, ctx: Context, loads: dict[int, OfficerLoad]) -> None:
+        self.ctx = ctx
+        self.loads = loads
+        self.total = {
+            o.index: o.hours_to_date + sum(e - s for s, e in loads[o.index].shifts)
+            for o in ctx.officers
+        }
+
+    def pick(self, piece: Piece, pool: list[int], taken: set[int]) -> int | None:
+        for oi in sorted(pool, key=lambda i: (self.total[i], self.ctx.officers[i].id)):
+            if oi not in taken and not self.loads[oi].blocking(piece.start, piece.end):
+                return oi
+        return None
+
+    def give(self, piece: Piece, oi: int) -> None:
+        self.loads[oi].add(piece.start, piece.end)
+        self.total[oi] += piece.minutes
+
+
+def greedy(
+    ctx: Context, ps: PieceSet, cands: dict[int, list[int]], loads: dict[int, OfficerLoad]
+) -> Draft:
+    """Fill positions in rotation order; `loads` (officer -> locked shifts) is updated in place."""
+    rot = _Rotation(ctx, loads)
+    draft = Draft()
+    locked_per_request: dict[int, int] = {}
+    for r, _, _, _ in ctx.locked:
+        locked_per_request[r] = locked_per_request.get(r, 0) + 1
+    order = sorted(
+        ps.by_request,
+        key=lambda r: (-ctx.requests[r].model.priority, ctx.requests[r].start, ctx.requests[r].id),
+    )
+    for r in order:
+        req = ctx.requests[r]
+        if r in ps.split_requests:
+            if locked_per_request.get(r):
+                continue  # locked segments fix part of the split: leave it to the solver
+            segments = even_split(ctx, ps, r)
+            positions = req.model.officers_needed
+            for piece in segments:
+                draft.flow[piece.index] = positions
+        else:
+            segments = [ps.pieces[ps.by_request[r][0]]]
+            positions = req.model.officers_needed - locked_per_request.get(r, 0)
+        needs_sup = req.model.officers_needed >= ctx.limits.supervisor_at
+        for piece in segments:
+            _fill_piece(ctx, rot, draft, piece, positions, cands[piece.index], needs_sup)
+    return draft
+
+
+def _fill_piece(
+    ctx: Context,
+    rot: _Rotation,
+    draft: Draft,
+    piece: Piece,
+    positions: int,
+    pool: list[int],
+    needs_sup: bool,
+) -> None:
+    taken: set[int] = set()
+    locked_sup = any(
+        r == piece.request and ctx.officers[o].supervisor and s <= piece.start and e >= piece.end
+        for r, o, s, e in ctx.locked
+    )
+    for n in range(positions):
+        sup_only = needs_sup and n == 0 and not locked_sup
+        choice = rot.pick(
+            piece, [o for o in pool if ctx.officers[o].supervisor] if sup_only else pool, taken
+        )
+        if choice is None:
+            return  # without a supervisor nobody may staff it; otherwise nobody is free
+        rot.give(piece, choice)
+        taken.add(choice)
+        draft.assign.append((piece.index, choice))

@@ -1,0 +1,220 @@
+"""The CP-SAT model: one Boolean per *possible* (piece, officer) pair, constraints as modules.
+
+Positions of one request are interchangeable, so they are never separate variables: a request
+holds at most N officers (a whole request) or routes N units of flow through its candidate
+segments (a split request), and officers are chosen per piece. That removes the symmetry among
+identical positions at the source. Each `_rule()` below adds one family of hard constraints and
+skips instances that can never bind (checked by a small interval-packing bound), which keeps the
+model small at city scale.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from ortools.sat.python import cp_model
+
+from scheduler.context import Context, piece_weight
+from scheduler.eligibility import DAY
+from scheduler.pieces import PieceSet
+from scheduler.timeutil import split_by_local_day, split_by_local_week
+
+Var = cp_model.IntVar
+
+
+@dataclass
+class Model:
+    """The CP-SAT model and every decision variable, in one container."""
+
+    cp: cp_model.CpModel
+    x: dict[tuple[int, int], Var] = field(default_factory=dict)  # (piece, officer)
+    y: dict[int, Var] = field(default_factory=dict)  # split piece -> positions routed through it
+    by_officer: dict[int, list[tuple[int, Var]]] = field(default_factory=dict)
+    by_piece: dict[int, list[tuple[int, Var]]] = field(default_factory=dict)
+    fixed_minutes: dict[int, int] = field(default_factory=dict)  # officer -> locked minutes
+    locked_weight: int = 0
+
+
+def max_packing(items: list[tuple[int, int, int]], gap: int) -> int:
+    """Largest total weight of items (start, end, weight) that one officer could all work."""
+    items = sorted(items, key=lambda it: it[1])
+    ends = [e for _, e, _ in items]
+    best = [0] * (len(items) + 1)
+    for i, (s, _, w) in enumerate(items):
+        j = bisect.bisect_right(ends, s - gap, 0, i)  # items finishing a gap before s
+        best[i + 1] = max(best[i], best[j] + w)
+    return best[-1]
+
+
+def build(ctx: Context, ps: PieceSet, cands: dict[int, list[int]]) -> Model:
+    """Variables for possible pairs, then each constraint family (order does not matter)."""
+    m = Model(cp_model.CpModel())
+    for piece in ps.pieces:
+        for oi in cands[piece.index]:
+            var = m.cp.new_bool_var("")
+            m.x[piece.index, oi] = var
+            m.by_officer.setdefault(oi, []).append((piece.index, var))
+            m.by_piece.setdefault(piece.index, []).append((oi, var))
+    for r, oi, s, e in ctx.locked:
+        m.fixed_minutes[oi] = m.fixed_minutes.get(oi, 0) + e - s
+        m.locked_weight += piece_weight(ctx.requests[r], s, e)
+    _positions(ctx, ps, m)
+    _no_overlap(ctx, ps, m)
+    _daily_and_weekly_caps(ctx, ps, m)
+    _rolling_24h(ctx, ps, m)
+    _supervisor(ctx, ps, m)
+    return m
+
+
+def _locked_on(ctx: Context, request: int, start: int, end: int) -> int:
+    return sum(1 for r, _, s, e in ctx.locked if r == request and s == start and e == end)
+
+
+def _positions(ctx: Context, ps: PieceSet, m: Model) -> None:
+    """A whole request holds at most N officers; a split one routes N positions as a flow."""
+    for r, piece_ids in ps.by_request.items():
+        need = ctx.requests[r].model.officers_needed
+        if r not in ps.split_requests:
+            p = piece_ids[0]
+            room = need - _locked_on(ctx, r, ctx.requests[r].start, ctx.requests[r].end)
+            terms = [v for _, v in m.by_piece.get(p, [])]
+            if len(terms) > room:
+                m.cp.add(sum(terms) <= room)
+            continue
+        balance: dict[int, list[tuple[int, Var]]] = defaultdict(list)
+        for p in piece_ids:
+            piece = ps.pieces[p]
+            y = m.cp.new_int_var(0, need, "")
+            m.y[p] = y
+            balance[piece.start].append((-1, y))
+            balance[piece.end].append((1, y))
+            held = [v for _, v in m.by_piece.get(p, [])]
+            m.cp.add(sum(held) + _locked_on(ctx, r, piece.start, piece.end) <= y)
+        req = ctx.requests[r]
+        for point, flows in balance.items():
+            net = need if point == req.end else -need if point == req.start else 0
+            m.cp.add(sum(sign * y for sign, y in flows) == net)
+
+
+def _no_overlap(ctx: Context, ps: PieceSet, m: Model) -> None:
+    """At most one of any set of an officer's pieces that overlap once the travel gap is added.
+
+    Intervals [start, end + gap) form an interval graph; its maximal cliques come from one sweep.
+    """
+    gap = ctx.limits.gap
+    for items in m.by_officer.values():
+        events = []
+        for p, var in items:
+            piece = ps.pieces[p]
+            events.append((piece.start, 1, var))
+            events.append((piece.end + gap, 0, var))
+        events.sort(key=lambda ev: (ev[0], ev[1]))  # ends before starts at the same instant
+        active: list[Var] = []
+        grew = False
+        for _, is_start, var in events:
+            if is_start:
+                active.append(var)
+                grew = True
+            else:
+                if grew and len(active) > 1:
+                    m.cp.add_at_most_one(active)
+                grew = False
+                active.remove(var)
+
+
+def _cap(
+    ctx: Context, ps: PieceSet, m: Model, oi: int, items: list[tuple[int, Var, int]], room: int
+) -> None:
+    """Add sum(weight x) <= room unless no compatible selection could exceed it."""
+    if not items:
+        return
+    packed = max_packing(
+        [(ps.pieces[p].start, ps.pieces[p].end, w) for p, _, w in items], ctx.limits.gap
+    )
+    if packed > room:
+        m.cp.add(sum(w * v for _, v, w in items) <= max(room, 0))
+
+
+def _daily_and_weekly_caps(ctx: Context, ps: PieceSet, m: Model) -> None:
+    """Off-duty minutes per local day and per Monday-to-Monday week, locked shifts included."""
+    tz = ctx.tz
+    for oi, items in m.by_officer.items():
+        days: dict[date, list[tuple[int, Var, int]]] = defaultdict(list)
+        weeks: dict[date, list[tuple[int, Var, int]]] = defaultdict(list)
+        for p, var in items:
+            piece = ps.pieces[p]
+            for d, mins in split_by_local_day(piece.start, piece.end, tz):
+                days[d].append((p, var, mins))
+            for w, mins in split_by_local_week(piece.start, piece.end, tz):
+                weeks[w].append((p, var, mins))
+        fixed_day: dict[date, int] = defaultdict(int)
+        fixed_week: dict[date, int] = defaultdict(int)
+        for _, o, s, e in ctx.locked:
+            if o == oi:
+                for d, mins in split_by_local_day(s, e, tz):
+                    fixed_day[d] += mins
+                for w, mins in split_by_local_week(s, e, tz):
+                    fixed_week[w] += mins
+        for d, day_items in days.items():
+            _cap(ctx, ps, m, oi, day_items, ctx.limits.per_day - fixed_day[d])
+        cap = ctx.officers[oi].week_cap
+        for w, week_items in weeks.items():
+            _cap(ctx, ps, m, oi, week_items, cap - fixed_week[w])
+
+
+def _rolling_24h(ctx: Context, ps: PieceSet, m: Model) -> None:
+    """On-duty plus off-duty minutes in any 24-hour window stay within the rest rule.
+
+    Only windows that start at a block start or end at a block end can be the worst ones.
+    """
+    cap = ctx.limits.per_24h
+    for oi, items in m.by_officer.items():
+        fixed = list(ctx.officers[oi].on_duty) + [(s, e) for _, o, s, e in ctx.locked if o == oi]
+        spans = [(ps.pieces[p].start, ps.pieces[p].end, p, var) for p, var in items]
+        if sum(e - s for s, e, _, _ in spans) + sum(e - s for s, e in fixed) <= cap:
+            continue
+        starts = {s for s, *_ in spans} | {e - DAY for _, e, *_ in spans}
+        starts |= {s for s, _ in fixed} | {e - DAY for _, e in fixed}
+        seen: set[tuple[tuple[int, int], ...]] = set()
+        for t in sorted(starts):
+            w_end = t + DAY
+            fixed_load = sum(max(0, min(e, w_end) - max(s, t)) for s, e in fixed)
+            inside = [
+                (p, var, min(e, w_end) - max(s, t)) for s, e, p, var in spans if s < w_end and e > t
+            ]
+            key = tuple((p, w) for p, _, w in inside)
+            if not inside or key in seen:
+                continue
+            seen.add(key)
+            _cap(ctx, ps, m, oi, inside, cap - fixed_load)
+
+
+def _supervisor(ctx: Context, ps: PieceSet, m: Model) -> None:
+    """A request for supervisor_at or more officers has a supervisor on it whenever staffed."""
+    for r, piece_ids in ps.by_request.items():
+        req = ctx.requests[r]
+        if req.model.officers_needed < ctx.limits.supervisor_at:
+            continue
+        bounds = ps.grid_points.get(r, [req.start, req.end])
+        for a, b in zip(bounds, bounds[1:], strict=False):
+            locked_here = [o for lr, o, s, e in ctx.locked if lr == r and s <= a and e >= b]
+            if any(ctx.officers[o].supervisor for o in locked_here):
+                continue
+            covering = [p for p in piece_ids if ps.pieces[p].start <= a and ps.pieces[p].end >= b]
+            sups: list[Var] = []
+            others: list[Var] = []
+            for p in covering:
+                for oi, var in m.by_piece.get(p, []):
+                    (sups if ctx.officers[oi].supervisor else others).append(var)
+            if locked_here:  # a locked officer staffs this moment: a supervisor must join
+                m.cp.add(sum(sups) >= 1)
+                continue
+            if not others:
+                continue
+            staffed = m.cp.new_bool_var("")
+            for var in others:
+                m.cp.add_implication(var, staffed)
+            m.cp.add(sum(sups) >= staffed)

@@ -1,0 +1,107 @@
+"""Pieces: the shifts one officer can be given on a request (rules.md section 6).
+
+A request no longer than `max_continuous_hours` is one piece, worked whole. A longer one is split
+per position into consecutive segments on a 30-minute grid counted from the request's start, each
+between the agency minimum and the maximum; every grid segment that can belong to some valid
+partition becomes a candidate piece, and the solver picks the partition (a flow per request).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from scheduler.context import Context, RequestData, piece_weight
+
+GRID = 30
+
+
+@dataclass(frozen=True)
+class Piece:
+    index: int
+    request: int
+    start: int
+    end: int
+    weight: int
+    split: bool
+
+    @property
+    def minutes(self) -> int:
+        return self.end - self.start
+
+
+@dataclass
+class PieceSet:
+    pieces: list[Piece]
+    by_request: dict[int, list[int]]
+    split_requests: set[int]
+    no_valid_split: set[int]
+    grid_points: dict[int, list[int]]  # split request -> its boundary points
+
+
+def grid_points(req: RequestData) -> list[int]:
+    points = list(range(req.start, req.end, GRID))
+    return points + [req.end]
+
+
+def _reachable(points: list[int], lo: int, hi: int, forward: bool) -> set[int]:
+    """Boundary points reachable from the start (forward) or end by segments of lo..hi."""
+    order = points if forward else points[::-1]
+    seen = {order[0]}
+    for p in order[1:]:
+        if any(lo <= abs(p - q) <= hi for q in seen):
+            seen.add(p)
+    return seen
+
+
+def split_arcs(req: RequestData, lo: int, hi: int) -> list[tuple[int, int]]:
+    """Every grid segment of lo..hi minutes that lies on some valid partition of the request."""
+    points = grid_points(req)
+    from_start = _reachable(points, lo, hi, forward=True)
+    if req.end not in from_start:
+        return []
+    to_end = _reachable(points, lo, hi, forward=False)
+    return [
+        (a, b)
+        for i, a in enumerate(points)
+        if a in from_start
+        for b in points[i + 1 :]
+        if b in to_end and lo <= b - a <= hi
+    ]
+
+
+def build_pieces(ctx: Context) -> PieceSet:
+    lim = ctx.limits
+    out = PieceSet([], {}, set(), set(), {})
+    for req in ctx.requests:
+        if req.rejected is not None:
+            continue
+        if req.minutes <= lim.max_continuous:
+            spans = [(req.start, req.end)]
+        else:
+            spans = split_arcs(req, lim.min_minutes, lim.max_continuous)
+            if not spans:
+                out.no_valid_split.add(req.index)
+                continue
+            out.split_requests.add(req.index)
+            out.grid_points[req.index] = grid_points(req)
+        ids = out.by_request.setdefault(req.index, [])
+        for start, end in spans:
+            piece = Piece(
+                len(out.pieces),
+                req.index,
+                start,
+                end,
+                piece_weight(req, start, end),
+                req.index in out.split_requests,
+            )
+            out.pieces.append(piece)
+            ids.append(piece.index)
+    return out
+
+
+def find_piece(ps: PieceSet, request: int, start: int, end: int) -> Piece | None:
+    for i in ps.by_request.get(request, []):
+        piece = ps.pieces[i]
+        if piece.start == start and piece.end == end:
+            return piece
+    return None

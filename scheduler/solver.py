@@ -1,0 +1,245 @@
+"""The roster solver: eligibility filter, greedy warm start, three CP-SAT stages, fairness polish.
+
+Stages, in lexicographic order (each hinted with the previous solution, each keeping what the
+earlier ones won as a constraint):
+1. coverage: priority-weighted position-equivalents filled (rules.md section 7);
+2. fairness: the largest total hours (hours to date plus new) among officers;
+3. soft preferences: stability against a previous roster, customers' preferred officers,
+   continuity of one officer on a long request, and fewer segments per split position.
+A polish step then removes every improvable pair (it cannot undo stages 1 and 2). If CP-SAT has
+no roster when time runs out, the greedy rotation-list roster is returned, status `feasible`.
+Solving returns data and never raises for solver trouble; bad input raises `InputError`.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+
+from ortools import __version__ as ortools_version  # type: ignore[attr-defined]
+
+from models.problem import Problem
+from models.result import RosterResult, RosterStatus, SolverStats, StageStats
+from scheduler import report
+from scheduler.context import Context, coverage_scale, prepare
+from scheduler.eligibility import candidates
+from scheduler.greedy import Draft, greedy
+from scheduler.locks import check_locks
+from scheduler.model import Model, build
+from scheduler.pieces import PieceSet, build_pieces
+from scheduler.polish import final_loads, polish
+from scheduler.stages import StageOutcome, hint, run_stage
+from scheduler.timeutil import to_minute
+
+log = logging.getLogger(__name__)
+
+# Stage 3 weights: keeping a previous roster and honouring a customer's preference count most.
+W_STABLE, W_PREFERRED, W_CONTINUITY, W_SEGMENTS = 4, 4, 2, 1
+
+
+def _coverage(ps: PieceSet, m: Model):
+    return sum(ps.pieces[p].weight * var for (p, _), var in m.x.items())
+
+
+def _totals(ctx: Context, ps: PieceSet, m: Model) -> tuple[dict[int, object], int, int]:
+    """Each officer's total minutes as an expression; a lower and an upper bound on the max."""
+    totals: dict[int, object] = {}
+    lo, hi = 0, 0
+    for oi, items in m.by_officer.items():
+        fixed = ctx.officers[oi].hours_to_date + m.fixed_minutes.get(oi, 0)
+        totals[oi] = fixed + sum(ps.pieces[p].minutes * var for p, var in items)
+        hi = max(hi, fixed + sum(ps.pieces[p].minutes for p, _ in items))
+    for oi, minutes in m.fixed_minutes.items():
+        lo = max(lo, ctx.officers[oi].hours_to_date + minutes)
+    return totals, lo, max(hi, lo)
+
+
+def _preferences(ctx: Context, ps: PieceSet, m: Model):
+    hinted = {
+        (h.request_id, h.officer_id, to_minute(h.start), to_minute(h.end)) for h in ctx.problem.hint
+    }
+    terms = []
+    for (p, oi), var in m.x.items():
+        piece, off = ps.pieces[p], ctx.officers[oi]
+        req = ctx.requests[piece.request]
+        if (req.id, off.id, piece.start, piece.end) in hinted:
+            terms.append(W_STABLE * var)
+        if off.id in req.model.preferred_officers:
+            terms.append(W_PREFERRED * var)
+    for r in ps.split_requests:
+        on_request: dict[int, list] = {}
+        for p in ps.by_request[r]:
+            for oi, var in m.by_piece.get(p, []):
+                on_request.setdefault(oi, []).append(var)
+        for vars_ in on_request.values():
+            used = m.cp.new_bool_var("")
+            m.cp.add_max_equality(used, vars_)
+            terms.append(-W_CONTINUITY * used)
+        terms.extend(-W_SEGMENTS * m.y[p] for p in ps.by_request[r])
+    return sum(terms)
+
+
+class _Clock:
+    def __init__(self, limit: float) -> None:
+        self.started = time.perf_counter()
+        self.limit = limit
+
+    def elapsed(self) -> float:
+        return time.perf_counter() - self.started
+
+    def share(self, fraction: float) -> float:
+        """A fraction of what is left, keeping a small reserve to assemble the result."""
+        left = self.limit - self.elapsed() - min(0.5, 0.05 * self.limit)
+        return max(0.0, left * fraction)
+
+
+def _stats(
+    ctx: Context,
+    clock: _Clock,
+    outcomes: list[StageOutcome],
+    status: str,
+    variables: int,
+    notes: list[str],
+    first: float | None,
+) -> SolverStats:
+    opts = ctx.problem.options
+    return SolverStats(
+        status=status,
+        wall_s=round(clock.elapsed(), 3),
+        first_solution_s=first,
+        objective=[o.objective for o in outcomes if o.objective is not None],
+        bound=[o.bound for o in outcomes if o.bound is not None],
+        stages=[
+            StageStats(
+                name=o.name,
+                status=o.status,
+                objective=o.objective,
+                bound=o.bound,
+                wall_s=round(o.wall_s, 3),
+            )
+            for o in outcomes
+        ],
+        seed=opts.seed,
+        workers=opts.num_workers,
+        deterministic=opts.deterministic,
+        ortools=ortools_version,
+        variables=variables,
+        notes=notes,
+    )
+
+
+def solve(problem: Problem, *, stop_event: threading.Event | None = None) -> RosterResult:
+    """A priced roster for the problem within `options.time_limit_s`, never an exception for
+    solver trouble (an unknown agency or contract rate is an `InputError`)."""
+    clock = _Clock(problem.options.time_limit_s)
+    ctx = prepare(problem)
+    ps = build_pieces(ctx)
+    violations, locked_loads = check_locks(ctx, ps)
+    if violations:
+        return report.infeasible(ctx, violations, _stats(ctx, clock, [], "infeasible", 0, [], None))
+    cands = candidates(ctx, ps, locked_loads)
+    start_draft = greedy(
+        ctx, ps, cands, {o: load.copy() for o, load in _all_loads(ctx, locked_loads).items()}
+    )
+    first = clock.elapsed()
+    m = build(ctx, ps, cands)
+    log.info(
+        "model: %d pieces, %d pair variables, built in %.2fs",
+        len(ps.pieces),
+        len(m.x),
+        clock.elapsed(),
+    )
+    draft, status, outcomes, notes = _stages(ctx, ps, m, start_draft, clock, stop_event)
+    draft, moved = polish(ctx, ps, cands, draft, locked_loads)
+    if moved:
+        notes.append(f"fairness polish moved {moved} shift(s) to lighter officers")
+    stage1 = outcomes[0] if outcomes else None
+    scale = coverage_scale()
+    if stage1 and stage1.status == "optimal":
+        bound = None  # proven: the bound is the coverage the validator recomputes
+    elif stage1 and stage1.bound is not None:
+        bound = (stage1.bound + m.locked_weight) / scale
+    else:
+        bound = _trivial_bound(ctx, ps, cands)
+    t_bound = (
+        outcomes[1].bound / 60 if len(outcomes) > 1 and outcomes[1].bound is not None else None
+    )
+    stats = _stats(
+        ctx,
+        clock,
+        outcomes,
+        status,
+        len(m.x),
+        notes,
+        min(first, stage1.first_solution_s or first) if stage1 else first,
+    )
+    final = final_loads(ctx, ps, draft, locked_loads)
+    return report.assemble(
+        ctx, ps, cands, draft, locked_loads, final, status, stats, bound, t_bound, notes
+    )
+
+
+def _all_loads(ctx: Context, locked_loads: dict) -> dict:
+    from scheduler.eligibility import OfficerLoad
+
+    return {o.index: locked_loads.get(o.index) or OfficerLoad(ctx, o) for o in ctx.officers}
+
+
+def _trivial_bound(ctx: Context, ps: PieceSet, cands: dict[int, list[int]]) -> float:
+    """Without a proven bound: every request with a candidate filled whole, plus locked."""
+    total = 0
+    for r, pieces in ps.by_request.items():
+        officers = {o for p in pieces for o in cands[p]}
+        locked = sum(1 for lr, *_ in ctx.locked if lr == r)
+        need = ctx.requests[r].model.officers_needed
+        total += ctx.requests[r].model.priority * min(need, len(officers) + locked)
+    return float(total)
+
+
+def _stages(
+    ctx: Context,
+    ps: PieceSet,
+    m: Model,
+    start: Draft,
+    clock: _Clock,
+    stop_event: threading.Event | None,
+) -> tuple[Draft, RosterStatus, list[StageOutcome], list[str]]:
+    opts = ctx.problem.options
+    notes: list[str] = []
+    if not m.x:
+        return start, "optimal", [], ["no officer may take any open shift; nothing to solve"]
+    coverage = _coverage(ps, m)
+    m.cp.maximize(coverage)
+    hint(m, {(p, o) for p, o in start.assign}, start.flow)
+    s1 = run_stage(m, "coverage", opts, clock.share(0.5), stop_event)
+    outcomes = [s1]
+    if s1.status == "infeasible":
+        notes.append("locked assignments leave no valid roster (a supervisor cannot be placed)")
+        return Draft(), "infeasible", outcomes, notes
+    if not s1.has_solution:
+        notes.append("time limit reached before CP-SAT found a roster: greedy rotation-list roster")
+        return start, "feasible", outcomes, notes
+    m.cp.add(coverage >= round(s1.objective or 0))
+    totals, lo, hi = _totals(ctx, ps, m)
+    t_max = m.cp.new_int_var(lo, hi, "t_max")
+    for expr in totals.values():
+        m.cp.add(t_max >= expr)
+    m.cp.minimize(t_max)
+    hint(m, s1.x_on, s1.y)
+    s2 = run_stage(m, "fairness", opts, clock.share(0.6), stop_event)
+    outcomes.append(s2)
+    best = s2 if s2.has_solution else s1
+    if s2.has_solution:
+        m.cp.add(t_max <= round(s2.objective or 0))
+        m.cp.maximize(_preferences(ctx, ps, m))
+        hint(m, s2.x_on, s2.y)
+        s3 = run_stage(m, "preferences", opts, clock.share(1.0), stop_event)
+        outcomes.append(s3)
+        if s3.has_solution:
+            best = s3
+    proven = all(o.status == "optimal" for o in outcomes) and len(outcomes) == 3
+    if not proven:
+        notes.append("time limit reached before every stage was proven optimal")
+    draft = Draft(sorted(best.x_on), dict(best.y))
+    return draft, "optimal" if proven else "feasible", outcomes, notes
