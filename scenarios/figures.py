@@ -101,7 +101,9 @@ def roster_figures(problem: Problem, result: RosterResult) -> Figures:
 
 def row_order(columns: Iterable[Mapping[str, float]]) -> list[str]:
     """All figure labels of several rosters, in report order (codes sorted within their group)."""
-    codes = sorted({k for c in columns for k in c if k.startswith((UNFILLED, REFUSED))})
+    present = {k for c in columns for k in c}
+    codes = sorted(k for k in present if k.startswith((UNFILLED, REFUSED)))
     unfilled = [k for k in codes if k.startswith(UNFILLED)]
     refused = [k for k in codes if k.startswith(REFUSED)]
-    return [*HEAD, *unfilled, *refused, *TAIL]
+    head = [k for k in HEAD if k in present]
+    return head + unfilled + refused + [k for k in TAIL if k in present]

@@ -23,7 +23,8 @@ def summarize(draws: Sequence[Figures], rows: Sequence[str]) -> dict[str, list[f
     stats: dict[str, list[float]] = {}
     for row in rows:
         values = np.array([d.get(row, 0.0) for d in draws], dtype=float)
-        stats[row] = [float(values.mean()), *(float(np.percentile(values, p)) for p in PERCENTILES)]
+        found = [values.mean(), *(np.percentile(values, p) for p in PERCENTILES)]
+        stats[row] = [round(float(v), 4) for v in found]
     return stats
 
 
