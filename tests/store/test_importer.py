@@ -1,0 +1,129 @@
+"""Import: all rows or none, errors naming the line and the column, re-import changes nothing."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from cli.main import main
+from models import InputError
+from store import Store
+from store.importer import import_file
+from store.schema import AvailabilityRow, OfficerRow, OnDutyRow, RequestRow
+from tests.store.world import OFFICERS, R1, REQUESTS_HEADER, load_world
+
+
+def count(store: Store, table: type) -> int:
+    with store.transaction() as session:
+        return int(session.scalar(select(func.count()).select_from(table)) or 0)
+
+
+def test_world_imports_every_row(store: Store, world: Path) -> None:
+    load_world(store, world)
+    assert (count(store, OfficerRow), count(store, AvailabilityRow), count(store, OnDutyRow),
+            count(store, RequestRow)) == (3, 3, 1, 2)
+
+
+def test_a_bad_row_names_its_line_and_column_and_writes_nothing(store: Store, tmp_path: Path) -> None:
+    path = tmp_path / "officers.csv"
+    path.write_text(OFFICERS + "kennesaw-ga,K-4,D. Four,general,active,,,\n", encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        import_file(store, "officers", path)
+    assert str(caught.value).startswith("officers.csv:5: rank: Input should be 'officer'")
+    assert "nothing was imported" in str(caught.value)
+    assert count(store, OfficerRow) == 0
+
+
+def test_a_bad_nested_request_cell_is_named_by_its_column(store: Store, world: Path,
+                                                           tmp_path: Path) -> None:
+    import_file(store, "officers", world / "officers.csv")
+    path = tmp_path / "requests.csv"
+    path.write_text(REQUESTS_HEADER + R1 + R1.replace("R-1", "R-9").replace(",none,", ",boat,"),
+                    encoding="utf-8")
+    with pytest.raises(InputError, match=r"^requests.csv:3: vehicle_kind: Input should be"):
+        import_file(store, "requests", path)
+    assert count(store, RequestRow) == 0
+
+
+def test_a_row_failing_while_written_rolls_back_the_file(store: Store, world: Path,
+                                                         tmp_path: Path) -> None:
+    import_file(store, "officers", world / "officers.csv")
+    path = tmp_path / "availability.csv"
+    path.write_text(
+        "officer_id,start,end\n"
+        "K-1,2026-12-01T06:00:00-05:00,2026-12-01T10:00:00-05:00\n"
+        "K-77,2026-12-01T06:00:00-05:00,2026-12-01T10:00:00-05:00\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError, match=r"^availability.csv:3: officer_id: unknown officer 'K-77'"):
+        import_file(store, "availability", path)
+    assert count(store, AvailabilityRow) == 0
+
+
+def test_a_naive_time_is_refused(store: Store, world: Path, tmp_path: Path) -> None:
+    import_file(store, "officers", world / "officers.csv")
+    path = tmp_path / "availability.csv"
+    path.write_text("officer_id,start,end\nK-1,2026-12-01T06:00:00,2026-12-01T10:00:00-05:00\n",
+                    encoding="utf-8")
+    with pytest.raises(InputError, match=r"^availability.csv:2: start: .*timezone"):
+        import_file(store, "availability", path)
+
+
+def test_an_unknown_column_is_reported_on_line_1(store: Store, tmp_path: Path) -> None:
+    path = tmp_path / "officers.csv"
+    path.write_text("agency,id,badge\nkennesaw-ga,K-1,7\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"^officers.csv:1: unknown column 'badge'"):
+        import_file(store, "officers", path)
+
+
+def test_importing_the_same_files_again_changes_nothing(store: Store, world: Path) -> None:
+    load_world(store, world)
+    reports = [import_file(store, k, world / f"{k}.csv")
+               for k in ("officers", "availability", "requests")]
+    assert [(r.added, r.updated, r.unchanged) for r in reports] == [(0, 0, 3), (0, 0, 4), (0, 0, 2)]
+    assert count(store, AvailabilityRow) + count(store, OnDutyRow) == 4
+
+
+def test_a_changed_request_is_updated_in_place(store: Store, world: Path, tmp_path: Path) -> None:
+    load_world(store, world)
+    path = tmp_path / "requests.csv"
+    path.write_text(REQUESTS_HEADER + R1.replace(",1,none,", ",2,none,"), encoding="utf-8")
+    report = import_file(store, "requests", path)
+    assert (report.added, report.updated) == (0, 1)
+    with store.transaction() as session:
+        row = session.scalar(select(RequestRow).where(RequestRow.code == "R-1"))
+        assert row is not None and row.officers_needed == 2
+
+
+def test_json_officers_bring_their_windows_and_errors_name_the_item(
+    store: Store, tmp_path: Path
+) -> None:
+    good = {"agency": "kennesaw-ga", "officers": [
+        {"id": "K-1", "availability": [
+            {"start": "2026-12-01T06:00:00-05:00", "end": "2026-12-01T10:00:00-05:00"}]},
+    ]}
+    path = tmp_path / "problem.json"
+    path.write_text(json.dumps(good), encoding="utf-8")
+    assert import_file(store, "officers", path).added == 1
+    assert count(store, AvailabilityRow) == 1
+    bad = {"officers": [{"id": "K-2"}, {"id": "K-3", "status": "retired"}]}
+    path.write_text(json.dumps(bad), encoding="utf-8")
+    with pytest.raises(InputError, match=r"^problem.json\[1\] \(K-3\): status: Input should be"):
+        import_file(store, "officers", path)
+    assert count(store, OfficerRow) == 1
+
+
+def test_the_command_reports_a_bad_row_in_one_line_and_exits_2(
+    target: object, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "officers.csv"
+    path.write_text("id,rank\nK-1,officer\nK-2,chief\n", encoding="utf-8")
+    url = target.url  # type: ignore[attr-defined]
+    code = main(["import", "officers", str(path), "--db", url, "--agency", "kennesaw-ga"])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err.startswith("offduty: officers.csv:3: rank: Input should be")
+    assert err.count("\n") == 1
