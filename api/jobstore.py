@@ -9,6 +9,7 @@ oldest finished job makes room, and when every kept job is still active a new on
 from __future__ import annotations
 
 import logging
+import re
 import secrets
 import threading
 import time
@@ -33,10 +34,31 @@ def _wall_to_utc(monotonic_at: float | None) -> datetime | None:
     return datetime.now(UTC) - timedelta(seconds=time.monotonic() - monotonic_at)
 
 
+_FIELD_PART = re.compile(r"\.?([A-Za-z_][\w-]*)|\[(\d+)\](?: \([^)]*\))?")
+
+
+def field_loc(field: str) -> list[str | int]:
+    """`requests[0] (R-1).start` as `["requests", 0, "start"]`; anything else as one part."""
+    parts: list[str | int] = []
+    position = 0
+    while position < len(field):
+        match = _FIELD_PART.match(field, position)
+        if match is None:
+            return [field]
+        parts.append(match.group(1) if match.group(1) is not None else int(match.group(2)))
+        position = match.end()
+    return parts
+
+
 def input_error_detail(exc: InputError) -> list[ErrorDetail]:
-    """The 422 body of an `InputError`: its field under `body`, and its message."""
-    loc: list[str | int] = ["body", exc.field] if exc.field else ["body"]
-    return [ErrorDetail(loc=loc, msg=exc.message, type="value_error")]
+    """The 422 body of an `InputError`: its field as a location under `body`, and its message.
+
+    When the field names an element by id (`requests[0] (R-1)`), the message keeps that field
+    as written, so a reader sees which request is meant without counting.
+    """
+    loc: list[str | int] = ["body", *field_loc(exc.field)] if exc.field else ["body"]
+    msg = f"{exc.field}: {exc.message}" if "(" in exc.field else exc.message
+    return [ErrorDetail(loc=loc, msg=msg, type="value_error")]
 
 
 def new_job_id() -> str:

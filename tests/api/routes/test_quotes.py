@@ -1,0 +1,67 @@
+"""POST /v1/quotes: exact prices, the same JSON as `offduty quote --json`, scoping and errors."""
+
+from __future__ import annotations
+
+import io
+import json
+from contextlib import redirect_stdout
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api import examples
+from cli.main import main as offduty
+from tests.api.conftest import ALL, KENNESAW, ROCKPORT
+
+URL = "/v1/quotes"
+
+
+def test_christmas_eve_night_late_request_is_priced_to_the_cent(client: TestClient) -> None:
+    response = client.post(URL, json=examples.QUOTE_REQUEST, headers=KENNESAW)
+    assert response.status_code == 200
+    body = response.json()
+    # 2 officers x 5 h on Christmas Eve/Day: 10 h x $99.45 = $994.50, static vehicle 10 h x $8.19.
+    assert [(line["rate_type"], line["amount"]) for line in body["lines"]] == [
+        ("holiday", "994.50"), ("vehicle_static", "81.90")]
+    assert body["total"] == "1076.40"
+    assert body["emergency"] is True
+    assert body == examples.QUOTE | {"lines": body["lines"]}
+
+
+def test_same_fields_as_the_cli_json(client: TestClient) -> None:
+    out = io.StringIO()
+    with redirect_stdout(out):
+        code = offduty(["quote", "--agency", "rockport-tx", "--start", "2026-12-05T10:00:00-06:00",
+                        "--end", "2026-12-05T11:30:00-06:00", "--received",
+                        "2026-12-01T10:00:00-06:00", "--json"])
+    assert code == 0
+    body = examples.QUOTE_REQUEST_EXAMPLES["rockport_short"]["value"]
+    response = client.post(URL, json=body, headers=ROCKPORT)
+    assert response.json() == json.loads(out.getvalue())
+    assert response.json()["total"] == "113.00"  # 1.5 h worked, billed at the 2 h minimum
+
+
+def test_key_for_another_agency_is_403(client: TestClient) -> None:
+    assert client.post(URL, json=examples.QUOTE_REQUEST, headers=ROCKPORT).status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("change", "loc", "message"),
+    [
+        ({"agency": "gotham-nj"}, ["body", "agency"], "unknown agency"),
+        ({"customer_rate": "Nobody"}, ["body", "customer_rate"], "no contract rate 'Nobody'"),
+        ({"vehicle": {"kind": "moving", "miles": 12}}, ["body", "vehicle"], "moving"),
+        ({"start": "2026-12-24T20:00:00"}, ["body", "start"], "timezone"),
+        ({"officers": 0}, ["body", "officers"], "greater than or equal to 1"),
+        ({"end": "2026-12-24T19:00:00-05:00"}, ["body"], "is not after start"),
+        ({"surprise": 1}, ["body", "surprise"], "Extra inputs are not permitted"),
+    ],
+)
+def test_bad_input_is_422_naming_the_field(
+    client: TestClient, change: dict[str, Any], loc: list[str], message: str
+) -> None:
+    response = client.post(URL, json=examples.QUOTE_REQUEST | change, headers=ALL)
+    assert response.status_code == 422, response.text
+    details = response.json()["detail"]
+    assert any(d["loc"][: len(loc)] == loc and message in d["msg"] for d in details), details
