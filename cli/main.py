@@ -17,6 +17,7 @@ from models.common import InputError
 COMMANDS: tuple[str, ...] = (
     "cli.serve", "cli.keys",
     "cli.quote",
+    "cli.solve",
     "cli.demo",
     "cli.generate",
     "cli.scenario",
@@ -54,6 +55,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except InputError as exc:
         print(f"offduty: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:
+        # The reader went away (`offduty schema | head`): nothing left to say.
+        sys.stderr.close()
+        return 0
     except KeyboardInterrupt:
         print("offduty: interrupted", file=sys.stderr)
         return 130

@@ -1,0 +1,67 @@
+"""`offduty solve` and `offduty schema`: a roster for a problem file, and the public JSON shapes."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from models.common import InputError
+from scheduler.problem_io import load_problem, problem_schema, result_schema
+from scheduler.solver import solve
+from scheduler.summary import summarize
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser("solve", help="solve a roster problem (JSON) and print the roster")
+    p.add_argument("problem", help="roster problem file (JSON or YAML, roster-contract shape)")
+    p.add_argument("--json", action="store_true", help="print the full roster result as JSON")
+    p.add_argument("--time-limit", type=float, help="seconds (overrides options.time_limit_s)")
+    p.add_argument("--workers", type=int, help="CP-SAT workers (overrides options.num_workers)")
+    p.add_argument("--deterministic", action="store_true", help="same roster on every run")
+    p.add_argument("--out", help="also write the roster result JSON to this file")
+    p.set_defaults(func=run_solve)
+    s = sub.add_parser("schema", help="print the JSON Schema of the roster problem and result")
+    s.add_argument("--which", choices=["problem", "result", "both"], default="both")
+    s.set_defaults(func=run_schema)
+
+
+def _options(args: argparse.Namespace) -> dict[str, Any]:
+    update: dict[str, Any] = {}
+    if args.time_limit is not None:
+        if not 0 < args.time_limit <= 3600:
+            raise InputError("--time-limit", "must be between 0 and 3600 seconds")
+        update["time_limit_s"] = args.time_limit
+    if args.workers is not None:
+        if not 1 <= args.workers <= 64:
+            raise InputError("--workers", "must be between 1 and 64")
+        update["num_workers"] = args.workers
+    if args.deterministic:
+        update["deterministic"] = True
+    return update
+
+
+def run_solve(args: argparse.Namespace) -> int:
+    problem = load_problem(args.problem)
+    update = _options(args)
+    if update:
+        problem = problem.model_copy(update={"options": problem.options.model_copy(update=update)})
+    result = solve(problem)
+    text = result.model_dump_json(indent=2)
+    if args.out:
+        try:
+            Path(args.out).write_text(text + "\n", encoding="utf-8")
+        except OSError as exc:
+            raise InputError("--out", f"cannot write {args.out}: {exc.strerror}") from exc
+    print(text if args.json else summarize(result))
+    return 0 if result.status in ("optimal", "feasible") else 1
+
+
+def run_schema(args: argparse.Namespace) -> int:
+    shapes = {"problem": problem_schema(), "result": result_schema()}
+    out = shapes if args.which == "both" else shapes[args.which]
+    json.dump(out, sys.stdout, indent=2)
+    print()
+    return 0

@@ -1,0 +1,59 @@
+"""Reading roster problems and results from files: one path for the CLI, the store and scenarios.
+
+A file that cannot be read or does not validate is an `InputError` naming the file and the field
+(with the officer or request id), never a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from models.common import InputError, describe_validation_error
+from models.problem import Problem
+from models.result import RosterResult
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def read_data(path: str | Path) -> Any:
+    """Parse a JSON or YAML file into plain data."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise InputError(str(path), f"cannot read file: {exc.strerror}") from exc
+    try:
+        if path.suffix in (".yaml", ".yml"):
+            return yaml.safe_load(text)
+        return json.loads(text)
+    except (json.JSONDecodeError, yaml.YAMLError) as exc:
+        raise InputError(str(path), f"not valid {path.suffix.lstrip('.') or 'JSON'}: {exc}") from exc
+
+
+def parse(model: type[M], data: Any, source: str) -> M:
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        err = describe_validation_error(exc, data)
+        raise InputError(f"{source}: {err.field}" if err.field else source, err.message) from exc
+
+
+def load_problem(path: str | Path) -> Problem:
+    return parse(Problem, read_data(path), str(path))
+
+
+def load_result(path: str | Path) -> RosterResult:
+    return parse(RosterResult, read_data(path), str(path))
+
+
+def problem_schema() -> dict[str, Any]:
+    return Problem.model_json_schema()
+
+
+def result_schema() -> dict[str, Any]:
+    return RosterResult.model_json_schema(mode="serialization")
