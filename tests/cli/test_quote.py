@@ -104,12 +104,11 @@ def test_argument_of_the_wrong_type_exits_2_with_one_line(
     assert err == "offduty: argument --officers: invalid int value: 'two'\n"
 
 
-def test_the_installed_command_quotes_and_fails_cleanly() -> None:
+def test_the_installed_command_quotes() -> None:
+    # One real process (the others call main() in-process): the console script is installed
+    # and prints the JSON quote on stdout.
     command = Path(sys.executable).parent / "offduty"
     done = subprocess.run([str(command), *KENNESAW_EVENING, "--json"], capture_output=True,
-                          text=True, timeout=60, check=False)
-    assert (done.returncode, json.loads(done.stdout)["total"]) == (0, "342.23")
-    failed = subprocess.run([str(command), *KENNESAW_EVENING, "--officers", "0"],
-                            capture_output=True, text=True, timeout=60, check=False)
-    assert failed.returncode == 2
-    assert failed.stderr == "offduty: officers: Input should be greater than or equal to 1\n"
+                          text=True, timeout=120, check=False)
+    # 4.5 h x 76.05 = 342.225 -> 342.23
+    assert (done.returncode, json.loads(done.stdout)["total"], done.stderr) == (0, "342.23", "")
