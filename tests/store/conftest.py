@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,11 +27,11 @@ class Target:
     store: Store
 
 
-def _sqlite(tmp_path: Path) -> Iterator[str]:
+def _sqlite(tmp_path: Path) -> Generator[str, None, None]:
     yield f"sqlite+pysqlite:///{tmp_path / 'offduty.db'}"
 
 
-def _postgres() -> Iterator[str]:
+def _postgres() -> Generator[str, None, None]:
     base = os.environ.get(POSTGRES_ENV)
     if not base:
         pytest.skip(f"{POSTGRES_ENV} is not set")

@@ -27,7 +27,9 @@ def test_world_imports_every_row(store: Store, world: Path) -> None:
             count(store, RequestRow)) == (3, 3, 1, 2)
 
 
-def test_a_bad_row_names_its_line_and_column_and_writes_nothing(store: Store, tmp_path: Path) -> None:
+def test_a_bad_row_names_its_line_and_column_and_writes_nothing(
+    store: Store, tmp_path: Path
+) -> None:
     path = tmp_path / "officers.csv"
     path.write_text(OFFICERS + "kennesaw-ga,K-4,D. Four,general,active,,,\n", encoding="utf-8")
     with pytest.raises(InputError) as caught:
@@ -58,7 +60,8 @@ def test_a_row_failing_while_written_rolls_back_the_file(store: Store, world: Pa
         "K-77,2026-12-01T06:00:00-05:00,2026-12-01T10:00:00-05:00\n",
         encoding="utf-8",
     )
-    with pytest.raises(InputError, match=r"^availability.csv:3: officer_id: unknown officer 'K-77'"):
+    message = r"^availability.csv:3: officer_id: unknown officer 'K-77'"
+    with pytest.raises(InputError, match=message):
         import_file(store, "availability", path)
     assert count(store, AvailabilityRow) == 0
 

@@ -1,0 +1,208 @@
+"""The nightly run: one transaction after the solve, stable re-runs, confirmed shifts kept."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+
+from models import InputError, Problem, RosterResult, SolveOptions
+from store import Store, open_store
+from store.importer import import_file
+from store.nightly import default_solver, run_nightly
+from store.problem_builder import Horizon, build_problem
+from store.schema import AssignmentRow, NightlyRunRow, OfficerRow, RequestRow
+from store.workflow import confirm, record_worked
+from tests.store.conftest import Target
+from tests.store.world import NOW, R3, REQUESTS, load_world
+
+REPO = Path(__file__).resolve().parents[2]
+DEMO = REPO / "scenarios" / "examples" / "demo"
+DEMO_NOW = "2026-12-07T00:00:00-05:00"
+
+
+def snapshot(store: Store) -> tuple[list[tuple[Any, ...]], int]:
+    """Every assignment row (id, keys, times, state) and the number of runs."""
+    with store.transaction() as session:
+        rows = [
+            (a.id, a.request.code, a.officer.code, a.start, a.end, a.state)
+            for a in session.scalars(select(AssignmentRow).order_by(AssignmentRow.id))
+        ]
+        runs = int(session.scalar(select(func.count()).select_from(NightlyRunRow)) or 0)
+    return rows, runs
+
+
+def nightly(store: Store, **kwargs: Any) -> Any:
+    return run_nightly(store, now=NOW, horizon_days=7, time_limit_s=5, **kwargs)[0]
+
+
+def test_first_run_proposes_every_position(store: Store, world: Path) -> None:
+    load_world(store, world)
+    report = nightly(store)
+    rows, runs = snapshot(store)
+    assert (report.status, report.added, report.positions_requested) == ("optimal", 3, 3)
+    assert sorted((r[1], r[5]) for r in rows) == [
+        ("R-1", "proposed"), ("R-2", "proposed"), ("R-2", "proposed")
+    ]
+    assert runs == 1
+
+
+def test_a_rerun_with_nothing_changed_keeps_every_row(store: Store, world: Path) -> None:
+    load_world(store, world)
+    nightly(store)
+    before, _ = snapshot(store)
+    report = nightly(store)
+    after, runs = snapshot(store)
+    assert after == before
+    assert (report.added, report.kept, report.removed, runs) == (0, 3, 0, 2)
+
+
+def test_a_forced_rerun_solves_from_the_hint_to_the_same_roster(store: Store, world: Path) -> None:
+    load_world(store, world)
+    nightly(store)
+    before, _ = snapshot(store)
+    report = nightly(store, force=True)
+    assert report.timings["solve_s"] > 0
+    assert snapshot(store) == (before, 2)
+
+
+def test_confirmed_assignments_never_move(store: Store, world: Path, tmp_path: Path) -> None:
+    load_world(store, world)
+    nightly(store)
+    assert confirm(store, "R-1") == 1
+    confirmed = [r for r in snapshot(store)[0] if r[5] == "confirmed"]
+    more = tmp_path / "more.csv"
+    more.write_text(REQUESTS + R3, encoding="utf-8")
+    import_file(store, "requests", more)
+    report = nightly(store)
+    rows, _ = snapshot(store)
+    assert [r for r in rows if r[5] == "confirmed"] == confirmed
+    assert report.locked == 1
+    assert sorted(r[1] for r in rows if r[5] == "proposed") == ["R-2", "R-2", "R-3"]
+
+
+def test_a_store_change_during_the_solve_is_not_written(store: Store, world: Path) -> None:
+    load_world(store, world)
+    nightly(store)
+    before = snapshot(store)
+
+    def meddling_solver(problem: Problem) -> RosterResult:
+        confirm(store, "R-1")  # a dispatcher confirms while the solver runs
+        return default_solver(problem)
+
+    with pytest.raises(InputError, match="the store changed during the solve"):
+        nightly(store, force=True, solver=meddling_solver)
+    rows, runs = snapshot(store)
+    assert runs == before[1]
+    assert [r[:5] for r in rows] == [r[:5] for r in before[0]]
+
+
+def test_an_unknown_agency_is_an_input_error(store: Store, world: Path) -> None:
+    load_world(store, world)
+    with pytest.raises(InputError, match="no agency 'rockport-tx' in the store"):
+        nightly(store, agency="rockport-tx")
+
+
+def _import_demo(store: Store) -> None:
+    for kind in ("officers", "availability", "requests"):
+        import_file(store, kind, DEMO / f"{kind}.csv")
+
+
+def _wait_for(stream: Any, text: str, deadline: float) -> None:
+    while time.monotonic() < deadline:
+        line = stream.readline()
+        if not line:
+            break
+        if text in line:
+            return
+    raise AssertionError(f"the nightly run never logged {text!r}")
+
+
+@pytest.mark.slow
+def test_a_run_killed_mid_solve_leaves_the_store_as_before(target: Target) -> None:
+    store = target.store
+    _import_demo(store)
+    run_nightly(store, now=datetime.fromisoformat(DEMO_NOW), horizon_days=7, time_limit_s=2)
+    before = snapshot(store)
+    assert len(before[0]) > 50
+    store.close()
+    command = [sys.executable, "-m", "cli.main", "-v", "nightly", "--db", target.url,
+               "--now", DEMO_NOW, "--horizon", "7", "--time-limit", "60", "--force"]
+    process = subprocess.Popen(command, cwd=REPO, stderr=subprocess.PIPE, text=True,
+                               env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    try:
+        _wait_for(process.stderr, "solving kennesaw-ga", time.monotonic() + 60)
+        time.sleep(1.5)
+        process.send_signal(signal.SIGKILL)
+        assert process.wait(timeout=30) == -signal.SIGKILL
+    finally:
+        if process.poll() is None:
+            process.kill()
+        process.stderr.close()  # type: ignore[union-attr]
+    reopened = open_store(target.url)
+    try:
+        assert snapshot(reopened) == before
+    finally:
+        reopened.close()
+
+
+R0 = ("kennesaw-ga,R-0,EMP-1,Kroger #1,grocery,false,true,false,outside,true,regular,,"
+      "2026-11-20T10:00:00-05:00,2026-11-20T14:00:00-05:00,2026-11-01T09:00:00-05:00,2,none,0,,3,\n")
+
+
+def test_hours_to_date_count_only_worked_time_inside_the_window(
+    store: Store, world: Path, tmp_path: Path
+) -> None:
+    load_world(store, world)
+    past = tmp_path / "past.csv"
+    past.write_text(REQUESTS + R0, encoding="utf-8")
+    import_file(store, "requests", past)
+    window_start = NOW - timedelta(days=28)
+    worked = {  # officer: worked (start, end) pairs; only time inside [now - 28 d, now) counts
+        "K-1": [(NOW - timedelta(days=8), NOW - timedelta(days=8) + timedelta(hours=4)),
+                (NOW - timedelta(days=40), NOW - timedelta(days=40) + timedelta(hours=6))],
+        "K-2": [(window_start - timedelta(hours=1), window_start + timedelta(hours=2, minutes=30))],
+    }
+    with store.transaction() as session:
+        request = session.scalar(select(RequestRow).where(RequestRow.code == "R-0"))
+        assert request is not None
+        for code, spans in worked.items():
+            officer = session.scalar(select(OfficerRow).where(OfficerRow.code == code))
+            assert officer is not None
+            for start, end in spans:
+                session.add(AssignmentRow(
+                    request_id=request.id, officer_id=officer.id, state="worked",
+                    start=request.start, end=request.end, worked_start=start, worked_end=end,
+                ))
+    with store.transaction() as session:
+        problem = build_problem(session, "kennesaw-ga", Horizon(NOW, 7, 28), SolveOptions())
+    assert {o.id: o.hours_to_date for o in problem.officers} == {"K-1": 4.0, "K-2": 2.5, "K-3": 0.0}
+    assert [r.id for r in problem.requests] == ["R-1", "R-2"]
+
+
+def test_worked_hours_recorded_by_the_dispatcher_feed_the_next_run(
+    store: Store, world: Path
+) -> None:
+    load_world(store, world)
+    nightly(store)
+    confirm(store, None)
+    with store.transaction() as session:
+        officer = session.scalar(
+            select(OfficerRow.code).join(AssignmentRow).join(RequestRow)
+            .where(RequestRow.code == "R-1")
+        )
+    assert officer is not None
+    record_worked(store, "R-1", officer, datetime.fromisoformat("2026-12-01T08:00:00-05:00"),
+                  datetime.fromisoformat("2026-12-01T13:00:00-05:00"))
+    later = datetime.fromisoformat("2026-12-05T00:00:00-05:00")
+    with store.transaction() as session:
+        problem = build_problem(session, "kennesaw-ga", Horizon(later, 7, 28), SolveOptions())
+    assert {o.id: o.hours_to_date for o in problem.officers}[officer] == 5.0
