@@ -3,20 +3,18 @@
 Fairness is measured over the officers assigned at least once plus those who could take at least
 one piece of a staffable request on their own (rules.md section 7). An improvable pair is a
 non-locked shift held by B that could move to an officer A whose total is lower than B's minus the
-shift, breaking no hard rule. Counting those naively is shifts x officers; instead officers are
-indexed by the days their availability covers and sorted by total, so each shift only meets
-officers who are free then and far enough below B.
+shift, breaking no hard rule; `validation_pairs` counts those.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections import defaultdict
 from collections.abc import Iterator
 
 from models.result import Metrics
-from scheduler.validation_officer import fits_schedule, statically_eligible
-from scheduler.validation_view import DAY, OfficerView, RequestView, RosterView, Shift
+from scheduler.validation_officer import statically_eligible
+from scheduler.validation_pairs import improvable_pairs
+from scheduler.validation_view import OfficerView, RequestView, RosterView
 
 GRID = 30
 
@@ -82,79 +80,6 @@ def gini(values: list[int]) -> float:
     n = len(values)
     weighted = sum((2 * i - n + 1) * x for i, x in enumerate(sorted(values)))
     return round(weighted / (n * total), 4)
-
-
-class FreeIndex:
-    """Active officers of the fairness set by availability day, sorted by total within a day."""
-
-    def __init__(self, fair: list[OfficerView], totals: dict[str, int]) -> None:
-        buckets: dict[int, list[tuple[int, int, OfficerView, int, int]]] = defaultdict(list)
-        for seq, ov in enumerate(fair):
-            if not ov.active:
-                continue
-            for lo, hi in ov.available:
-                for day in range(lo // DAY, (hi - 1) // DAY + 1):
-                    buckets[day].append((totals[ov.id], seq, ov, lo, hi))
-        self.buckets = {day: sorted(rows, key=lambda r: r[:2]) for day, rows in buckets.items()}
-        self.keys = {day: [r[0] for r in rows] for day, rows in self.buckets.items()}
-
-    def free_below(self, s: int, e: int, threshold: int) -> Iterator[OfficerView]:
-        """Officers with a total below `threshold` whose availability holds [s, e]."""
-        day = s // DAY
-        rows = self.buckets.get(day, [])
-        for _, _, ov, lo, hi in rows[:bisect_left(self.keys.get(day, []), threshold)]:
-            if lo <= s and e <= hi:
-                yield ov
-
-
-def _covered(spans: list[tuple[int, int]], s: int, e: int) -> bool:
-    """The union of `spans` covers [s, e)."""
-    cursor = s
-    for a, b in sorted(spans):
-        if a > cursor:
-            break
-        cursor = max(cursor, b)
-    return cursor >= e
-
-
-def _needs_supervisor_from_taker(view: RosterView, shift: Shift) -> bool:
-    """Moving this shift to a non-supervisor would leave its request without one for a while."""
-    rv = view.requests[shift.request_id]
-    holder = view.officers[shift.officer_id]
-    if rv.request.officers_needed < view.policy.supervisor_at:
-        return False
-    if not holder.officer.rank.is_supervisor:
-        return False
-    others = [
-        (o.start, o.end) for o in view.by_request[rv.id]
-        if o is not shift and view.officers[o.officer_id].officer.rank.is_supervisor
-    ]
-    return not _covered(others, shift.start, shift.end)
-
-
-def improvable_pairs(view: RosterView, fair: list[OfficerView], totals: dict[str, int]) -> int:
-    """Pairs (non-locked shift held by B, officer A) where the shift could move to a lower A."""
-    free = FreeIndex(fair, totals)
-    count = 0
-    for request_id, shifts in view.by_request.items():
-        rv = view.requests[request_id]
-        if rv.refused is not None:
-            continue
-        for shift in shifts:
-            if shift.locked:
-                continue
-            threshold = totals[shift.officer_id] - shift.minutes
-            needs_sup = _needs_supervisor_from_taker(view, shift)
-            for ov in free.free_below(shift.start, shift.end, threshold):
-                if ov.id == shift.officer_id:
-                    continue
-                if needs_sup and not ov.officer.rank.is_supervisor:
-                    continue
-                if statically_eligible(view, ov, rv, shift.start, shift.end) and fits_schedule(
-                    view, ov, shift
-                ):
-                    count += 1
-    return count
 
 
 def recompute_metrics(view: RosterView, reported: Metrics) -> Metrics:

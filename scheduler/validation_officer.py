@@ -10,7 +10,7 @@ what counting improvable pairs needs.
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 
 from models.result import Violation
 from scheduler.validation_view import DAY, OfficerView, RequestView, RosterView, Shift
@@ -110,41 +110,39 @@ def overlap(view: RosterView, ov: OfficerView) -> list[Violation]:
     return found
 
 
-def window_peak(blocks: list[tuple[int, int]], lo: int, hi: int) -> tuple[int, int]:
-    """Most minutes of `blocks` (sorted) in a 24-hour window overlapping [lo, hi), and its start.
+def window_peak(
+    ov: OfficerView, lo: int, hi: int, extra: tuple[int, int] | None = None
+) -> tuple[int, int]:
+    """Most busy minutes (on and off duty, plus `extra`) in a 24-hour window overlapping [lo, hi).
 
-    The sliding sum is piecewise linear, so its maximum is at a window starting at some block
-    start or ending at some block end; only those candidates are summed.
+    The sliding sum is piecewise linear, so its maximum is at a window opening at some block start
+    or closing at some block end; only those candidates are summed. Returns (minutes, start).
     """
-    starts = [b[0] for b in blocks]
-    longest = max((b[1] - b[0] for b in blocks), default=0)
-    opening = sorted({b[0] for b in blocks if lo - DAY < b[0] < hi})
-    closing = sorted({b[1] - DAY for b in blocks if lo < b[1] < hi + DAY} - set(opening))
+    near = ov.busy[bisect_left(ov.busy_starts, lo - DAY - ov.busy_longest):
+                   bisect_left(ov.busy_starts, hi + DAY)]
+    if extra is not None:
+        near.append(extra)
+    opening = sorted({b0 for b0, _ in near if lo - DAY < b0 < hi})
+    closing = sorted({b1 - DAY for _, b1 in near if lo < b1 < hi + DAY} - set(opening))
     best, best_start = 0, lo
     # Windows that open at a block come first, so a tie reports the more readable one.
     for w0 in opening + closing:
         w1 = w0 + DAY
         total = 0
-        for b0, b1 in blocks[bisect_left(starts, w0 - longest):]:
-            if b0 >= w1:
-                break
-            total += max(0, min(b1, w1) - max(b0, w0))
+        for b0, b1 in near:
+            if b0 < w1 and b1 > w0:
+                total += (b1 if b1 < w1 else w1) - (b0 if b0 > w0 else w0)
         if total > best:
             best, best_start = total, w0
     return best, best_start
 
 
-def _blocks(ov: OfficerView, extra: Iterable[tuple[int, int]] = ()) -> list[tuple[int, int]]:
-    return sorted([*ov.on_duty, *((s.start, s.end) for s in ov.shifts), *extra])
-
-
 def rest_24h(view: RosterView, ov: OfficerView) -> list[Violation]:
     """On-duty plus off-duty minutes in any rolling 24 hours stay within max_hours_per_24h."""
     cap = view.policy.max_hours_per_24h * 60
-    blocks = _blocks(ov)
     found, reported = [], -DAY
     for shift in ov.shifts:
-        peak, w0 = window_peak(blocks, shift.start, shift.end)
+        peak, w0 = window_peak(ov, shift.start, shift.end)
         if peak > cap and w0 >= reported + DAY:
             reported = w0
             found.append(Violation(
@@ -214,16 +212,36 @@ def officer_violations(view: RosterView, ov: OfficerView) -> list[Violation]:
     return found
 
 
-def fits_schedule(view: RosterView, ov: OfficerView, shift: Shift) -> bool:
-    """Adding `shift` to the officer's own shifts breaks no overlap, rest or cap rule."""
-    policy = view.policy
-    gap = policy.travel_gap_minutes
-    if any(o.start < shift.end + gap and shift.start < o.end + gap for o in ov.shifts):
-        return False
-    day_cap = policy.max_hours_per_day * 60
+def clear_of_shifts(view: RosterView, ov: OfficerView, shift: Shift) -> bool:
+    """A new shift keeps the travel gap from every shift the officer holds."""
+    gap = view.policy.travel_gap_minutes
+    first = bisect_left(ov.shift_starts, shift.start - gap - ov.shift_longest)
+    for other in ov.shifts[first:]:
+        if other.start >= shift.end + gap:
+            return True
+        if shift.start < other.end + gap:
+            return False
+    return True
+
+
+def within_caps(view: RosterView, ov: OfficerView, shift: Shift) -> bool:
+    """A new shift keeps the officer within the daily and weekly caps."""
+    day_cap = view.policy.max_hours_per_day * 60
     if any(ov.day_minutes.get(d, 0) + m > day_cap for d, m in shift.days):
         return False
-    if any(ov.week_minutes.get(w, 0) + m > ov.week_cap for w, m in shift.weeks):
-        return False
-    peak, _ = window_peak(_blocks(ov, [(shift.start, shift.end)]), shift.start, shift.end)
-    return peak <= policy.max_hours_per_24h * 60
+    return all(ov.week_minutes.get(w, 0) + m <= ov.week_cap for w, m in shift.weeks)
+
+
+def within_rest(view: RosterView, ov: OfficerView, shift: Shift) -> bool:
+    """A new shift keeps every rolling 24 hours within max_hours_per_24h."""
+    peak, _ = window_peak(ov, shift.start, shift.end, (shift.start, shift.end))
+    return peak <= view.policy.max_hours_per_24h * 60
+
+
+def fits_schedule(view: RosterView, ov: OfficerView, shift: Shift) -> bool:
+    """Adding `shift` to the officer's own shifts breaks no overlap, rest or cap rule."""
+    return (
+        clear_of_shifts(view, ov, shift)
+        and within_caps(view, ov, shift)
+        and within_rest(view, ov, shift)
+    )

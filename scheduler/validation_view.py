@@ -101,6 +101,12 @@ class OfficerView:
     shifts: list[Shift] = field(default_factory=list)
     day_minutes: dict[date, int] = field(default_factory=lambda: defaultdict(int))
     week_minutes: dict[date, int] = field(default_factory=lambda: defaultdict(int))
+    # Filled by `seal` once every shift is added: on-duty and off-duty spans together, sorted.
+    busy: list[tuple[int, int]] = field(default_factory=list)
+    busy_starts: list[int] = field(default_factory=list)
+    busy_longest: int = 0
+    shift_starts: list[int] = field(default_factory=list)
+    shift_longest: int = 0
 
     @property
     def id(self) -> str:
@@ -116,6 +122,15 @@ class OfficerView:
             self.day_minutes[day] += minutes
         for monday, minutes in shift.weeks:
             self.week_minutes[monday] += minutes
+
+    def seal(self) -> None:
+        """Sort the shifts and index the busy spans; the view is read-only afterwards."""
+        self.shifts.sort(key=lambda s: (s.start, s.end))
+        self.busy = sorted([*self.on_duty, *((s.start, s.end) for s in self.shifts)])
+        self.busy_starts = [b[0] for b in self.busy]
+        self.busy_longest = max((b[1] - b[0] for b in self.busy), default=0)
+        self.shift_starts = [s.start for s in self.shifts]
+        self.shift_longest = max((s.minutes for s in self.shifts), default=0)
 
     def contains(self, start: int, end: int) -> bool:
         """The span lies inside one merged availability window."""
@@ -211,5 +226,5 @@ def build_view(problem: Problem, result: RosterResult) -> RosterView:
             officers[shift.officer_id].add(shift)
             view.by_request[shift.request_id].append(shift)
     for ov in officers.values():
-        ov.shifts.sort(key=lambda s: (s.start, s.end))
+        ov.seal()
     return view
