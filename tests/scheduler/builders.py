@@ -1,0 +1,126 @@
+"""Factories for the solver's tests: officers, requests, locks and problems on aware local times.
+
+Kennesaw (America/New_York) unless a test asks for Rockport (America/Chicago). December 2026:
+the 1st is a Tuesday, the 7th a Monday. Every roster a test gets from the solver goes through
+`solve_checked`, which runs the solver-independent validator on it and asserts it is clean.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from models.problem import Problem
+from models.result import RosterResult
+from scheduler.solver import solve
+from scheduler.validation import validate
+
+KENNESAW = ZoneInfo("America/New_York")
+ROCKPORT = ZoneInfo("America/Chicago")
+ZONES = {"kennesaw-ga": KENNESAW, "rockport-tx": ROCKPORT}
+
+Row = tuple[str, str, datetime, datetime]
+
+
+def at(day: int, hour: int, minute: int = 0, month: int = 12, tz: ZoneInfo = KENNESAW) -> datetime:
+    """A local time in 2026 (December unless told), Kennesaw's zone unless told."""
+    return datetime(2026, month, day, hour, minute, tzinfo=tz)
+
+
+def window(start: datetime, end: datetime) -> dict[str, str]:
+    return {"start": start.isoformat(), "end": end.isoformat()}
+
+
+def officer(
+    oid: str, available: list[tuple[datetime, datetime]] | None = None, **changes: Any
+) -> dict[str, Any]:
+    """An active officer, available all of November and December unless told."""
+    tz = changes.pop("tz", KENNESAW)
+    spans = available or [(at(1, 0, month=11, tz=tz), at(31, 23, 59, tz=tz))]
+    return {"id": oid, "availability": [window(s, e) for s, e in spans], **changes}
+
+
+def on_duty(*spans: tuple[datetime, datetime]) -> list[dict[str, str]]:
+    return [window(s, e) for s, e in spans]
+
+
+def request(rid: str, start: datetime, end: datetime, **changes: Any) -> dict[str, Any]:
+    """A one-officer grocery-store request received well before its start."""
+    return {
+        "id": rid,
+        "employer": {"id": f"EMP-{rid}", "name": f"Employer of {rid}", "category": "grocery"},
+        "start": start.isoformat(),
+        "end": end.isoformat(),
+        "received_at": datetime(2026, 10, 1, 9, tzinfo=start.tzinfo).isoformat(),
+        **changes,
+    }
+
+
+def lock(rid: str, oid: str, start: datetime, end: datetime) -> dict[str, str]:
+    return {"request_id": rid, "officer_id": oid, "start": start.isoformat(),
+            "end": end.isoformat()}
+
+
+def problem(
+    officers: list[dict[str, Any]],
+    requests: list[dict[str, Any]],
+    *,
+    agency: str = "kennesaw-ga",
+    locked: list[dict[str, Any]] | None = None,
+    time_limit_s: float = 5,
+    num_workers: int = 1,
+    deterministic: bool = False,
+    **policy: Any,
+) -> Problem:
+    """A problem with small solver options; keyword arguments beyond those are policy overrides."""
+    return Problem.model_validate({
+        "agency": agency,
+        "officers": officers,
+        "requests": requests,
+        "locked": locked or [],
+        "policy": policy,
+        "options": {
+            "time_limit_s": time_limit_s,
+            "num_workers": num_workers,
+            "deterministic": deterministic,
+        },
+    })
+
+
+def solve_checked(prob: Problem) -> RosterResult:
+    """Solve, then insist the validator finds no violation and agrees with the metrics.
+
+    An infeasible result holds no roster (locks broke a rule): it must say why and staff nothing.
+    """
+    result = solve(prob)
+    if result.status == "infeasible":
+        assert result.assignments == []
+        assert result.violations, "an infeasible result must name the broken rule"
+        return result
+    report = validate(prob, result)
+    assert report.ok, [f"{v.code}: {v.message}" for v in report.violations]
+    assert report.mismatches == [], report.mismatches
+    return result
+
+
+def roster(result: RosterResult) -> list[Row]:
+    """The assignments as (request, officer, start, end) rows, in time then id order."""
+    rows = [(a.request_id, a.officer_id, a.start, a.end) for a in result.assignments]
+    return sorted(rows, key=lambda r: (r[2], r[0], r[1], r[3]))
+
+
+def staffed(result: RosterResult) -> dict[str, list[str]]:
+    """Request id -> sorted officer ids on it."""
+    out: dict[str, list[str]] = {}
+    for a in result.assignments:
+        out.setdefault(a.request_id, []).append(a.officer_id)
+    return {rid: sorted(oids) for rid, oids in sorted(out.items())}
+
+
+def unfilled_codes(result: RosterResult) -> dict[str, list[str]]:
+    """Request id -> the reason codes of its unfilled positions."""
+    out: dict[str, list[str]] = {}
+    for u in result.unfilled:
+        out.setdefault(u.request_id, []).extend(r.code for r in u.reasons)
+    return out
