@@ -1,0 +1,247 @@
+"""The roster's hard rules as a mixed-integer program: columns, sparse rows, one function per rule.
+
+It starts from the same prepared context, pieces and candidate pairs as the CP-SAT model, so both
+solvers choose among exactly the same (piece, officer) pairs; but every constraint family is
+written here afresh rather than translated from `scheduler/model.py`, so when both prove the same
+optimal coverage the two encodings check each other.
+
+Columns: a binary x per possible pair, an integer y per segment of a split request (positions
+routed through it). Rows are kept in compressed sparse form and handed to HiGHS in one call.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from zoneinfo import ZoneInfo
+
+import numpy as np
+
+from scheduler.context import Context, piece_weight
+from scheduler.eligibility import DAY
+from scheduler.model import max_packing
+from scheduler.pieces import PieceSet
+from scheduler.timeutil import split_by_local_day, split_by_local_week
+
+INF = float("inf")
+
+
+@dataclass
+class Rows:
+    """Linear rows lower <= sum(value x col) <= upper, stored row after row (CSR)."""
+
+    lower: list[float] = field(default_factory=list)
+    upper: list[float] = field(default_factory=list)
+    starts: list[int] = field(default_factory=list)
+    index: list[int] = field(default_factory=list)
+    value: list[float] = field(default_factory=list)
+
+    def add(self, terms: Iterable[tuple[int, float]], lo: float = -INF, hi: float = INF) -> None:
+        self.starts.append(len(self.index))
+        for col, coef in terms:
+            self.index.append(col)
+            self.value.append(coef)
+        self.lower.append(lo)
+        self.upper.append(hi)
+
+    def __len__(self) -> int:
+        return len(self.lower)
+
+    def arrays(self) -> tuple[np.ndarray, ...]:
+        return (
+            np.array(self.lower, dtype=np.float64),
+            np.array(self.upper, dtype=np.float64),
+            np.array(self.starts, dtype=np.int32),
+            np.array(self.index, dtype=np.int32),
+            np.array(self.value, dtype=np.float64),
+        )
+
+
+@dataclass
+class MipModel:
+    """Every column and row of the MIP, with the pair and flow columns indexed like the CP-SAT's."""
+
+    upper: list[float] = field(default_factory=list)  # column upper bounds (lower bounds are 0)
+    x: dict[tuple[int, int], int] = field(default_factory=dict)  # (piece, officer) -> column
+    y: dict[int, int] = field(default_factory=dict)  # split piece -> column
+    by_officer: dict[int, list[tuple[int, int]]] = field(default_factory=dict)  # (piece, column)
+    by_piece: dict[int, list[tuple[int, int]]] = field(default_factory=dict)  # (officer, column)
+    fixed_minutes: dict[int, int] = field(default_factory=dict)  # officer -> locked minutes
+    locked_weight: int = 0
+    rows: Rows = field(default_factory=Rows)
+
+    def column(self, upper: float) -> int:
+        self.upper.append(upper)
+        return len(self.upper) - 1
+
+
+def formulate(ctx: Context, ps: PieceSet, cands: dict[int, list[int]]) -> MipModel:
+    """Columns for the possible pairs, then the rows of each hard rule (order does not matter)."""
+    m = MipModel()
+    for piece in ps.pieces:
+        for oi in cands[piece.index]:
+            col = m.column(1)
+            m.x[piece.index, oi] = col
+            m.by_officer.setdefault(oi, []).append((piece.index, col))
+            m.by_piece.setdefault(piece.index, []).append((oi, col))
+    for r, oi, s, e in ctx.locked:
+        m.fixed_minutes[oi] = m.fixed_minutes.get(oi, 0) + e - s
+        m.locked_weight += piece_weight(ctx.requests[r], s, e)
+    request_capacity(ctx, ps, m)
+    split_flow(ctx, ps, m)
+    no_overlap(ctx, ps, m)
+    daily_and_weekly_caps(ctx, ps, m)
+    rolling_24h(ctx, ps, m)
+    supervisor(ctx, ps, m)
+    return m
+
+
+def _locked_on(ctx: Context, request: int, start: int, end: int) -> int:
+    return sum(1 for r, _, s, e in ctx.locked if r == request and s == start and e == end)
+
+
+def request_capacity(ctx: Context, ps: PieceSet, m: MipModel) -> None:
+    """A whole request holds at most its officers needed, locked officers included."""
+    for r, piece_ids in ps.by_request.items():
+        if r in ps.split_requests:
+            continue
+        req = ctx.requests[r]
+        room = req.model.officers_needed - _locked_on(ctx, r, req.start, req.end)
+        held = m.by_piece.get(piece_ids[0], [])
+        if len(held) > room:
+            m.rows.add(((col, 1.0) for _, col in held), hi=room)
+
+
+def split_flow(ctx: Context, ps: PieceSet, m: MipModel) -> None:
+    """A split request routes its positions from start to end through segments (flow
+    conservation at each boundary); a segment holds at most the positions routed through it."""
+    for r in sorted(ps.split_requests):
+        req = ctx.requests[r]
+        need = req.model.officers_needed
+        balance: dict[int, list[tuple[int, float]]] = defaultdict(list)
+        for p in ps.by_request[r]:
+            piece = ps.pieces[p]
+            y = m.column(need)
+            m.y[p] = y
+            balance[piece.start].append((y, -1.0))
+            balance[piece.end].append((y, 1.0))
+            held = [(col, 1.0) for _, col in m.by_piece.get(p, [])]
+            m.rows.add([*held, (y, -1.0)], hi=-_locked_on(ctx, r, piece.start, piece.end))
+        for point, terms in sorted(balance.items()):
+            net = need if point == req.end else -need if point == req.start else 0
+            m.rows.add(terms, lo=net, hi=net)
+
+
+def no_overlap(ctx: Context, ps: PieceSet, m: MipModel) -> None:
+    """At most one of each maximal clique of an officer's pieces that overlap once the travel gap
+    is added ([start, end + gap) intervals; one sweep finds the cliques)."""
+    gap = ctx.limits.gap
+    for items in m.by_officer.values():
+        events = []
+        for p, col in items:
+            events.append((ps.pieces[p].start, 1, col))
+            events.append((ps.pieces[p].end + gap, 0, col))
+        events.sort(key=lambda ev: (ev[0], ev[1]))  # an end frees the officer for a start
+        active: list[int] = []
+        grew = False
+        for _, is_start, col in events:
+            if is_start:
+                active.append(col)
+                grew = True
+                continue
+            if grew and len(active) > 1:
+                m.rows.add(((c, 1.0) for c in active), hi=1)
+            grew = False
+            active.remove(col)
+
+
+def _cap(
+    ctx: Context, ps: PieceSet, m: MipModel, items: list[tuple[int, int, int]], room: int
+) -> None:
+    """sum(minutes x) <= room over items (piece, column, minutes), unless it can never bind."""
+    if not items:
+        return
+    spans = [(ps.pieces[p].start, ps.pieces[p].end, mins) for p, _, mins in items]
+    if max_packing(spans, ctx.limits.gap) > room:
+        m.rows.add(((col, float(mins)) for _, col, mins in items), hi=max(room, 0))
+
+
+Splitter = Callable[[int, int, ZoneInfo], Sequence[tuple[date, int]]]
+
+
+def _locked_minutes_by(ctx: Context, oi: int, split: Splitter) -> dict[date, int]:
+    out: dict[date, int] = defaultdict(int)
+    for _, o, s, e in ctx.locked:
+        if o == oi:
+            for key, mins in split(s, e, ctx.tz):
+                out[key] += mins
+    return out
+
+
+def daily_and_weekly_caps(ctx: Context, ps: PieceSet, m: MipModel) -> None:
+    """Off-duty minutes per local day and per Monday-to-Monday week, locked shifts counted."""
+    for oi, items in m.by_officer.items():
+        families: tuple[tuple[Splitter, int], ...] = (
+            (split_by_local_day, ctx.limits.per_day),
+            (split_by_local_week, ctx.officers[oi].week_cap),
+        )
+        for split, cap in families:
+            groups: dict[date, list[tuple[int, int, int]]] = defaultdict(list)
+            for p, col in items:
+                for key, mins in split(ps.pieces[p].start, ps.pieces[p].end, ctx.tz):
+                    groups[key].append((p, col, mins))
+            fixed = _locked_minutes_by(ctx, oi, split)
+            for key, group in groups.items():
+                _cap(ctx, ps, m, group, cap - fixed[key])
+
+
+def rolling_24h(ctx: Context, ps: PieceSet, m: MipModel) -> None:
+    """On-duty plus off-duty minutes in any 24-hour window stay within the rest rule; only
+    windows starting at a block start or ending at a block end can be the fullest."""
+    cap = ctx.limits.per_24h
+    for oi, items in m.by_officer.items():
+        fixed = list(ctx.officers[oi].on_duty) + [(s, e) for _, o, s, e in ctx.locked if o == oi]
+        spans = [(ps.pieces[p].start, ps.pieces[p].end, p, col) for p, col in items]
+        if sum(e - s for s, e, _, _ in spans) + sum(e - s for s, e in fixed) <= cap:
+            continue
+        starts = {s for s, *_ in spans} | {e - DAY for _, e, *_ in spans}
+        starts |= {s for s, _ in fixed} | {e - DAY for _, e in fixed}
+        seen: set[tuple[tuple[int, int], ...]] = set()
+        for t in sorted(starts):
+            end = t + DAY
+            inside = [
+                (p, col, min(e, end) - max(s, t)) for s, e, p, col in spans if s < end and e > t
+            ]
+            key = tuple((p, mins) for p, _, mins in inside)
+            if not inside or key in seen:
+                continue
+            seen.add(key)
+            fixed_load = sum(max(0, min(e, end) - max(s, t)) for s, e in fixed)
+            _cap(ctx, ps, m, inside, cap - fixed_load)
+
+
+def supervisor(ctx: Context, ps: PieceSet, m: MipModel) -> None:
+    """On a request for supervisor_at or more officers, each moment someone staffs also has a
+    supervisor: every non-supervisor's x is at most the supervisors' sum over that grid step."""
+    for r, piece_ids in ps.by_request.items():
+        req = ctx.requests[r]
+        if req.model.officers_needed < ctx.limits.supervisor_at:
+            continue
+        bounds = ps.grid_points.get(r, [req.start, req.end])
+        for a, b in zip(bounds, bounds[1:], strict=False):
+            locked_here = [o for lr, o, s, e in ctx.locked if lr == r and s <= a and e >= b]
+            if any(ctx.officers[o].supervisor for o in locked_here):
+                continue
+            sups: list[int] = []
+            others: list[int] = []
+            for p in piece_ids:
+                if ps.pieces[p].start <= a and ps.pieces[p].end >= b:
+                    for oi, col in m.by_piece.get(p, []):
+                        (sups if ctx.officers[oi].supervisor else others).append(col)
+            if locked_here:  # a locked officer staffs this moment: a supervisor must join
+                m.rows.add(((c, 1.0) for c in sups), lo=1)
+                continue
+            for col in others:
+                m.rows.add([(col, 1.0), *((c, -1.0) for c in sups)], hi=0)
