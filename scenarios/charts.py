@@ -102,12 +102,12 @@ def coverage_chart(problem: Problem, result: RosterResult, path: Path, title: st
     bottom = [0.0] * len(labels)
     for column, color in (("filled", "#4878a8"), ("unfilled", "#e0a030"), ("refused", "#c04040")):
         values = list(table[column]) if len(table) else []
-        ax.bar(labels, values, bottom=bottom, label=column, color=color)
+        ax.bar(range(len(labels)), values, bottom=bottom, label=column, color=color)
         bottom = [b + v for b, v in zip(bottom, values, strict=True)]
     ax.set_ylabel("positions")
     ax.set_title(f"Coverage by day{': ' + title if title else ''}")
     ax.legend()
-    ax.tick_params(axis="x", labelrotation=45, labelsize=8)
+    ax.set_xticks(range(len(labels)), labels, rotation=45, ha="right", fontsize=8)
     return _save(fig, path)
 
 

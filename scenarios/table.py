@@ -52,27 +52,27 @@ def compare_table(
     return table.astype(float).round(4)
 
 
-def _cell(value: float, row: str, signed: bool) -> str:
-    value = value + 0.0  # -0.0 prints as 0
+def _places(row: str, values: pd.Series) -> int:
+    """Money to the cent, Gini to 3 places, counts whole unless some value of the row is not."""
     if row in MONEY:
-        text = f"{value:,.2f}"
-    elif row == GINI:
-        text = f"{value:.3f}"
-    elif float(value).is_integer():
-        text = f"{value:,.0f}"
-    else:
-        text = f"{value:,.2f}"
+        return 2
+    if row == GINI:
+        return 3
+    return 0 if all(float(v).is_integer() for v in values) else 2
+
+
+def _cell(value: float, places: int, signed: bool) -> str:
+    value = round(value, places) + 0.0  # -0.0 prints as 0
+    text = f"{value:,.{places}f}"
     return "+" + text if signed and value > 0 else text
 
 
 def format_table(table: pd.DataFrame) -> str:
-    """The table as aligned text: money to the cent, Gini to 3 places, differences signed."""
+    """The table as aligned text, one number format per row, differences signed."""
+    places = {row: _places(str(row), table.loc[row]) for row in table.index}
     shown = pd.DataFrame(
         {
-            col: [
-                _cell(float(v), str(row), col.startswith("Δ"))
-                for row, v in table[col].items()
-            ]
+            col: [_cell(float(v), places[r], col.startswith("Δ")) for r, v in table[col].items()]
             for col in table.columns
         },
         index=table.index,

@@ -51,7 +51,7 @@ def test_sweep_on_the_command_line(capsys: pytest.CaptureFixture[str]) -> None:
     lines = capsys.readouterr().out.splitlines()
     assert lines[0] == "forced: 5 rosters"
     hours = next(line for line in lines if line.startswith("hours filled"))
-    assert hours.split()[2:] == ["7", "3.75", "3.30", "4", "4", "-3.25"]
+    assert hours.split()[2:] == ["7.00", "3.75", "3.30", "4.00", "4.00", "-3.25"]
 
 
 def test_unknown_variant_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
