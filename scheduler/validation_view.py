@@ -182,7 +182,7 @@ def _officer_view(officer: Officer, policy: PolicySettings) -> OfficerView:
 
 def _shift(index: int, a: Assignment, locked: set[LockKey], tz: ZoneInfo) -> Shift:
     start, end = to_minute(a.start), to_minute(a.end)
-    days = split_by_local_day(start, end, tz)
+    days = list(split_by_local_day(start, end, tz))
     weeks: dict[date, int] = defaultdict(int)
     for day, minutes in days:
         weeks[week_monday(day)] += minutes
