@@ -67,7 +67,14 @@ def _load(m: MipModel, seed: int) -> highspy.Highs:
     return h
 
 
-def _run(h: highspy.Highs, m: MipModel, name: str, budget: float) -> StageOutcome:
+def _whole_bound(bound: float, maximize: bool) -> float | None:
+    """The dual bound rounded inward: both objectives only take whole values."""
+    if not math.isfinite(bound):
+        return None
+    return float(math.floor(bound + 1e-6) if maximize else math.ceil(bound - 1e-6))
+
+
+def _run(h: highspy.Highs, m: MipModel, name: str, budget: float, maximize: bool) -> StageOutcome:
     """One stage under its own time limit; the first improving solution's time is recorded."""
     h.setOptionValue("time_limit", max(budget, 0.01))
     started = time.perf_counter()
@@ -99,12 +106,12 @@ def _run(h: highspy.Highs, m: MipModel, name: str, budget: float) -> StageOutcom
     )
     if has_solution:
         values = h.getSolution().col_value
-        out.objective = info.objective_function_value
-        out.bound = info.mip_dual_bound if math.isfinite(info.mip_dual_bound) else None
+        out.objective = float(round(info.objective_function_value))
         out.x_on = {key for key, col in m.x.items() if values[col] > 0.5}
         out.y = {p: int(round(values[col])) for p, col in m.y.items()}
-    elif math.isfinite(info.mip_dual_bound):
-        out.bound = info.mip_dual_bound
+    out.bound = (
+        out.objective if status == "optimal" else _whole_bound(info.mip_dual_bound, maximize)
+    )
     log.info(
         "mip %s: %s objective=%s bound=%s in %.2fs",
         name,
@@ -121,7 +128,7 @@ def _coverage_stage(h: highspy.Highs, ps: PieceSet, m: MipModel, budget: float) 
     weights = np.array([float(ps.pieces[p].weight) for p, _ in m.x], dtype=np.float64)
     h.changeColsCost(len(cols), cols, weights)
     h.changeObjectiveSense(highspy.ObjSense.kMaximize)
-    return _run(h, m, "coverage", budget)
+    return _run(h, m, "coverage", budget, maximize=True)
 
 
 def _fairness_stage(
@@ -152,7 +159,7 @@ def _fairness_stage(
     h.changeColsCost(n + 1, np.arange(n + 1, dtype=np.int32), costs)
     h.changeObjectiveSense(highspy.ObjSense.kMinimize)
     h.setSolution(n + 1, np.arange(n + 1, dtype=np.int32), _start(ps, m, s1, fixed, lo))
-    return _run(h, m, "fairness", budget)
+    return _run(h, m, "fairness", budget, maximize=False)
 
 
 def _start(
@@ -199,7 +206,7 @@ def run_stages(
     if s2.has_solution:
         best = s2
     if s2.bound is not None:
-        run.max_total_bound = round(math.ceil(s2.bound - 1e-6) / 60, 4)
+        run.max_total_bound = round(s2.bound / 60, 4)
     proven = s1.status == "optimal" and s2.status == "optimal"
     run.status = "optimal" if proven else "feasible"
     if not proven:

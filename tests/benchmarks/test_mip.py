@@ -1,0 +1,113 @@
+"""The HiGHS MIP baseline on tiny instances with a known optimum, and against CP-SAT.
+
+Kennesaw's settings unless a test overrides them: minimum 4 h, at most 12 h continuous, travel
+gap 30 min, 12 h a day, 24 h a week, 16 h in any 24, supervisor from 5 officers. Every roster
+goes through the solver-independent validator.
+"""
+
+from __future__ import annotations
+
+from benchmarks.mip import solve_mip
+from models.problem import Problem
+from models.result import RosterResult
+from scenarios.generator import generate
+from scheduler.solver import solve
+from scheduler.validation import validate
+from tests.scheduler.builders import at, officer, problem, request, roster
+
+
+def mip_checked(prob: Problem) -> RosterResult:
+    result = solve_mip(prob)
+    report = validate(prob, result)
+    assert report.ok, [f"{v.code}: {v.message}" for v in report.violations]
+    assert report.mismatches == [], report.mismatches
+    return result
+
+
+def test_the_travel_gap_decides_which_shifts_one_officer_can_chain() -> None:
+    # R-2 starts 15 minutes after R-1 ends (inside the 30-minute gap); R-3 exactly 30 after.
+    prob = problem(
+        [officer("K-1")],
+        [
+            request("R-1", at(1, 10), at(1, 14), priority=3),
+            request("R-2", at(1, 14, 15), at(1, 18, 15), priority=4),
+            request("R-3", at(1, 14, 30), at(1, 18, 30), priority=2),
+        ],
+    )
+    result = mip_checked(prob)
+    assert result.status == "optimal"
+    assert result.solver.objective[0] == 5000  # 3 + 2 beats 4 alone
+    assert roster(result) == [
+        ("R-1", "K-1", at(1, 10), at(1, 14)),
+        ("R-3", "K-1", at(1, 14, 30), at(1, 18, 30)),
+    ]
+
+
+def test_stage_two_gives_the_shift_to_the_officer_with_fewer_hours() -> None:
+    prob = problem(
+        [officer("K-1", hours_to_date=10), officer("K-2", hours_to_date=0)],
+        [
+            request("R-1", at(1, 12), at(1, 16), officers_needed=3, priority=2),
+            request("R-2", at(2, 12), at(2, 16), priority=2),
+        ],
+    )
+    result = mip_checked(prob)
+    assert result.status == "optimal"
+    assert result.metrics.positions_filled == 3  # two of R-1's three positions, and R-2
+    assert result.metrics.coverage == 6.0
+    # Both work R-1 (K-1 at 14 h, K-2 at 4 h), so R-2 goes to K-2: 14 h, not 18 h, at most.
+    assert ("R-2", "K-2", at(2, 12), at(2, 16)) in roster(result)
+    assert result.metrics.max_total_hours == 14.0
+    assert result.metrics.max_total_lower_bound == 14.0
+
+
+def test_the_daily_cap_allows_two_five_hour_shifts_of_three() -> None:
+    prob = problem(
+        [officer("K-1")],
+        [
+            request("R-1", at(1, 6), at(1, 11), priority=1),
+            request("R-2", at(1, 12), at(1, 17), priority=1),
+            request("R-3", at(1, 18), at(1, 23), priority=1),
+        ],
+    )
+    result = mip_checked(prob)
+    assert result.status == "optimal"
+    assert result.solver.objective[0] == 2000
+    assert len(result.assignments) == 2
+    assert result.metrics.hours_filled == 10.0
+
+
+def test_a_crew_at_the_supervisor_threshold_needs_a_sergeant() -> None:
+    job = [request("R-1", at(1, 12), at(1, 16), officers_needed=2, priority=1)]
+    without = mip_checked(problem([officer("K-1"), officer("K-2")], job, supervisor_at=2))
+    assert without.assignments == []
+    crew = [officer("K-1"), officer("K-2"), officer("S-1", rank="sergeant")]
+    result = mip_checked(problem(crew, job, supervisor_at=2))
+    assert result.solver.objective[0] == 2000
+    assert "S-1" in {a.officer_id for a in result.assignments}
+
+
+def test_a_long_request_is_split_between_two_officers() -> None:
+    # 16 hours: more than 12 continuous, so two segments; one officer cannot chain them (gap).
+    job = [request("R-1", at(1, 6), at(1, 22), priority=1)]
+    alone = mip_checked(problem([officer("K-1")], job))
+    assert alone.solver.objective[0] == 750  # the longest segment: 12 of 16 hours
+    pair = mip_checked(problem([officer("K-1"), officer("K-2")], job))
+    assert pair.status == "optimal"
+    assert pair.solver.objective[0] == 1000
+    assert pair.metrics.positions_filled == 1.0
+    assert {a.officer_id for a in pair.assignments} == {"K-1", "K-2"}
+
+
+def test_mip_and_cp_sat_prove_the_same_coverage_on_a_generated_instance() -> None:
+    prob = generate(15, 30, 3, seed=7)
+    prob = prob.model_copy(
+        update={"options": prob.options.model_copy(update={"time_limit_s": 20})}
+    )
+    mip = mip_checked(prob)
+    cp = solve(prob)
+    assert validate(prob, cp).ok
+    assert mip.solver.stages[0].status == "optimal"
+    assert cp.solver.stages[0].status == "optimal"
+    assert mip.solver.objective[0] == cp.solver.objective[0]
+    assert mip.metrics.max_total_hours == cp.metrics.max_total_hours
