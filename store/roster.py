@@ -91,7 +91,7 @@ def roster_lines(session: Session, filters: RosterFilter) -> list[RosterLine]:
     if filters.last:
         query = query.where(AssignmentRow.start < _utc_day(filters.last + timedelta(days=2)))
     agencies = _agencies(session)
-    lines = [_line(a, r, o, agencies[r.agency_id]) for a, r, o in session.execute(query).tuples()]
+    lines = [_line(a, r, o, agencies[r.agency_id]) for a, r, o in session.execute(query).all()]
     return [line for line in lines if _in_dates(line.day, filters)]
 
 

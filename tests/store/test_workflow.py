@@ -1,0 +1,111 @@
+"""Dispatcher workflow: confirm, cancel priced by rules.md section 3 (exact cents), worked.
+
+R-1 is one officer, 08:00-12:00 on Tue 1 Dec 2026 at Kennesaw: H = 4 h, regular rate $76.05,
+admin fee A = $6.80, officer pay P = $69.25, minimum M = 4 h.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from models import InputError
+from store import Store
+from store.nightly import run_nightly
+from store.schema import AssignmentRow, CancellationRow, RequestRow
+from store.workflow import cancel, confirm, record_worked
+from tests.store.world import NOW, load_world
+
+
+def at(text: str) -> datetime:
+    return datetime.fromisoformat(text)
+
+
+@pytest.fixture
+def proposed(store: Store, world: Path) -> Store:
+    load_world(store, world)
+    run_nightly(store, now=NOW, horizon_days=7, time_limit_s=5)
+    return store
+
+
+def states(store: Store, request: str) -> list[str]:
+    with store.transaction() as session:
+        return sorted(session.scalars(
+            select(AssignmentRow.state).join(RequestRow).where(RequestRow.code == request)
+        ))
+
+
+def test_confirm_one_request_then_all(proposed: Store) -> None:
+    assert confirm(proposed, "R-1") == 1
+    assert states(proposed, "R-1") == ["confirmed"]
+    assert states(proposed, "R-2") == ["proposed", "proposed"]
+    assert confirm(proposed, None) == 2
+    assert confirm(proposed, None) == 0
+
+
+def test_cancel_with_48_hours_notice_bills_the_admin_fee_only(proposed: Store) -> None:
+    confirm(proposed, "R-1")
+    result = cancel(proposed, "R-1", at=at("2026-11-29T08:00:00-05:00"))  # exactly 48 h
+    assert [c.bracket for c in result.charges] == ["48h_or_more"]
+    assert result.total == Decimal("27.20")  # A x min(24, H) = 6.80 x 4
+    assert states(proposed, "R-1") == ["cancelled"]
+
+
+def test_cancel_under_48_hours_adds_the_minimum_at_officer_pay(proposed: Store) -> None:
+    confirm(proposed, "R-1")
+    result = cancel(proposed, "R-1", at=at("2026-11-29T08:00:01-05:00"))
+    assert [c.bracket for c in result.charges] == ["under_48h"]
+    assert result.total == Decimal("304.20")  # 4 x 69.25 + 6.80 x 4
+    with proposed.transaction() as session:
+        stored = session.scalar(select(CancellationRow))
+        request = session.scalar(select(RequestRow).where(RequestRow.code == "R-1"))
+    assert stored is not None and stored.total == Decimal("304.20")
+    assert request is not None and request.state == "cancelled"
+
+
+def test_cancelling_unconfirmed_proposals_costs_nothing(proposed: Store) -> None:
+    result = cancel(proposed, "R-2", at=at("2026-12-02T17:00:00-05:00"))
+    assert (result.total, result.charges, len(result.officers)) == (Decimal(0), [], 2)
+    with pytest.raises(InputError, match="R-2 is already cancelled"):
+        cancel(proposed, "R-2")
+
+
+def test_a_reduction_releases_one_officer_and_keeps_the_request(proposed: Store) -> None:
+    confirm(proposed, "R-2")
+    with proposed.transaction() as session:
+        officer = session.scalars(
+            select(AssignmentRow).join(RequestRow).where(RequestRow.code == "R-2")
+        ).first()
+        assert officer is not None
+        code = officer.officer.code
+    result = cancel(proposed, "R-2", at=at("2026-11-28T09:00:00-05:00"), officer=code)
+    assert result.total == Decimal("27.20")  # 57 h notice: 6.80 x 4 for the one officer
+    assert states(proposed, "R-2") == ["cancelled", "confirmed"]
+    with proposed.transaction() as session:
+        request = session.scalar(select(RequestRow).where(RequestRow.code == "R-2"))
+    assert request is not None and (request.state, request.officers_needed) == ("open", 1)
+
+
+def test_worked_records_actual_times_on_the_officers_shift(proposed: Store) -> None:
+    confirm(proposed, None)
+    with proposed.transaction() as session:
+        shift = session.scalars(
+            select(AssignmentRow).join(RequestRow).where(RequestRow.code == "R-1")
+        ).one()
+        code = shift.officer.code
+    record_worked(proposed, "R-1", code, at("2026-12-01T07:45:00-05:00"),
+                  at("2026-12-01T13:00:00-05:00"))
+    with proposed.transaction() as session:
+        shift = session.scalars(
+            select(AssignmentRow).join(RequestRow).where(RequestRow.code == "R-1")
+        ).one()
+    assert shift.state == "worked"
+    assert shift.worked_start == at("2026-12-01T12:45:00+00:00")
+    other = next(k for k in ("K-1", "K-2", "K-3") if k != code)
+    with pytest.raises(InputError, match=f"{other} holds no assignment on R-1"):
+        record_worked(proposed, "R-1", other, at("2026-12-01T08:00:00-05:00"),
+                      at("2026-12-01T12:00:00-05:00"))
