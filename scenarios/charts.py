@@ -20,7 +20,7 @@ from matplotlib.figure import Figure
 
 from models.problem import Problem
 from models.result import RosterResult
-from scenarios.figures import COVERAGE_PCT, GINI, HOURS, PAY, REVENUE
+from scenarios.figures import COVERAGE_PCT, GINI, PAY, POSITIONS_FILLED, REVENUE
 from scheduler.agencies import resolve_agency
 
 TIMELINE_ROWS = 60
@@ -111,7 +111,7 @@ def coverage_chart(problem: Problem, result: RosterResult, path: Path, title: st
     return _save(fig, path)
 
 
-COMPARED = (COVERAGE_PCT, HOURS, REVENUE, PAY, GINI)
+COMPARED = (POSITIONS_FILLED, COVERAGE_PCT, REVENUE, PAY, GINI)
 
 
 def compare_chart(table: pd.DataFrame, path: Path, figures: Sequence[str] = COMPARED) -> Path:

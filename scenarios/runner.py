@@ -82,18 +82,23 @@ def plan(
     seed: int | None = None,
     with_baseline: bool = True,
 ) -> list[Job]:
-    """The jobs of a run; a random variant gets `draws` jobs when draws > 1 or a seed is given."""
+    """The jobs of a run: a random variant gets `draws` jobs, seeded `seed`, `seed + 1`, ...
+
+    Without a seed and with one draw, random changes keep the seeds written in the file.
+    """
     base = reproducible(scenario.baseline)
     jobs = [Job(BASELINE, None, None, base)] if with_baseline else []
     for variant in variants:
-        if variant.is_random and (draws > 1 or seed is not None):
+        if not variant.is_random:
+            jobs.append(Job(variant.name, None, None, apply_variant(base, variant)))
+        elif draws == 1:
+            jobs.append(Job(variant.name, None, seed, apply_variant(base, variant, seed)))
+        else:
             first = seed or 0
             jobs += [
                 Job(variant.name, i, first + i, apply_variant(base, variant, first + i))
                 for i in range(draws)
             ]
-        else:
-            jobs.append(Job(variant.name, None, None, apply_variant(base, variant)))
     return jobs
 
 

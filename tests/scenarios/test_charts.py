@@ -93,7 +93,7 @@ def test_roster_charts_are_png_files(
 
 def test_compare_chart_has_one_panel_per_figure(tmp_path: Path) -> None:
     figures = {
-        "coverage % of bound": 100.0, "hours filled": 7.0, "customer revenue $": 608.4,
+        "coverage % of bound": 100.0, "positions filled": 2.0, "customer revenue $": 608.4,
         "officer pay $": 554.0, "gini of total hours": 0.07,
     }
     table = compare_table(figures, [("less", [{k: v / 2 for k, v in figures.items()}])])

@@ -34,6 +34,11 @@ def test_plan_draws_only_random_variants() -> None:
         ("baseline", None), ("absences-draw001", 10), ("absences-draw002", 11),
         ("absences-draw003", 12), ("surge", None),
     ]
+    one = plan(scenario, variants[:1], draws=1, seed=10, with_baseline=False)
+    assert [(j.label, j.seed) for j in one] == [("absences", 10)]
+    # Random(10) keeps B only: B's Monday and Tuesday survive, A's are cut.
+    officers = {o.id: len(o.availability) for o in one[0].problem.officers}
+    assert officers == {"A": 0, "B": 1, "C": 1}
 
 
 def test_forced_roster_figures(compared: Run) -> None:
