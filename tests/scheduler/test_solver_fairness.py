@@ -1,0 +1,142 @@
+"""Coverage first, then fair hours (rules.md section 7): known optima on tiny instances and the
+bundled Kennesaw week.
+
+The lexicographic order is checked both ways: fairness never costs a position, and among rosters
+of equal coverage the solver reaches the smallest possible largest total and leaves no improvable
+pair (no shift that could move to a lighter, free, eligible officer).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from models.problem import Problem
+from models.result import RosterResult
+from tests.scheduler.builders import (
+    at,
+    officer,
+    problem,
+    request,
+    roster,
+    solve_checked,
+    staffed,
+    unfilled_codes,
+)
+
+COVERED: set[str] = set()
+EXAMPLE = Path(__file__).resolve().parents[2] / "scenarios" / "examples" / "kennesaw-week.json"
+
+
+def covers(*codes: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """Record at import which codes a test exercises (collected by test_registry)."""
+
+    def mark(test: Callable[..., None]) -> Callable[..., None]:
+        COVERED.update(codes)
+        return test
+
+    return mark
+
+
+def totals(result: RosterResult) -> dict[str, float]:
+    return {row.officer_id: row.total_hours for row in result.officer_hours}
+
+
+def test_the_two_lightest_officers_get_two_simultaneous_requests() -> None:
+    result = solve_checked(problem(
+        [officer("K-1", hours_to_date=10), officer("K-2", hours_to_date=20),
+         officer("K-3", hours_to_date=30)],
+        [request("R-1", at(1, 12), at(1, 16)), request("R-2", at(1, 12), at(1, 16))],
+    ))
+    assert sorted(a.officer_id for a in result.assignments) == ["K-1", "K-2"]
+    assert totals(result) == {"K-1": 14, "K-2": 24, "K-3": 30}
+    assert result.metrics.max_total_hours == 30
+    assert result.metrics.spread_hours == 16
+    assert result.metrics.improvable_pairs == 0
+
+
+def test_hours_are_spread_to_the_smallest_largest_total() -> None:
+    # Three 4 h shifts on three days, officers at 0 h and 6 h: the best largest total is 10 h
+    # (K-1 two shifts, K-2 one); 12 h if K-1 took all three.
+    result = solve_checked(problem(
+        [officer("K-1"), officer("K-2", hours_to_date=6)],
+        [request(f"R-{d}", at(d, 12), at(d, 16)) for d in (1, 2, 3)],
+    ))
+    assert totals(result) == {"K-1": 8, "K-2": 10}
+    assert result.metrics.max_total_hours == 10
+    assert result.metrics.max_total_lower_bound == 10
+    assert result.solver.stages[1].objective == 600  # minutes
+    assert result.metrics.improvable_pairs == 0
+
+
+def test_the_heavy_officer_is_used_when_coverage_needs_them() -> None:
+    result = solve_checked(problem(
+        [officer("K-1"), officer("K-2", hours_to_date=40)],
+        [request("R-1", at(1, 12), at(1, 16)), request("R-2", at(1, 12), at(1, 17))],
+    ))
+    # Both filled whatever it costs K-2; the longer shift goes to the light K-1 (K-2 ends at 44).
+    assert roster(result) == [
+        ("R-1", "K-2", at(1, 12), at(1, 16)),
+        ("R-2", "K-1", at(1, 12), at(1, 17)),
+    ]
+    assert result.metrics.coverage == 6
+    assert result.metrics.max_total_hours == 44
+
+
+@covers("ALL_ELIGIBLE_BUSY")
+def test_higher_priority_is_filled_first() -> None:
+    # One officer, two overlapping requests: priority 4 (4 h) beats priority 2 (8 h).
+    result = solve_checked(problem(
+        [officer("K-1")],
+        [request("R-1", at(1, 8), at(1, 16), priority=2),
+         request("R-2", at(1, 12), at(1, 16), priority=4)],
+    ))
+    assert roster(result) == [("R-2", "K-1", at(1, 12), at(1, 16))]
+    assert unfilled_codes(result) == {"R-1": ["ALL_ELIGIBLE_BUSY"]}
+    assert result.metrics.coverage == 4
+    assert result.metrics.coverage_upper_bound == 4
+
+
+def test_preferred_officer_is_honoured_only_among_equally_fair_rosters() -> None:
+    # K-1 and K-2 both at 0 h, one request each at the same time; R-1's customer asks for K-2.
+    result = solve_checked(problem(
+        [officer("K-1"), officer("K-2")],
+        [request("R-1", at(1, 12), at(1, 16), preferred_officers=["K-2"]),
+         request("R-2", at(1, 12), at(1, 16))],
+    ))
+    assert staffed(result) == {"R-1": ["K-2"], "R-2": ["K-1"]}
+    # A preference never outweighs fairness: K-2 at 30 h stays off the request.
+    heavy = solve_checked(problem(
+        [officer("K-1"), officer("K-2", hours_to_date=30)],
+        [request("R-1", at(1, 12), at(1, 16), preferred_officers=["K-2"])],
+    ))
+    assert staffed(heavy) == {"R-1": ["K-1"]}
+
+
+def test_no_improvable_pair_after_the_polish() -> None:
+    # Four 4 h shifts on four days, officers at 0/4/8 h: several rosters reach the best largest
+    # total, 12 h, but 4/12/12 leaves K-1 (4 h) able to take a shift from a 12 h officer; only
+    # 8/8/12 has no improvable pair.
+    result = solve_checked(problem(
+        [officer("K-1"), officer("K-2", hours_to_date=4), officer("K-3", hours_to_date=8)],
+        [request(f"R-{d}", at(d, 12), at(d, 16)) for d in (1, 2, 3, 4)],
+    ))
+    assert sorted(totals(result).values()) == [8, 8, 12]
+    assert result.metrics.max_total_hours == 12
+    assert result.metrics.improvable_pairs == 0
+
+
+@pytest.mark.slow
+def test_the_bundled_kennesaw_week_is_valid_and_fair() -> None:
+    data = json.loads(EXAMPLE.read_text(encoding="utf-8"))
+    data["options"] = {"time_limit_s": 10, "num_workers": 2, "seed": 0}
+    result = solve_checked(Problem.model_validate(data))
+    assert result.status in ("optimal", "feasible")
+    assert result.metrics.improvable_pairs == 0
+    assert result.solver.stages[0].name == "coverage"
+    if result.solver.stages[0].status == "optimal":
+        assert result.metrics.coverage == result.metrics.coverage_upper_bound
+    assert result.metrics.coverage <= result.metrics.coverage_upper_bound
