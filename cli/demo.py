@@ -1,36 +1,102 @@
-"""`offduty demo`: prices the bundled example requests so a newcomer sees the engine at work.
+"""`offduty demo`: the nightly auto-assignment on the bundled Kennesaw week, end to end.
 
-A placeholder until the solver demo replaces its body; it reads `scenarios/examples/quotes.json`.
+Imports the demo CSVs (`scenarios/examples/demo/`) into a fresh embedded store, runs the nightly
+assignment as of the Monday before the week, confirms the proposal, prices one late
+cancellation, and writes every export, so a newcomer sees the whole flow in well under a minute.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
+import csv
+import shutil
+from datetime import datetime
+from decimal import Decimal
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
-from cli.quote import format_quote
-from models.quote import QuoteRequest
-from scheduler.rates import quote
+from store import open_store
+from store.exports import EXPORT_KINDS, export
+from store.importer import import_file
+from store.nightly import run_nightly
+from store.roster import RosterFilter, format_table, roster_lines
+from store.workflow import cancel, confirm
+
+DEMO_NOW = "2026-12-07T00:00:00-05:00"
+CANCEL_REQUEST = "REQ-00001"
+CANCEL_AT = "2026-12-08T12:00:00-05:00"
 
 
 def register(sub: Any) -> None:
     """Add the `demo` subcommand."""
-    parser = sub.add_parser("demo", help="price the bundled example requests")
+    parser = sub.add_parser("demo", help="run the nightly assignment on the bundled example week")
+    parser.add_argument("--out", default="out/demo", metavar="DIR",
+                        help="where the demo store and exports go (default out/demo)")
+    parser.add_argument("--time-limit", type=float, default=10, metavar="S",
+                        help="solver time limit (default 10)")
     parser.set_defaults(func=run_demo)
 
 
-def bundled_quotes() -> list[tuple[str, QuoteRequest]]:
-    """The example requests shipped with offduty, by name."""
-    text = resources.files("scenarios").joinpath("examples/quotes.json").read_text("utf-8")
-    data = json.loads(text)
-    return [(item["name"], QuoteRequest.model_validate(item["request"])) for item in data["quotes"]]
+def demo_files() -> Path:
+    """The bundled demo CSVs (officers, availability, requests)."""
+    return Path(str(resources.files("scenarios").joinpath("examples/demo")))
 
 
 def run_demo(args: argparse.Namespace) -> int:
-    for name, request in bundled_quotes():
-        print(f"== {name}")
-        print(format_quote(quote(request)))
-        print()
+    out = Path(args.out)
+    database = out / "offduty.db"
+    # A fresh store every time, so the demo always shows the same first run.
+    shutil.rmtree(out / "exports", ignore_errors=True)
+    for stale in (database, out / "offduty.db-journal"):
+        stale.unlink(missing_ok=True)
+    store = open_store(database)
+    try:
+        _import(store)
+        _nightly(store, args.time_limit)
+        _dispatch(store)
+        _export(store, out / "exports")
+    finally:
+        store.close()
+    print(f"\nstore: {database} (try: offduty roster show --db {database} --date 2026-12-09)")
     return 0
+
+
+def _import(store: Any) -> None:
+    print("== import")
+    for kind in ("officers", "availability", "requests"):
+        print(" ", import_file(store, kind, demo_files() / f"{kind}.csv").summary())
+
+
+def _nightly(store: Any, time_limit: float) -> None:
+    print(f"== nightly assignment as of {DEMO_NOW}, 7 days ahead")
+    now = datetime.fromisoformat(DEMO_NOW)
+    for report in run_nightly(store, now=now, horizon_days=7, time_limit_s=time_limit):
+        print(" ", report.summary())
+    with store.transaction() as session:
+        lines = roster_lines(session, RosterFilter(first=now.date(), last=now.date()))
+    print(format_table(lines[:8]))
+    if len(lines) > 8:
+        print(f"  ... {len(lines) - 8} more on {now.date()}")
+
+
+def _dispatch(store: Any) -> None:
+    print("== dispatcher")
+    print(f"  confirmed {confirm(store, None)} proposed assignment(s)")
+    result = cancel(store, CANCEL_REQUEST, at=datetime.fromisoformat(CANCEL_AT))
+    print(f"  customer cancels {CANCEL_REQUEST} at {CANCEL_AT}: {result.summary()}")
+
+
+def _export(store: Any, folder: Path) -> None:
+    print("== exports")
+    for kind in EXPORT_KINDS:
+        paths = export(store, kind, folder / kind)
+        print(f"  {kind}: {len(paths)} file(s) in {folder / kind}")
+    billed = _column_total(folder / "invoices" / "invoices_by_customer.csv", "total")
+    paid = _column_total(folder / "payroll" / "payroll_by_officer.csv", "amount")
+    print(f"  invoiced {billed:.2f} USD to customers; officer pay {paid:.2f} USD")
+
+
+def _column_total(path: Path, column: str) -> Decimal:
+    with path.open(encoding="utf-8") as handle:
+        return sum((Decimal(row[column]) for row in csv.DictReader(handle)), Decimal(0))
