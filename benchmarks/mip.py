@@ -10,8 +10,11 @@ HiGHS runs on its default threads; its branch and bound is essentially sequentia
 
 from __future__ import annotations
 
+import importlib.metadata
 import logging
 import math
+import os
+import sys
 import time
 from dataclasses import dataclass, field
 
@@ -51,9 +54,25 @@ class MipRun:
     notes: list[str] = field(default_factory=list)
 
 
+def new_highs() -> highspy.Highs:
+    """A silent HiGHS instance. The first one in a process prints a banner from C++ before any
+    option can be set, so standard output is muted at the descriptor level while it is made."""
+    sys.stdout.flush()
+    saved = os.dup(1)
+    null = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(null, 1)
+        h = highspy.Highs()
+        h.setOptionValue("output_flag", False)
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+        os.close(null)
+    return h
+
+
 def _load(m: MipModel, seed: int) -> highspy.Highs:
-    h = highspy.Highs()
-    h.setOptionValue("output_flag", False)
+    h = new_highs()
     h.setOptionValue("mip_rel_gap", 0.0)
     h.setOptionValue("mip_abs_gap", ABS_GAP)
     h.setOptionValue("random_seed", seed)
@@ -235,7 +254,7 @@ def _stats(run: MipRun, started: float, variables: int, seed: int) -> SolverStat
         seed=seed,
         workers=1,
         variables=variables,
-        notes=[f"HiGHS {highspy.Highs().version()}", *run.notes],
+        notes=[f"HiGHS {importlib.metadata.version('highspy')}", *run.notes],
     )
 
 

@@ -23,6 +23,7 @@ COMMANDS: tuple[str, ...] = (
     "cli.scenario",
     "cli.validate",
     "cli.importer", "cli.nightly", "cli.roster", "cli.export",
+    "cli.bench",
 )
 
 
