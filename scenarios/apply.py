@@ -27,11 +27,15 @@ from scenarios.transforms import change_policy, change_rates, mark_unavailable, 
 
 @dataclass(frozen=True)
 class PlacedChange:
-    """A change with its key (`remove_officers`, ...) and where it is written (`FILE:LINE`)."""
+    """A change with its key (`remove_officers`, ...) and where it is written (`FILE:LINE`).
+
+    `path` is its key path in the file (`variants.NAME.changes[0].remove_officers`).
+    """
 
     kind: str
     change: Change
     where: str
+    path: str = ""
 
 
 @dataclass(frozen=True)
@@ -72,7 +76,8 @@ def apply_variant(baseline: Problem, variant: Variant, seed: int | None = None) 
             problem = apply_change(problem, placed.change, seed)
         except (InputError, ValidationError) as exc:
             err = describe_validation_error(exc) if isinstance(exc, ValidationError) else exc
-            key = f"{placed.kind}.{err.field}" if err.field else placed.kind
+            path = placed.path or placed.kind
+            key = f"{path}.{err.field}" if err.field else path
             raise InputError(f"{placed.where}: {key}", err.message) from exc
     try:
         return Problem.model_validate(problem.model_dump(exclude_none=True))

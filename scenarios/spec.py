@@ -30,7 +30,7 @@ from models.problem import Problem
 from scenarios.apply import PlacedChange, Variant, apply_variant
 from scenarios.baseline import build_baseline
 from scenarios.changes import CHANGES
-from scenarios.yamlmarks import MarkedDict, Where, load_marked_file
+from scenarios.yamlmarks import MarkedDict, Where, dotted, load_marked_file
 
 BASELINE = "baseline"
 
@@ -83,7 +83,8 @@ def _parse_change(where: Where, index: int, item: Any) -> PlacedChange:
         change = CHANGES[kind].model_validate(params if params is not None else {})
     except ValidationError as exc:
         raise at.from_validation(exc) from exc
-    return PlacedChange(kind=kind, change=change, where=f"{where.source}:{where.line(index)}")
+    where_at = f"{where.source}:{where.line(index)}"
+    return PlacedChange(kind=kind, change=change, where=where_at, path=dotted(at.prefix))
 
 
 def _check_name(where: Where, name: Any) -> None:

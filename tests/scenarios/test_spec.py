@@ -92,7 +92,7 @@ def test_inline_problem_baseline(tmp_path: Path) -> None:
         ("  v:\n    - policy: {min_hours: 2}\n    - teleport: {}\n",
          ":24: variants.v[1].teleport: unknown change (known: remove_officers,"),
         ("  v:\n    - unavailable: {dates: [2026-12-08], ids: [Z]}\n",
-         ":23: unavailable.ids: unknown officer Z"),
+         ":23: variants.v[0].unavailable.ids: unknown officer Z"),
         ("  v:\n    - policy: {supervisor_at: 0}\n",
          ":23: variants.v[0].policy.supervisor_at: Input should be greater than or equal to 1"),
         ("  v:\n    - rates: {regular: '-1'}\n",
