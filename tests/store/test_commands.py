@@ -1,0 +1,52 @@
+"""The store commands as a dispatcher types them: `offduty import|nightly|roster|confirm|cancel|
+worked|export`, against the same store fixture (SQLite, and PostgreSQL when configured)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from cli.main import main
+from tests.store.conftest import Target
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_the_dispatcher_flow(target: Target, world: Path, tmp_path: Path,
+                             capsys: pytest.CaptureFixture[str]) -> None:
+    db = ("--db", target.url)
+    for kind in ("officers", "availability", "requests"):
+        assert run(capsys, "import", kind, str(world / f"{kind}.csv"), *db)[0] == 0
+    code, out, _ = run(capsys, "nightly", "--now", "2026-11-28T00:00:00-05:00", "--horizon", "7",
+                       "--time-limit", "5", *db)
+    assert code == 0
+    assert "3/3 positions filled" in out and "proposals 3 new" in out
+    code, out, _ = run(capsys, "roster", "show", "--request", "R-1", *db)
+    assert out.splitlines()[0].split() == [
+        "date", "time", "request", "employer", "officer", "name", "state", "hours"
+    ]
+    assert "2026-12-01  08:00-12:00  R-1" in out and "proposed" in out
+    assert run(capsys, "confirm", "R-1", *db)[1] == "confirmed 1 assignment(s)\n"
+    code, out, _ = run(capsys, "cancel", "R-1", "--at", "2026-11-30T08:00:00-05:00", *db)
+    assert out.splitlines()[0] == "R-1: cancelled 1 confirmed officer(s) (under_48h); charge 304.20"
+    code, out, _ = run(capsys, "export", "roster", "--out", str(tmp_path / "x"), *db)
+    assert out == f"roster: 2 file(s) in {tmp_path / 'x'}\n"
+
+
+def test_a_naive_now_is_refused_in_one_line(
+    target: Target, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = run(capsys, "nightly", "--now", "2026-11-28T00:00", "--db", target.url)
+    assert code == 2
+    assert err == ("offduty: --now: '2026-11-28T00:00' has no UTC offset "
+                   "(write e.g. 2026-11-28T00:00-05:00)\n")
+
+
+def test_confirm_needs_a_request_or_all(target: Target, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "confirm", "--db", target.url)
+    assert (code, err) == (2, "offduty: confirm: give one request id or --all\n")
