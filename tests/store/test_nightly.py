@@ -158,6 +158,45 @@ R0 = ("kennesaw-ga,R-0,EMP-1,Kroger #1,grocery,false,true,false,outside,true,reg
       "2026-11-20T10:00:00-05:00,2026-11-20T14:00:00-05:00,2026-11-01T09:00:00-05:00,2,none,0,,3,\n")
 
 
+KILL_WHILE_WRITING = """
+import os, signal, sys
+import store.nightly as nightly
+from cli.main import main
+
+real = nightly._write_proposals
+
+def write_then_die(session, *args):
+    real(session, *args)
+    session.flush()  # the new rows reach the database, inside the open transaction
+    os.kill(os.getpid(), signal.SIGKILL)
+
+nightly._write_proposals = write_then_die
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def test_a_run_killed_while_writing_leaves_the_store_as_before(
+    target: Target, world: Path, tmp_path: Path
+) -> None:
+    store = target.store
+    load_world(store, world)
+    nightly(store)
+    more = tmp_path / "more.csv"
+    more.write_text(REQUESTS + R3, encoding="utf-8")
+    import_file(store, "requests", more)
+    before = snapshot(store)
+    store.close()
+    command = [sys.executable, "-c", KILL_WHILE_WRITING, "nightly", "--db", target.url,
+               "--now", NOW.isoformat(), "--horizon", "7", "--time-limit", "5"]
+    finished = subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert finished.returncode == -signal.SIGKILL, finished.stderr
+    reopened = open_store(target.url)
+    try:
+        assert snapshot(reopened) == before
+    finally:
+        reopened.close()
+
+
 def test_hours_to_date_count_only_worked_time_inside_the_window(
     store: Store, world: Path, tmp_path: Path
 ) -> None:
