@@ -75,7 +75,7 @@ def fairness_set(view: RosterView) -> list[OfficerView]:
 def gini(values: list[int]) -> float:
     """Gini coefficient of non-negative values (0 = all equal), 4 decimals."""
     total = sum(values)
-    if not values or total == 0:
+    if not values or total <= 0:
         return 0.0
     n = len(values)
     weighted = sum((2 * i - n + 1) * x for i, x in enumerate(sorted(values)))
