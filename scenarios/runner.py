@@ -14,10 +14,12 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 from tqdm import tqdm
 
+from models.common import InputError
 from models.problem import Problem
 from models.result import RosterResult
 from scenarios.apply import Variant, apply_variant
@@ -129,13 +131,22 @@ def _pool(
             yield futures[future], future.result()
 
 
-def _dask(
-    problems: Sequence[Problem], tick: Progress, address: str
-) -> Iterator[tuple[int, Solved]]:
+def _connect(address: str, timeout: float) -> Any:
+    """A Dask client; an unreachable scheduler is the user's input error, not a traceback."""
     from distributed import Client
+
+    try:
+        return Client(address, timeout=f"{timeout}s")
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise InputError("--dask", f"cannot reach a Dask scheduler at {address}: {exc}") from exc
+
+
+def _dask(
+    problems: Sequence[Problem], tick: Progress, address: str, timeout: float
+) -> Iterator[tuple[int, Solved]]:
     from distributed import as_completed as dask_completed
 
-    with Client(address) as client:
+    with _connect(address, timeout) as client:
         futures = client.map(solve_job, problems, pure=False)
         index = {f.key: i for i, f in enumerate(futures)}
         for future in dask_completed(futures):
@@ -150,11 +161,13 @@ def execute(
     address: str | None = None,
     workers: int | None = None,
     progress: bool | None = None,
+    connect_timeout: float = 10,
 ) -> list[Solved]:
     """Solve every problem; results in input order whatever order they finish in.
 
     `executor`: "inline" (this process), "pool" (local processes) or "dask" (a cluster at
-    `address`). The progress bar shows on a terminal only, unless `progress` says otherwise.
+    `address`; an unreachable one is an InputError after `connect_timeout` seconds). The
+    progress bar shows on a terminal only, unless `progress` says otherwise.
     """
     show = sys.stderr.isatty() if progress is None else progress
     results: dict[int, Solved] = {}
@@ -162,7 +175,7 @@ def execute(
         if executor == "dask":
             if not address:
                 raise ValueError("the dask executor needs a scheduler address")
-            stream = _dask(problems, bar.update, address)
+            stream = _dask(problems, bar.update, address, connect_timeout)
         elif executor == "pool" and len(problems) > 1 and workers != 1:
             stream = _pool(problems, bar.update, workers)
         else:

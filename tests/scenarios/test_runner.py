@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from scenarios.runner import Run, plan, reproducible, run
+from models.common import InputError
+from scenarios.runner import Run, execute, plan, reproducible, run
 from scenarios.spec import load_scenario
 
 FORCED = Path(__file__).parent / "data" / "forced.yaml"
@@ -88,3 +89,9 @@ def test_sweep_is_the_same_on_the_process_pool_and_on_dask() -> None:
     # seed 10 keeps B (3 h), seeds 11-13 keep A (4 h).
     assert pooled.loc["hours filled"].tolist() == [7, 3.75, 3.3, 4, 4, -3.25]
     assert pooled.loc["positions filled", "absences mean"] == 1
+
+
+def test_unreachable_dask_scheduler_is_an_input_error() -> None:
+    problem = reproducible(load_scenario(FORCED).baseline)
+    with pytest.raises(InputError, match=r"^--dask: cannot reach a Dask scheduler at tcp://127\.0\.0\.1:9"):
+        execute([problem], executor="dask", address="tcp://127.0.0.1:9", connect_timeout=1)
