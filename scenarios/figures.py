@@ -37,6 +37,8 @@ REFUSED = "refused: "
 HEAD = (POSITIONS_REQUESTED, POSITIONS_FILLED, COVERAGE, COVERAGE_BOUND, COVERAGE_PCT)
 TAIL = (HOURS, REVENUE, PAY, MAX_TOTAL, SPREAD, GINI)
 MONEY = (REVENUE, PAY)
+# A bound this small means nothing can be filled (the solver reports 0.0001, not 0, then).
+_NOTHING = 0.001
 
 
 def officer_pay(problem: Problem, assignments: Iterable[Assignment]) -> Decimal:
@@ -84,7 +86,7 @@ def roster_figures(problem: Problem, result: RosterResult) -> Figures:
         POSITIONS_FILLED: m.positions_filled,
         COVERAGE: m.coverage,
         COVERAGE_BOUND: bound,
-        COVERAGE_PCT: round(100 * m.coverage / bound, 2) if bound else 100.0,
+        COVERAGE_PCT: round(100 * m.coverage / bound, 2) if bound > _NOTHING else 100.0,
     }
     figures |= dict(sorted(unfilled_by_reason(problem, result).items()))
     figures |= dict(sorted(refused_by_rule(problem, result).items()))

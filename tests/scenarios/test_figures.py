@@ -79,6 +79,14 @@ def test_unfilled_pieces_count_their_share_and_refusals_their_positions(baseline
     assert figures["officer pay $"] == 0.0
 
 
+def test_nothing_fillable_is_full_coverage_of_the_bound(baseline: Problem) -> None:
+    result = RosterResult(
+        status="optimal",
+        metrics=_metrics(positions_filled=0, coverage=0, coverage_upper_bound=0.0001),
+    )
+    assert roster_figures(baseline, result)["coverage % of bound"] == 100.0
+
+
 def test_rows_put_codes_between_coverage_and_hours() -> None:
     head = {"coverage % of bound": 1, "hours filled": 1}
     rows = row_order([{"unfilled: B": 1, "refused: Z": 1} | head, {"unfilled: A": 1}])
