@@ -7,7 +7,14 @@ from typing import Any
 
 from cli.store_args import add_db_option, aware, day, required_aware, store_from
 from models import InputError
-from store.roster import RosterFilter, format_table, roster_lines
+from store.roster import (
+    RosterFilter,
+    format_table,
+    latest_runs,
+    roster_lines,
+    run_footer,
+    unfilled_lines,
+)
 from store.workflow import cancel, confirm, record_worked
 
 
@@ -26,6 +33,8 @@ def _show(sub: Any) -> None:
     parser.add_argument("--officer", default=None, help="one officer id")
     parser.add_argument("--request", default=None, help="one request id")
     parser.add_argument("--cancelled", action="store_true", help="include cancelled shifts")
+    parser.add_argument("--unfilled", action="store_true",
+                        help="list the latest run's unfilled positions and refused requests")
     parser.set_defaults(func=run_show)
 
 
@@ -37,9 +46,16 @@ def run_show(args: argparse.Namespace) -> int:
     try:
         with store.transaction() as session:
             lines = roster_lines(session, filters)
+            runs = latest_runs(session, args.agency)
     finally:
         store.close()
+    if args.unfilled:
+        for run in runs:
+            print("\n".join(unfilled_lines(run)))
+        return 0
     print(format_table(lines) if lines else "no assignments match")
+    for run in runs:
+        print(run_footer(run))
     return 0
 
 

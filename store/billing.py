@@ -11,14 +11,17 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import InvoiceLine, PayLine
+from models.common import to_cents
 from scheduler.rates import pay_lines, price_request
+from scheduler.shift_pricing import HOURS_PLACES
 from store.roster import RosterFilter, RosterLine, roster_lines
-from store.schema import AssignmentState, CancellationRow, RequestRow
+from store.schema import AssignmentState, CancellationRow, OfficerRow, RequestRow
 from store.workflow import priced_context
 
 BILLED_STATES = (AssignmentState.CONFIRMED.value, AssignmentState.WORKED.value)
@@ -53,14 +56,18 @@ class InvoiceItem:
 
 @dataclass(frozen=True)
 class PayItem:
+    """One pay line: for work, or for a shift the customer cancelled late (section 3)."""
+
     agency: str
     officer_name: str
     request_date: date
     line: PayLine
+    kind: str = "work"
 
     def as_record(self) -> dict[str, object]:
         return {
             "agency": self.agency,
+            "kind": self.kind,
             "officer_id": self.line.officer_id,
             "officer_name": self.officer_name,
             "request_id": self.line.request_id,
@@ -182,7 +189,48 @@ def pay_items(session: Session, first: date | None, last: date | None) -> list[P
                     line=pay,
                 )
             )
+    return items + _cancellation_pay(session, first, last)
+
+
+def _cancellation_pay(session: Session, first: date | None, last: date | None) -> list[PayItem]:
+    """A late cancellation bills the minimum hours at officer pay; that pay goes to the officers."""
+    items: list[PayItem] = []
+    for cancellation in session.scalars(select(CancellationRow).order_by(CancellationRow.id)):
+        row = cancellation.request
+        day = row.start.astimezone(priced_context(session, row)[1].tz).date()
+        if (first and day < first) or (last and day > last):
+            continue
+        for charge in cancellation.detail:
+            officers = charge.get("officers") or []
+            if charge["bracket"] == "under_48h" and officers:
+                items += [
+                    PayItem(row.agency_id, _name(session, row, officer), day,
+                            _late_cancellation_line(row.code, officer, charge, len(officers)),
+                            kind="cancellation")
+                    for officer in officers
+                ]
     return items
+
+
+def _late_cancellation_line(
+    request_id: str, officer: str, charge: dict[str, Any], officers: int
+) -> PayLine:
+    hours = (Decimal(str(charge["charged_hours_pay"])) / officers).quantize(HOURS_PLACES)
+    rate = Decimal(charge["officer_pay_per_hour"])
+    return PayLine(
+        request_id=request_id, officer_id=officer, rate_type=charge["lines"][-1]["rate_type"],
+        hours=hours, rate=rate, admin_fee=Decimal(charge["admin_fee_per_hour"]),
+        amount=to_cents(hours * rate),
+    )
+
+
+def _name(session: Session, row: RequestRow, officer: str) -> str:
+    found = session.scalar(
+        select(OfficerRow.name).where(
+            OfficerRow.agency_id == row.agency_id, OfficerRow.code == officer
+        )
+    )
+    return found or ""
 
 
 def officer_totals(items: list[PayItem]) -> list[dict[str, object]]:

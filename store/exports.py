@@ -205,6 +205,7 @@ def _customer_section(
 
 PAY_COLUMNS = (
     "agency",
+    "kind",
     "officer_id",
     "officer_name",
     "request_id",

@@ -14,7 +14,14 @@ from sqlalchemy.orm import Session
 
 from models.agency import Agency
 from store.records import agency_of
-from store.schema import AgencyRow, AssignmentRow, AssignmentState, OfficerRow, RequestRow
+from store.schema import (
+    AgencyRow,
+    AssignmentRow,
+    AssignmentState,
+    NightlyRunRow,
+    OfficerRow,
+    RequestRow,
+)
 
 
 @dataclass(frozen=True)
@@ -135,3 +142,34 @@ def format_table(lines: list[RosterLine]) -> str:
     render = ["  ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True)).rstrip()
               for row in (header, *rows)]
     return "\n".join(render)
+
+
+def latest_runs(session: Session, agency: str | None = None) -> list[NightlyRunRow]:
+    """Each agency's most recent nightly run (one agency with `agency`)."""
+    query = select(NightlyRunRow).order_by(NightlyRunRow.agency_id, NightlyRunRow.id.desc())
+    if agency:
+        query = query.where(NightlyRunRow.agency_id == agency)
+    latest: dict[str, NightlyRunRow] = {}
+    for run in session.scalars(query):
+        latest.setdefault(run.agency_id, run)
+    return list(latest.values())
+
+
+def run_footer(run: NightlyRunRow) -> str:
+    unfilled = sum(int(u.get("positions", 0)) for u in run.result.get("unfilled", []))
+    refused = len(run.result.get("rejected", []))
+    return (f"{run.agency_id}: latest run {run.id} as of {run.as_of:%Y-%m-%d %H:%M} UTC "
+            f"({run.solver_status}): {unfilled} position(s) unfilled, {refused} request(s) "
+            f"refused; `roster show --unfilled` explains them")
+
+
+def unfilled_lines(run: NightlyRunRow) -> list[str]:
+    """Why each position of the run was left unfilled, and why each refused request was."""
+    lines = [f"{run.agency_id}, run {run.id} ({run.solver_status}):"]
+    for item in run.result.get("unfilled", []):
+        reasons = "; ".join(f"{r['code']}: {r['message']}" for r in item.get("reasons", []))
+        lines.append(f"  unfilled {item['request_id']} {item['start']} - {item['end']} "
+                     f"x{item['positions']}: {reasons}")
+    for item in run.result.get("rejected", []):
+        lines.append(f"  refused  {item['request_id']}: {item['code']}: {item['message']}")
+    return lines

@@ -42,6 +42,14 @@ class Cancellation:
     confirmed: int
     total: Decimal
     charges: list[CancellationCharge] = field(default_factory=list)
+    charged_officers: list[list[str]] = field(default_factory=list)
+
+    def detail(self) -> list[dict[str, object]]:
+        """What the store keeps per charge: the charge itself and the officers it pays."""
+        return [
+            {**charge.model_dump(mode="json"), "officers": officers}
+            for charge, officers in zip(self.charges, self.charged_officers, strict=True)
+        ]
 
     def summary(self) -> str:
         if not self.charges:
@@ -109,7 +117,7 @@ def cancel(
                     officers=result.officers,
                     bracket=result.charges[0].bracket if result.charges else "none",
                     total=result.total,
-                    detail=[c.model_dump(mode="json") for c in result.charges],
+                    detail=result.detail(),
                 )
             )
         return result
@@ -150,12 +158,14 @@ def _price(
         )
         for (start, end), group in sorted(groups.items())
     ]
+    charged = [sorted(t.officer.code for t in group) for _, group in sorted(groups.items())]
     return Cancellation(
         request_id=row.code,
         officers=sorted({t.officer.code for t in targets}),
         confirmed=sum(len(g) for g in groups.values()),
         total=sum((c.total for c in charges), Decimal(0)),
         charges=charges,
+        charged_officers=charged,
     )
 
 

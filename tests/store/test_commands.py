@@ -31,6 +31,10 @@ def test_the_dispatcher_flow(target: Target, world: Path, tmp_path: Path,
         "date", "time", "request", "employer", "officer", "name", "state", "hours"
     ]
     assert "2026-12-01  08:00-12:00  R-1" in out and "proposed" in out
+    assert out.splitlines()[-1].startswith(
+        "kennesaw-ga: latest run 1 as of 2026-11-28 05:00 UTC (optimal): 0 position(s) unfilled"
+    )
+    assert run(capsys, "roster", "show", "--unfilled", *db)[1] == "kennesaw-ga, run 1 (optimal):\n"
     assert run(capsys, "confirm", "R-1", *db)[1] == "confirmed 1 assignment(s)\n"
     code, out, _ = run(capsys, "cancel", "R-1", "--at", "2026-11-30T08:00:00-05:00", *db)
     assert out.splitlines()[0] == "R-1: cancelled 1 confirmed officer(s) (under_48h); charge 304.20"

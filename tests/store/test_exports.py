@@ -110,3 +110,13 @@ def test_payroll_pays_net_of_the_admin_fee(staffed: Store, tmp_path: Path) -> No
     ]
     total = sum(float(r["amount"]) for r in read(officers_path))
     assert round(total, 2) == 900.25
+
+
+def test_a_late_cancellation_pays_the_officers_the_minimum(
+    staffed: Store, tmp_path: Path
+) -> None:
+    cancel(staffed, "R-2", at=datetime.fromisoformat("2026-12-01T18:00:00-05:00"))
+    lines_path, _ = export(staffed, "payroll", tmp_path)
+    late = [(r["kind"], r["request_id"], r["hours"], r["amount"]) for r in read(lines_path)
+            if r["request_id"] == "R-2"]
+    assert late == [("cancellation", "R-2", "4.0000", "277.00")] * 2  # max(W, M) = 4 h x 69.25 each
