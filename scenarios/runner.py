@@ -10,6 +10,7 @@ times; draw i replaces the seed of every random change with `seed + i`.
 from __future__ import annotations
 
 import logging
+import multiprocessing
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -124,7 +125,11 @@ def _inline(problems: Sequence[Problem], tick: Progress) -> Iterator[tuple[int, 
 def _pool(
     problems: Sequence[Problem], tick: Progress, workers: int | None
 ) -> Iterator[tuple[int, Solved]]:
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    # Not fork: the parent may hold solver or Dask threads, and a forked child would inherit
+    # their locks mid-flight. A fork server starts clean and is cheap per worker.
+    method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+    context = multiprocessing.get_context(method)
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         futures = {pool.submit(solve_job, p): i for i, p in enumerate(problems)}
         for future in as_completed(futures):
             tick(1)
