@@ -11,14 +11,16 @@ model small at city scale.
 from __future__ import annotations
 
 import bisect
-from collections import defaultdict
+from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from ortools.sat.python import cp_model
 
-from scheduler.context import Context, piece_weight
-from scheduler.eligibility import DAY
+from scheduler.context import Context, merge_windows, piece_weight
+from scheduler.eligibility import DAY, max_window_load
 from scheduler.pieces import PieceSet
 from scheduler.timeutil import split_by_local_day, split_by_local_week
 
@@ -69,17 +71,14 @@ def build(ctx: Context, ps: PieceSet, cands: dict[int, list[int]]) -> Model:
     return m
 
 
-def _locked_on(ctx: Context, request: int, start: int, end: int) -> int:
-    return sum(1 for r, _, s, e in ctx.locked if r == request and s == start and e == end)
-
-
 def _positions(ctx: Context, ps: PieceSet, m: Model) -> None:
     """A whole request holds at most N officers; a split one routes N positions as a flow."""
+    locked = Counter((r, s, e) for r, _, s, e in ctx.locked)
     for r, piece_ids in ps.by_request.items():
         need = ctx.requests[r].model.officers_needed
         if r not in ps.split_requests:
             p = piece_ids[0]
-            room = need - _locked_on(ctx, r, ctx.requests[r].start, ctx.requests[r].end)
+            room = need - locked[(r, ctx.requests[r].start, ctx.requests[r].end)]
             terms = [v for _, v in m.by_piece.get(p, [])]
             if len(terms) > room:
                 m.cp.add(sum(terms) <= room)
@@ -92,7 +91,7 @@ def _positions(ctx: Context, ps: PieceSet, m: Model) -> None:
             balance[piece.start].append((-1, y))
             balance[piece.end].append((1, y))
             held = [v for _, v in m.by_piece.get(p, [])]
-            m.cp.add(sum(held) + _locked_on(ctx, r, piece.start, piece.end) <= y)
+            m.cp.add(sum(held) + locked[(r, piece.start, piece.end)] <= y)
         req = ctx.requests[r]
         for point, flows in balance.items():
             net = need if point == req.end else -need if point == req.start else 0
@@ -112,17 +111,17 @@ def _no_overlap(ctx: Context, ps: PieceSet, m: Model) -> None:
             events.append((piece.start, 1, var))
             events.append((piece.end + gap, 0, var))
         events.sort(key=lambda ev: (ev[0], ev[1]))  # ends before starts at the same instant
-        active: list[Var] = []
+        active: dict[int, Var] = {}
         grew = False
         for _, is_start, var in events:
             if is_start:
-                active.append(var)
+                active[var.index] = var
                 grew = True
             else:
                 if grew and len(active) > 1:
-                    m.cp.add_at_most_one(active)
+                    m.cp.add_at_most_one(list(active.values()))
                 grew = False
-                active.remove(var)
+                del active[var.index]
 
 
 def _cap(
@@ -138,58 +137,94 @@ def _cap(
         m.cp.add(sum(w * v for _, v, w in items) <= max(room, 0))
 
 
+def _reach(ps: PieceSet, items: list[tuple[int, Var]]) -> list[tuple[int, int]]:
+    """The union of an officer's candidate pieces: no selection can work more than this."""
+    return merge_windows([(ps.pieces[p].start, ps.pieces[p].end) for p, _ in items])
+
+
+def _overlap(blocks: list[tuple[int, int]], start: int, end: int) -> int:
+    return sum(max(0, min(e, end) - max(s, start)) for s, e in blocks)
+
+
+def _minutes_by(blocks: list[tuple[int, int]], split: Callable[..., Any], tz: Any) -> Counter[date]:
+    out: Counter[date] = Counter()
+    for s, e in blocks:
+        for key, mins in split(s, e, tz):
+            out[key] += mins
+    return out
+
+
 def _daily_and_weekly_caps(ctx: Context, ps: PieceSet, m: Model) -> None:
-    """Off-duty minutes per local day and per Monday-to-Monday week, locked shifts included."""
+    """Off-duty minutes per local day and per Monday-to-Monday week, locked shifts included.
+
+    A day or week whose reachable minutes (the union of the officer's candidates) plus locked
+    minutes fit under the cap cannot bind and gets no constraint.
+    """
     tz = ctx.tz
+    locked = _locked_by_officer(ctx)
     for oi, items in m.by_officer.items():
-        days: dict[date, list[tuple[int, Var, int]]] = defaultdict(list)
-        weeks: dict[date, list[tuple[int, Var, int]]] = defaultdict(list)
-        for p, var in items:
-            piece = ps.pieces[p]
-            for d, mins in split_by_local_day(piece.start, piece.end, tz):
-                days[d].append((p, var, mins))
-            for w, mins in split_by_local_week(piece.start, piece.end, tz):
-                weeks[w].append((p, var, mins))
-        fixed_day: dict[date, int] = defaultdict(int)
-        fixed_week: dict[date, int] = defaultdict(int)
-        for _, o, s, e in ctx.locked:
-            if o == oi:
-                for d, mins in split_by_local_day(s, e, tz):
-                    fixed_day[d] += mins
-                for w, mins in split_by_local_week(s, e, tz):
-                    fixed_week[w] += mins
-        for d, day_items in days.items():
-            _cap(ctx, ps, m, oi, day_items, ctx.limits.per_day - fixed_day[d])
-        cap = ctx.officers[oi].week_cap
-        for w, week_items in weeks.items():
-            _cap(ctx, ps, m, oi, week_items, cap - fixed_week[w])
+        reach = _reach(ps, items)
+        fixed = locked.get(oi, [])
+        for split, cap in (
+            (split_by_local_day, ctx.limits.per_day),
+            (split_by_local_week, ctx.officers[oi].week_cap),
+        ):
+            fixed_by = _minutes_by(fixed, split, tz)
+            reach_by = _minutes_by(reach, split, tz)
+            groups: dict[date, list[tuple[int, Var, int]]] = defaultdict(list)
+            for key in reach_by:
+                if reach_by[key] + fixed_by[key] > cap:
+                    groups[key] = []
+            if not groups:
+                continue
+            for p, var in items:
+                piece = ps.pieces[p]
+                for key, mins in split(piece.start, piece.end, tz):
+                    if key in groups:
+                        groups[key].append((p, var, mins))
+            for key, group in groups.items():
+                _cap(ctx, ps, m, oi, group, cap - fixed_by[key])
+
+
+def _locked_by_officer(ctx: Context) -> dict[int, list[tuple[int, int]]]:
+    out: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for _, o, s, e in ctx.locked:
+        out[o].append((s, e))
+    return out
 
 
 def _rolling_24h(ctx: Context, ps: PieceSet, m: Model) -> None:
     """On-duty plus off-duty minutes in any 24-hour window stay within the rest rule.
 
-    Only windows that start at a block start or end at a block end can be the worst ones.
+    Only windows that start at a block start or end at a block end can be the worst ones, and a
+    window whose reachable minutes plus fixed load fit under the cap is skipped; the pieces inside
+    a window are found by bisection on the sorted starts.
     """
     cap = ctx.limits.per_24h
+    locked = _locked_by_officer(ctx)
     for oi, items in m.by_officer.items():
-        fixed = list(ctx.officers[oi].on_duty) + [(s, e) for _, o, s, e in ctx.locked if o == oi]
-        spans = [(ps.pieces[p].start, ps.pieces[p].end, p, var) for p, var in items]
-        if sum(e - s for s, e, _, _ in spans) + sum(e - s for s, e in fixed) <= cap:
+        fixed = list(ctx.officers[oi].on_duty) + locked.get(oi, [])
+        reach = _reach(ps, items)
+        if max_window_load(reach + fixed, DAY) <= cap:
             continue
-        starts = {s for s, *_ in spans} | {e - DAY for _, e, *_ in spans}
-        starts |= {s for s, _ in fixed} | {e - DAY for _, e in fixed}
+        spans = sorted((ps.pieces[p].start, ps.pieces[p].end, p, var) for p, var in items)
+        span_starts = [s for s, *_ in spans]
+        longest = max(e - s for s, e, _, _ in spans)
+        windows = {s for s, _ in reach + fixed} | {e - DAY for _, e in reach + fixed}
+        windows |= {s for s, *_ in spans} | {e - DAY for _, e, *_ in spans}
         seen: set[tuple[tuple[int, int], ...]] = set()
-        for t in sorted(starts):
+        for t in sorted(windows):
             w_end = t + DAY
-            fixed_load = sum(max(0, min(e, w_end) - max(s, t)) for s, e in fixed)
-            inside = [
-                (p, var, min(e, w_end) - max(s, t)) for s, e, p, var in spans if s < w_end and e > t
-            ]
-            key = tuple((p, w) for p, _, w in inside)
-            if not inside or key in seen:
+            fixed_load = _overlap(fixed, t, w_end)
+            if _overlap(reach, t, w_end) + fixed_load <= cap:
                 continue
-            seen.add(key)
-            _cap(ctx, ps, m, oi, inside, cap - fixed_load)
+            lo = bisect.bisect_right(span_starts, t - longest)
+            hi = bisect.bisect_left(span_starts, w_end)
+            inside = [(p, var, min(e, w_end) - max(s, t)) for s, e, p, var in spans[lo:hi] if e > t]
+            key = tuple((p, w) for p, _, w in inside)
+            if inside and key not in seen:
+                seen.add(key)
+                _cap(ctx, ps, m, oi, inside, cap - fixed_load)
 
 
 def _supervisor(ctx: Context, ps: PieceSet, m: Model) -> None:
@@ -214,7 +249,7 @@ def _supervisor(ctx: Context, ps: PieceSet, m: Model) -> None:
                 continue
             if not others:
                 continue
-            staffed = m.cp.new_bool_var("")
-            for var in others:
-                m.cp.add_implication(var, staffed)
-            m.cp.add(sum(sups) >= staffed)
+            # One supervisor on at a moment lets the other N-1 positions go to anyone; none lets
+            # nobody on. One aggregated row per moment keeps the model small.
+            need = req.model.officers_needed
+            m.cp.add(sum(others) <= (need - 1) * sum(sups))

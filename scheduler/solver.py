@@ -23,7 +23,8 @@ from models.problem import Problem
 from models.result import RosterResult, RosterStatus, SolverStats, StageStats
 from scheduler import report
 from scheduler.context import Context, coverage_scale, prepare
-from scheduler.eligibility import candidates
+from scheduler.eligibility import OfficerLoad, candidates
+from scheduler.flow_bound import flow_bound
 from scheduler.greedy import Draft, greedy
 from scheduler.locks import check_locks
 from scheduler.model import Model, build
@@ -31,11 +32,14 @@ from scheduler.pieces import PieceSet, build_pieces
 from scheduler.polish import final_loads, polish
 from scheduler.stages import StageOutcome, hint, run_stage
 from scheduler.timeutil import to_minute
+from scheduler.windows import window_search
 
 log = logging.getLogger(__name__)
 
 # Stage 3 weights: keeping a previous roster and honouring a customer's preference count most.
 W_STABLE, W_PREFERRED, W_CONTINUITY, W_SEGMENTS = 4, 4, 2, 1
+# Above this many pair variables one monolithic model spends its budget in presolve.
+LARGE_MODEL = 30_000
 
 
 def _coverage(ps: PieceSet, m: Model):
@@ -81,15 +85,28 @@ def _preferences(ctx: Context, ps: PieceSet, m: Model):
 
 
 class _Clock:
-    def __init__(self, limit: float) -> None:
+    """Splits the time limit between stages.
+
+    Normally a stage gets a fraction of the wall time still left. In deterministic mode the
+    split may not depend on how fast earlier work ran on a busy machine, so each stage gets a
+    fixed fraction of a virtual budget (spent in CP-SAT's deterministic time).
+    """
+
+    def __init__(self, limit: float, deterministic: bool = False) -> None:
         self.started = time.perf_counter()
         self.limit = limit
+        self.deterministic = deterministic
+        self.virtual_left = limit - min(0.5, 0.05 * limit)
 
     def elapsed(self) -> float:
         return time.perf_counter() - self.started
 
     def share(self, fraction: float) -> float:
         """A fraction of what is left, keeping a small reserve to assemble the result."""
+        if self.deterministic:
+            budget = self.virtual_left * fraction
+            self.virtual_left -= budget
+            return budget
         left = self.limit - self.elapsed() - min(0.5, 0.05 * self.limit)
         return max(0.0, left * fraction)
 
@@ -132,7 +149,7 @@ def _stats(
 def solve(problem: Problem, *, stop_event: threading.Event | None = None) -> RosterResult:
     """A priced roster for the problem within `options.time_limit_s`, never an exception for
     solver trouble (an unknown agency or contract rate is an `InputError`)."""
-    clock = _Clock(problem.options.time_limit_s)
+    clock = _Clock(problem.options.time_limit_s, problem.options.deterministic)
     ctx = prepare(problem)
     ps = build_pieces(ctx)
     violations, locked_loads = check_locks(ctx, ps)
@@ -143,41 +160,82 @@ def solve(problem: Problem, *, stop_event: threading.Event | None = None) -> Ros
         ctx, ps, cands, {o: load.copy() for o, load in _all_loads(ctx, locked_loads).items()}
     )
     first = clock.elapsed()
-    m = build(ctx, ps, cands)
-    log.info(
-        "model: %d pieces, %d pair variables, built in %.2fs",
-        len(ps.pieces),
-        len(m.x),
-        clock.elapsed(),
-    )
-    draft, status, outcomes, notes = _stages(ctx, ps, m, start_draft, clock, stop_event)
+    pairs = sum(len(c) for c in cands.values())
+    if pairs > LARGE_MODEL:
+        draft, status, outcomes, notes = _large(
+            ctx, ps, cands, start_draft, locked_loads, clock, stop_event
+        )
+        bound: float | None = min(
+            flow_bound(ctx, ps, cands) / coverage_scale(), _trivial_bound(ctx, ps, cands)
+        )
+        variables = pairs
+        t_bound = None
+    else:
+        m = build(ctx, ps, cands)
+        log.info(
+            "model: %d pieces, %d pair variables, built in %.2fs",
+            len(ps.pieces),
+            len(m.x),
+            clock.elapsed(),
+        )
+        draft, status, outcomes, notes = _stages(ctx, ps, m, start_draft, clock, stop_event)
+        bound = _coverage_bound(ctx, ps, cands, outcomes, m.locked_weight)
+        variables = len(m.x)
+        fairness = outcomes[1] if len(outcomes) > 1 else None
+        t_bound = fairness.bound / 60 if fairness and fairness.bound is not None else None
     draft, moved = polish(ctx, ps, cands, draft, locked_loads)
     if moved:
         notes.append(f"fairness polish moved {moved} shift(s) to lighter officers")
-    stage1 = outcomes[0] if outcomes else None
-    scale = coverage_scale()
-    if stage1 and stage1.status == "optimal":
-        bound = None  # proven: the bound is the coverage the validator recomputes
-    elif stage1 and stage1.bound is not None:
-        bound = (stage1.bound + m.locked_weight) / scale
-    else:
-        bound = _trivial_bound(ctx, ps, cands)
-    t_bound = (
-        outcomes[1].bound / 60 if len(outcomes) > 1 and outcomes[1].bound is not None else None
-    )
     stats = _stats(
         ctx,
         clock,
         outcomes,
         status,
-        len(m.x),
+        variables,
         notes,
-        min(first, stage1.first_solution_s or first) if stage1 else first,
+        round(first, 3),  # the greedy roster: valid, and ready before any model is built
     )
     final = final_loads(ctx, ps, draft, locked_loads)
     return report.assemble(
         ctx, ps, cands, draft, locked_loads, final, status, stats, bound, t_bound, notes
     )
+
+
+def _coverage_bound(
+    ctx: Context,
+    ps: PieceSet,
+    cands: dict[int, list[int]],
+    outcomes: list[StageOutcome],
+    locked_weight: int,
+) -> float | None:
+    """None when stage 1 is proven optimal (the bound is the coverage itself)."""
+    stage1 = outcomes[0] if outcomes else None
+    if stage1 and stage1.status == "optimal":
+        return None
+    if stage1 and stage1.bound is not None:
+        return (stage1.bound + locked_weight) / coverage_scale()
+    return _trivial_bound(ctx, ps, cands)
+
+
+def _large(
+    ctx: Context,
+    ps: PieceSet,
+    cands: dict[int, list[int]],
+    start: Draft,
+    locked: dict[int, OfficerLoad],
+    clock: _Clock,
+    stop_event: threading.Event | None,
+) -> tuple[Draft, RosterStatus, list[StageOutcome], list[str]]:
+    """Too many pairs for one model: improve the greedy roster window by window."""
+    reserve = 0.15 * clock.limit  # polish, explanations, validation and pricing at this size
+    draft, outcomes = window_search(
+        ctx, ps, cands, start, locked, lambda: clock.limit - clock.elapsed() - reserve, stop_event
+    )
+    notes = [
+        f"large model: time-window search over {len(outcomes)} window solve(s) from the "
+        f"greedy roster; bound from the flow relaxation"
+    ]
+    return draft, "feasible", outcomes, notes
 
 
 def _all_loads(ctx: Context, locked_loads: dict) -> dict:

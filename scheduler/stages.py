@@ -85,11 +85,26 @@ def parameters(solver: cp_model.CpSolver, options: SolveOptions, budget: float) 
         p.max_time_in_seconds = max(budget * 4, 1.0)
 
 
+def light_presolve(solver: cp_model.CpSolver) -> None:
+    """Presolve that costs little: probing and symmetry detection dominate on large models."""
+    p = solver.parameters
+    p.cp_model_probing_level = 0
+    p.symmetry_level = 0
+    p.max_presolve_iterations = 1
+
+
 def run_stage(
-    m: Model, name: str, options: SolveOptions, budget: float, stop_event: threading.Event | None
+    m: Model,
+    name: str,
+    options: SolveOptions,
+    budget: float,
+    stop_event: threading.Event | None,
+    light: bool = False,
 ) -> StageOutcome:
     solver = cp_model.CpSolver()
     parameters(solver, options, budget)
+    if light:
+        light_presolve(solver)
     if log.isEnabledFor(logging.DEBUG):
         solver.parameters.log_search_progress = True
         solver.log_callback = lambda line: log.debug("cp-sat %s: %s", name, line)

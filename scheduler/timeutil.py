@@ -8,6 +8,7 @@ daily and weekly caps) are found by converting back with the agency's zone.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -34,8 +35,12 @@ def local_date(minute: int, tz: ZoneInfo) -> date:
     return from_minute(minute, tz).date()
 
 
-def split_by_local_day(start: int, end: int, tz: ZoneInfo) -> list[tuple[date, int]]:
-    """The minutes of [start, end) that fall on each local calendar date, in order."""
+@lru_cache(maxsize=1 << 16)
+def split_by_local_day(start: int, end: int, tz: ZoneInfo) -> tuple[tuple[date, int], ...]:
+    """The minutes of [start, end) that fall on each local calendar date, in order.
+
+    Cached: the same shift is split again and again by eligibility, the model and the validator.
+    """
     pieces: list[tuple[date, int]] = []
     cursor = start
     while cursor < end:
@@ -44,7 +49,7 @@ def split_by_local_day(start: int, end: int, tz: ZoneInfo) -> list[tuple[date, i
         piece_end = min(end, next_midnight)
         pieces.append((day, piece_end - cursor))
         cursor = piece_end
-    return pieces
+    return tuple(pieces)
 
 
 def week_monday(day: date) -> date:
@@ -52,13 +57,14 @@ def week_monday(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
-def split_by_local_week(start: int, end: int, tz: ZoneInfo) -> list[tuple[date, int]]:
+@lru_cache(maxsize=1 << 16)
+def split_by_local_week(start: int, end: int, tz: ZoneInfo) -> tuple[tuple[date, int], ...]:
     """The minutes of [start, end) that fall in each local week, keyed by the week's Monday."""
     weeks: dict[date, int] = {}
     for day, minutes in split_by_local_day(start, end, tz):
         monday = week_monday(day)
         weeks[monday] = weeks.get(monday, 0) + minutes
-    return list(weeks.items())
+    return tuple(weeks.items())
 
 
 def hours(minutes: int) -> float:
