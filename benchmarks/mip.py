@@ -2,10 +2,12 @@
 
 Stage 1 maximizes priority-weighted coverage (`piece.weight`, the CP-SAT stage 1 objective);
 stage 2 keeps coverage at stage 1's value and minimizes the largest total minutes (hours to date
-plus new). There is no stage 3 (soft preferences) and no fairness polish, and stage 1 starts
-cold: this is what a plain MIP gives, not a copy of the offduty pipeline. The roster comes back
-as a `Draft`, so `scheduler.report.assemble` prices, explains and validates it like any other.
-HiGHS runs on its default threads; its branch and bound is essentially sequential.
+plus new). Like the offduty solver, stage 1 starts from the greedy rotation-list roster and
+falls back to it when HiGHS finds nothing better in time (`warm_start=False` starts cold). There
+is no stage 3 (soft preferences) and no fairness polish: this is what a plain MIP of the same
+rules gives, not a copy of the offduty pipeline. The roster comes back as a `Draft`, so
+`scheduler.report.assemble` prices, explains and validates it like any other. HiGHS runs on its
+default threads; its branch and bound is essentially sequential.
 """
 
 from __future__ import annotations
@@ -26,8 +28,8 @@ from models.problem import Problem
 from models.result import RosterResult, RosterStatus, SolverStats, StageStats
 from scheduler import report
 from scheduler.context import Context, coverage_scale, prepare
-from scheduler.eligibility import candidates
-from scheduler.greedy import Draft
+from scheduler.eligibility import OfficerLoad, candidates
+from scheduler.greedy import Draft, greedy
 from scheduler.locks import check_locks
 from scheduler.pieces import PieceSet, build_pieces
 from scheduler.polish import final_loads
@@ -142,11 +144,16 @@ def _run(h: highspy.Highs, m: MipModel, name: str, budget: float, maximize: bool
     return out
 
 
-def _coverage_stage(h: highspy.Highs, ps: PieceSet, m: MipModel, budget: float) -> StageOutcome:
+def _coverage_stage(
+    h: highspy.Highs, ps: PieceSet, m: MipModel, budget: float, start: Draft | None
+) -> StageOutcome:
     cols = np.array(list(m.x.values()), dtype=np.int32)
     weights = np.array([float(ps.pieces[p].weight) for p, _ in m.x], dtype=np.float64)
     h.changeColsCost(len(cols), cols, weights)
     h.changeObjectiveSense(highspy.ObjSense.kMaximize)
+    if start is not None:
+        n = len(m.upper)
+        h.setSolution(n, np.arange(n, dtype=np.int32), m.values(start.assign, start.flow))
     return _run(h, m, "coverage", budget, maximize=True)
 
 
@@ -185,39 +192,57 @@ def _start(
     ps: PieceSet, m: MipModel, s1: StageOutcome, fixed: dict[int, int], lo: int
 ) -> np.ndarray:
     """Stage 1's roster as a full starting point for stage 2, t_max included."""
-    values = np.zeros(len(m.upper) + 1)
     totals = dict(fixed)
     for p, oi in s1.x_on:
-        values[m.x[p, oi]] = 1.0
         totals[oi] += ps.pieces[p].minutes
-    for p, flow in s1.y.items():
-        values[m.y[p]] = flow
-    values[-1] = max([lo, *totals.values()])
-    return values
+    return np.append(m.values(s1.x_on, s1.y), max([lo, *totals.values()]))
+
+
+def trivial_bound(ctx: Context, ps: PieceSet, cands: dict[int, list[int]]) -> float:
+    """A bound that needs no solver: each request filled by at most as many officers as may
+    take some piece of it (locked ones included), at its priority."""
+    total = 0
+    for r, pieces in ps.by_request.items():
+        officers = {o for p in pieces for o in cands[p]} | {
+            o for lr, o, *_ in ctx.locked if lr == r
+        }
+        need = ctx.requests[r].model.officers_needed
+        total += ctx.requests[r].model.priority * min(need, len(officers))
+    return float(total)
 
 
 def run_stages(
-    ctx: Context, ps: PieceSet, cands: dict[int, list[int]], origin: float, deadline: float
+    ctx: Context,
+    ps: PieceSet,
+    cands: dict[int, list[int]],
+    origin: float,
+    deadline: float,
+    start: Draft | None = None,
 ) -> MipRun:
     """Both stages before `deadline`; `first_solution_s` counts from `origin` (both are
-    `time.perf_counter()` instants)."""
+    `time.perf_counter()` instants). `start`, when given, is stage 1's starting solution and the
+    roster returned if HiGHS finds none of its own."""
     m = formulate(ctx, ps, cands)
     log.info("mip: %d pair columns, %d rows", len(m.x), len(m.rows))
     if not m.x:
         return MipRun(Draft(), "optimal", notes=["no officer may take any open shift"])
     h = _load(m, ctx.problem.options.seed)
     stage1_at = time.perf_counter()
-    s1 = _coverage_stage(h, ps, m, STAGE1_SHARE * (deadline - stage1_at))
+    s1 = _coverage_stage(h, ps, m, STAGE1_SHARE * (deadline - stage1_at), start)
     run = MipRun(Draft(), "no_solution", [s1])
     if s1.first_solution_s is not None:
         run.first_solution_s = round(stage1_at - origin + s1.first_solution_s, 3)
-    scale = coverage_scale()
-    if s1.status != "optimal" and s1.bound is not None:
-        run.coverage_bound = (s1.bound + m.locked_weight) / scale
+    if s1.status != "optimal":
+        proven = None if s1.bound is None else (s1.bound + m.locked_weight) / coverage_scale()
+        trivial = trivial_bound(ctx, ps, cands)
+        run.coverage_bound = trivial if proven is None else min(proven, trivial)
     if not s1.has_solution:
+        run.notes.append(f"MIP stage 1 ended {s1.status} without a roster of its own")
         if s1.status == "infeasible":
             run.status = "infeasible"
-        run.notes.append(f"MIP stage 1 ended {s1.status} without a roster")
+        elif start is not None:
+            run.status, run.draft = "feasible", start
+            run.notes.append("the starting roster (greedy rotation list) is returned")
         return run
     best = s1
     s2 = _fairness_stage(h, ctx, ps, m, s1, deadline - time.perf_counter())
@@ -258,9 +283,14 @@ def _stats(run: MipRun, started: float, variables: int, seed: int) -> SolverStat
     )
 
 
-def solve_mip(problem: Problem, time_limit_s: float | None = None) -> RosterResult:
+def solve_mip(
+    problem: Problem, time_limit_s: float | None = None, warm_start: bool = True
+) -> RosterResult:
     """The MIP baseline's roster for `problem` within `time_limit_s` (default: the problem's
-    own `options.time_limit_s`), assembled and validated like the offduty solver's."""
+    own `options.time_limit_s`), assembled and validated like the offduty solver's.
+
+    With `warm_start`, stage 1 starts from the greedy rotation-list roster, as the offduty
+    solver does, and falls back to it when HiGHS finds no roster in time."""
     started = time.perf_counter()
     limit = time_limit_s if time_limit_s is not None else problem.options.time_limit_s
     ctx = prepare(problem)
@@ -270,7 +300,19 @@ def solve_mip(problem: Problem, time_limit_s: float | None = None) -> RosterResu
         stats = SolverStats(status="infeasible", wall_s=round(time.perf_counter() - started, 3))
         return report.infeasible(ctx, violations, stats)
     cands = candidates(ctx, ps, locked_loads)
-    run = run_stages(ctx, ps, cands, started, started + limit)
+    start = None
+    if warm_start:
+        loads = {
+            o.index: (
+                locked_loads[o.index].copy() if o.index in locked_loads else OfficerLoad(ctx, o)
+            )
+            for o in ctx.officers
+        }
+        start = greedy(ctx, ps, cands, loads)
+        first = round(time.perf_counter() - started, 3)
+    run = run_stages(ctx, ps, cands, started, started + limit, start)
+    if start is not None:
+        run.first_solution_s = first
     seed = problem.options.seed
     stats = _stats(run, started, sum(len(c) for c in cands.values()), seed)
     final = final_loads(ctx, ps, run.draft, locked_loads)

@@ -11,6 +11,7 @@ routed through it). Rows are kept in compressed sparse form and handed to HiGHS 
 
 from __future__ import annotations
 
+import bisect
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -71,10 +72,24 @@ class MipModel:
     fixed_minutes: dict[int, int] = field(default_factory=dict)  # officer -> locked minutes
     locked_weight: int = 0
     rows: Rows = field(default_factory=Rows)
+    staffed: list[tuple[int, list[int]]] = field(default_factory=list)  # column, its x columns
 
     def column(self, upper: float) -> int:
         self.upper.append(upper)
         return len(self.upper) - 1
+
+    def values(self, x_on: Iterable[tuple[int, int]], y: dict[int, int]) -> np.ndarray:
+        """A roster (pairs on, flows) as a value for every column, helper columns derived, so
+        HiGHS can take it as a complete starting solution."""
+        out = np.zeros(len(self.upper))
+        for key in x_on:
+            out[self.x[key]] = 1.0
+        for p, flow in y.items():
+            if p in self.y:
+                out[self.y[p]] = flow
+        for col, others in self.staffed:
+            out[col] = max(out[c] for c in others)
+        return out
 
 
 def formulate(ctx: Context, ps: PieceSet, cands: dict[int, list[int]]) -> MipModel:
@@ -161,7 +176,7 @@ def _cap(
     ctx: Context, ps: PieceSet, m: MipModel, items: list[tuple[int, int, int]], room: int
 ) -> None:
     """sum(minutes x) <= room over items (piece, column, minutes), unless it can never bind."""
-    if not items:
+    if not items or sum(mins for *_, mins in items) <= room:
         return
     spans = [(ps.pieces[p].start, ps.pieces[p].end, mins) for p, _, mins in items]
     if max_packing(spans, ctx.limits.gap) > room:
@@ -203,17 +218,19 @@ def rolling_24h(ctx: Context, ps: PieceSet, m: MipModel) -> None:
     cap = ctx.limits.per_24h
     for oi, items in m.by_officer.items():
         fixed = list(ctx.officers[oi].on_duty) + [(s, e) for _, o, s, e in ctx.locked if o == oi]
-        spans = [(ps.pieces[p].start, ps.pieces[p].end, p, col) for p, col in items]
+        spans = sorted((ps.pieces[p].start, ps.pieces[p].end, p, col) for p, col in items)
         if sum(e - s for s, e, _, _ in spans) + sum(e - s for s, e in fixed) <= cap:
             continue
         starts = {s for s, *_ in spans} | {e - DAY for _, e, *_ in spans}
         starts |= {s for s, _ in fixed} | {e - DAY for _, e in fixed}
+        begins = [s for s, *_ in spans]
+        longest = max(e - s for s, e, _, _ in spans)
         seen: set[tuple[tuple[int, int], ...]] = set()
         for t in sorted(starts):
             end = t + DAY
-            inside = [
-                (p, col, min(e, end) - max(s, t)) for s, e, p, col in spans if s < end and e > t
-            ]
+            # Only pieces starting in (t - longest, end) can overlap the window: bisect, not scan.
+            lo, hi = bisect.bisect_right(begins, t - longest), bisect.bisect_left(begins, end)
+            inside = [(p, col, min(e, end) - max(s, t)) for s, e, p, col in spans[lo:hi] if e > t]
             key = tuple((p, mins) for p, _, mins in inside)
             if not inside or key in seen:
                 continue
@@ -224,7 +241,9 @@ def rolling_24h(ctx: Context, ps: PieceSet, m: MipModel) -> None:
 
 def supervisor(ctx: Context, ps: PieceSet, m: MipModel) -> None:
     """On a request for supervisor_at or more officers, each moment someone staffs also has a
-    supervisor: every non-supervisor's x is at most the supervisors' sum over that grid step."""
+    supervisor. Per grid step, a binary `staffed` is at least every non-supervisor's x and at
+    most the supervisors' sum: two entries per officer instead of one row over all supervisors
+    per officer, which at city scale is tens of millions of nonzeros."""
     for r, piece_ids in ps.by_request.items():
         req = ctx.requests[r]
         if req.model.officers_needed < ctx.limits.supervisor_at:
@@ -243,5 +262,10 @@ def supervisor(ctx: Context, ps: PieceSet, m: MipModel) -> None:
             if locked_here:  # a locked officer staffs this moment: a supervisor must join
                 m.rows.add(((c, 1.0) for c in sups), lo=1)
                 continue
+            if not others:
+                continue
+            staffed = m.column(1)
+            m.staffed.append((staffed, others))
             for col in others:
-                m.rows.add([(col, 1.0), *((c, -1.0) for c in sups)], hi=0)
+                m.rows.add([(col, 1.0), (staffed, -1.0)], hi=0)
+            m.rows.add([(staffed, 1.0), *((c, -1.0) for c in sups)], hi=0)

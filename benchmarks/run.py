@@ -74,10 +74,10 @@ def plan(
         size = SIZES[name]
         if time_limit is not None:
             size = Size(size.name, size.officers, size.requests, size.days, time_limit)
-        jobs.append(Job(size, "greedy", seed))
+        jobs.append(Job(size, "greedy", seed, workers=1))
         jobs.append(Job(size, "offduty", seed, DEFAULT_WORKERS))
         if name in MIP_SIZES:
-            jobs.append(Job(size, "mip", seed))
+            jobs.append(Job(size, "mip", seed, workers=1))
         if sweep and name in SWEEP_SIZES:
             jobs.append(Job(size, "offduty", seed, 1))
     return jobs
@@ -148,8 +148,10 @@ def summarize(outcomes: list[Outcome]) -> list[Row]:
     rows = []
     for o in outcomes:
         same = [p for p in outcomes if p.size == o.size]
-        greedy = next((p.metrics for p in same if p.solver == "greedy" and p.metrics), {})
-        mip = next((p.metrics for p in same if p.solver == "mip" and p.metrics), {})
+        # A run without a roster (timeout, no_solution) is nothing to compare against.
+        rostered = [p for p in same if p.metrics and p.status in ("optimal", "feasible")]
+        greedy = next((p.metrics for p in rostered if p.solver == "greedy"), {})
+        mip = next((p.metrics for p in rostered if p.solver == "mip"), {})
         m = o.metrics
         best = _best_bound(same)
         coverage = m.get("coverage")

@@ -8,6 +8,7 @@ goes through the solver-independent validator.
 from __future__ import annotations
 
 from benchmarks.mip import solve_mip
+from benchmarks.runners import solve_greedy
 from models.problem import Problem
 from models.result import RosterResult
 from scenarios.generator import generate
@@ -101,9 +102,7 @@ def test_a_long_request_is_split_between_two_officers() -> None:
 
 def test_mip_and_cp_sat_prove_the_same_coverage_on_a_generated_instance() -> None:
     prob = generate(15, 30, 3, seed=7)
-    prob = prob.model_copy(
-        update={"options": prob.options.model_copy(update={"time_limit_s": 20})}
-    )
+    prob = prob.model_copy(update={"options": prob.options.model_copy(update={"time_limit_s": 20})})
     mip = mip_checked(prob)
     cp = solve(prob)
     assert validate(prob, cp).ok
@@ -111,3 +110,29 @@ def test_mip_and_cp_sat_prove_the_same_coverage_on_a_generated_instance() -> Non
     assert cp.solver.stages[0].status == "optimal"
     assert mip.solver.objective[0] == cp.solver.objective[0]
     assert mip.metrics.max_total_hours == cp.metrics.max_total_hours
+
+
+def test_a_cold_start_reaches_the_same_optimum() -> None:
+    prob = problem(
+        [officer("K-1"), officer("K-2", hours_to_date=6)],
+        [
+            request("R-1", at(1, 10), at(1, 14), priority=3),
+            request("R-2", at(1, 12), at(1, 16), priority=5),
+            request("R-3", at(2, 12), at(2, 16), priority=1),
+        ],
+    )
+    cold = solve_mip(prob, warm_start=False)
+    assert validate(prob, cold).ok
+    # All three (R-1 and R-2 overlap, so one each); R-3 goes to K-1: K-2 ends at 6 + 4 = 10 h.
+    assert cold.solver.objective == [9000, 10 * 60]
+    assert cold.solver.objective == mip_checked(prob).solver.objective
+
+
+def test_out_of_time_the_mip_keeps_at_least_the_greedy_roster() -> None:
+    prob = generate(15, 30, 3, seed=7)
+    greedy_roster = solve_greedy(prob)
+    result = solve_mip(prob, time_limit_s=0.01)
+    assert validate(prob, result).ok
+    assert result.status == "feasible"
+    assert result.metrics.coverage >= greedy_roster.metrics.coverage
+    assert result.metrics.coverage_upper_bound >= result.metrics.coverage
