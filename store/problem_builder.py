@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import cast
 
+from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -25,6 +26,7 @@ from models import (
     SolveOptions,
     TimeWindow,
 )
+from models.common import InputError, describe_validation_error
 from store.records import agency_of, officer_from_row, request_from_row
 from store.schema import (
     AgencyRow,
@@ -181,15 +183,22 @@ def build_problem(
     ids = list(by_id)
     locked = [_ref(a, codes, by_id, agency) for a in assignments_of(session, ids, LOCKED_STATES)]
     proposed = assignments_of(session, ids, (AssignmentState.PROPOSED.value,))
-    return Problem(
-        agency=agency_id if agency_row.definition is None else agency,
-        officers=officers,
-        requests=[request_from_row(r, {agency_id: agency}) for r in request_rows],
-        locked=locked,
-        hint=[_ref(a, codes, by_id, agency) for a in proposed],
-        policy=PolicyOverrides.model_validate(agency_row.policy_overrides or {}),
-        options=options,
-    )
+    try:
+        return Problem(
+            agency=agency_id if agency_row.definition is None else agency,
+            officers=officers,
+            requests=[request_from_row(r, {agency_id: agency}) for r in request_rows],
+            locked=locked,
+            hint=[_ref(a, codes, by_id, agency) for a in proposed],
+            policy=PolicyOverrides.model_validate(agency_row.policy_overrides or {}),
+            options=options,
+        )
+    except ValidationError as exc:
+        # E.g. a request re-imported with new times no longer covers a confirmed shift.
+        err = describe_validation_error(exc)
+        raise InputError(
+            f"{agency_id} store", f"{err.field}: {err.message}" if err.field else err.message
+        ) from exc
 
 
 def inputs_hash(problem: Problem) -> str:

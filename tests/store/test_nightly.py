@@ -245,3 +245,17 @@ def test_worked_hours_recorded_by_the_dispatcher_feed_the_next_run(
     with store.transaction() as session:
         problem = build_problem(session, "kennesaw-ga", Horizon(later, 7, 28), SolveOptions())
     assert {o.id: o.hours_to_date for o in problem.officers}[officer] == 5.0
+
+
+def test_a_request_moved_away_from_its_confirmed_shift_is_an_input_error(
+    store: Store, world: Path, tmp_path: Path
+) -> None:
+    load_world(store, world)
+    nightly(store)
+    confirm(store, "R-1")
+    moved = tmp_path / "moved.csv"
+    moved.write_text(REQUESTS.replace("2026-12-01T08:00:00-05:00", "2026-12-01T09:00:00-05:00"),
+                     encoding="utf-8")
+    import_file(store, "requests", moved)
+    with pytest.raises(InputError, match=r"^kennesaw-ga store: .*R-1 lies outside the request's"):
+        nightly(store)
