@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -96,17 +97,11 @@ def _parse(kind: str, path: Path, agency: str | None) -> list[ParsedRow]:
 
 
 def _parse_csv(kind: str, path: Path) -> list[ParsedRow]:
-    handle = _open(path)
-    with handle:
-        reader = csv.DictReader(handle)
-        _check_header(kind, path, reader.fieldnames)
-        parsed: list[ParsedRow] = []
-        errors: list[InputError] = []
-        line = reader.line_num + 1
-        for row in reader:
-            where = f"{path.name}:{line}"
-            line = reader.line_num + 1
-            if None in row:
+    parsed: list[ParsedRow] = []
+    errors: list[InputError] = []
+    with _open(path) as handle:
+        for where, row in _csv_rows(kind, path, handle):
+            if row is None:
                 errors.append(InputError(where, "more cells than header columns"))
                 continue
             data = row_to_data(kind, row)
@@ -121,9 +116,27 @@ def _parse_csv(kind: str, path: Path) -> list[ParsedRow]:
     return parsed
 
 
+def _csv_rows(kind: str, path: Path, handle: Any) -> Iterator[tuple[str, dict[str, str] | None]]:
+    """Rows as `(file:line, {column: cell})`, the line being where the row starts (a quoted cell
+    may span lines; blank lines are skipped); None for a row with more cells than columns."""
+    reader = csv.reader(handle)
+    header = next(reader, None)
+    _check_header(kind, path, header)
+    assert header is not None
+    names = [name.strip() for name in header]
+    last = reader.line_num
+    for cells in reader:
+        where = f"{path.name}:{last + 1}"
+        last = reader.line_num
+        if not any(cell.strip() for cell in cells):
+            continue
+        yield where, dict(zip(names, cells, strict=False)) if len(cells) <= len(names) else None
+
+
 def _check_header(kind: str, path: Path, header: Any) -> None:
     if not header:
         raise InputError(f"{path.name}:1", "the file is empty; expected a header row")
+    header = [name.strip() for name in header]
     unknown = [name for name in header if name not in COLUMNS[kind]]
     if unknown:
         raise InputError(f"{path.name}:1", f"unknown column {unknown[0]!r} for {kind}")

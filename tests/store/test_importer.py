@@ -130,3 +130,11 @@ def test_the_command_reports_a_bad_row_in_one_line_and_exits_2(
     assert code == 2
     assert err.startswith("offduty: officers.csv:3: rank: Input should be")
     assert err.count("\n") == 1
+
+
+def test_line_numbers_count_blank_lines_and_multiline_cells(store: Store, tmp_path: Path) -> None:
+    path = tmp_path / "officers.csv"
+    path.write_text('id,name,rank\nK-1,"Ortiz,\nJ.",officer\n\nK-2,B. Two,major\n',
+                    encoding="utf-8")
+    with pytest.raises(InputError, match=r"^officers.csv:5: rank: "):
+        import_file(store, "officers", path, agency="kennesaw-ga")
