@@ -6,8 +6,6 @@ validated exactly like one from a problem file.
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -155,7 +153,3 @@ def request_by_code(session: Session, code: str, agency_id: str | None = None) -
     if len(rows) > 1:
         raise InputError("request", f"{code!r} exists at several agencies; pass --agency")
     return rows[0]
-
-
-def local_time(moment: datetime, agency: Agency) -> datetime:
-    return moment.astimezone(agency.tz)
