@@ -1,0 +1,156 @@
+"""Properties of the solver on random small Rockport days (hypothesis).
+
+Whatever the instance: the roster validates clean, every position of every request is accounted
+for exactly once (assigned, unfilled or refused), the solver never covers less than the greedy
+rotation-list roster it starts from, and a deterministic solve gives the same roster twice.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from models.problem import Problem
+from models.result import RosterResult
+from scheduler.context import prepare
+from scheduler.eligibility import OfficerLoad, candidates
+from scheduler.greedy import greedy
+from scheduler.locks import check_locks
+from scheduler.pieces import build_pieces, find_piece
+from scheduler.timeutil import to_minute
+from tests.scheduler.builders import ROCKPORT, problem, solve_checked, window
+
+# A Wednesday, and the two Sundays of 2026 when the clocks change (the day after is a Monday,
+# so shifts past midnight also cross a week boundary).
+DAYS = [
+    datetime(2026, 12, 2, tzinfo=ROCKPORT),
+    datetime(2026, 11, 1, tzinfo=ROCKPORT),
+    datetime(2026, 3, 8, tzinfo=ROCKPORT),
+]
+
+
+def _at(day: datetime, half_hours: int) -> datetime:
+    """Real elapsed half hours after local midnight of `day` (so DST days are 23 or 25 h)."""
+    return (day.astimezone(UTC) + timedelta(minutes=30 * half_hours)).astimezone(ROCKPORT)
+
+
+@st.composite
+def officers(draw: st.DrawFn, index: int, day: datetime) -> dict[str, Any]:
+    start = draw(st.integers(0, 24))
+    length = draw(st.integers(12, 60))
+    duty: list[dict[str, str]] = []
+    if not draw(st.integers(0, 2)):
+        d0 = draw(st.integers(0, 44))
+        duty = [window(_at(day, d0), _at(day, d0 + draw(st.integers(2, 20))))]
+    return {
+        "id": f"O-{index + 1}",
+        "rank": draw(st.sampled_from(["officer", "officer", "sergeant"])),
+        "status": draw(st.sampled_from(["active"] * 5 + ["light_duty"])),
+        "qualifications": draw(st.sampled_from([["traffic", "vehicle"], ["traffic"], []])),
+        "availability": [window(_at(day, start), _at(day, start + length))],
+        "on_duty": duty,
+        "hours_to_date": draw(st.sampled_from([0, 2.5, 6, 11])),
+        "max_hours_per_week": draw(st.sampled_from([None, None, 6.0])),
+        "conflicts": draw(st.lists(st.sampled_from(["EMP-1", "EMP-2"]), unique=True, max_size=1)),
+    }
+
+
+@st.composite
+def requests(draw: st.DrawFn, index: int, day: datetime) -> dict[str, Any]:
+    start = draw(st.integers(0, 40))
+    length = draw(st.integers(2, 34))  # 1 h to 17 h: short ones padded, long ones split
+    return {
+        "id": f"Q-{index + 1}",
+        "employer": {"id": draw(st.sampled_from(["EMP-1", "EMP-2", "EMP-3"]))},
+        "venue": {"alcohol_served": draw(st.booleans()), "post": "outside"},
+        # Mostly approved; now and then refused (ALCOHOL_OUTSIDE_UNAPPROVED).
+        "approvals": [{"kind": "chief_alcohol_outside", "reference": "CP-1"}]
+        if draw(st.integers(0, 5))
+        else [],
+        "job_type": draw(st.sampled_from(["regular"] * 3 + ["traffic"])),
+        "vehicle": {"kind": draw(st.sampled_from(["none"] * 4 + ["static"])), "miles": 0},
+        "start": _at(day, start).isoformat(),
+        "end": _at(day, start + length).isoformat(),
+        "received_at": "2026-01-02T09:00:00-06:00",
+        "officers_needed": draw(st.integers(1, 4)),
+        "priority": draw(st.integers(1, 5)),
+    }
+
+
+@st.composite
+def problems(draw: st.DrawFn, deterministic: bool = False) -> Problem:
+    day = draw(st.sampled_from(DAYS))
+    n_off = draw(st.integers(1, 4))
+    n_req = draw(st.integers(1, 5))
+    return problem(
+        [draw(officers(i, day)) for i in range(n_off)],
+        [draw(requests(i, day)) for i in range(n_req)],
+        agency="rockport-tx",
+        time_limit_s=3,
+        num_workers=1,
+        deterministic=deterministic,
+    )
+
+
+def position_minutes(prob: Problem, result: RosterResult) -> dict[str, tuple[int, int]]:
+    """Request id -> (minutes accounted for by assignments and unfilled, minutes asked for)."""
+    accounted: dict[str, int] = {r.id: 0 for r in prob.requests}
+    for a in result.assignments:
+        accounted[a.request_id] += to_minute(a.end) - to_minute(a.start)
+    for u in result.unfilled:
+        accounted[u.request_id] += (to_minute(u.end) - to_minute(u.start)) * u.positions
+    asked = {
+        r.id: (to_minute(r.end) - to_minute(r.start)) * r.officers_needed for r in prob.requests
+    }
+    return {rid: (accounted[rid], asked[rid]) for rid in asked}
+
+
+def greedy_and_solver_coverage(prob: Problem, result: RosterResult) -> tuple[int, int]:
+    """Coverage units of the greedy roster and of the solver's roster, on the same pieces."""
+    ctx = prepare(prob)
+    ps = build_pieces(ctx)
+    _, locked_loads = check_locks(ctx, ps)
+    loads = {
+        o.index: (locked_loads[o.index].copy() if o.index in locked_loads else OfficerLoad(ctx, o))
+        for o in ctx.officers
+    }
+    draft = greedy(ctx, ps, candidates(ctx, ps, locked_loads), loads)
+    greedy_units = sum(ps.pieces[p].weight for p, _ in draft.assign)
+    solver_units = 0
+    for a in result.assignments:
+        piece = find_piece(
+            ps, ctx.request_index[a.request_id], to_minute(a.start), to_minute(a.end)
+        )
+        assert piece is not None, f"{a.request_id} {a.start}-{a.end} is not a piece"
+        solver_units += piece.weight
+    return greedy_units, solver_units
+
+
+@settings(max_examples=25, deadline=None)
+@given(problems())
+def test_random_days_validate_and_account_for_every_position(prob: Problem) -> None:
+    result = solve_checked(prob)
+    assert result.status in ("optimal", "feasible")
+    refused = {r.request_id for r in result.rejected}
+    assert len(refused) == len(result.rejected)
+    for rid, (accounted, asked) in position_minutes(prob, result).items():
+        if rid in refused:
+            assert accounted == 0, f"refused {rid} is staffed or listed unfilled"
+        else:
+            assert accounted == asked, f"{rid}: {accounted} of {asked} position-minutes"
+    greedy_units, solver_units = greedy_and_solver_coverage(prob, result)
+    assert solver_units >= greedy_units
+    assert result.metrics.coverage <= result.metrics.coverage_upper_bound + 1e-4
+
+
+@settings(max_examples=5, deadline=None)
+@given(problems(deterministic=True))
+def test_a_deterministic_solve_gives_the_same_roster_twice(prob: Problem) -> None:
+    first = solve_checked(prob)
+    second = solve_checked(prob)
+    assert [a.model_dump(mode="json") for a in first.assignments] == [
+        a.model_dump(mode="json") for a in second.assignments
+    ]
