@@ -65,6 +65,16 @@ def _progress(o: Outcome) -> None:
     )
 
 
+def _command(args: argparse.Namespace) -> str:
+    """The invocation as RESULTS.md records it (without --out, which may be a local path)."""
+    parts = ["offduty bench", f"--sizes {','.join(args.sizes)}", f"--seed {args.seed}"]
+    if args.time_limit is not None:
+        parts.append(f"--time-limit {args.time_limit:g}")
+    if args.no_sweep:
+        parts.append("--no-sweep")
+    return " ".join(parts)
+
+
 def run(args: argparse.Namespace) -> int:
     if args.time_limit is not None and args.time_limit <= 0:
         raise InputError("--time-limit", "must be a positive number of seconds")
@@ -75,11 +85,8 @@ def run(args: argparse.Namespace) -> int:
     except InvalidRoster as exc:
         print(f"offduty bench: INVALID ROSTER: {exc}", file=sys.stderr)
         return 1
-    command = (
-        "offduty bench " + " ".join(sys.argv[2:]) if sys.argv[1:2] == ["bench"] else "offduty bench"
-    )
     text = results_markdown(
-        rows, header(jobs, args.seed, command.strip(), time.perf_counter() - started)
+        rows, header(jobs, args.seed, _command(args), time.perf_counter() - started)
     )
     try:
         args.out.mkdir(parents=True, exist_ok=True)
