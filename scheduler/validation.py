@@ -49,12 +49,14 @@ def unknown_reference(view: RosterView) -> list[Violation]:
             if ref not in known
         ]
         if missing:
-            found.append(Violation(
-                code="UNKNOWN_REFERENCE",
-                message=f"assignment {shift.index} names unknown {' and '.join(missing)}",
-                officer_id=shift.officer_id,
-                request_id=shift.request_id,
-            ))
+            found.append(
+                Violation(
+                    code="UNKNOWN_REFERENCE",
+                    message=f"assignment {shift.index} names unknown {' and '.join(missing)}",
+                    officer_id=shift.officer_id,
+                    request_id=shift.request_id,
+                )
+            )
     return found
 
 
@@ -66,9 +68,14 @@ def request_refused_staffed(view: RosterView) -> list[Violation]:
         if refused is None:
             continue
         for shift in shifts:
-            found.append(_on(shift, "REQUEST_REFUSED_STAFFED",
-                             f"{shift.officer_id} is staffed on {request_id}, which is refused "
-                             f"({', '.join(refused.codes)})"))
+            found.append(
+                _on(
+                    shift,
+                    "REQUEST_REFUSED_STAFFED",
+                    f"{shift.officer_id} is staffed on {request_id}, which is refused "
+                    f"({', '.join(refused.codes)})",
+                )
+            )
     return found
 
 
@@ -79,16 +86,22 @@ def outside_request(view: RosterView) -> list[Violation]:
         rv = view.requests[request_id]
         for shift in shifts:
             if shift.start < rv.start or shift.end > rv.end:
-                found.append(_on(shift, "OUTSIDE_REQUEST",
-                                 f"{shift.officer_id} on {request_id} "
-                                 f"{view.span(shift.start, shift.end)} lies outside the request "
-                                 f"{view.span(rv.start, rv.end)}"))
+                found.append(
+                    _on(
+                        shift,
+                        "OUTSIDE_REQUEST",
+                        f"{shift.officer_id} on {request_id} "
+                        f"{view.span(shift.start, shift.end)} lies outside the request "
+                        f"{view.span(rv.start, rv.end)}",
+                    )
+                )
     return found
 
 
 def _on(shift: Shift, code: str, message: str) -> Violation:
-    return Violation(code=code, message=message, officer_id=shift.officer_id,
-                     request_id=shift.request_id)
+    return Violation(
+        code=code, message=message, officer_id=shift.officer_id, request_id=shift.request_id
+    )
 
 
 def staffing_runs(view: RosterView, shifts: list[Shift]) -> list[tuple[int, int, int, int]]:
@@ -132,14 +145,17 @@ def supervisor_required(view: RosterView) -> list[Violation]:
             continue
         bare = [(t0, t1) for t0, t1, _, sups in staffing_runs(view, shifts) if sups == 0]
         for t0, t1 in _joined(bare):
-            found.append(Violation(
-                code="SUPERVISOR_REQUIRED",
-                message=(
-                    f"{request_id} needs {rv.request.officers_needed} officers, so a sergeant or "
-                    f"above must be on it whenever staffed; none is from {view.span(t0, t1)}"
-                ),
-                request_id=request_id,
-            ))
+            found.append(
+                Violation(
+                    code="SUPERVISOR_REQUIRED",
+                    message=(
+                        f"{request_id} needs {rv.request.officers_needed} officers, so a "
+                        "sergeant or above must be on it whenever staffed; none is from "
+                        f"{view.span(t0, t1)}"
+                    ),
+                    request_id=request_id,
+                )
+            )
     return found
 
 
@@ -150,14 +166,16 @@ def overstaffed(view: RosterView) -> list[Violation]:
         needed = view.requests[request_id].request.officers_needed
         for t0, t1, on, _ in staffing_runs(view, shifts):
             if on > needed:
-                found.append(Violation(
-                    code="OVERSTAFFED",
-                    message=(
-                        f"{request_id} has {on} officers on from {view.span(t0, t1)} but asked "
-                        f"for {needed}"
-                    ),
-                    request_id=request_id,
-                ))
+                found.append(
+                    Violation(
+                        code="OVERSTAFFED",
+                        message=(
+                            f"{request_id} has {on} officers on from {view.span(t0, t1)} but asked "
+                            f"for {needed}"
+                        ),
+                        request_id=request_id,
+                    )
+                )
     return found
 
 
@@ -208,31 +226,40 @@ def invalid_segment(view: RosterView) -> list[Violation]:
         for shift in shifts:
             problem = _segment_problem(view, rv, shift)
             if problem is not None:
-                found.append(_on(shift, "INVALID_SEGMENT",
-                                 f"{shift.officer_id} on {request_id} "
-                                 f"{view.span(shift.start, shift.end)}: the request "
-                                 f"{view.span(rv.start, rv.end)} {problem}"))
+                found.append(
+                    _on(
+                        shift,
+                        "INVALID_SEGMENT",
+                        f"{shift.officer_id} on {request_id} "
+                        f"{view.span(shift.start, shift.end)}: the request "
+                        f"{view.span(rv.start, rv.end)} {problem}",
+                    )
+                )
     return found
 
 
 def locked_changed(view: RosterView) -> list[Violation]:
     """Every locked assignment appears exactly (officer, request, start and end)."""
-    held = Counter((s.request_id, s.officer_id, s.start, s.end) for s in view.shifts)
+    # Only shifts that match some lock matter; most rosters have few locks and many shifts.
+    keys = [s.key for s in view.shifts]
+    held = Counter(key for key in keys if key in view.locked_keys)
     found = []
     for lock in view.problem.locked:
         key = lock_key(lock.request_id, lock.officer_id, lock.start, lock.end)
         if held[key] > 0:
             held[key] -= 1
             continue
-        found.append(Violation(
-            code="LOCKED_CHANGED",
-            message=(
-                f"locked assignment of {lock.officer_id} on {lock.request_id} "
-                f"{view.span(key[2], key[3])} is missing or moved"
-            ),
-            officer_id=lock.officer_id,
-            request_id=lock.request_id,
-        ))
+        found.append(
+            Violation(
+                code="LOCKED_CHANGED",
+                message=(
+                    f"locked assignment of {lock.officer_id} on {lock.request_id} "
+                    f"{view.span(key[2], key[3])} is missing or moved"
+                ),
+                officer_id=lock.officer_id,
+                request_id=lock.request_id,
+            )
+        )
     return found
 
 

@@ -43,8 +43,8 @@ class RequestIndex:
 
     def touching(self, lo: int, hi: int) -> Iterator[RequestView]:
         """Requests starting or ending inside [lo, hi]: the only ones a piece there can be of."""
-        yield from self.by_start[bisect_left(self.starts, lo):bisect_left(self.starts, hi)]
-        yield from self.by_end[bisect_right(self.ends, lo):bisect_right(self.ends, hi)]
+        yield from self.by_start[bisect_left(self.starts, lo) : bisect_left(self.starts, hi)]
+        yield from self.by_end[bisect_right(self.ends, lo) : bisect_right(self.ends, hi)]
 
 
 def could_take_a_piece(view: RosterView, ov: OfficerView, index: RequestIndex) -> bool:
@@ -111,8 +111,14 @@ def recompute_metrics(view: RosterView, reported: Metrics) -> Metrics:
 
 
 COMPARED = (
-    "positions_requested", "positions_filled", "coverage", "hours_filled", "max_total_hours",
-    "spread_hours", "gini", "improvable_pairs",
+    "positions_requested",
+    "positions_filled",
+    "coverage",
+    "hours_filled",
+    "max_total_hours",
+    "spread_hours",
+    "gini",
+    "improvable_pairs",
 )
 
 

@@ -95,16 +95,18 @@ def overlap(view: RosterView, ov: OfficerView) -> list[Violation]:
     latest: Shift | None = None  # the earlier shift that ends last: the one a later shift meets
     for shift in ov.shifts:
         if latest is not None and shift.start < latest.end + gap:
-            found.append(Violation(
-                code="OVERLAP",
-                message=(
-                    f"{ov.id} on {shift.request_id} {view.span(shift.start, shift.end)} is within "
-                    f"{gap} min of their shift on {latest.request_id} "
-                    f"{view.span(latest.start, latest.end)}"
-                ),
-                officer_id=ov.id,
-                request_id=shift.request_id,
-            ))
+            found.append(
+                Violation(
+                    code="OVERLAP",
+                    message=(
+                        f"{ov.id} on {shift.request_id} {view.span(shift.start, shift.end)} "
+                        f"is within {gap} min of their shift on {latest.request_id} "
+                        f"{view.span(latest.start, latest.end)}"
+                    ),
+                    officer_id=ov.id,
+                    request_id=shift.request_id,
+                )
+            )
         if latest is None or shift.end > latest.end:
             latest = shift
     return found
@@ -118,8 +120,11 @@ def window_peak(
     The sliding sum is piecewise linear, so its maximum is at a window opening at some block start
     or closing at some block end; only those candidates are summed. Returns (minutes, start).
     """
-    near = ov.busy[bisect_left(ov.busy_starts, lo - DAY - ov.busy_longest):
-                   bisect_left(ov.busy_starts, hi + DAY)]
+    near = ov.busy[
+        bisect_left(ov.busy_starts, lo - DAY - ov.busy_longest) : bisect_left(
+            ov.busy_starts, hi + DAY
+        )
+    ]
     if extra is not None:
         near.append(extra)
     opening = sorted({b0 for b0, _ in near if lo - DAY < b0 < hi})
@@ -145,16 +150,18 @@ def rest_24h(view: RosterView, ov: OfficerView) -> list[Violation]:
         peak, w0 = window_peak(ov, shift.start, shift.end)
         if peak > cap and w0 >= reported + DAY:
             reported = w0
-            found.append(Violation(
-                code="REST_24H",
-                message=(
-                    f"{ov.id} works {peak / 60:g} h (on and off duty) in the 24 h from "
-                    f"{view.fmt(w0)}, above the {cap / 60:g} h allowed; includes "
-                    f"{shift.request_id} {view.span(shift.start, shift.end)}"
-                ),
-                officer_id=ov.id,
-                request_id=shift.request_id,
-            ))
+            found.append(
+                Violation(
+                    code="REST_24H",
+                    message=(
+                        f"{ov.id} works {peak / 60:g} h (on and off duty) in the 24 h from "
+                        f"{view.fmt(w0)}, above the {cap / 60:g} h allowed; includes "
+                        f"{shift.request_id} {view.span(shift.start, shift.end)}"
+                    ),
+                    officer_id=ov.id,
+                    request_id=shift.request_id,
+                )
+            )
     return found
 
 
@@ -165,15 +172,17 @@ def daily_cap(view: RosterView, ov: OfficerView) -> list[Violation]:
     for day, minutes in sorted(ov.day_minutes.items()):
         if minutes > cap:
             on_day = [s.request_id for s in ov.shifts if any(d == day for d, _ in s.days)]
-            found.append(Violation(
-                code="DAILY_CAP",
-                message=(
-                    f"{ov.id} works {minutes / 60:g} off-duty h on {day.isoformat()} "
-                    f"({', '.join(on_day)}), above the daily cap of {cap / 60:g} h"
-                ),
-                officer_id=ov.id,
-                request_id=on_day[-1],
-            ))
+            found.append(
+                Violation(
+                    code="DAILY_CAP",
+                    message=(
+                        f"{ov.id} works {minutes / 60:g} off-duty h on {day.isoformat()} "
+                        f"({', '.join(on_day)}), above the daily cap of {cap / 60:g} h"
+                    ),
+                    officer_id=ov.id,
+                    request_id=on_day[-1],
+                )
+            )
     return found
 
 
@@ -183,16 +192,18 @@ def weekly_cap(view: RosterView, ov: OfficerView) -> list[Violation]:
     for monday, minutes in sorted(ov.week_minutes.items()):
         if minutes > ov.week_cap:
             in_week = [s.request_id for s in ov.shifts if any(m == monday for m, _ in s.weeks)]
-            found.append(Violation(
-                code="WEEKLY_CAP",
-                message=(
-                    f"{ov.id} works {minutes / 60:g} off-duty h in the week of "
-                    f"{monday.isoformat()} ({', '.join(in_week)}), above the weekly cap of "
-                    f"{ov.week_cap / 60:g} h"
-                ),
-                officer_id=ov.id,
-                request_id=in_week[-1],
-            ))
+            found.append(
+                Violation(
+                    code="WEEKLY_CAP",
+                    message=(
+                        f"{ov.id} works {minutes / 60:g} off-duty h in the week of "
+                        f"{monday.isoformat()} ({', '.join(in_week)}), above the weekly cap of "
+                        f"{ov.week_cap / 60:g} h"
+                    ),
+                    officer_id=ov.id,
+                    request_id=in_week[-1],
+                )
+            )
     return found
 
 

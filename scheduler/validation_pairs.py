@@ -41,7 +41,8 @@ def needs_supervisor_from_taker(view: RosterView, shift: Shift) -> bool:
     if not view.officers[shift.officer_id].officer.rank.is_supervisor:
         return False
     others = [
-        (o.start, o.end) for o in view.by_request[rv.id]
+        (o.start, o.end)
+        for o in view.by_request[rv.id]
         if o is not shift and view.officers[o.officer_id].officer.rank.is_supervisor
     ]
     return not _covered(others, shift.start, shift.end)
@@ -72,6 +73,10 @@ class PairIndex:
         )
         self._quals: dict[frozenset[str], Bools] = {}
         self._conflicts: dict[str, Bools] = {}
+        self._conflict_list: dict[str, list[int]] = defaultdict(list)
+        for i, ov in enumerate(self.officers):
+            for employer in set(ov.officer.conflicts):
+                self._conflict_list[employer].append(i)
         rows: dict[int, list[tuple[int, int, int, int]]] = defaultdict(list)
         for i, ov in enumerate(self.officers):
             for lo, hi in ov.available:
@@ -89,9 +94,9 @@ class PairIndex:
 
     def _conflicted(self, employer: str) -> Bools:
         if employer not in self._conflicts:
-            self._conflicts[employer] = np.array(
-                [employer in ov.officer.conflicts for ov in self.officers], dtype=np.bool_
-            )
+            mask = np.zeros(len(self.officers), dtype=np.bool_)
+            mask[self._conflict_list.get(employer, [])] = True
+            self._conflicts[employer] = mask
         return self._conflicts[employer]
 
     def candidates(self, rv: RequestView, shift: Shift, threshold: int) -> Ints:

@@ -91,6 +91,10 @@ class Shift:
     def minutes(self) -> int:
         return self.end - self.start
 
+    @property
+    def key(self) -> LockKey:
+        return (self.request_id, self.officer_id, self.start, self.end)
+
 
 @dataclass
 class OfficerView:
