@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from models.common import TimeWindow
+from models.officer import Officer
 from scheduler.timeutil import to_minute
 from scheduler.validation_officer import clear_of_shifts, window_peak, within_caps
-from scheduler.validation_view import OfficerView, RosterView, Shift, build_view, merge_windows
+from scheduler.validation_view import DAY, OfficerView, RosterView, Shift, build_view, merge_windows
 from tests.scheduler.rosters import at, officer, problem, request, result, shift
 
 T0 = to_minute(at(1, 0))
@@ -58,3 +62,31 @@ def test_span_checks_for_a_shift_the_officer_does_not_hold() -> None:
     assert within_caps(view, ov, close)
     close.days = [(at(1, 0).date(), 4 * 60 + 1)]
     assert not within_caps(view, ov, close)
+
+
+@st.composite
+def separate_blocks(draw: st.DrawFn) -> list[tuple[int, int]]:
+    """Two to five non-overlapping busy blocks within three days, in quarter hours."""
+    blocks, cursor = [], 0
+    for _ in range(draw(st.integers(2, 5))):
+        cursor += draw(st.integers(0, 16)) * 15
+        length = draw(st.integers(1, 48)) * 15
+        blocks.append((cursor, cursor + length))
+        cursor += length
+    return blocks
+
+
+@settings(max_examples=60, deadline=None)
+@given(blocks=separate_blocks(), focus=st.integers(0, 4))
+def test_window_peak_equals_a_minute_by_minute_slide(
+    blocks: list[tuple[int, int]], focus: int
+) -> None:
+    # The breakpoint argument in window_peak's docstring, checked against brute force.
+    ov = OfficerView(officer=Officer(id="K-1"), available=[], on_duty=blocks, week_cap=0)
+    ov.seal()
+    lo, hi = blocks[focus % len(blocks)]
+    slide = max(
+        sum(max(0, min(b, t + DAY) - max(a, t)) for a, b in blocks)
+        for t in range(lo - DAY + 1, hi)
+    )
+    assert window_peak(ov, lo, hi)[0] == slide
