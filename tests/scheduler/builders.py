@@ -95,8 +95,9 @@ def solve_checked(prob: Problem) -> RosterResult:
     """
     result = solve(prob)
     if result.status == "infeasible":
-        assert result.assignments == []
-        assert result.violations, "an infeasible result must name the broken rule"
+        held = [(a.request_id, a.officer_id) for a in result.assignments]
+        assert held == [], f"an infeasible result holds no roster, got {held}"
+        assert result.violations, f"an infeasible result names the broken rule: {result.notes}"
         return result
     report = validate(prob, result)
     assert report.ok, [f"{v.code}: {v.message}" for v in report.violations]

@@ -204,6 +204,42 @@ def test_a_lock_on_a_supervised_request_without_any_supervisor_is_infeasible() -
     assert [(code, rid) for code, _, rid in infeasible(prob)] == [("SUPERVISOR_REQUIRED", "R-1")]
 
 
+def long_request_locks(*locks: dict[str, str]) -> Problem:
+    """One position of a 16 h request (Kennesaw: segments of 4-12 h), three free officers."""
+    return problem(
+        [officer("K-1"), officer("K-2"), officer("K-3")],
+        [request("R-1", at(1, 6), at(1, 22))],
+        locked=list(locks),
+    )
+
+
+@covers("OVERSTAFFED")
+@pytest.mark.xfail(
+    strict=True,
+    reason="overlapping locked segments on a split request are not counted: the solver says "
+    "infeasible but returns the locks as a roster and no violation",
+)
+def test_overlapping_locked_segments_beyond_the_positions_are_infeasible() -> None:
+    prob = long_request_locks(
+        lock("R-1", "K-1", at(1, 6), at(1, 14)), lock("R-1", "K-2", at(1, 10), at(1, 22))
+    )
+    assert infeasible(prob) == [("OVERSTAFFED", "K-2", "R-1")]
+
+
+@covers("INVALID_SEGMENT")
+@pytest.mark.xfail(
+    strict=True,
+    reason="locked segments that leave a piece shorter than the minimum: the solver says "
+    "infeasible but returns the locks as a roster and no violation",
+)
+def test_locked_segments_that_no_split_can_complete_are_infeasible() -> None:
+    # 06:00-14:00 and 16:00-22:00 on the one position leave 14:00-16:00, shorter than 4 h.
+    prob = long_request_locks(
+        lock("R-1", "K-1", at(1, 6), at(1, 14)), lock("R-1", "K-2", at(1, 16), at(1, 22))
+    )
+    assert [code for code, _, _ in infeasible(prob)] == ["INVALID_SEGMENT"]
+
+
 @covers("UNKNOWN_REFERENCE", "OUTSIDE_REQUEST")
 @pytest.mark.parametrize(
     ("locked", "message"),
