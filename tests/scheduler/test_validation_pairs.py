@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from hypothesis import given, settings
@@ -41,8 +42,15 @@ def rosters(draw: st.DrawFn) -> tuple[Any, Any]:
     officers = []
     for i in range(draw(st.integers(2, 5))):
         duty_day = draw(st.integers(1, 3))
+        windows = [
+            {"start": at(d, h).isoformat(), "end": at(d, h + span).isoformat()}
+            for d, h, span in draw(st.lists(
+                st.tuples(st.integers(1, 3), st.integers(0, 8), st.integers(6, 15)), max_size=3
+            ))
+        ]
         officers.append(officer(
             f"K-{i}",
+            availability=windows or [{"start": at(1, 0).isoformat(), "end": at(4, 0).isoformat()}],
             hours_to_date=draw(st.integers(0, 24)),
             rank=draw(st.sampled_from(["officer", "sergeant"])),
             qualifications=draw(st.sampled_from([[], ["traffic"]])),
@@ -51,8 +59,9 @@ def rosters(draw: st.DrawFn) -> tuple[Any, Any]:
     requests, assignments = [], []
     for j in range(draw(st.integers(1, 6))):
         day, hour = draw(st.integers(1, 3)), draw(st.integers(0, 15))
-        length = draw(st.integers(4, 8))
-        start, end = at(day, hour), at(day, hour + length)
+        # Up to 16 h: longer than 12 h is split into pieces, which the fairness set looks at.
+        start = at(day, hour)
+        end = start + timedelta(minutes=draw(st.integers(8, 32)) * 30)
         needed = draw(st.integers(1, 2))
         requests.append(request(f"R-{j}", start, end, officers_needed=needed,
                                 job_type=draw(st.sampled_from(["regular", "traffic"]))))
@@ -67,3 +76,29 @@ def test_array_count_equals_pair_by_pair(case: tuple[Any, Any]) -> None:
     view = build_view(*case)
     fair = fairness_set(view)
     assert improvable_pairs(view, fair, officer_totals(view)) == pair_by_pair(view)
+
+
+def fair_by_definition(view: RosterView) -> set[str]:
+    """Officers assigned, plus those who alone could take a piece of a staffable request."""
+    low = view.policy.min_hours * 60
+    high = view.policy.max_continuous_hours * 60
+    fair = {ov.id for ov in view.officers.values() if ov.shifts}
+    for rv in view.requests.values():
+        if rv.refused is not None:
+            continue
+        pieces = [(rv.start, rv.end)]
+        if rv.minutes > high:
+            grid = range(rv.start + 30, rv.end, 30)
+            pieces = [(rv.start, g) for g in grid if low <= g - rv.start <= high]
+            pieces += [(g, rv.end) for g in grid if low <= rv.end - g <= high]
+        for ov in view.officers.values():
+            if any(statically_eligible(view, ov, rv, s, e) for s, e in pieces):
+                fair.add(ov.id)
+    return fair
+
+
+@settings(max_examples=60, deadline=None)
+@given(case=rosters())
+def test_fairness_set_equals_its_definition(case: tuple[Any, Any]) -> None:
+    view = build_view(*case)
+    assert {ov.id for ov in fairness_set(view)} == fair_by_definition(view)
