@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import time
 import traceback
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, fields
@@ -99,8 +100,10 @@ def _child(job: Job, conn: Connection) -> None:
         conn.close()
 
 
-def run_isolated(job: Job) -> Outcome:
-    """`measure(job)` in a fresh spawned process (its own peak memory), within a hard timeout."""
+def run_isolated(job: Job, timeout: float | None = None) -> Outcome:
+    """`measure(job)` in a fresh spawned process (its own peak memory), stopped after `timeout`
+    seconds (default: `hard_timeout(job)`)."""
+    timeout = hard_timeout(job) if timeout is None else timeout
     mp = multiprocessing.get_context("spawn")
     receive, send = mp.Pipe(duplex=False)
     proc = mp.Process(target=_child, args=(job, send), daemon=True)
@@ -108,7 +111,7 @@ def run_isolated(job: Job) -> Outcome:
     send.close()
     data: dict[str, Any] | None = None
     try:
-        if receive.poll(hard_timeout(job)):
+        if receive.poll(timeout):
             data = receive.recv()
     except EOFError:
         data = {"error": f"the run's process died (exit code {proc.exitcode})"}
@@ -118,7 +121,7 @@ def run_isolated(job: Job) -> Outcome:
         proc.join()
         receive.close()
     if data is None:
-        return _failed(job, "timeout", f"no result after {hard_timeout(job):.0f} s")
+        return _failed(job, "timeout", f"no result after {timeout:.0f} s")
     if "error" in data:
         return _failed(job, "error", data["error"])
     return Outcome(**data)
@@ -187,12 +190,22 @@ def run_bench(
     jobs: list[Job],
     isolate: bool = True,
     on_outcome: Callable[[Outcome], None] | None = None,
+    budget_s: float | None = None,
 ) -> list[Row]:
-    """Run every job (in order), validate every roster, and summarize."""
+    """Run every job (in order), validate every roster, and summarize. With `budget_s`, a run
+    is stopped when the budget runs out and the runs after it are reported as skipped, so the
+    whole benchmark keeps its time budget whatever the machine's load."""
+    deadline = None if budget_s is None else time.perf_counter() + budget_s
     outcomes = []
     for job in jobs:
         log.info("running %s %s (workers %d)", job.size.name, job.solver, job.workers)
-        outcome = run_isolated(job) if isolate else measure(job)
+        left = None if deadline is None else deadline - time.perf_counter()
+        if left is not None and left < 1:
+            outcome = _failed(job, "skipped", "the benchmark's time budget was spent")
+        elif isolate:
+            outcome = run_isolated(job, None if left is None else min(left, hard_timeout(job)))
+        else:
+            outcome = measure(job)
         if outcome.violations:
             shown = "\n  ".join(outcome.violations[:10])
             raise InvalidRoster(

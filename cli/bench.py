@@ -40,6 +40,12 @@ def register(sub: Any) -> None:
     parser.add_argument(
         "--no-sweep", action="store_true", help="skip the one-worker runs of the workers sweep"
     )
+    parser.add_argument(
+        "--budget",
+        type=float,
+        default=14.0,
+        help="minutes for the whole benchmark; runs past it are stopped or skipped (default 14)",
+    )
     parser.set_defaults(func=run)
 
 
@@ -78,10 +84,12 @@ def _command(args: argparse.Namespace) -> str:
 def run(args: argparse.Namespace) -> int:
     if args.time_limit is not None and args.time_limit <= 0:
         raise InputError("--time-limit", "must be a positive number of seconds")
+    if args.budget <= 0:
+        raise InputError("--budget", "must be a positive number of minutes")
     jobs = plan(args.sizes, args.seed, args.time_limit, sweep=not args.no_sweep)
     started = time.perf_counter()
     try:
-        rows: list[Row] = run_bench(jobs, on_outcome=_progress)
+        rows: list[Row] = run_bench(jobs, on_outcome=_progress, budget_s=60 * args.budget)
     except InvalidRoster as exc:
         print(f"offduty bench: INVALID ROSTER: {exc}", file=sys.stderr)
         return 1

@@ -103,3 +103,11 @@ def test_a_small_benchmark_run_validates_every_roster(tmp_path: Path) -> None:
     text = results_markdown(rows, header(jobs, 0, "offduty bench --sizes S", 1.0))
     assert (tmp_path / "results.csv").read_text().splitlines()[0].split(",") == Row.columns()
     assert "| S | offduty | 2 |" in text and "| S | mip | 1 |" in text
+
+
+def test_runs_past_the_benchmark_budget_are_skipped() -> None:
+    rows = run_bench(plan(["S"], 0)[:2], budget_s=0.5)
+    assert [(r.solver, r.status, r.coverage) for r in rows] == [
+        ("greedy", "skipped", None),
+        ("offduty", "skipped", None),
+    ]

@@ -60,6 +60,7 @@ def test_an_invalid_roster_exits_1(
         (["--sizes", "S,XL"], "offduty: argument --sizes: sizes are a comma-separated list of "
                               "S, M, L: 'S,XL'\n"),
         (["--time-limit", "0"], "offduty: --time-limit: must be a positive number of seconds\n"),
+        (["--budget", "-1"], "offduty: --budget: must be a positive number of minutes\n"),
     ],
 )
 def test_bad_arguments_exit_2_with_one_line(
