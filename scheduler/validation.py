@@ -32,7 +32,9 @@ class ValidationReport(OutputModel):
     violations: list[Violation] = Field(default_factory=list)
     metrics: Metrics
     mismatches: list[str] = Field(
-        default_factory=list, description="Metrics the result reports differently (not violations)."
+        default_factory=list,
+        description="Where the result's own statements (metrics, refusals) differ from the "
+        "recomputation; these are not rule violations.",
     )
 
 
@@ -277,6 +279,27 @@ ROSTER_CHECKS: tuple[tuple[str, RosterRule], ...] = (
 )
 
 
+def _refusal_note(request_id: str, said: list[str] | None, found: list[str] | None) -> str:
+    if not found:
+        return f"{request_id}: the result refuses it ({', '.join(said or [])}), the rules do not"
+    if not said:
+        return f"{request_id}: the rules refuse it ({', '.join(found)}), the result does not"
+    return f"{request_id}: refused for ({', '.join(said)}), the rules say ({', '.join(found)})"
+
+
+def compare_refusals(view: RosterView, result: RosterResult) -> list[str]:
+    """Requests the result lists as rejected, or with other codes, than the rules say."""
+    stated = {r.request_id: r.codes for r in result.rejected}
+    out = []
+    for request_id, rv in view.requests.items():
+        found = rv.refused.codes if rv.refused is not None else None
+        said = stated.pop(request_id, None)
+        if said != found:
+            out.append(_refusal_note(request_id, said, found))
+    out.extend(f"{rid}: rejected in the result but not in the problem" for rid in stated)
+    return out
+
+
 def validate(problem: Problem, result: RosterResult) -> ValidationReport:
     """Check `result` against every hard rule for `problem`, and recompute its metrics."""
     view = build_view(problem, result)
@@ -290,5 +313,5 @@ def validate(problem: Problem, result: RosterResult) -> ValidationReport:
         ok=not violations,
         violations=violations,
         metrics=metrics,
-        mismatches=compare_metrics(result.metrics, metrics),
+        mismatches=compare_metrics(result.metrics, metrics) + compare_refusals(view, result),
     )

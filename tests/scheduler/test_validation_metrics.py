@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from models.problem import Problem
-from models.result import Assignment
+from models.result import Assignment, Rejected
 from scheduler.validation import validate
 from scheduler.validation_metrics import gini
 from tests.scheduler.rosters import at, officer, problem, request, result, shift
@@ -129,7 +129,20 @@ def test_gini_of_known_values() -> None:
 
 
 def test_mismatching_stated_metrics_are_listed() -> None:
-    report = validate(base(), result(ROSTER, positions_filled=2, positions_requested=4,
-                                     coverage=13, hours_filled=20, max_total_hours=22,
-                                     spread_hours=14, gini=0.2333, improvable_pairs=1))
+    stated = result(ROSTER, positions_filled=2, positions_requested=4, coverage=13,
+                    hours_filled=20, max_total_hours=22, spread_hours=14, gini=0.2333,
+                    improvable_pairs=1)
+    rejected = Rejected(request_id="R-3", code="ALCOHOL_INSIDE", codes=["ALCOHOL_INSIDE"],
+                        message="inside")
+    report = validate(base(), stated.model_copy(update={"rejected": [rejected]}))
     assert report.mismatches == ["positions_filled: result says 2, recomputed 3"]
+
+
+def test_mismatching_refusals_are_listed() -> None:
+    wrong = Rejected(request_id="R-1", code="LEAD_TIME", codes=["LEAD_TIME"], message="late")
+    report = validate(base(), result(ROSTER).model_copy(update={"rejected": [wrong]}))
+    assert report.ok  # a misstated refusal is not a broken rule
+    assert report.mismatches[-2:] == [
+        "R-1: the result refuses it (LEAD_TIME), the rules do not",
+        "R-3: the rules refuse it (ALCOHOL_INSIDE), the result does not",
+    ]
