@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from datetime import datetime, timedelta
+from itertools import accumulate
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from models.common import TimeWindow
 from models.officer import Officer
-from scheduler.timeutil import to_minute
-from scheduler.validation_officer import clear_of_shifts, window_peak, within_caps
+from models.problem import Problem
+from models.result import RosterResult
+from scheduler.timeutil import from_minute, to_minute, week_monday
+from scheduler.validation_officer import (
+    clear_of_shifts,
+    officer_violations,
+    window_peak,
+    within_caps,
+)
 from scheduler.validation_view import DAY, OfficerView, RosterView, Shift, build_view, merge_windows
 from tests.scheduler.rosters import at, officer, problem, request, result, shift
 
@@ -90,3 +101,71 @@ def test_window_peak_equals_a_minute_by_minute_slide(
         for t in range(lo - DAY + 1, hi)
     )
     assert window_peak(ov, lo, hi)[0] == slide
+
+
+def naive_codes(view: RosterView) -> set[str]:
+    """The schedule rules for one officer, minute by minute, with no cleverness at all."""
+    policy, ov = view.policy, view.officers["K-1"]
+    gap, shifts = policy.travel_gap_minutes, [(s.start, s.end) for s in view.shifts]
+    duty = {m for w in ov.officer.on_duty for m in range(to_minute(w.start), to_minute(w.end))}
+    free = {m for w in ov.officer.availability for m in range(to_minute(w.start), to_minute(w.end))}
+    codes = set()
+    if any(not set(range(s, e)) <= free for s, e in shifts):
+        codes.add("NOT_AVAILABLE")
+    if any(duty & set(range(s - gap, e + gap)) for s, e in shifts):
+        codes.add("ON_DUTY")
+    pairs = [(a, b) for i, a in enumerate(shifts) for b in shifts[:i]]
+    if any(a[0] < b[1] + gap and b[0] < a[1] + gap for a, b in pairs):
+        codes.add("OVERLAP")
+    worked = [m for s, e in shifts for m in range(s, e)]
+    # Busy minutes per minute of the horizon, then every 24-hour window by prefix sums.
+    base = min([*worked, *duty]) - DAY
+    load = [0] * (max([*worked, *duty]) - base + 2 * DAY)
+    for m in [*worked, *duty]:
+        load[m - base] += 1
+    prefix = [0, *accumulate(load)]
+    off_duty = [0] * len(load)
+    for m in worked:
+        off_duty[m - base] = 1
+    mine = [0, *accumulate(off_duty)]
+    cap = policy.max_hours_per_24h * 60
+    for t in range(len(load) - DAY):
+        if mine[t + DAY] > mine[t] and prefix[t + DAY] - prefix[t] > cap:
+            codes.add("REST_24H")
+            break
+    days = Counter(from_minute(m, view.tz).date() for m in worked)
+    if max(days.values()) > policy.max_hours_per_day * 60:
+        codes.add("DAILY_CAP")
+    weeks = Counter(week_monday(d) for d in days.elements())
+    if max(weeks.values()) > policy.max_hours_per_week * 60:
+        codes.add("WEEKLY_CAP")
+    return codes
+
+
+@st.composite
+def one_officer_rosters(draw: st.DrawFn) -> tuple[Problem, RosterResult]:
+    def span(d: int, q0: int, quarters: int) -> dict[str, str]:
+        start = at(d, 0) + timedelta(minutes=15 * q0)
+        end = start + timedelta(minutes=15 * quarters)
+        return {"start": start.isoformat(), "end": end.isoformat()}
+
+    spans = st.tuples(st.integers(1, 3), st.integers(0, 95), st.integers(4, 40))
+    free = [span(*x) for x in draw(st.lists(spans, min_size=1, max_size=3))]
+    duty = [span(*x) for x in draw(st.lists(spans, max_size=2))]
+    shifts = [span(*x) for x in draw(st.lists(spans, min_size=1, max_size=4))]
+    times = [(datetime.fromisoformat(w["start"]), datetime.fromisoformat(w["end"])) for w in shifts]
+    requests = [request(f"R-{i}", s, e) for i, (s, e) in enumerate(times)]
+    prob = problem([officer("K-1", availability=free, on_duty=duty)], requests,
+                   max_hours_per_day=8, max_hours_per_week=14, max_hours_per_24h=12)
+    roster = [shift(f"R-{i}", "K-1", s, e) for i, (s, e) in enumerate(times)]
+    return prob, result(roster)
+
+
+@settings(max_examples=60, deadline=None)
+@given(case=one_officer_rosters())
+def test_schedule_rules_agree_with_a_minute_by_minute_check(
+    case: tuple[Problem, RosterResult],
+) -> None:
+    view = build_view(*case)
+    found = {v.code for v in officer_violations(view, view.officers["K-1"])}
+    assert found == naive_codes(view)
