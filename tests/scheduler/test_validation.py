@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC
+from datetime import UTC, timedelta
 from typing import Any
 
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 from models.problem import Problem
 from models.result import Assignment
@@ -340,3 +342,37 @@ def test_violation_names_officer_request_and_times() -> None:
 @pytest.mark.parametrize("code", [*OFFICER_RULES, *ROSTER_RULES])
 def test_every_rule_code_has_a_test(code: str) -> None:
     assert code in TESTED, f"{code} has no test in test_validation.py"
+
+
+def pieces_of_some_split(length: int, low: int, high: int) -> set[tuple[int, int]]:
+    """Every piece of every partition of [0, length) into grid pieces of low..high minutes."""
+    points = [*range(0, length, 30), length]
+
+    def splits(at_: int) -> list[list[tuple[int, int]]]:
+        if at_ == length:
+            return [[]]
+        found = []
+        for nxt in points:
+            if nxt > at_ and low <= nxt - at_ <= high:
+                found += [[(at_, nxt), *rest] for rest in splits(nxt)]
+        return found
+
+    return {piece for split in splits(0) for piece in split}
+
+
+@settings(max_examples=60, deadline=None)
+@given(quarters=st.integers(49, 84), a=st.integers(0, 42), b=st.integers(1, 42))
+def test_long_request_segments_are_pieces_of_some_valid_split(
+    quarters: int, a: int, b: int
+) -> None:
+    """A segment passes exactly when some partition of the request into valid pieces holds it."""
+    # Boundaries on the half hour; a request end off the grid (odd quarters) is a boundary too.
+    length = quarters * 15
+    a, b = min(a * 30, length), min(b * 30, length)
+    assume(a < b)
+    start = at(1, 4)
+    prob = problem([officer("K-1")], [request("R-1", start, start + timedelta(minutes=length))],
+                   max_hours_per_day=24, max_hours_per_24h=24)
+    worked = shift("R-1", "K-1", start + timedelta(minutes=a), start + timedelta(minutes=b))
+    valid = (a, b) in pieces_of_some_split(length, 4 * 60, 12 * 60)
+    assert codes(prob, [worked]) == ([] if valid else ["INVALID_SEGMENT"])
