@@ -30,7 +30,10 @@ def get_settings(request: Request) -> Settings:
 
 
 def get_pool(request: Request) -> SolvePool:
-    pool: SolvePool = request.app.state.pool
+    """The app's solve pool; 503 before startup has made it."""
+    pool: SolvePool | None = request.app.state.pool
+    if pool is None:
+        raise HTTPException(503, "the service is starting; retry shortly", {"Retry-After": "1"})
     return pool
 
 

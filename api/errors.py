@@ -55,6 +55,11 @@ async def on_input_error(request: Request, exc: Exception) -> JSONResponse:
 
 async def on_http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, HTTPException)
+    if exc.status_code == 400:
+        # FastAPI's answer to a body it cannot decode (not UTF-8, say): bad input, so a 422.
+        detail = ErrorDetail(loc=["body"], msg=f"{exc.detail}: send JSON in UTF-8",
+                             type="body_unreadable")
+        return _unprocessable([detail])
     body = ErrorMessage(detail=str(exc.detail), request_id=request_id_of(request))
     return JSONResponse(
         status_code=exc.status_code, content=body.model_dump(mode="json"), headers=exc.headers

@@ -34,19 +34,23 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     keys = build_key_ring(settings.api_keys_file, settings.api_keys)
     if not len(keys):
         logger.warning("no API keys configured: every /v1 request will be refused")
-    pool = SolvePool(settings.solve_workers, settings.queue_size, settings.stop_grace_s)
     job_store = JobStore(settings.job_ttl_s, settings.max_jobs)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        yield
-        job_store.cancel_all()
-        pool.shutdown(wait=True)
+        # The pool's threads belong to one run of the app: made at startup, stopped at shutdown.
+        pool = SolvePool(settings.solve_workers, settings.queue_size, settings.stop_grace_s)
+        app.state.pool = pool
+        try:
+            yield
+        finally:
+            job_store.cancel_all()
+            pool.shutdown(wait=False)
 
     app = FastAPI(title="offduty", version="1", description=DESCRIPTION, lifespan=lifespan)
     app.state.settings = settings
     app.state.keys = keys
-    app.state.pool = pool
+    app.state.pool = None
     app.state.jobs = job_store
 
     for module in (rosters, jobs, quotes, requests, agencies, health):

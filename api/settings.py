@@ -32,6 +32,12 @@ class Settings(BaseSettings):
         default=5, ge=0, description="After the time limit plus this, a solve is told to stop."
     )
     max_body_bytes: int = Field(default=1_000_000, ge=1)
+    max_request_hours: float = Field(default=336, gt=0, description="Longest request accepted.")
+    max_horizon_days: float = Field(
+        default=62, gt=0, description="Longest span from a problem's first start to last end."
+    )
+    max_officers: int = Field(default=2000, ge=1, description="Officers per problem at most.")
+    max_requests: int = Field(default=5000, ge=1, description="Requests per problem at most.")
     job_ttl_s: float = Field(default=3600, gt=0, description="How long a finished job is kept.")
     max_jobs: int = Field(default=100, ge=1, description="Jobs kept in memory at most.")
     api_keys_file: Path | None = Field(

@@ -14,6 +14,7 @@ import time
 
 from fastapi import HTTPException
 
+from api.limits import check_problem
 from api.pool import PoolClosed, PoolFull, SolvePool, Ticket
 from api.settings import Settings
 from models.agency import Agency
@@ -31,8 +32,9 @@ def agency_id_of(agency: str | Agency) -> str:
 
 
 def prepare(problem: Problem, settings: Settings) -> Problem:
-    """The problem with the agency checked and its options capped by the server's limits."""
+    """The problem with its agency and limits checked, and options capped by the server's."""
     resolve_agency(problem.agency)
+    check_problem(problem, settings)
     options = problem.options.model_copy(update={
         "time_limit_s": min(problem.options.time_limit_s, settings.max_time_limit_s),
         "num_workers": min(problem.options.num_workers, settings.max_solver_threads),

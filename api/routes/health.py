@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
-from api.deps import PoolDep
+from api.pool import SolvePool
 from api.schemas import Health, PoolStats, Readiness
+from api.settings import Settings
 from models.common import InputError
 from scheduler.agencies import get_agency, shipped_agency_ids
 
@@ -45,17 +46,23 @@ async def healthz() -> Health:
         503: {"model": Readiness, "description": "Not ready: a check failed."},
     },
 )
-def readyz(pool: PoolDep) -> JSONResponse:
+def readyz(request: Request) -> JSONResponse:
     """Ready when the solve pool takes work, and the shipped agencies load."""
+    pool: SolvePool | None = request.app.state.pool
+    settings: Settings = request.app.state.settings
+    stats = pool.stats() if pool is not None else {
+        "workers": settings.solve_workers, "queue_size": settings.queue_size,
+        "running": 0, "queued": 0,
+    }
     checks = {
-        "pool": pool.alive,
+        "pool": pool is not None and pool.alive,
         "agencies": _agencies_load(),
     }
     ready = all(checks.values())
     body = Readiness(
         status="ready" if ready else "not_ready",
         checks=checks,
-        pool=PoolStats(**pool.stats()),
+        pool=PoolStats(**stats),
         checked_at=datetime.now(UTC),
     )
     return JSONResponse(status_code=200 if ready else 503, content=body.model_dump(mode="json"))

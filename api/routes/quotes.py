@@ -7,7 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, Body, Request
 
 from api import examples
-from api.deps import PrincipalDep, authorize
+from api.deps import PrincipalDep, SettingsDep, authorize
+from api.limits import check_quote
 from api.routes.common import errors
 from models.quote import Quote, QuoteRequest
 from scheduler.rates import quote
@@ -28,7 +29,9 @@ def create_quote(
     body: Annotated[QuoteRequest, Body(openapi_examples=examples.QUOTE_REQUEST_EXAMPLES)],
     request: Request,
     principal: PrincipalDep,
+    settings: SettingsDep,
 ) -> Quote:
     """Invoice lines (one per rate type, rounded once), the total, and whether it is emergency."""
     authorize(request, principal, body.agency)
+    check_quote(body, settings)
     return quote(body)

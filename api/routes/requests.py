@@ -11,7 +11,8 @@ from typing import Annotated
 from fastapi import APIRouter, Body, Request
 
 from api import examples
-from api.deps import PrincipalDep, authorize
+from api.deps import PrincipalDep, SettingsDep, authorize
+from api.limits import check_request as check_limits
 from api.routes.common import errors
 from api.schemas import RuleHitOut, ValidateRequestBody, ValidateResponse
 from api.solving import agency_id_of
@@ -35,10 +36,12 @@ def validate_request(
     body: Annotated[ValidateRequestBody, Body(openapi_examples=examples.VALIDATE_EXAMPLES)],
     request: Request,
     principal: PrincipalDep,
+    settings: SettingsDep,
 ) -> ValidateResponse:
     """Every refusal (code and message, in the spec's order) and the emergency flag."""
     authorize(request, principal, agency_id_of(body.agency))
     agency = resolve_agency(body.agency)
+    check_limits(body.request, settings)
     policy = effective_policy(agency, body.policy)
     item = body.request
     hits = check_request(item, agency, policy)
