@@ -376,3 +376,32 @@ def test_long_request_segments_are_pieces_of_some_valid_split(
     worked = shift("R-1", "K-1", start + timedelta(minutes=a), start + timedelta(minutes=b))
     valid = (a, b) in pieces_of_some_split(length, 4 * 60, 12 * 60)
     assert codes(prob, [worked]) == ([] if valid else ["INVALID_SEGMENT"])
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    needed=st.integers(1, 3),
+    spans=st.lists(
+        st.tuples(st.integers(0, 31), st.integers(1, 32), st.booleans()), min_size=1, max_size=5
+    ),
+)
+def test_staffing_rules_agree_with_a_minute_by_minute_count(
+    needed: int, spans: list[tuple[int, int, bool]]
+) -> None:
+    """OVERSTAFFED and SUPERVISOR_REQUIRED against a count of who is on at every minute."""
+    start = at(1, 4)
+    ranks = ["sergeant" if sup else "officer" for _, _, sup in spans]
+    prob = problem([officer(f"K-{i}", rank=r) for i, r in enumerate(ranks)],
+                   [request("R-1", start, start + timedelta(hours=16), officers_needed=needed)],
+                   supervisor_at=2, max_hours_per_day=24, max_hours_per_24h=24)
+    held = [(min(a, b - 1) * 30, b * 30, sup) for a, b, sup in spans]
+    roster = [shift("R-1", f"K-{i}", start + timedelta(minutes=a), start + timedelta(minutes=b))
+              for i, (a, b, _) in enumerate(held)]
+    on = [[sup for a, b, sup in held if a <= m < b] for m in range(16 * 60)]
+    expected = set()
+    if any(len(who) > needed for who in on):
+        expected.add("OVERSTAFFED")
+    if needed >= 2 and any(who and not any(who) for who in on):
+        expected.add("SUPERVISOR_REQUIRED")
+    found = set(codes(prob, roster)) & {"OVERSTAFFED", "SUPERVISOR_REQUIRED"}
+    assert found == expected
