@@ -10,13 +10,14 @@ from __future__ import annotations
 import resource
 import sys
 import time
+from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from benchmarks.mip import solve_mip, trivial_bound
 from models.problem import Problem
-from models.result import RosterResult, SolverStats
+from models.result import RosterResult, SolverStats, StageStats
 from scenarios.generator import generate
 from scheduler import report
 from scheduler.context import prepare
@@ -128,8 +129,25 @@ def measure(job: Job) -> Outcome:
         final_s=round(final_s, 3),
         peak_rss_mb=peak_rss_mb(),
         violations=[f"{v.code}: {v.message}" for v in checked.violations],
-        stages=[f"{s.name} {s.status} {s.wall_s:.1f}s" for s in result.solver.stages],
+        stages=stage_summary(result.solver.stages),
     )
+
+
+def stage_summary(stages: list[StageStats]) -> list[str]:
+    """One entry per stage name, in order: repeated solves (time windows) are counted."""
+    groups: dict[str, list[StageStats]] = {}
+    for stage in stages:
+        groups.setdefault(stage.name, []).append(stage)
+    out = []
+    for name, runs in groups.items():
+        wall = sum(r.wall_s for r in runs)
+        if len(runs) == 1:
+            out.append(f"{name} {runs[0].status} {wall:.1f}s")
+            continue
+        statuses = Counter(r.status for r in runs)
+        detail = ", ".join(f"{n} {status}" for status, n in statuses.most_common())
+        out.append(f"{name} x{len(runs)} ({detail}) {wall:.1f}s")
+    return out
 
 
 def measure_dict(job: Job) -> dict[str, Any]:
