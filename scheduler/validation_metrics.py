@@ -25,9 +25,11 @@ def piece_spans(view: RosterView, rv: RequestView) -> list[tuple[int, int]]:
     low, high = view.policy.min_hours * 60, view.policy.max_continuous_hours * 60
     if rv.minutes <= high:
         return [(rv.start, rv.end)]
-    lengths = [k for k in range(GRID, rv.minutes, GRID) if low <= k <= high]
-    tail = [rv.minutes - k for k in range(GRID, rv.minutes, GRID) if low <= rv.minutes - k <= high]
-    return [(rv.start, rv.start + k) for k in lengths] + [(rv.start + k, rv.end) for k in tail]
+    # Interior boundaries lie on the grid counted from the request start, even when the end
+    # does not.
+    grid = range(rv.start + GRID, rv.end, GRID)
+    heads = [(rv.start, g) for g in grid if low <= g - rv.start <= high]
+    return heads + [(g, rv.end) for g in grid if low <= rv.end - g <= high]
 
 
 class RequestIndex:

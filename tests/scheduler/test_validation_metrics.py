@@ -120,6 +120,18 @@ def test_fairness_set_counts_who_could_take_a_piece_of_a_long_request() -> None:
     assert (metrics.max_total_hours, metrics.spread_hours, metrics.gini) == (5.0, 0.0, 0.0)
 
 
+def test_tail_pieces_start_on_the_grid_counted_from_the_request_start() -> None:
+    # 06:00 to 22:15: a last piece may start at 18:00 (4.25 h) but never at 18:15.
+    def fair_with(window_start: int) -> float:
+        window = [{"start": at(1, 18, window_start).isoformat(), "end": at(1, 22, 15).isoformat()}]
+        prob = problem([officer("A", hours_to_date=7, availability=window), officer("B")],
+                       [request("R-1", at(1, 6), at(1, 22, 15))])
+        return validate(prob, result([])).metrics.spread_hours
+
+    assert fair_with(0) == 7.0  # A (7 h) and B (0 h) both count
+    assert fair_with(15) == 0.0  # only B counts
+
+
 def test_gini_of_known_values() -> None:
     assert gini([]) == 0.0
     assert gini([0, 0]) == 0.0

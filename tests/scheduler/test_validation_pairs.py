@@ -59,9 +59,9 @@ def rosters(draw: st.DrawFn) -> tuple[Any, Any]:
     requests, assignments = [], []
     for j in range(draw(st.integers(1, 6))):
         day, hour = draw(st.integers(1, 3)), draw(st.integers(0, 15))
-        # Up to 16 h: longer than 12 h is split into pieces, which the fairness set looks at.
+        # Up to 16 h, ends off the half hour too: over 12 h is split into pieces (fairness set).
         start = at(day, hour)
-        end = start + timedelta(minutes=draw(st.integers(8, 32)) * 30)
+        end = start + timedelta(minutes=draw(st.integers(16, 64)) * 15)
         needed = draw(st.integers(1, 2))
         requests.append(request(f"R-{j}", start, end, officers_needed=needed,
                                 job_type=draw(st.sampled_from(["regular", "traffic"]))))
