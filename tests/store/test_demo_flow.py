@@ -13,7 +13,7 @@ from cli.main import main
 def test_the_demo_imports_solves_and_exports(tmp_path: Path,
                                              capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "demo"
-    assert main(["demo", "--out", str(out), "--time-limit", "2"]) == 0
+    assert main(["demo", "--out", str(out), "--time-limit", "1"]) == 0
     text = capsys.readouterr().out
     assert "officers.csv: 60 officers rows, 60 added" in text
     assert "kennesaw-ga: run 1" in text

@@ -130,7 +130,7 @@ def _wait_for(stream: Any, text: str, deadline: float) -> None:
 def test_a_run_killed_mid_solve_leaves_the_store_as_before(target: Target) -> None:
     store = target.store
     _import_demo(store)
-    run_nightly(store, now=datetime.fromisoformat(DEMO_NOW), horizon_days=7, time_limit_s=2)
+    run_nightly(store, now=datetime.fromisoformat(DEMO_NOW), horizon_days=7, time_limit_s=1)
     before = snapshot(store)
     assert len(before[0]) > 50
     store.close()
@@ -140,7 +140,7 @@ def test_a_run_killed_mid_solve_leaves_the_store_as_before(target: Target) -> No
                                env={**os.environ, "PYTHONUNBUFFERED": "1"})
     try:
         _wait_for(process.stderr, "solving kennesaw-ga", time.monotonic() + 60)
-        time.sleep(1.5)
+        time.sleep(1.0)
         process.send_signal(signal.SIGKILL)
         assert process.wait(timeout=30) == -signal.SIGKILL
     finally:
