@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from models import InputError, Problem, RosterResult, SolveOptions
+from models import InputError, Metrics, Problem, RosterResult, SolveOptions
 from store import Store, open_store
 from store.importer import import_file
 from store.nightly import default_solver, run_nightly
@@ -259,3 +259,19 @@ def test_a_request_moved_away_from_its_confirmed_shift_is_an_input_error(
     import_file(store, "requests", moved)
     with pytest.raises(InputError, match=r"^kennesaw-ga store: .*R-1 lies outside the request's"):
         nightly(store)
+
+
+def test_a_run_without_a_roster_keeps_the_previous_proposal(store: Store, world: Path) -> None:
+    load_world(store, world)
+    nightly(store)
+    before, _ = snapshot(store)
+
+    def infeasible(problem: Problem) -> RosterResult:
+        metrics = Metrics(positions_requested=3, positions_filled=0, coverage=0,
+                          coverage_upper_bound=0, hours_filled=0, max_total_hours=0,
+                          spread_hours=0, gini=0, improvable_pairs=0)
+        return RosterResult(status="infeasible", metrics=metrics)
+
+    report = nightly(store, force=True, solver=infeasible)
+    assert (report.status, report.added, report.removed) == ("infeasible", 0, 0)
+    assert snapshot(store) == (before, 2)
