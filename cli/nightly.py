@@ -11,7 +11,7 @@ from typing import Any
 
 from cli.store_args import add_db_option, aware, store_from
 from store import StoreSettings
-from store.nightly import NO_ROSTER, run_nightly
+from store.nightly import NO_ROSTER, recent_runs, run_nightly
 
 
 def register(sub: Any) -> None:
@@ -34,6 +34,7 @@ def register(sub: Any) -> None:
     parser.add_argument("--force", action="store_true",
                         help="solve even when nothing changed since the last run")
     parser.set_defaults(func=run)
+    register_runs(sub)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -48,3 +49,31 @@ def run(args: argparse.Namespace) -> int:
     for report in reports:
         print(report.summary())
     return 1 if any(r.status in NO_ROSTER for r in reports) else 0
+
+
+def register_runs(sub: Any) -> None:
+    parser = sub.add_parser("runs", help="list the nightly runs recorded in the store")
+    add_db_option(parser)
+    parser.add_argument("--last", type=int, default=10, metavar="N", help="how many (default 10)")
+    parser.set_defaults(func=run_list)
+
+
+def run_list(args: argparse.Namespace) -> int:
+    store = store_from(args)
+    try:
+        with store.transaction() as session:
+            runs = recent_runs(session, args.agency, args.last)
+    finally:
+        store.close()
+    if not runs:
+        print("no nightly run recorded")
+    for run in runs:
+        metrics, timings = run.metrics, run.timings
+        print(
+            f"run {run.id} {run.agency_id} as of {run.as_of:%Y-%m-%d %H:%M} UTC: "
+            f"{run.solver_status}, {metrics.get('positions_filled', 0):g}/"
+            f"{metrics.get('positions_requested', 0)} filled, +{metrics.get('added', 0)} "
+            f"={metrics.get('kept', 0)} -{metrics.get('removed', 0)}, "
+            f"solve {timings.get('solve_s', 0):.1f} s, inputs {run.inputs_hash[:12]}"
+        )
+    return 0

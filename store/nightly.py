@@ -159,6 +159,16 @@ def _solve(problem: Problem, solver: Solver, timings: dict[str, float]) -> Roste
     return result
 
 
+def recent_runs(
+    session: Session, agency: str | None = None, limit: int = 10
+) -> list[NightlyRunRow]:
+    """The most recent runs, newest first (one agency's with `agency`)."""
+    query = select(NightlyRunRow).order_by(NightlyRunRow.id.desc()).limit(limit)
+    if agency:
+        query = query.where(NightlyRunRow.agency_id == agency)
+    return list(session.scalars(query))
+
+
 def _same_inputs_run(session: Session, agency_id: str, digest: str) -> NightlyRunRow | None:
     """The agency's latest run, when it solved exactly these inputs and produced a roster."""
     latest = session.scalar(

@@ -26,6 +26,9 @@ def test_the_dispatcher_flow(target: Target, world: Path, tmp_path: Path,
                        "--time-limit", "5", *db)
     assert code == 0
     assert "3/3 positions filled" in out and "proposals 3 new" in out
+    assert run(capsys, "runs", *db)[1].startswith(
+        "run 1 kennesaw-ga as of 2026-11-28 05:00 UTC: optimal, 3/3 filled, +3 =0 -0, solve "
+    )
     code, out, _ = run(capsys, "roster", "show", "--request", "R-1", *db)
     assert out.splitlines()[0].split() == [
         "date", "time", "request", "employer", "officer", "name", "state", "hours"
