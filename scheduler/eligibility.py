@@ -153,11 +153,37 @@ def max_window_load(
     return best
 
 
-class AvailabilityIndex:
-    """Finds officers whose availability contains a shift without scanning every officer."""
+def _subtract(
+    windows: list[tuple[int, int]], holes: list[tuple[int, int]]
+) -> list[tuple[int, int]]:
+    """Windows minus holes (both sorted lists of half-open intervals)."""
+    out = []
+    for s, e in windows:
+        cursor = s
+        for hs, he in holes:
+            if he <= cursor or hs >= e:
+                continue
+            if hs > cursor:
+                out.append((cursor, hs))
+            cursor = max(cursor, he)
+        if cursor < e:
+            out.append((cursor, e))
+    return out
 
-    def __init__(self, officers: list[OfficerData]) -> None:
-        rows = [(s, e, o.index) for o in officers if o.active for s, e in o.availability]
+
+class AvailabilityIndex:
+    """Finds officers who may work a shift by time alone, without scanning every officer.
+
+    Each active officer's availability minus their on-duty blocks widened by the travel gap, so
+    containment answers both NOT_AVAILABLE and ON_DUTY at once.
+    """
+
+    def __init__(self, officers: list[OfficerData], gap: int) -> None:
+        rows = []
+        for o in officers:
+            if o.active:
+                holes = [(s - gap, e + gap) for s, e in o.on_duty]
+                rows.extend((s, e, o.index) for s, e in _subtract(o.availability, holes))
         rows.sort()
         self.start = np.array([r[0] for r in rows], dtype=np.int64)
         self.end = np.array([r[1] for r in rows], dtype=np.int64)
@@ -171,27 +197,67 @@ class AvailabilityIndex:
         return np.asarray(self.officer[lo:hi][mask])
 
 
+_QUAL_BITS = {QUAL_TRAFFIC: 1, QUAL_VEHICLE: 2, QUAL_LIQUOR: 4}
+
+
+class _OfficerArrays:
+    """Per-officer facts as arrays, so a piece's candidates are filtered in one vector step."""
+
+    def __init__(self, ctx: Context) -> None:
+        self.quals = np.array(
+            [sum(b for q, b in _QUAL_BITS.items() if q in o.quals) for o in ctx.officers],
+            dtype=np.int64,
+        )
+        self.week_cap = np.array([o.week_cap for o in ctx.officers], dtype=np.int64)
+        self.conflicted: dict[str, set[int]] = {}
+        for o in ctx.officers:
+            for employer in o.conflicts:
+                self.conflicted.setdefault(employer, set()).add(o.index)
+        # Officers whose on-duty time may count in a 24-hour window with a given shift.
+        blocks = sorted((s, e, o.index) for o in ctx.officers for s, e in o.on_duty)
+        self.duty_start = np.array([b[0] for b in blocks], dtype=np.int64)
+        self.duty_officer = np.array([b[2] for b in blocks], dtype=np.int64)
+        self.longest_duty = max((b[1] - b[0] for b in blocks), default=0)
+
+    def near_duty(self, start: int, end: int) -> set[int]:
+        lo = int(np.searchsorted(self.duty_start, start - DAY - self.longest_duty, side="left"))
+        hi = int(np.searchsorted(self.duty_start, end + DAY, side="right"))
+        return set(self.duty_officer[lo:hi].tolist())
+
+
 def candidates(ctx: Context, ps: PieceSet, loads: dict[int, OfficerLoad]) -> dict[int, list[int]]:
     """Piece -> officers who may take it alone (static rules, then load rules vs locked shifts).
 
-    `loads` holds the locked shifts of each officer who has any; caps are checked for the piece
-    on its own too, so a piece longer than a cap never becomes a variable.
+    Time, qualification, conflict and the caps of the piece on its own are checked as vectors;
+    only officers with on-duty time within a day of the piece, or with locked shifts, go through
+    the full load check. `loads` holds the locked shifts of each officer who has any.
     """
-    index = AvailabilityIndex(ctx.officers)
+    index = AvailabilityIndex(ctx.officers, ctx.limits.gap)
+    arrays = _OfficerArrays(ctx)
     fresh: dict[int, OfficerLoad] = {}
     out: dict[int, list[int]] = {}
     for piece in ps.pieces:
         req = ctx.requests[piece.request]
+        days = split_by_local_day(piece.start, piece.end, ctx.tz)
+        if piece.minutes > ctx.limits.per_24h or max(m for _, m in days) > ctx.limits.per_day:
+            out[piece.index] = []
+            continue
+        pool = index.containing(piece.start, piece.end)
+        need = sum(_QUAL_BITS[q] for q in required_qualifications(req, ctx))
+        week_most = max(m for _, m in split_by_local_week(piece.start, piece.end, ctx.tz))
+        keep = ((arrays.quals[pool] & need) == need) & (arrays.week_cap[pool] >= week_most)
+        pool = pool[keep]
+        barred = arrays.conflicted.get(req.model.employer.id, set())
+        check = arrays.near_duty(piece.start, piece.end) | set(loads)
         ok = []
-        for oi in index.containing(piece.start, piece.end).tolist():
-            o = ctx.officers[oi]
-            if static_block(o, req, piece.start, piece.end, ctx) is not None:
+        for oi in pool.tolist():
+            if oi in barred:
                 continue
-            load = loads.get(oi)
-            if load is None:
-                load = fresh.get(oi) or fresh.setdefault(oi, OfficerLoad(ctx, o))
-            if not load.blocking(piece.start, piece.end):
-                ok.append(oi)
+            if oi in check:
+                load = loads.get(oi) or fresh.setdefault(oi, OfficerLoad(ctx, ctx.officers[oi]))
+                if load.blocking(piece.start, piece.end):
+                    continue
+            ok.append(oi)
         out[piece.index] = ok
     return out
 
