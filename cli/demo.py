@@ -35,8 +35,8 @@ def register(sub: Any) -> None:
     parser = sub.add_parser("demo", help="run the nightly assignment on the bundled example week")
     parser.add_argument("--out", default="out/demo", metavar="DIR",
                         help="where the demo store and exports go (default out/demo)")
-    parser.add_argument("--time-limit", type=float, default=10, metavar="S",
-                        help="solver time limit (default 10)")
+    parser.add_argument("--time-limit", type=float, default=5, metavar="S",
+                        help="solver time limit (default 5)")
     parser.set_defaults(func=run_demo)
 
 
