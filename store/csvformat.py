@@ -8,6 +8,7 @@ dicts a JSON file would hold, so both formats validate through the same pydantic
 from __future__ import annotations
 
 import csv
+import sys
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, Literal
@@ -155,8 +156,6 @@ def _cell(value: Any) -> Any:
 
 def main(argv: list[str] | None = None) -> int:
     """`python -m store.csvformat PROBLEM.json OUT_DIR`: a problem file as the import CSVs."""
-    import sys
-
     args = sys.argv[1:] if argv is None else argv
     if len(args) != 2:
         print("usage: python -m store.csvformat PROBLEM.json OUT_DIR", file=sys.stderr)
