@@ -42,7 +42,8 @@ def run_serve(args: argparse.Namespace) -> int:
     try:
         settings = Settings(**overrides)
     except ValidationError as exc:
-        raise describe_validation_error(exc) from exc
+        err = describe_validation_error(exc)
+        raise InputError(f"OFFDUTY_{err.field.upper()}", err.message) from exc
     except SettingsError as exc:
         raise InputError("settings", str(exc)) from exc
     setup_logging(settings.log_level)

@@ -1,0 +1,62 @@
+"""Error answers: 422 per field without echoing input, JSON 4xx, and a logged 500 with an id."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.errors import validation_details
+from api.main import create_app
+from tests.api.conftest import ALL, settings
+
+
+def test_validation_details_drop_input_and_context() -> None:
+    errors = [{"loc": ("body", "officers", 0, "name"), "msg": "Value error, bad name",
+               "type": "value_error", "input": "J. Ortiz", "ctx": {"error": ValueError("x")}}]
+    (detail,) = validation_details(errors)
+    assert detail.model_dump() == {"loc": ["body", "officers", 0, "name"], "msg": "bad name",
+                                   "type": "value_error"}
+
+
+def test_422_never_echoes_the_input(client: TestClient) -> None:
+    body = {"agency": "rockport-tx", "officers": [{"id": "A", "name": "J. Ortiz", "rank": "x"}]}
+    response = client.post("/v1/rosters/propose", json=body, headers=ALL)
+    assert response.status_code == 422
+    assert "J. Ortiz" not in response.text
+
+
+def test_unknown_route_and_method_are_json(client: TestClient) -> None:
+    missing = client.get("/v1/nothing", headers=ALL)
+    assert missing.status_code == 404 and missing.json()["detail"] == "Not Found"
+    assert client.get("/v1/quotes", headers=ALL).status_code == 405
+
+
+def test_undecodable_body_is_422(client: TestClient) -> None:
+    for content in (b"\xff\xfe", b"\xc3"):
+        response = client.post("/v1/quotes", content=content,
+                               headers={**ALL, "Content-Type": "application/json"})
+        assert response.status_code == 422
+        assert response.json()["detail"][0]["loc"][0] == "body"
+
+
+def test_unexpected_exception_is_a_logged_500_with_the_request_id(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    app = create_app(settings())
+
+    @app.get("/boom")
+    def boom() -> None:
+        raise RuntimeError("kaput")
+
+    caplog.set_level(logging.ERROR)
+    with TestClient(app, raise_server_exceptions=False) as client:
+        response = client.get("/boom", headers={"X-Request-ID": "req-42"})
+    assert response.status_code == 500
+    assert response.json() == {
+        "detail": "internal error; quote the request id when reporting it", "request_id": "req-42"}
+    assert response.headers["x-request-id"] == "req-42"
+    (record,) = [r for r in caplog.records if r.name == "api.errors"]
+    assert record.fields["request_id"] == "req-42"  # type: ignore[attr-defined]
+    assert record.exc_info is not None and "kaput" in str(record.exc_info[1])
