@@ -8,7 +8,13 @@ from __future__ import annotations
 
 import json
 import logging
+from contextvars import ContextVar
 from datetime import UTC, datetime
+from typing import Any
+
+# Fields of the work in hand (request id, job id), added to every record logged while it runs,
+# so the solver's own progress lines can be matched to the request that caused them.
+log_context: ContextVar[dict[str, Any] | None] = ContextVar("log_context", default=None)
 
 
 class JsonFormatter(logging.Formatter):
@@ -19,6 +25,7 @@ class JsonFormatter(logging.Formatter):
             "logger": record.name,
             "event": record.getMessage(),
         }
+        entry.update(log_context.get() or {})
         entry.update(getattr(record, "fields", None) or {})
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)

@@ -15,6 +15,7 @@ import time
 from fastapi import HTTPException
 
 from api.limits import check_problem
+from api.logs import log_context
 from api.pool import PoolClosed, PoolFull, SolvePool, Ticket
 from api.settings import Settings
 from models.agency import Agency
@@ -59,6 +60,7 @@ def submit_solve(
     def work(stop_event: threading.Event) -> RosterResult:
         started = time.perf_counter()
         fields = {**log_fields, "agency": agency_id_of(problem.agency)}
+        token = log_context.set(dict(log_fields))
         try:
             result = solve(problem, stop_event=stop_event)
         except InputError as exc:
@@ -68,6 +70,8 @@ def submit_solve(
         except Exception:
             logger.exception("solve failed", extra={"fields": {**fields, "status": "error"}})
             raise
+        finally:
+            log_context.reset(token)
         logger.info("solve", extra={"fields": {
             **fields,
             "status": result.status,

@@ -116,5 +116,9 @@ def test_flood_beyond_the_pool_gets_503s_while_the_rest_complete(
     assert all(entry["request_id"] and "wall_ms" in entry for entry in access)
     solves = [json.loads(line) for line in text.splitlines() if '"event": "solve"' in line]
     assert len(solves) == 2 and all(s["agency"] == "kennesaw-ga" for s in solves)
+    solver_lines = [json.loads(line) for line in text.splitlines()
+                    if '"logger": "scheduler.' in line]
+    assert solver_lines
+    assert {s["request_id"] for s in solver_lines} == {s["request_id"] for s in solves}
     assert ALL_KEY not in text
     assert not any(officer["name"] in text for officer in week["officers"])
