@@ -14,7 +14,7 @@ from fastapi import APIRouter, Body, Request
 from api import examples
 from api.deps import PoolDep, PrincipalDep, SettingsDep, authorize
 from api.routes.common import errors
-from api.solving import agency_id_of, prepare, submit_solve
+from api.solving import agency_id_of, busy, prepare, submit_solve
 from models.problem import Problem
 from models.result import RosterResult
 
@@ -48,5 +48,9 @@ async def propose(
     try:
         return await asyncio.wrap_future(ticket.future)
     except asyncio.CancelledError:
-        ticket.cancel()
-        raise
+        task = asyncio.current_task()
+        if task is not None and task.cancelling():
+            ticket.cancel()  # the caller is gone: stop solving for nobody
+            raise
+        # The pool dropped the solve from its queue: the service is shutting down.
+        raise busy(settings, "the service is shutting down") from None

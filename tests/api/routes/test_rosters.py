@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -11,7 +12,7 @@ from fastapi.testclient import TestClient
 
 from models.problem import Problem
 from models.result import Metrics, RosterResult
-from tests.api.conftest import ALL, KENNESAW, ROCKPORT, Blockers
+from tests.api.conftest import ALL, KENNESAW, ROCKPORT, Blockers, load_example
 
 URL = "/v1/rosters/propose"
 
@@ -161,3 +162,17 @@ def _empty_result() -> RosterResult:
                       spread_hours=0, gini=0, improvable_pairs=0)
     return RosterResult(status="optimal", agency="rockport-tx", metrics=metrics)
 
+
+
+def test_a_solve_cut_short_by_its_limit_returns_its_best_roster(
+    make_client: Callable[..., TestClient],
+) -> None:
+    client = make_client(max_time_limit_s=1)
+    week = load_example("kennesaw-week.json", time_limit_s=30)
+    started = time.monotonic()
+    response = client.post(URL, json=week, headers=KENNESAW)
+    assert time.monotonic() - started < 8
+    result = RosterResult.model_validate(response.json())
+    assert result.status == "feasible"
+    assert result.assignments and result.pricing.total > 0
+    assert result.metrics.coverage <= result.metrics.coverage_upper_bound
