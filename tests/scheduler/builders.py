@@ -68,6 +68,7 @@ def problem(
     *,
     agency: str = "kennesaw-ga",
     locked: list[dict[str, Any]] | None = None,
+    hint: list[dict[str, Any]] | None = None,
     time_limit_s: float = 5,
     num_workers: int = 1,
     deterministic: bool = False,
@@ -79,6 +80,7 @@ def problem(
         "officers": officers,
         "requests": requests,
         "locked": locked or [],
+        "hint": hint or [],
         "policy": policy,
         "options": {
             "time_limit_s": time_limit_s,

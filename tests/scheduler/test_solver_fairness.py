@@ -18,6 +18,7 @@ from models.problem import Problem
 from models.result import RosterResult
 from tests.scheduler.builders import (
     at,
+    lock,
     officer,
     problem,
     request,
@@ -114,6 +115,16 @@ def test_preferred_officer_is_honoured_only_among_equally_fair_rosters() -> None
         [request("R-1", at(1, 12), at(1, 16), preferred_officers=["K-2"])],
     ))
     assert staffed(heavy) == {"R-1": ["K-1"]}
+
+
+def test_a_previous_roster_is_kept_among_equally_fair_rosters() -> None:
+    officers = [officer("K-1"), officer("K-2")]
+    requests = [request("R-1", at(1, 12), at(1, 16)), request("R-2", at(1, 12), at(1, 16))]
+    for first, second in (("K-1", "K-2"), ("K-2", "K-1")):
+        prob = problem(officers, requests, hint=[
+            lock("R-1", first, at(1, 12), at(1, 16)), lock("R-2", second, at(1, 12), at(1, 16))
+        ])
+        assert staffed(solve_checked(prob)) == {"R-1": [first], "R-2": [second]}
 
 
 def test_no_improvable_pair_after_the_polish() -> None:

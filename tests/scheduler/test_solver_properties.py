@@ -2,7 +2,8 @@
 
 Whatever the instance: the roster validates clean, every position of every request is accounted
 for exactly once (assigned, unfilled or refused), the solver never covers less than the greedy
-rotation-list roster it starts from, and a deterministic solve gives the same roster twice.
+rotation-list roster it starts from, no improvable pair is left, and a deterministic solve gives
+the same roster twice.
 """
 
 from __future__ import annotations
@@ -144,6 +145,9 @@ def test_random_days_validate_and_account_for_every_position(prob: Problem) -> N
     greedy_units, solver_units = greedy_and_solver_coverage(prob, result)
     assert solver_units >= greedy_units
     assert result.metrics.coverage <= result.metrics.coverage_upper_bound + 1e-4
+    if result.solver.stages and result.solver.stages[0].status == "optimal":
+        assert result.metrics.coverage == result.metrics.coverage_upper_bound
+    assert result.metrics.improvable_pairs == 0
 
 
 @settings(max_examples=5, deadline=None)
