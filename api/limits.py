@@ -44,6 +44,10 @@ def _times(problem: Problem) -> Iterator[tuple[str, datetime]]:
         at = f"requests[{i}] ({request.id})"
         for name in ("start", "end", "received_at"):
             yield f"{at}.{name}", getattr(request, name)
+    for kind in ("locked", "hint"):
+        for i, ref in enumerate(getattr(problem, kind)):
+            yield f"{kind}[{i}].start", ref.start
+            yield f"{kind}[{i}].end", ref.end
 
 
 def check_problem(problem: Problem, settings: Settings) -> None:
