@@ -7,7 +7,9 @@ the 1st is a Tuesday, the 7th a Monday. Every roster a test gets from the solver
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -21,6 +23,7 @@ ROCKPORT = ZoneInfo("America/Chicago")
 ZONES = {"kennesaw-ga": KENNESAW, "rockport-tx": ROCKPORT}
 
 Row = tuple[str, str, datetime, datetime]
+EXAMPLES = Path(__file__).resolve().parents[2] / "scenarios" / "examples"
 
 
 def at(day: int, hour: int, minute: int = 0, month: int = 12, tz: ZoneInfo = KENNESAW) -> datetime:
@@ -88,6 +91,13 @@ def problem(
             "deterministic": deterministic,
         },
     })
+
+
+def example(name: str, **options: Any) -> dict[str, Any]:
+    """A bundled example problem as data, with the given solver options."""
+    data: dict[str, Any] = json.loads((EXAMPLES / name).read_text(encoding="utf-8"))
+    data["options"] = options
+    return data
 
 
 def solve_checked(prob: Problem) -> RosterResult:

@@ -4,10 +4,8 @@ event (roster-contract.md "Result"; solver.py).
 
 from __future__ import annotations
 
-import json
 import threading
 import time
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,9 +13,7 @@ import pytest
 from models.problem import Problem
 from scheduler.solver import solve
 from scheduler.validation import validate
-from tests.scheduler.builders import at, officer, problem, request, solve_checked
-
-EXAMPLE = Path(__file__).resolve().parents[2] / "scenarios" / "examples" / "kennesaw-week.json"
+from tests.scheduler.builders import at, example, officer, problem, request, solve_checked
 
 
 @pytest.mark.parametrize(
@@ -58,8 +54,7 @@ def test_a_request_shorter_than_the_minimum_is_staffed_and_billed_at_the_minimum
     "no-op, so every stage runs its full budget",
 )
 def test_a_stop_event_already_set_returns_promptly() -> None:
-    data = json.loads(EXAMPLE.read_text(encoding="utf-8"))
-    data["options"] = {"time_limit_s": 8, "num_workers": 2, "seed": 0}
+    data = example("kennesaw-week.json", time_limit_s=8, num_workers=2, seed=0)
     prob = Problem.model_validate(data)
     stop = threading.Event()
     stop.set()

@@ -8,9 +8,7 @@ pair (no shift that could move to a lighter, free, eligible officer).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
-from pathlib import Path
 
 import pytest
 
@@ -18,6 +16,7 @@ from models.problem import Problem
 from models.result import RosterResult
 from tests.scheduler.builders import (
     at,
+    example,
     lock,
     officer,
     problem,
@@ -29,7 +28,6 @@ from tests.scheduler.builders import (
 )
 
 COVERED: set[str] = set()
-EXAMPLE = Path(__file__).resolve().parents[2] / "scenarios" / "examples" / "kennesaw-week.json"
 
 
 def covers(*codes: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
@@ -142,8 +140,7 @@ def test_no_improvable_pair_after_the_polish() -> None:
 
 @pytest.mark.slow
 def test_the_bundled_kennesaw_week_is_valid_and_fair() -> None:
-    data = json.loads(EXAMPLE.read_text(encoding="utf-8"))
-    data["options"] = {"time_limit_s": 10, "num_workers": 2, "seed": 0}
+    data = example("kennesaw-week.json", time_limit_s=10, num_workers=2, seed=0)
     result = solve_checked(Problem.model_validate(data))
     assert result.status in ("optimal", "feasible")
     assert result.metrics.improvable_pairs == 0
