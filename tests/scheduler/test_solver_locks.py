@@ -241,7 +241,6 @@ def test_locked_segments_that_no_split_can_complete_are_infeasible() -> None:
     assert [code for code, _, _ in infeasible(prob)] == ["INVALID_SEGMENT"]
 
 
-@covers("LOCKED_CHANGED")
 @pytest.mark.xfail(
     strict=True,
     reason="greedy fallback skips a long request with a locked segment and lists the whole "
