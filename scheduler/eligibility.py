@@ -179,7 +179,7 @@ class AvailabilityIndex:
     """
 
     def __init__(self, officers: list[OfficerData], gap: int) -> None:
-        rows = []
+        rows: list[tuple[int, int, int]] = []
         for o in officers:
             if o.active:
                 holes = [(s - gap, e + gap) for s, e in o.on_duty]
@@ -225,32 +225,62 @@ class _OfficerArrays:
         return set(self.duty_officer[lo:hi].tolist())
 
 
-def candidates(ctx: Context, ps: PieceSet, loads: dict[int, OfficerLoad]) -> dict[int, list[int]]:
-    """Piece -> officers who may take it alone (static rules, then load rules vs locked shifts).
-
-    Time, qualification, conflict and the caps of the piece on its own are checked as vectors;
-    only officers with on-duty time within a day of the piece, or with locked shifts, go through
-    the full load check. `loads` holds the locked shifts of each officer who has any.
-    """
+def candidate_pools(ctx: Context, ps: PieceSet) -> list[np.ndarray]:
+    """Per piece, the officers who pass the vector checks: time (availability minus on-duty),
+    qualifications, the piece's own day and week minutes against the caps. A superset of the
+    candidates (conflicts, 24-hour rest near on-duty time and locks are checked later), so a
+    bound computed over pools is still a valid bound."""
     index = AvailabilityIndex(ctx.officers, ctx.limits.gap)
     arrays = _OfficerArrays(ctx)
-    fresh: dict[int, OfficerLoad] = {}
-    out: dict[int, list[int]] = {}
+    pools = []
     for piece in ps.pieces:
         req = ctx.requests[piece.request]
         days = split_by_local_day(piece.start, piece.end, ctx.tz)
         if piece.minutes > ctx.limits.per_24h or max(m for _, m in days) > ctx.limits.per_day:
-            out[piece.index] = []
+            pools.append(np.empty(0, dtype=np.int64))
             continue
         pool = index.containing(piece.start, piece.end)
         need = sum(_QUAL_BITS[q] for q in required_qualifications(req, ctx))
         week_most = max(m for _, m in split_by_local_week(piece.start, piece.end, ctx.tz))
         keep = ((arrays.quals[pool] & need) == need) & (arrays.week_cap[pool] >= week_most)
-        pool = pool[keep]
+        pools.append(pool[keep])
+    return pools
+
+
+def candidates(
+    ctx: Context,
+    ps: PieceSet,
+    loads: dict[int, OfficerLoad],
+    pools: list[np.ndarray] | None = None,
+    cap: int | None = None,
+) -> dict[int, list[int]]:
+    """Piece -> officers who may take it alone (static rules, then load rules vs locked shifts).
+
+    Only officers with on-duty time within a day of the piece, or with locked shifts, go through
+    the full load check. With `cap`, a piece keeps at most that many candidates beyond its
+    positions, spread so that every officer is kept about as often: a city-scale model stays
+    small, at the price of no longer covering every pair.
+    """
+    pools = candidate_pools(ctx, ps) if pools is None else pools
+    arrays = _OfficerArrays(ctx)
+    hours = np.array([o.hours_to_date for o in ctx.officers], dtype=np.int64)
+    chosen = np.zeros(len(ctx.officers), dtype=np.int64)  # how often each officer was kept
+    fresh: dict[int, OfficerLoad] = {}
+    out: dict[int, list[int]] = {}
+    for piece in ps.pieces:
+        req = ctx.requests[piece.request]
+        pool = pools[piece.index]
+        limit = len(pool) if cap is None else cap + req.model.officers_needed
+        if limit < len(pool):
+            # Spread the kept officers over the pieces (a global "fewest hours" order would give
+            # every piece the same few officers), breaking ties by fewest hours to date.
+            pool = pool[np.lexsort((pool, hours[pool], chosen[pool]))]
         barred = arrays.conflicted.get(req.model.employer.id, set())
         check = arrays.near_duty(piece.start, piece.end) | set(loads)
-        ok = []
+        ok: list[int] = []
         for oi in pool.tolist():
+            if len(ok) >= limit:
+                break
             if oi in barred:
                 continue
             if oi in check:
@@ -258,7 +288,9 @@ def candidates(ctx: Context, ps: PieceSet, loads: dict[int, OfficerLoad]) -> dic
                 if load.blocking(piece.start, piece.end):
                     continue
             ok.append(oi)
-        out[piece.index] = ok
+        if cap is not None:
+            chosen[ok] += 1
+        out[piece.index] = sorted(ok)
     return out
 
 

@@ -8,6 +8,10 @@ total (A ends below B's old total), so it keeps the earlier lexicographic stages
 
 from __future__ import annotations
 
+import time
+
+import numpy as np
+
 from scheduler.context import Context
 from scheduler.eligibility import OfficerLoad
 from scheduler.greedy import Draft, supervisor_covered
@@ -54,38 +58,69 @@ def _supervision_kept(ctx: Context, ps: PieceSet, draft: Draft, p: int, old: int
 def polish(
     ctx: Context,
     ps: PieceSet,
-    cands: dict[int, list[int]],
+    pools: list[np.ndarray],
     draft: Draft,
     locked: dict[int, OfficerLoad],
+    deadline: float = float("inf"),
 ) -> tuple[Draft, int]:
-    """The draft with improvable pairs removed, and how many shifts moved."""
+    """The draft with improvable pairs removed, and how many shifts moved.
+
+    Looks at every officer who passes the vector checks for a piece (the pools, not just the
+    model's candidates, so a capped city-scale model is polished against every eligible officer);
+    conflicts and load rules are checked for the few lighter officers a move could go to.
+    """
     loads = final_loads(ctx, ps, draft, locked)
-    total = {
-        o.index: o.hours_to_date + sum(e - s for s, e in loads[o.index].shifts)
-        for o in ctx.officers
-    }
+    total = np.array(
+        [o.hours_to_date + sum(e - s for s, e in loads[o.index].shifts) for o in ctx.officers],
+        dtype=np.int64,
+    )
     assign = list(draft.assign)
     moves = 0
-    limit = 20 * (len(assign) + 1)
     improved = True
-    while improved and moves < limit:
+    while improved and time.monotonic() < deadline:
         improved = False
         for k in sorted(range(len(assign)), key=lambda i: -total[assign[i][1]]):
             p, b = assign[k]
+            a = _lighter_taker(ctx, ps, pools[p], draft, assign, loads, total, p, b)
+            if a is None:
+                continue
             piece = ps.pieces[p]
-            for a in sorted(cands[p], key=lambda o: total[o]):
-                if total[a] >= total[b] - piece.minutes:
-                    break
-                loads[b].remove(piece.start, piece.end)
-                fits = not loads[a].blocking(piece.start, piece.end)
-                probe = Draft(assign, draft.flow)
-                if fits and _supervision_kept(ctx, ps, probe, p, b, a):
-                    loads[a].add(piece.start, piece.end)
-                    total[a] += piece.minutes
-                    total[b] -= piece.minutes
-                    assign[k] = (p, a)
-                    moves += 1
-                    improved = True
-                    break
-                loads[b].add(piece.start, piece.end)
+            loads[b].remove(piece.start, piece.end)
+            loads[a].add(piece.start, piece.end)
+            total[a] += piece.minutes
+            total[b] -= piece.minutes
+            assign[k] = (p, a)
+            moves += 1
+            improved = True
     return Draft(assign, dict(draft.flow)), moves
+
+
+def _lighter_taker(
+    ctx: Context,
+    ps: PieceSet,
+    pool: np.ndarray,
+    draft: Draft,
+    assign: list[tuple[int, int]],
+    loads: dict[int, OfficerLoad],
+    total: np.ndarray,
+    p: int,
+    b: int,
+) -> int | None:
+    """The lightest officer who may take piece p from b and whose total is below b's minus it."""
+    piece = ps.pieces[p]
+    lighter = pool[total[pool] < total[b] - piece.minutes]
+    if not len(lighter):
+        return None
+    employer = ctx.requests[piece.request].model.employer.id
+    loads[b].remove(piece.start, piece.end)
+    try:
+        for a in lighter[np.argsort(total[lighter], kind="stable")].tolist():
+            if a == b or employer in ctx.officers[a].conflicts:
+                continue
+            if loads[a].blocking(piece.start, piece.end):
+                continue
+            if _supervision_kept(ctx, ps, Draft(assign, draft.flow), p, b, a):
+                return int(a)
+        return None
+    finally:
+        loads[b].add(piece.start, piece.end)

@@ -23,7 +23,7 @@ from models.problem import Problem
 from models.result import RosterResult, RosterStatus, SolverStats, StageStats
 from scheduler import report
 from scheduler.context import Context, coverage_scale, prepare
-from scheduler.eligibility import OfficerLoad, candidates
+from scheduler.eligibility import OfficerLoad, candidate_pools, candidates
 from scheduler.flow_bound import flow_bound
 from scheduler.greedy import Draft, greedy
 from scheduler.locks import check_locks
@@ -40,6 +40,10 @@ log = logging.getLogger(__name__)
 W_STABLE, W_PREFERRED, W_CONTINUITY, W_SEGMENTS = 4, 4, 2, 1
 # Above this many pair variables one monolithic model spends its budget in presolve.
 LARGE_MODEL = 30_000
+# Above this many possible pairs (2.5 million at 2,000 officers and 6,000 requests), each piece
+# keeps CANDIDATE_CAP candidates beyond its positions, fewest hours to date first.
+CAP_ABOVE = 400_000
+CANDIDATE_CAP = 12
 
 
 def _coverage(ps: PieceSet, m: Model):
@@ -155,19 +159,24 @@ def solve(problem: Problem, *, stop_event: threading.Event | None = None) -> Ros
     violations, locked_loads = check_locks(ctx, ps)
     if violations:
         return report.infeasible(ctx, violations, _stats(ctx, clock, [], "infeasible", 0, [], None))
-    cands = candidates(ctx, ps, locked_loads)
+    pools = candidate_pools(ctx, ps)
+    capped = sum(len(pool) for pool in pools) > CAP_ABOVE
+    cands = candidates(ctx, ps, locked_loads, pools, cap=CANDIDATE_CAP if capped else None)
     start_draft = greedy(
         ctx, ps, cands, {o: load.copy() for o, load in _all_loads(ctx, locked_loads).items()}
     )
     first = clock.elapsed()
     pairs = sum(len(c) for c in cands.values())
     if pairs > LARGE_MODEL:
+        bound: float | None = flow_bound(ctx, ps, pools) / coverage_scale()
         draft, status, outcomes, notes = _large(
             ctx, ps, cands, start_draft, locked_loads, clock, stop_event
         )
-        bound: float | None = min(
-            flow_bound(ctx, ps, cands) / coverage_scale(), _trivial_bound(ctx, ps, cands)
-        )
+        if capped:
+            notes.append(
+                f"city scale: each shift kept its {CANDIDATE_CAP} least-loaded "
+                "candidates beyond its positions"
+            )
         variables = pairs
         t_bound = None
     else:
@@ -183,7 +192,7 @@ def solve(problem: Problem, *, stop_event: threading.Event | None = None) -> Ros
         variables = len(m.x)
         fairness = outcomes[1] if len(outcomes) > 1 else None
         t_bound = fairness.bound / 60 if fairness and fairness.bound is not None else None
-    draft, moved = polish(ctx, ps, cands, draft, locked_loads)
+    draft, moved = polish(ctx, ps, pools, draft, locked_loads, _polish_deadline(clock))
     if moved:
         notes.append(f"fairness polish moved {moved} shift(s) to lighter officers")
     stats = _stats(
@@ -199,6 +208,12 @@ def solve(problem: Problem, *, stop_event: threading.Event | None = None) -> Ros
     return report.assemble(
         ctx, ps, cands, draft, locked_loads, final, status, stats, bound, t_bound, notes
     )
+
+
+def _polish_deadline(clock: _Clock) -> float:
+    """Polish may use what is left of the limit, keeping a little for assembling the result."""
+    left = clock.limit - clock.elapsed()
+    return time.monotonic() + max(0.2, 0.6 * left)
 
 
 def _coverage_bound(
