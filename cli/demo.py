@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import json
 import shutil
 from datetime import datetime
 from decimal import Decimal
@@ -17,7 +16,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from models.quote import QuoteRequest
 from store import open_store
 from store.exports import EXPORT_KINDS, export
 from store.importer import import_file
@@ -38,13 +36,6 @@ def register(sub: Any) -> None:
     parser.add_argument("--time-limit", type=float, default=5, metavar="S",
                         help="solver time limit (default 5)")
     parser.set_defaults(func=run_demo)
-
-
-def bundled_quotes() -> list[tuple[str, QuoteRequest]]:
-    """The example price requests shipped with offduty (`scenarios/examples/quotes.json`)."""
-    text = resources.files("scenarios").joinpath("examples/quotes.json").read_text("utf-8")
-    data = json.loads(text)
-    return [(item["name"], QuoteRequest.model_validate(item["request"])) for item in data["quotes"]]
 
 
 def demo_files() -> Path:

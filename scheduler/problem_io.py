@@ -32,7 +32,9 @@ def read_data(path: str | Path) -> Any:
             return yaml.safe_load(text)
         return json.loads(text)
     except (json.JSONDecodeError, yaml.YAMLError) as exc:
-        raise InputError(str(path), f"not valid {path.suffix.lstrip('.') or 'JSON'}: {exc}") from exc
+        raise InputError(
+            str(path), f"not valid {path.suffix.lstrip('.') or 'JSON'}: {exc}"
+        ) from exc
 
 
 def parse(model: type[M], data: Any, source: str) -> M:

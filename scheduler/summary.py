@@ -50,6 +50,8 @@ def _reasons(result: RosterResult, limit: int) -> list[str]:
 def summarize(result: RosterResult, limit: int = 10) -> str:
     lines = _coverage(result) + _fairness(result) + _reasons(result, limit)
     if result.violations:
-        lines.append("violations    " + "; ".join(f"{v.code}: {v.message}" for v in result.violations))
+        lines.append(
+            "violations    " + "; ".join(f"{v.code}: {v.message}" for v in result.violations)
+        )
     lines += [f"note          {n}" for n in result.notes]
     return "\n".join(lines)
