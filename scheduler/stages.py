@@ -100,9 +100,12 @@ def run_stage(
     budget: float,
     stop_event: threading.Event | None,
     light: bool = False,
+    wall_cap: float | None = None,
 ) -> StageOutcome:
     solver = cp_model.CpSolver()
     parameters(solver, options, budget)
+    if wall_cap is not None:
+        solver.parameters.max_time_in_seconds = max(0.01, min(wall_cap, budget * 4))
     if light:
         light_presolve(solver)
     if log.isEnabledFor(logging.DEBUG):
