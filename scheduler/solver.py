@@ -51,16 +51,24 @@ def _coverage(ps: PieceSet, m: Model):
 
 
 def _totals(ctx: Context, ps: PieceSet, m: Model) -> tuple[dict[int, object], int, int]:
-    """Each officer's total minutes as an expression; a lower and an upper bound on the max."""
+    """Totals that can reach the max, as expressions; a lower and an upper bound on the max.
+
+    Everyone with a candidate is in the fairness set, so the largest fixed total (hours to date
+    plus locked) is already a lower bound; officers who cannot exceed it need no row.
+    """
+    fixed = {
+        oi: ctx.officers[oi].hours_to_date + m.fixed_minutes.get(oi, 0)
+        for oi in set(m.by_officer) | set(m.fixed_minutes)
+    }
+    lo = max(fixed.values(), default=0)
     totals: dict[int, object] = {}
-    lo, hi = 0, 0
+    hi = lo
     for oi, items in m.by_officer.items():
-        fixed = ctx.officers[oi].hours_to_date + m.fixed_minutes.get(oi, 0)
-        totals[oi] = fixed + sum(ps.pieces[p].minutes * var for p, var in items)
-        hi = max(hi, fixed + sum(ps.pieces[p].minutes for p, _ in items))
-    for oi, minutes in m.fixed_minutes.items():
-        lo = max(lo, ctx.officers[oi].hours_to_date + minutes)
-    return totals, lo, max(hi, lo)
+        most = fixed[oi] + sum(ps.pieces[p].minutes for p, _ in items)
+        if most > lo:
+            totals[oi] = fixed[oi] + sum(ps.pieces[p].minutes * var for p, var in items)
+            hi = max(hi, most)
+    return totals, lo, hi
 
 
 def _preferences(ctx: Context, ps: PieceSet, m: Model):
