@@ -9,16 +9,19 @@ from __future__ import annotations
 import asyncio
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Request
+from fastapi import APIRouter, Body, HTTPException, Request
 
 from api import examples
 from api.deps import PoolDep, PrincipalDep, SettingsDep, authorize
+from api.pool import Ticket
 from api.routes.common import errors
 from api.solving import agency_id_of, busy, prepare, submit_solve
 from models.problem import Problem
 from models.result import RosterResult
 
 router = APIRouter(prefix="/v1/rosters", tags=["rosters"])
+
+HANGUP_POLL_S = 0.25
 
 
 @router.post(
@@ -46,11 +49,23 @@ async def propose(
     problem = prepare(problem, settings)
     ticket = submit_solve(pool, problem, settings, {"request_id": request.state.request_id})
     try:
-        return await asyncio.wrap_future(ticket.future)
+        return await _result_unless_hung_up(request, ticket)
     except asyncio.CancelledError:
         task = asyncio.current_task()
         if task is not None and task.cancelling():
-            ticket.cancel()  # the caller is gone: stop solving for nobody
+            ticket.cancel()
             raise
         # The pool dropped the solve from its queue: the service is shutting down.
         raise busy(settings, "the service is shutting down") from None
+
+
+async def _result_unless_hung_up(request: Request, ticket: Ticket[RosterResult]) -> RosterResult:
+    """The solve's result; if the caller hangs up first, stop the solve (nobody will read it)."""
+    result = asyncio.wrap_future(ticket.future)
+    while True:
+        done, _ = await asyncio.wait({result}, timeout=HANGUP_POLL_S)
+        if done:
+            return result.result()
+        if await request.is_disconnected():
+            ticket.cancel()
+            raise HTTPException(499, "client closed the request")

@@ -15,6 +15,7 @@ import sys
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -40,14 +41,15 @@ def _offduty() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "cli.main"]
 
 
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
+@contextmanager
+def running_server(tmp_path: Path, **settings: str) -> Iterator[tuple[str, Path]]:
+    """`offduty serve` with one solve worker and these OFFDUTY_ settings; its base URL and log."""
     keys = tmp_path / "keys.json"
     keys.write_text(json.dumps([e.model_dump() for e in ENTRIES]), encoding="utf-8")
     log = tmp_path / "server.log"
     port = _free_port()
-    env = {**os.environ, "OFFDUTY_API_KEYS_FILE": str(keys), "OFFDUTY_QUEUE_SIZE": "1",
-           "OFFDUTY_MAX_TIME_LIMIT_S": "2"}
+    env = {**os.environ, "OFFDUTY_API_KEYS_FILE": str(keys),
+           **{f"OFFDUTY_{name.upper()}": value for name, value in settings.items()}}
     with log.open("wb") as sink:
         proc = subprocess.Popen(
             [*_offduty(), "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "1"],
@@ -64,6 +66,12 @@ def server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
+    with running_server(tmp_path, queue_size="1", max_time_limit_s="2") as running:
+        yield running
 
 
 def _wait_until_up(base: str, proc: subprocess.Popen[bytes]) -> None:
@@ -122,3 +130,20 @@ def test_flood_beyond_the_pool_gets_503s_while_the_rest_complete(
     assert {s["request_id"] for s in solver_lines} == {s["request_id"] for s in solves}
     assert ALL_KEY not in text
     assert not any(officer["name"] in text for officer in week["officers"])
+
+
+def test_a_caller_who_hangs_up_stops_the_solve(tmp_path: Path) -> None:
+    week = load_example("kennesaw-week.json", time_limit_s=60)
+    with running_server(tmp_path, max_time_limit_s="60") as (base, log):
+        with pytest.raises(httpx.ReadTimeout):
+            httpx.post(f"{base}/v1/rosters/propose", json=week, headers=ALL, timeout=1.5)
+        deadline = time.monotonic() + 30  # generous: the machine may be busy
+        while '"event": "solve"' not in log.read_text(encoding="utf-8"):
+            assert time.monotonic() < deadline, log.read_text(encoding="utf-8")
+            time.sleep(0.1)
+    lines = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()
+             if line.startswith("{")]
+    (solve,) = [entry for entry in lines if entry["event"] == "solve"]
+    assert solve["stopped"] is True and solve["wall_s"] < 30
+    (access,) = [entry for entry in lines if entry.get("path") == "/v1/rosters/propose"]
+    assert access["status"] == 499
