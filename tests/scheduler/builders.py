@@ -8,13 +8,14 @@ the 1st is a Tuesday, the 7th a Monday. Every roster a test gets from the solver
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from models.problem import Problem
-from models.result import RosterResult
+from models.result import Reason, RosterResult
 from scheduler.solver import solve
 from scheduler.validation import validate
 
@@ -137,3 +138,53 @@ def unfilled_codes(result: RosterResult) -> dict[str, list[str]]:
     for u in result.unfilled:
         out.setdefault(u.request_id, []).extend(r.code for r in u.reasons)
     return out
+
+
+Test = Callable[..., None]
+
+
+def covers_into(covered: set[str]) -> Callable[..., Callable[[Test], Test]]:
+    """A `@covers(*codes)` mark that records at import which rule codes a test exercises (each
+    solver test module keeps a COVERED set; test_registry compares them with the registries)."""
+
+    def covers(*codes: str) -> Callable[[Test], Test]:
+        def mark(test: Test) -> Test:
+            covered.update(codes)
+            return test
+
+        return mark
+
+    return covers
+
+
+def alone(changes: dict[str, Any], start: Any = None, end: Any = None, **req: Any) -> RosterResult:
+    """K-1 alone for one request (Tuesday 1 December 12:00-16:00 unless told)."""
+    return solve_checked(problem(
+        [officer("K-1", **changes)],
+        [request("R-1", start or at(1, 12), end or at(1, 16), **req)],
+    ))
+
+
+def only_reason(result: RosterResult, rid: str) -> Reason:
+    """The one reason given for the unfilled positions of `rid`."""
+    entries = [u for u in result.unfilled if u.request_id == rid]
+    assert len(entries) == 1, f"{rid}: expected one unfilled entry, got {entries}"
+    assert len(entries[0].reasons) == 1, f"{rid}: expected one reason, got {entries[0].reasons}"
+    return entries[0].reasons[0]
+
+
+def no_eligible(result: RosterResult) -> dict[str, int]:
+    """The counts of the one NO_ELIGIBLE_OFFICER reason of a roster that staffs nothing."""
+    held = [(a.request_id, a.officer_id) for a in result.assignments]
+    assert held == [], f"expected nothing staffed, got {held}"
+    [rid] = {u.request_id for u in result.unfilled}
+    reason = only_reason(result, rid)
+    assert reason.code == "NO_ELIGIBLE_OFFICER", f"{rid}: {reason.code} ({reason.message})"
+    return reason.counts
+
+
+def busy_holds(result: RosterResult, rid: str) -> dict[str, list[str]]:
+    """The holds of the one ALL_ELIGIBLE_BUSY reason on `rid`."""
+    reason = only_reason(result, rid)
+    assert reason.code == "ALL_ELIGIBLE_BUSY", f"{rid}: {reason.code} ({reason.message})"
+    return reason.holds

@@ -16,11 +16,13 @@ from tests.scheduler import (
     test_solver_locks,
     test_solver_requests,
     test_solver_rules,
+    test_solver_schedule_rules,
     test_solver_splitting,
 )
 
 MODULES: tuple[ModuleType, ...] = (
     test_solver_rules,
+    test_solver_schedule_rules,
     test_solver_locks,
     test_solver_requests,
     test_solver_fairness,

@@ -7,11 +7,10 @@ officers who could take it and what holds each of them in the final roster.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from models.result import Reason, RosterResult
 from tests.scheduler.builders import (
     at,
+    covers_into,
     lock,
     officer,
     on_duty,
@@ -22,16 +21,9 @@ from tests.scheduler.builders import (
 )
 
 COVERED: set[str] = set()
+covers = covers_into(COVERED)
 
 
-def covers(*codes: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
-    """Record at import which codes a test exercises (collected by test_registry)."""
-
-    def mark(test: Callable[..., None]) -> Callable[..., None]:
-        COVERED.update(codes)
-        return test
-
-    return mark
 
 
 def only_reason(result: RosterResult, rid: str, positions: int = 1) -> Reason:

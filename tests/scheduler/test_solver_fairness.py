@@ -8,14 +8,13 @@ pair (no shift that could move to a lighter, free, eligible officer).
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import pytest
 
 from models.problem import Problem
 from models.result import RosterResult
 from tests.scheduler.builders import (
     at,
+    covers_into,
     example,
     lock,
     officer,
@@ -28,16 +27,9 @@ from tests.scheduler.builders import (
 )
 
 COVERED: set[str] = set()
+covers = covers_into(COVERED)
 
 
-def covers(*codes: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
-    """Record at import which codes a test exercises (collected by test_registry)."""
-
-    def mark(test: Callable[..., None]) -> Callable[..., None]:
-        COVERED.update(codes)
-        return test
-
-    return mark
 
 
 def totals(result: RosterResult) -> dict[str, float]:

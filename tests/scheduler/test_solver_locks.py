@@ -7,7 +7,6 @@ status "infeasible" with the rule's code and the officer and request ids.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -17,6 +16,7 @@ from models.problem import Problem
 from scheduler.validation import validate
 from tests.scheduler.builders import (
     at,
+    covers_into,
     example,
     lock,
     officer,
@@ -28,16 +28,9 @@ from tests.scheduler.builders import (
 )
 
 COVERED: set[str] = set()
+covers = covers_into(COVERED)
 
 
-def covers(*codes: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
-    """Record at import which codes a test exercises (collected by test_registry)."""
-
-    def mark(test: Callable[..., None]) -> Callable[..., None]:
-        COVERED.update(codes)
-        return test
-
-    return mark
 
 
 @covers("LOCKED_CHANGED")

@@ -7,7 +7,6 @@ unknown policy name or contract rate is an input error, never a roster.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -19,19 +18,20 @@ from models.problem import Problem
 from models.result import RosterResult
 from scheduler.codes import REQUEST_RULES
 from scheduler.solver import solve
-from tests.scheduler.builders import at, officer, problem, request, roster, solve_checked
+from tests.scheduler.builders import (
+    at,
+    covers_into,
+    officer,
+    problem,
+    request,
+    roster,
+    solve_checked,
+)
 
 COVERED: set[str] = set()
+covers = covers_into(COVERED)
 
 
-def covers(*codes: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
-    """Record at import which codes a test exercises (collected by test_registry)."""
-
-    def mark(test: Callable[..., None]) -> Callable[..., None]:
-        COVERED.update(codes)
-        return test
-
-    return mark
 
 
 def with_plain_request(**refused: Any) -> Problem:

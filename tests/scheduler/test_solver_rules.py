@@ -1,41 +1,34 @@
-"""The solver keeps every officer-level hard rule (rules.md section 5): exact rosters, 1-3 officers.
+"""The solver keeps the officer rules that judge one officer on one shift (rules.md section 5):
+status, qualifications, employer conflicts, availability and on-duty time.
 
-Each rule has a feasible case, a violation and its boundary. Where two officers could take a
-shift, the one the rule bars is the lighter (lower hours to date), so fairness alone would have
-picked them: the roster shows the rule at work. Kennesaw (minimum 4 h, gap 30 min, 12 h a day,
-24 h a week, 16 h in any 24) unless a test overrides the policy.
+Each rule has a feasible case, a violation and its boundary, with exact rosters on 1-3 officers.
+Where two officers could take a shift, the one the rule bars is the lighter (lower hours to date),
+so fairness alone would have picked them: the roster shows the rule at work. Kennesaw unless a
+test overrides the policy. The rules about other work are in test_solver_schedule_rules.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import pytest
 
 from models.result import RosterResult
 from tests.scheduler.builders import (
+    alone,
     at,
+    covers_into,
+    no_eligible,
     officer,
     on_duty,
     problem,
     request,
     roster,
     solve_checked,
-    unfilled_codes,
 )
 
 COVERED: set[str] = set()
-
-
-def covers(*codes: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
-    """Record at import which codes a test exercises (collected by test_registry)."""
-
-    def mark(test: Callable[..., None]) -> Callable[..., None]:
-        COVERED.update(codes)
-        return test
-
-    return mark
+covers = covers_into(COVERED)
 
 
 def lighter_barred(barred: dict[str, Any], **req: Any) -> RosterResult:
@@ -44,31 +37,6 @@ def lighter_barred(barred: dict[str, Any], **req: Any) -> RosterResult:
         [officer("K-1", **barred), officer("K-2", hours_to_date=10)],
         [request("R-1", at(1, 12), at(1, 16), **req)],
     ))
-
-
-def alone(changes: dict[str, Any], start: Any = None, end: Any = None, **req: Any) -> RosterResult:
-    """K-1 alone for one request (Tuesday 1 December 12:00-16:00 unless told)."""
-    return solve_checked(problem(
-        [officer("K-1", **changes)],
-        [request("R-1", start or at(1, 12), end or at(1, 16), **req)],
-    ))
-
-
-def no_eligible(result: RosterResult) -> dict[str, int]:
-    """The counts of the one NO_ELIGIBLE_OFFICER reason of an empty roster."""
-    assert result.assignments == []
-    [unfilled] = result.unfilled
-    [reason] = unfilled.reasons
-    assert reason.code == "NO_ELIGIBLE_OFFICER"
-    return reason.counts
-
-
-def busy_holds(result: RosterResult, rid: str) -> dict[str, list[str]]:
-    """The holds of the one ALL_ELIGIBLE_BUSY reason on `rid`."""
-    [unfilled] = [u for u in result.unfilled if u.request_id == rid]
-    [reason] = unfilled.reasons
-    assert reason.code == "ALL_ELIGIBLE_BUSY"
-    return reason.holds
 
 
 # --- status ---------------------------------------------------------------------------------
@@ -207,258 +175,3 @@ def test_a_policy_gap_of_zero_allows_back_to_back_duty() -> None:
         travel_gap_minutes=0,
     )
     assert roster(solve_checked(prob)) == [("R-1", "K-1", at(1, 12), at(1, 16))]
-
-
-# --- overlap --------------------------------------------------------------------------------
-
-
-def two_shifts(second_start: Any, second_end: Any, **policy: Any) -> RosterResult:
-    """K-1 alone; R-1 12:00-16:00 (priority 5, so it wins a clash) and R-2 as given."""
-    return solve_checked(problem(
-        [officer("K-1")],
-        [request("R-1", at(1, 12), at(1, 16), priority=5),
-         request("R-2", second_start, second_end)],
-        **policy,
-    ))
-
-
-@covers("OVERLAP")
-def test_exactly_the_travel_gap_between_shifts_is_fine() -> None:
-    after = two_shifts(at(1, 16, 30), at(1, 20, 30))
-    assert roster(after) == [
-        ("R-1", "K-1", at(1, 12), at(1, 16)),
-        ("R-2", "K-1", at(1, 16, 30), at(1, 20, 30)),
-    ]
-    before = two_shifts(at(1, 7, 30), at(1, 11, 30))
-    assert roster(before) == [
-        ("R-2", "K-1", at(1, 7, 30), at(1, 11, 30)),
-        ("R-1", "K-1", at(1, 12), at(1, 16)),
-    ]
-
-
-@covers("OVERLAP", "ALL_ELIGIBLE_BUSY")
-@pytest.mark.parametrize(
-    ("start", "end"),
-    [
-        (at(1, 16, 29), at(1, 20, 29)),  # a minute inside the gap after
-        (at(1, 7, 31), at(1, 11, 31)),  # a minute inside the gap before
-        (at(1, 13), at(1, 17)),  # plain overlap
-    ],
-)
-def test_a_shift_inside_the_travel_gap_is_left_unfilled(start: Any, end: Any) -> None:
-    result = two_shifts(start, end)
-    assert roster(result) == [("R-1", "K-1", at(1, 12), at(1, 16))]
-    assert busy_holds(result, "R-2") == {"K-1": ["OVERLAP"]}
-
-
-@covers("OVERLAP")
-def test_a_second_officer_takes_the_clashing_shift() -> None:
-    result = solve_checked(problem(
-        [officer("K-1"), officer("K-2", hours_to_date=10)],
-        [request("R-1", at(1, 12), at(1, 16)), request("R-2", at(1, 16), at(1, 21))],
-    ))
-    # Back to back leaves no travel gap, so K-1 takes one: the longer, so K-2 ends at 14 h.
-    assert roster(result) == [
-        ("R-1", "K-2", at(1, 12), at(1, 16)),
-        ("R-2", "K-1", at(1, 16), at(1, 21)),
-    ]
-    assert result.unfilled == []
-
-
-# --- rest: any 24 hours ---------------------------------------------------------------------
-
-
-@covers("REST_24H")
-def test_sixteen_hours_in_a_rolling_day_is_the_limit() -> None:
-    # 16:00-24:00 Tuesday and 00:30-08:30 Wednesday: 16 h inside one 24-hour window.
-    result = solve_checked(problem(
-        [officer("K-1")],
-        [request("R-1", at(1, 16), at(2, 0), priority=5),
-         request("R-2", at(2, 0, 30), at(2, 8, 30))],
-    ))
-    assert roster(result) == [
-        ("R-1", "K-1", at(1, 16), at(2, 0)),
-        ("R-2", "K-1", at(2, 0, 30), at(2, 8, 30)),
-    ]
-
-
-@covers("REST_24H", "ALL_ELIGIBLE_BUSY")
-def test_the_rolling_window_spans_midnight() -> None:
-    # 8 h on Tuesday and 8.5 h on Wednesday: no calendar day holds more than 8.5 h, but the
-    # 24 hours from Tuesday 16:00 hold 16.5.
-    result = solve_checked(problem(
-        [officer("K-1")],
-        [request("R-1", at(1, 16), at(2, 0), priority=5), request("R-2", at(2, 0, 30), at(2, 9))],
-    ))
-    assert roster(result) == [("R-1", "K-1", at(1, 16), at(2, 0))]
-    assert busy_holds(result, "R-2") == {"K-1": ["REST_24H"]}
-
-
-@covers("REST_24H")
-def test_on_duty_hours_count_toward_the_rolling_window() -> None:
-    duty = on_duty((at(1, 20), at(2, 6)))  # 10 h overnight
-    fits = alone({"on_duty": duty}, at(2, 6, 30), at(2, 12, 30))  # 6 h: 16 in the window
-    assert roster(fits) == [("R-1", "K-1", at(2, 6, 30), at(2, 12, 30))]
-    over = alone({"on_duty": duty}, at(2, 6, 30), at(2, 13))  # 6.5 h: 16.5
-    assert over.assignments == []
-    assert [u.request_id for u in over.unfilled] == ["R-1"]
-
-
-@covers("REST_24H", "NO_ELIGIBLE_OFFICER")
-@pytest.mark.xfail(strict=True, reason="explain counts load rules only for officers with locks")
-def test_a_shift_too_long_after_duty_is_no_eligible_officer() -> None:
-    # K-1 could never take it, whatever else the roster holds: nobody is eligible, and the
-    # reason counts the rule (the solver reports ALL_ELIGIBLE_BUSY with K-1 held by REST_24H).
-    over = alone({"on_duty": on_duty((at(1, 20), at(2, 6)))}, at(2, 6, 30), at(2, 13))
-    assert no_eligible(over) == {"REST_24H": 1}
-
-
-# --- daily cap ------------------------------------------------------------------------------
-
-
-@covers("DAILY_CAP")
-def test_daily_cap_counts_the_minutes_on_each_local_date() -> None:
-    # 6 h Tuesday morning, then 18:00-02:00: 6 of its 8 hours fall on Tuesday, 12 h in all.
-    result = solve_checked(problem(
-        [officer("K-1")],
-        [request("R-1", at(1, 6), at(1, 12), priority=5), request("R-2", at(1, 18), at(2, 2))],
-    ))
-    assert roster(result) == [
-        ("R-1", "K-1", at(1, 6), at(1, 12)),
-        ("R-2", "K-1", at(1, 18), at(2, 2)),
-    ]
-
-
-@covers("DAILY_CAP", "ALL_ELIGIBLE_BUSY")
-def test_half_an_hour_more_on_the_date_breaks_the_daily_cap() -> None:
-    # Same 8 hours, half an hour earlier: 6.5 fall on Tuesday, 12.5 h that day.
-    result = solve_checked(problem(
-        [officer("K-1")],
-        [request("R-1", at(1, 6), at(1, 12), priority=5),
-         request("R-2", at(1, 17, 30), at(2, 1, 30))],
-    ))
-    assert roster(result) == [("R-1", "K-1", at(1, 6), at(1, 12))]
-    assert busy_holds(result, "R-2") == {"K-1": ["DAILY_CAP"]}
-
-
-@covers("DAILY_CAP")
-def test_a_shift_longer_than_the_daily_cap_on_one_date_has_no_officer() -> None:
-    result = solve_checked(problem(
-        [officer("K-1")], [request("R-1", at(1, 6), at(1, 17))], max_hours_per_day=10
-    ))
-    assert result.assignments == []
-    assert [(u.request_id, u.positions) for u in result.unfilled] == [("R-1", 1)]
-
-
-@covers("DAILY_CAP", "NO_ELIGIBLE_OFFICER")
-@pytest.mark.xfail(strict=True, reason="explain counts load rules only for officers with locks")
-def test_a_shift_longer_than_the_daily_cap_is_no_eligible_officer() -> None:
-    result = solve_checked(problem(
-        [officer("K-1")], [request("R-1", at(1, 6), at(1, 17))], max_hours_per_day=10
-    ))
-    assert no_eligible(result) == {"DAILY_CAP": 1}
-
-
-# --- weekly cap -----------------------------------------------------------------------------
-
-
-@covers("WEEKLY_CAP")
-def test_the_week_turns_at_monday_midnight_local() -> None:
-    # Own cap 8 h: Sunday 16:00-24:00 is last week, Monday 10:00-18:00 this week.
-    result = solve_checked(problem(
-        [officer("K-1", max_hours_per_week=8)],
-        [request("R-1", at(6, 16), at(7, 0), priority=5), request("R-2", at(7, 10), at(7, 18))],
-    ))
-    assert roster(result) == [
-        ("R-1", "K-1", at(6, 16), at(7, 0)),
-        ("R-2", "K-1", at(7, 10), at(7, 18)),
-    ]
-
-
-@covers("WEEKLY_CAP", "ALL_ELIGIBLE_BUSY")
-def test_half_an_hour_past_monday_midnight_counts_in_the_new_week() -> None:
-    result = solve_checked(problem(
-        [officer("K-1", max_hours_per_week=8)],
-        [request("R-1", at(6, 16, 30), at(7, 0, 30), priority=5),
-         request("R-2", at(7, 10), at(7, 18))],
-    ))
-    assert roster(result) == [("R-1", "K-1", at(6, 16, 30), at(7, 0, 30))]
-    assert busy_holds(result, "R-2") == {"K-1": ["WEEKLY_CAP"]}
-
-
-@covers("WEEKLY_CAP")
-def test_the_officers_own_lower_cap_sends_work_to_a_heavier_officer() -> None:
-    requests = [request("R-1", at(7, 8), at(7, 12)), request("R-2", at(8, 8), at(8, 13))]
-    free = solve_checked(problem([officer("K-1"), officer("K-2", hours_to_date=20)], requests))
-    assert roster(free) == [
-        ("R-1", "K-1", at(7, 8), at(7, 12)),
-        ("R-2", "K-1", at(8, 8), at(8, 13)),
-    ]
-    capped = solve_checked(problem(
-        [officer("K-1", max_hours_per_week=4.5), officer("K-2", hours_to_date=20)], requests
-    ))
-    assert roster(capped) == [
-        ("R-1", "K-1", at(7, 8), at(7, 12)),
-        ("R-2", "K-2", at(8, 8), at(8, 13)),
-    ]
-
-
-@covers("WEEKLY_CAP")
-def test_an_own_cap_above_the_agency_cap_does_not_raise_it() -> None:
-    # Agency cap 8 h by policy; the officer's own 30 h does not lift it.
-    result = solve_checked(problem(
-        [officer("K-1", max_hours_per_week=30)],
-        [request("R-1", at(7, 8), at(7, 14), priority=5), request("R-2", at(8, 8), at(8, 12))],
-        max_hours_per_week=8,
-    ))
-    assert roster(result) == [("R-1", "K-1", at(7, 8), at(7, 14))]
-    assert unfilled_codes(result) == {"R-2": ["ALL_ELIGIBLE_BUSY"]}
-
-
-# --- supervisor -----------------------------------------------------------------------------
-
-
-def crew(*officers: dict[str, Any], needed: int = 2) -> RosterResult:
-    """One 12:00-16:00 request for `needed` officers, supervisor from 2 (policy override)."""
-    return solve_checked(problem(
-        list(officers), [request("R-1", at(1, 12), at(1, 16), officers_needed=needed)],
-        supervisor_at=2,
-    ))
-
-
-@covers("SUPERVISOR_REQUIRED")
-def test_a_supervised_request_gets_its_sergeant() -> None:
-    result = crew(officer("K-1"), officer("K-2", hours_to_date=10),
-                  officer("K-3", rank="sergeant", hours_to_date=20))
-    assert roster(result) == [
-        ("R-1", "K-1", at(1, 12), at(1, 16)),
-        ("R-1", "K-3", at(1, 12), at(1, 16)),
-    ]
-
-
-@covers("SUPERVISOR_REQUIRED")
-def test_without_a_supervisor_nobody_staffs_it_not_even_partly() -> None:
-    result = crew(officer("K-1"), officer("K-2"), officer("K-3", rank="corporal"))
-    assert result.assignments == []
-    [unfilled] = result.unfilled
-    assert unfilled.positions == 2
-    assert [r.code for r in unfilled.reasons] == ["SUPERVISOR_REQUIRED"]
-    short = crew(officer("K-1"), officer("K-2"), needed=3)
-    assert short.assignments == []
-    assert [u.positions for u in short.unfilled] == [3]
-
-
-@covers("SUPERVISOR_REQUIRED")
-def test_partial_staffing_keeps_the_supervisor() -> None:
-    result = crew(officer("K-1"), officer("K-2", rank="lieutenant", hours_to_date=30), needed=3)
-    assert roster(result) == [
-        ("R-1", "K-1", at(1, 12), at(1, 16)),
-        ("R-1", "K-2", at(1, 12), at(1, 16)),
-    ]
-    assert [u.positions for u in result.unfilled] == [1]
-
-
-@covers("SUPERVISOR_REQUIRED")
-def test_below_supervisor_at_no_supervisor_is_needed() -> None:
-    result = crew(officer("K-1"), needed=1)
-    assert roster(result) == [("R-1", "K-1", at(1, 12), at(1, 16))]

@@ -8,7 +8,6 @@ split is left unfilled with NO_VALID_SPLIT.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -16,19 +15,20 @@ from models.request import Request
 from models.result import RosterResult
 from scheduler.agencies import get_agency
 from scheduler.rates import quote_request
-from tests.scheduler.builders import at, officer, problem, request, roster, solve_checked
+from tests.scheduler.builders import (
+    at,
+    covers_into,
+    officer,
+    problem,
+    request,
+    roster,
+    solve_checked,
+)
 
 COVERED: set[str] = set()
+covers = covers_into(COVERED)
 
 
-def covers(*codes: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
-    """Record at import which codes a test exercises (collected by test_registry)."""
-
-    def mark(test: Callable[..., None]) -> Callable[..., None]:
-        COVERED.update(codes)
-        return test
-
-    return mark
 
 
 def whole_price(req: dict[str, object]) -> Decimal:
