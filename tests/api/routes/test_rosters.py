@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import json
 import threading
 import time
 from collections.abc import Callable
@@ -12,7 +14,7 @@ from fastapi.testclient import TestClient
 
 from models.problem import Problem
 from models.result import Metrics, RosterResult
-from tests.api.conftest import ALL, KENNESAW, ROCKPORT, Blockers, load_example
+from tests.api.conftest import ALL, KENNESAW, ROCKPORT, Blockers, app_of, load_example
 
 URL = "/v1/rosters/propose"
 
@@ -167,7 +169,7 @@ def _empty_result() -> RosterResult:
 def test_a_solve_cut_short_by_its_limit_returns_its_best_roster(
     make_client: Callable[..., TestClient],
 ) -> None:
-    client = make_client(max_time_limit_s=1)
+    client = make_client(max_time_limit_s=0.2)
     week = load_example("kennesaw-week.json", time_limit_s=30)
     started = time.monotonic()
     response = client.post(URL, json=week, headers=KENNESAW)
@@ -176,3 +178,48 @@ def test_a_solve_cut_short_by_its_limit_returns_its_best_roster(
     assert result.status == "feasible"
     assert result.assignments and result.pricing.total > 0
     assert result.metrics.coverage <= result.metrics.coverage_upper_bound
+
+
+def test_a_caller_who_hangs_up_stops_the_solve(
+    client: TestClient, small: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    stopped = threading.Event()
+
+    def slow_solve(problem: Problem, *, stop_event: threading.Event | None = None) -> RosterResult:
+        assert stop_event is not None
+        if stop_event.wait(10):
+            stopped.set()
+        return _empty_result()
+
+    monkeypatch.setattr("api.solving.solve", slow_solve)
+    started = time.monotonic()
+    sent = asyncio.run(_call_then_hang_up(app_of(client), json.dumps(small).encode()))
+    assert sent[0]["status"] == 499
+    assert stopped.wait(1) and time.monotonic() - started < 2.5  # not the 4 s watchdog
+
+
+async def _call_then_hang_up(app: Any, body: bytes) -> list[dict[str, Any]]:
+    """Send a proposal straight to the ASGI app, then disconnect while it solves."""
+    messages = [{"type": "http.request", "body": body, "more_body": False}]
+    sent: list[dict[str, Any]] = []
+    hang_up_at = time.monotonic() + 0.3
+
+    async def receive() -> dict[str, Any]:
+        if messages:
+            return messages.pop()
+        if time.monotonic() >= hang_up_at:
+            return {"type": "http.disconnect"}
+        await asyncio.sleep(3600)  # a live connection: nothing more to read
+        raise AssertionError("unreachable")
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    headers = [(b"content-type", b"application/json"),
+               (b"authorization", ROCKPORT["Authorization"].encode())]
+    scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST",
+             "scheme": "http", "path": URL, "raw_path": URL.encode(), "query_string": b"",
+             "root_path": "", "headers": headers, "client": ("127.0.0.1", 1),
+             "server": ("testserver", 80)}
+    await app(scope, receive, send)
+    return sent
