@@ -8,21 +8,24 @@ the same roster twice.
 
 from __future__ import annotations
 
+import itertools
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from models.problem import Problem
-from models.result import RosterResult
+from models.result import Assignment, Metrics, RosterResult
 from scheduler.context import prepare
 from scheduler.eligibility import OfficerLoad, candidates
 from scheduler.greedy import greedy
 from scheduler.locks import check_locks
 from scheduler.pieces import build_pieces, find_piece
 from scheduler.timeutil import to_minute
-from tests.scheduler.builders import ROCKPORT, problem, solve_checked, window
+from scheduler.validation import validate
+from tests.scheduler.builders import ROCKPORT, officer, problem, request, solve_checked, window
 
 # A Wednesday, and the two Sundays of 2026 when the clocks change (the day after is a Monday,
 # so shifts past midnight also cross a week boundary).
@@ -150,7 +153,30 @@ def test_random_days_validate_and_account_for_every_position(prob: Problem) -> N
     assert result.metrics.improvable_pairs == 0
 
 
-@settings(max_examples=5, deadline=None)
+def test_a_deterministic_solve_of_a_split_week_repeats_exactly() -> None:
+    kennesaw = ZoneInfo("America/New_York")
+
+    def at(day: int, hour: int) -> datetime:
+        return datetime(2026, 12, day, hour, tzinfo=kennesaw)
+
+    prob = problem(
+        [officer("K-1", rank="sergeant"), officer("K-2", hours_to_date=3),
+         officer("K-3", hours_to_date=3), officer("K-4", hours_to_date=8)],
+        [request("R-1", at(1, 6), at(1, 22), officers_needed=2),
+         request("R-2", at(2, 8), at(2, 14), officers_needed=2),
+         request("R-3", at(2, 10), at(2, 16)),
+         request("R-4", at(3, 18), at(4, 2), officers_needed=3)],
+        deterministic=True,
+        supervisor_at=3,
+    )
+    first, second = solve_checked(prob), solve_checked(prob)
+    assert len(first.assignments) >= 4
+    assert [a.model_dump(mode="json") for a in first.assignments] == [
+        a.model_dump(mode="json") for a in second.assignments
+    ]
+
+
+@settings(max_examples=4, deadline=None)
 @given(problems(deterministic=True))
 def test_a_deterministic_solve_gives_the_same_roster_twice(prob: Problem) -> None:
     first = solve_checked(prob)
@@ -158,3 +184,67 @@ def test_a_deterministic_solve_gives_the_same_roster_twice(prob: Problem) -> Non
     assert [a.model_dump(mode="json") for a in first.assignments] == [
         a.model_dump(mode="json") for a in second.assignments
     ]
+
+
+@st.composite
+def whole_request_problems(draw: st.DrawFn) -> Problem:
+    """1-3 officers and 1-3 requests of at most 12 h (worked whole) for 1-2 officers each."""
+    day = draw(st.sampled_from(DAYS))
+    reqs = []
+    for i in range(draw(st.integers(1, 3))):
+        req = draw(requests(i, day))
+        start = draw(st.integers(0, 40))
+        req["start"] = _at(day, start).isoformat()
+        req["end"] = _at(day, start + draw(st.integers(2, 24))).isoformat()
+        req["officers_needed"] = draw(st.integers(1, 2))
+        reqs.append(req)
+    return problem(
+        [draw(officers(i, day)) for i in range(draw(st.integers(1, 3)))],
+        reqs,
+        agency="rockport-tx",
+        time_limit_s=5,
+        num_workers=1,
+        supervisor_at=draw(st.sampled_from([2, 4])),
+    )
+
+
+NO_METRICS = Metrics(
+    positions_requested=0, positions_filled=0, coverage=0, coverage_upper_bound=0,
+    hours_filled=0, max_total_hours=0, spread_hours=0, gini=0, improvable_pairs=0,
+)
+
+
+def best_by_brute_force(prob: Problem) -> tuple[float, float]:
+    """The best (coverage, -largest total) over every valid roster, found by enumeration."""
+    choices = []
+    for req in prob.requests:
+        crews = [
+            crew
+            for k in range(req.officers_needed + 1)
+            for crew in itertools.combinations([o.id for o in prob.officers], k)
+        ]
+        choices.append([(req, crew) for crew in crews])
+    best = (0.0, -1e9)
+    for pick in itertools.product(*choices):
+        roster = [
+            Assignment(request_id=req.id, officer_id=oid, start=req.start, end=req.end,
+                       hours=0, billable_hours=0, amount=0)
+            for req, crew in pick
+            for oid in crew
+        ]
+        report = validate(prob, RosterResult(status="feasible", assignments=roster,
+                                             metrics=NO_METRICS))
+        if report.ok:
+            best = max(best, (round(report.metrics.coverage, 4), -report.metrics.max_total_hours))
+    return best
+
+
+@settings(max_examples=15, deadline=None)
+@given(whole_request_problems())
+def test_the_roster_is_the_lexicographic_optimum_of_all_rosters(prob: Problem) -> None:
+    result = solve_checked(prob)
+    if result.status != "optimal":
+        return  # only a proven roster must match the enumeration
+    coverage, negative_max = best_by_brute_force(prob)
+    assert round(result.metrics.coverage, 4) == coverage
+    assert result.metrics.max_total_hours == -negative_max
