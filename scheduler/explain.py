@@ -12,26 +12,25 @@ from collections import Counter
 from models.result import Reason, Unfilled
 from scheduler.codes import OFFICER_RULES
 from scheduler.context import Context, RequestData
-from scheduler.eligibility import OfficerLoad, static_block
+from scheduler.eligibility import OfficerLoad, StaticScreen
 from scheduler.greedy import Draft
 from scheduler.pieces import PieceSet
 from scheduler.timeutil import from_minute
 
 
 def _blocked_counts(
-    ctx: Context, req: RequestData, s: int, e: int, locked: dict[int, OfficerLoad]
+    screen: StaticScreen, req: RequestData, s: int, e: int, locked: dict[int, OfficerLoad]
 ) -> tuple[Counter[str], list[int]]:
-    counts: Counter[str] = Counter()
+    """Officers per first blocking rule (static, then locked shifts), and who is left."""
+    static, passed = screen.screen(req, s, e)
+    counts: Counter[str] = Counter(static)
     eligible = []
-    for o in ctx.officers:
-        code = static_block(o, req, s, e, ctx)
-        if code is None and o.index in locked:
-            held = locked[o.index].blocking(s, e)
-            code = held[0] if held else None
-        if code is None:
-            eligible.append(o.index)
+    for o in passed:
+        held = locked[o].blocking(s, e) if o in locked else []
+        if held:
+            counts[held[0]] += 1
         else:
-            counts[code] += 1
+            eligible.append(o)
     return counts, eligible
 
 
@@ -44,6 +43,7 @@ def _summary(counts: Counter[str]) -> str:
 
 def reasons_for(
     ctx: Context,
+    screen: StaticScreen,
     req: RequestData,
     s: int,
     e: int,
@@ -51,7 +51,7 @@ def reasons_for(
     final: dict[int, OfficerLoad],
     proven: bool,
 ) -> list[Reason]:
-    counts, eligible = _blocked_counts(ctx, req, s, e, locked)
+    counts, eligible = _blocked_counts(screen, req, s, e, locked)
     if not eligible:
         return [
             Reason(
@@ -115,6 +115,7 @@ def explain(
     proven: bool,
 ) -> list[Unfilled]:
     out: list[Unfilled] = []
+    screen = StaticScreen(ctx)
     held: Counter[int] = Counter(p for p, _ in draft.assign)
     locked_on: Counter[tuple[int, int, int]] = Counter((r, s, e) for r, _, s, e in ctx.locked)
 
@@ -125,7 +126,7 @@ def explain(
                 start=from_minute(s, ctx.tz),
                 end=from_minute(e, ctx.tz),
                 positions=n,
-                reasons=reasons or reasons_for(ctx, req, s, e, locked, final, proven),
+                reasons=reasons or reasons_for(ctx, screen, req, s, e, locked, final, proven),
             )
         )
 

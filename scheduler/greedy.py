@@ -66,8 +66,13 @@ class _Rotation:
         }
 
     def pick(self, piece: Piece, pool: list[int], taken: set[int]) -> int | None:
+        # The pool may be a superset of the candidates (city scale passes the vector-checked
+        # pools): conflicts are checked here, load rules always are.
+        employer = self.ctx.requests[piece.request].model.employer.id
         for oi in sorted(pool, key=lambda i: (self.total[i], self.ctx.officers[i].id)):
-            if oi not in taken and not self.loads[oi].blocking(piece.start, piece.end):
+            if oi in taken or employer in self.ctx.officers[oi].conflicts:
+                continue
+            if self.loads[oi].fits(piece.start, piece.end):
                 return oi
         return None
 

@@ -212,7 +212,7 @@ def _rolling_24h(ctx: Context, ps: PieceSet, m: Model) -> None:
         longest = max(e - s for s, e, _, _ in spans)
         windows = {s for s, _ in reach + fixed} | {e - DAY for _, e in reach + fixed}
         windows |= {s for s, *_ in spans} | {e - DAY for _, e, *_ in spans}
-        seen: set[tuple[tuple[int, int], ...]] = set()
+        seen: set[tuple[object, ...]] = set()
         for t in sorted(windows):
             w_end = t + DAY
             fixed_load = _overlap(fixed, t, w_end)
@@ -221,7 +221,8 @@ def _rolling_24h(ctx: Context, ps: PieceSet, m: Model) -> None:
             lo = bisect.bisect_right(span_starts, t - longest)
             hi = bisect.bisect_left(span_starts, w_end)
             inside = [(p, var, min(e, w_end) - max(s, t)) for s, e, p, var in spans[lo:hi] if e > t]
-            key = tuple((p, w) for p, _, w in inside)
+            # Two windows with the same pieces differ when their on-duty or locked load differs.
+            key = (fixed_load, *((p, w) for p, _, w in inside))
             if inside and key not in seen:
                 seen.add(key)
                 _cap(ctx, ps, m, oi, inside, cap - fixed_load)

@@ -117,7 +117,7 @@ def _lighter_taker(
         for a in lighter[np.argsort(total[lighter], kind="stable")].tolist():
             if a == b or employer in ctx.officers[a].conflicts:
                 continue
-            if loads[a].blocking(piece.start, piece.end):
+            if not loads[a].fits(piece.start, piece.end):
                 continue
             if _supervision_kept(ctx, ps, Draft(assign, draft.flow), p, b, a):
                 return int(a)

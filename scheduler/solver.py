@@ -174,9 +174,16 @@ def solve(problem: Problem, *, stop_event: threading.Event | None = None) -> Ros
     pools = candidate_pools(ctx, ps)
     capped = sum(len(pool) for pool in pools) > CAP_ABOVE
     cands = candidates(ctx, ps, locked_loads, pools, cap=CANDIDATE_CAP if capped else None)
+    # The rotation list sees every officer even when the model's candidates are capped, and the
+    # model keeps the pairs it chose, so the solver's roster can only improve on it.
+    rotation = {p.index: pools[p.index].tolist() for p in ps.pieces} if capped else cands
     start_draft = greedy(
-        ctx, ps, cands, {o: load.copy() for o, load in _all_loads(ctx, locked_loads).items()}
+        ctx, ps, rotation, {o: load.copy() for o, load in _all_loads(ctx, locked_loads).items()}
     )
+    if capped:
+        for p, o in start_draft.assign:
+            if o not in cands[p]:
+                cands[p].append(o)
     first = clock.elapsed()
     pairs = sum(len(c) for c in cands.values())
     if pairs > LARGE_MODEL:

@@ -1,4 +1,4 @@
-"""A roster result as text a dispatcher reads: coverage against the bound, reasons, fairness, money."""
+"""A roster result as text a dispatcher reads: coverage and its bound, reasons, fairness, money."""
 
 from __future__ import annotations
 

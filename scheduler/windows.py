@@ -80,7 +80,7 @@ def _improve_window(
             sub_cands[p] = [
                 o
                 for o in cands[p]
-                if o not in fixed or not fixed[o].blocking(piece.start, piece.end)
+                if o not in fixed or fixed[o].fits(piece.start, piece.end)
             ]
     shifts = [(ps.pieces[p].request, o, ps.pieces[p].start, ps.pieces[p].end) for p, o in outside]
     sub_ctx = dataclasses.replace(ctx, locked=ctx.locked + shifts)
