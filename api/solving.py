@@ -1,8 +1,9 @@
 """Getting a roster problem from a request into the solve pool, for proposals and jobs alike.
 
-`prepare` checks the agency (an unknown one is a 422 before any worker is taken) and caps the
-problem's time limit and CP-SAT threads by the server's settings. `submit_solve` queues the solve
-and logs one line when it ends: request id, agency, status, wall time and coverage, no names.
+`prepare` checks the agency and the service's limits (a breach is a 422 before any worker is
+taken) and caps the problem's time limit and CP-SAT threads by the server's settings.
+`submit_solve` queues the solve and logs one line when it ends: request id, agency, status, wall
+time and coverage, never names; the solver's own lines carry the request id while it runs.
 """
 
 from __future__ import annotations
