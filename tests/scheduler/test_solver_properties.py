@@ -93,7 +93,7 @@ def problems(draw: st.DrawFn, deterministic: bool = False) -> Problem:
         [draw(officers(i, day)) for i in range(n_off)],
         [draw(requests(i, day)) for i in range(n_req)],
         agency="rockport-tx",
-        time_limit_s=3,
+        time_limit_s=2,
         num_workers=1,
         deterministic=deterministic,
     )
