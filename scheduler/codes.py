@@ -46,6 +46,6 @@ UNFILLED_REASONS: dict[str, str] = {
     "NO_ELIGIBLE_OFFICER": "no officer may take this shift",
     "ALL_ELIGIBLE_BUSY": "every eligible officer is held by other work or caps",
     "NO_VALID_SPLIT": "the request is too long for one shift and admits no valid split",
-    "LOWER_PRIORITY": "eligible officers were used for requests of higher priority",
     "TIME_LIMIT": "the solver ran out of time before it could place this position",
+    "NOT_PLACED": "free officers remain, but no roster with it keeps coverage optimal",
 }

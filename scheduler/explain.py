@@ -26,7 +26,10 @@ def _blocked_counts(
     counts: Counter[str] = Counter(static)
     eligible = []
     for o in passed:
-        held = locked[o].blocking(s, e) if o in locked else []
+        # The shift alone against on-duty time and locked shifts: a rule that bars it whatever
+        # else the roster holds makes the officer ineligible, not busy.
+        load = locked.get(o) or OfficerLoad(screen.ctx, screen.ctx.officers[o])
+        held = load.blocking(s, e)
         if held:
             counts[held[0]] += 1
         else:
@@ -106,6 +109,20 @@ def _no_split_message(ctx: Context, req: RequestData) -> str:
     )
 
 
+def _uncovered(ctx: Context, ps: PieceSet, req: RequestData) -> list[tuple[int, int, int]]:
+    """Runs of grid slots of a long request with how many positions no lock covers."""
+    points = ps.grid_points[req.index]
+    locks = [(s, e) for r, _, s, e in ctx.locked if r == req.index]
+    runs: list[tuple[int, int, int]] = []
+    for a, b in zip(points, points[1:], strict=False):
+        free = req.model.officers_needed - sum(1 for s, e in locks if s <= a and e >= b)
+        if runs and runs[-1][2] == free and runs[-1][1] == a:
+            runs[-1] = (runs[-1][0], b, free)
+        else:
+            runs.append((a, b, free))
+    return [run for run in runs if run[2] > 0]
+
+
 def explain(
     ctx: Context,
     ps: PieceSet,
@@ -157,16 +174,17 @@ def explain(
         if req.index in ps.split_requests and not any(
             draft.flow.get(p) for p in ps.by_request[req.index]
         ):
-            add(
-                req,
-                req.start,
-                req.end,
-                need,
-                [
-                    Reason(
-                        code="TIME_LIMIT",
-                        message="no split of this long request was chosen in time",
-                    )
-                ],
-            )
+            for s_, e_, n in _uncovered(ctx, ps, req):
+                add(
+                    req,
+                    s_,
+                    e_,
+                    n,
+                    [
+                        Reason(
+                            code="TIME_LIMIT",
+                            message="no split of this long request was chosen in time",
+                        )
+                    ],
+                )
     return out

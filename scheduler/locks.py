@@ -9,7 +9,8 @@ from __future__ import annotations
 from models.result import Violation
 from scheduler.context import Context
 from scheduler.eligibility import OfficerLoad, static_block
-from scheduler.pieces import PieceSet, find_piece
+from scheduler.greedy import supervisor_covered
+from scheduler.pieces import PieceSet, find_piece, reachable
 from scheduler.timeutil import from_minute
 
 
@@ -80,3 +81,84 @@ def check_locks(ctx: Context, ps: PieceSet) -> tuple[list[Violation], dict[int, 
                     )
                 )
     return violations, loads
+
+
+def split_lock_violations(ctx: Context, ps: PieceSet) -> list[Violation]:
+    """Locked segments of a long request: never more than its positions at a moment, and on a
+    one-position request, gaps between them that a valid split can still fill."""
+    out: list[Violation] = []
+    for r in sorted(ps.split_requests):
+        locks = sorted((s, e, o) for lr, o, s, e in ctx.locked if lr == r)
+        if not locks:
+            continue
+        req, lim = ctx.requests[r], ctx.limits
+        points = ps.grid_points[r]
+        for a, b in zip(points, points[1:], strict=False):
+            on = [(s, e, o) for s, e, o in locks if s <= a and e >= b]
+            if len(on) > req.model.officers_needed:
+                s, e, o = on[-1]
+                out.append(
+                    _violation(
+                        ctx,
+                        "OVERSTAFFED",
+                        r,
+                        o,
+                        s,
+                        e,
+                        f"more than {req.model.officers_needed} locked at once",
+                    )
+                )
+                break
+        if out or req.model.officers_needed != 1:
+            continue
+        bounds = [req.start] + [x for s, e, _ in locks for x in (s, e)] + [req.end]
+        for a, b in zip(bounds[::2], bounds[1::2], strict=True):
+            inside = [p for p in points if a <= p <= b]
+            if a < b and b not in reachable(inside, lim.min_minutes, lim.max_continuous, True):
+                s, e, o = locks[0]
+                out.append(
+                    _violation(
+                        ctx,
+                        "INVALID_SEGMENT",
+                        r,
+                        o,
+                        s,
+                        e,
+                        "the locked segments leave a gap no valid split can fill",
+                    )
+                )
+                break
+    return out
+
+
+def supervisor_lock_violations(
+    ctx: Context, ps: PieceSet, cands: dict[int, list[int]]
+) -> list[Violation]:
+    """A locked officer on a supervised request whose moments no supervisor could cover."""
+    out: list[Violation] = []
+    for r, o, s, e in ctx.locked:
+        req = ctx.requests[r]
+        if req.model.officers_needed < ctx.limits.supervisor_at or ctx.officers[o].supervisor:
+            continue
+        sups = [
+            (ls, le) for lr, lo, ls, le in ctx.locked if lr == r and ctx.officers[lo].supervisor
+        ]
+        sups += [
+            (ps.pieces[p].start, ps.pieces[p].end)
+            for p in ps.by_request.get(r, [])
+            for c in cands[p]
+            if ctx.officers[c].supervisor
+        ]
+        if not supervisor_covered([(s, e, False)] + [(a, b, True) for a, b in sups]):
+            out.append(
+                _violation(
+                    ctx,
+                    "SUPERVISOR_REQUIRED",
+                    r,
+                    o,
+                    s,
+                    e,
+                    "no supervisor is locked or free to be on the request with them",
+                )
+            )
+    return out

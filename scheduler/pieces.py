@@ -8,6 +8,7 @@ partition becomes a candidate piece, and the solver picks the partition (a flow 
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 
 from scheduler.context import Context, RequestData, piece_weight
@@ -43,23 +44,34 @@ def grid_points(req: RequestData) -> list[int]:
     return points + [req.end]
 
 
-def _reachable(points: list[int], lo: int, hi: int, forward: bool) -> set[int]:
-    """Boundary points reachable from the start (forward) or end by segments of lo..hi."""
+def reachable(points: list[int], lo: int, hi: int, forward: bool) -> set[int]:
+    """Boundary points reachable from the start (forward) or end by segments of lo..hi.
+
+    A running count of reached points answers "is any point lo..hi back reached?" in O(log n),
+    so a request of weeks stays linear in its grid points.
+    """
+    dist = [abs(p - points[0 if forward else -1]) for p in (points if forward else points[::-1])]
+    reached = [False] * len(dist)
+    count = [0] * (len(dist) + 1)  # count[i]: reached points among the first i
+    for i, d in enumerate(dist):
+        if i == 0:
+            reached[i] = True
+        else:
+            first = bisect.bisect_left(dist, d - hi, 0, i)
+            last = bisect.bisect_right(dist, d - lo, 0, i)
+            reached[i] = count[last] - count[first] > 0
+        count[i + 1] = count[i] + reached[i]
     order = points if forward else points[::-1]
-    seen = {order[0]}
-    for p in order[1:]:
-        if any(lo <= abs(p - q) <= hi for q in seen):
-            seen.add(p)
-    return seen
+    return {p for p, ok in zip(order, reached, strict=True) if ok}
 
 
 def split_arcs(req: RequestData, lo: int, hi: int) -> list[tuple[int, int]]:
     """Every grid segment of lo..hi minutes that lies on some valid partition of the request."""
     points = grid_points(req)
-    from_start = _reachable(points, lo, hi, forward=True)
+    from_start = reachable(points, lo, hi, forward=True)
     if req.end not in from_start:
         return []
-    to_end = _reachable(points, lo, hi, forward=False)
+    to_end = reachable(points, lo, hi, forward=False)
     return [
         (a, b)
         for i, a in enumerate(points)

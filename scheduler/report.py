@@ -135,5 +135,7 @@ def infeasible(ctx: Context, violations: list[Violation], stats: SolverStats) ->
         rejected=[req.rejected for req in ctx.requests if req.rejected is not None],
         metrics=EMPTY_METRICS,
         solver=stats,
-        notes=["locked assignments break hard rules; nothing was solved"],
+        notes=["locked assignments break hard rules; nothing was solved"]
+        if violations
+        else stats.notes,
     )

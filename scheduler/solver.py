@@ -26,7 +26,7 @@ from scheduler.context import Context, coverage_scale, prepare
 from scheduler.eligibility import OfficerLoad, candidate_pools, candidates
 from scheduler.flow_bound import flow_bound
 from scheduler.greedy import Draft, greedy
-from scheduler.locks import check_locks
+from scheduler.locks import check_locks, split_lock_violations, supervisor_lock_violations
 from scheduler.model import Model, build
 from scheduler.pieces import PieceSet, build_pieces
 from scheduler.polish import final_loads, polish
@@ -169,11 +169,15 @@ def solve(problem: Problem, *, stop_event: threading.Event | None = None) -> Ros
     ctx = prepare(problem)
     ps = build_pieces(ctx)
     violations, locked_loads = check_locks(ctx, ps)
+    violations += split_lock_violations(ctx, ps)
     if violations:
         return report.infeasible(ctx, violations, _stats(ctx, clock, [], "infeasible", 0, [], None))
     pools = candidate_pools(ctx, ps)
     capped = sum(len(pool) for pool in pools) > CAP_ABOVE
     cands = candidates(ctx, ps, locked_loads, pools, cap=CANDIDATE_CAP if capped else None)
+    violations = supervisor_lock_violations(ctx, ps, cands)
+    if violations:
+        return report.infeasible(ctx, violations, _stats(ctx, clock, [], "infeasible", 0, [], None))
     # The rotation list sees every officer even when the model's candidates are capped, and the
     # model keeps the pairs it chose, so the solver's roster can only improve on it.
     rotation = {p.index: pools[p.index].tolist() for p in ps.pieces} if capped else cands
@@ -207,6 +211,9 @@ def solve(problem: Problem, *, stop_event: threading.Event | None = None) -> Ros
             clock.elapsed(),
         )
         draft, status, outcomes, notes = _stages(ctx, ps, m, start_draft, clock, stop_event)
+        if status == "infeasible":
+            stats = _stats(ctx, clock, outcomes, status, len(m.x), notes, None)
+            return report.infeasible(ctx, [], stats)
         bound = _coverage_bound(ctx, ps, cands, outcomes, m.locked_weight)
         variables = len(m.x)
         fairness = outcomes[1] if len(outcomes) > 1 else None
@@ -307,7 +314,10 @@ def _stages(
     s1 = run_stage(m, "coverage", opts, clock.share(0.5), stop_event, wall_cap=clock.wall_cap())
     outcomes = [s1]
     if s1.status == "infeasible":
-        notes.append("locked assignments leave no valid roster (a supervisor cannot be placed)")
+        notes.append(
+            "the locked assignments leave no valid roster: CP-SAT proved it, no single "
+            "rule explains it"
+        )
         return Draft(), "infeasible", outcomes, notes
     if not s1.has_solution:
         notes.append("time limit reached before CP-SAT found a roster: greedy rotation-list roster")

@@ -102,6 +102,9 @@ def run_stage(
     light: bool = False,
     wall_cap: float | None = None,
 ) -> StageOutcome:
+    if stop_event is not None and stop_event.is_set():
+        # stop_search before solve starts is a no-op: a stopped run must not spend the budget.
+        return StageOutcome(name, "unknown", None, None, 0.0)
     solver = cp_model.CpSolver()
     parameters(solver, options, budget)
     if wall_cap is not None:
@@ -119,8 +122,10 @@ def run_stage(
         limit = solver.parameters.max_time_in_seconds + GRACE_S
         while not watch_stop.is_set():
             if event.wait(0.05) or time.perf_counter() - started > limit:
+                # Repeated until solve returns: a stop that lands before the search begins
+                # (during model loading) would otherwise be lost.
                 solver.stop_search()
-                return
+                watch_stop.wait(0.05)
 
     thread = threading.Thread(target=watchdog, daemon=True)
     thread.start()

@@ -30,7 +30,7 @@ MODULES: tuple[ModuleType, ...] = (
     test_solver_explain,
 )
 
-# The unfilled reasons a small instance can be built for; LOWER_PRIORITY and TIME_LIMIT depend
+# The unfilled reasons a small instance can be built for; NOT_PLACED and TIME_LIMIT depend
 # on the solver's search, not on the instance alone.
 REQUIRED_REASONS = ("NO_ELIGIBLE_OFFICER", "ALL_ELIGIBLE_BUSY", "NO_VALID_SPLIT")
 

@@ -48,11 +48,6 @@ def test_a_request_shorter_than_the_minimum_is_staffed_and_billed_at_the_minimum
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    strict=True,
-    reason="a stop event set before a stage starts is ignored: stop_search before solve is a "
-    "no-op, so every stage runs its full budget",
-)
 def test_a_stop_event_already_set_returns_promptly() -> None:
     data = example("kennesaw-week.json", time_limit_s=8, num_workers=2, seed=0)
     prob = Problem.model_validate(data)

@@ -183,11 +183,6 @@ def test_a_locked_officer_brings_a_free_supervisor_onto_the_request() -> None:
 
 
 @covers("SUPERVISOR_REQUIRED")
-@pytest.mark.xfail(
-    strict=True,
-    reason="a lock that leaves a supervised request without any supervisor: the solver says "
-    "infeasible but returns the lock as a roster and no violation",
-)
 def test_a_lock_on_a_supervised_request_without_any_supervisor_is_infeasible() -> None:
     prob = problem(
         [officer("K-1"), officer("K-2")],
@@ -208,11 +203,6 @@ def long_request_locks(*locks: dict[str, str]) -> Problem:
 
 
 @covers("OVERSTAFFED")
-@pytest.mark.xfail(
-    strict=True,
-    reason="overlapping locked segments on a split request are not counted: the solver says "
-    "infeasible but returns the locks as a roster and no violation",
-)
 def test_overlapping_locked_segments_beyond_the_positions_are_infeasible() -> None:
     prob = long_request_locks(
         lock("R-1", "K-1", at(1, 6), at(1, 14)), lock("R-1", "K-2", at(1, 10), at(1, 22))
@@ -221,11 +211,6 @@ def test_overlapping_locked_segments_beyond_the_positions_are_infeasible() -> No
 
 
 @covers("INVALID_SEGMENT")
-@pytest.mark.xfail(
-    strict=True,
-    reason="locked segments that leave a piece shorter than the minimum: the solver says "
-    "infeasible but returns the locks as a roster and no violation",
-)
 def test_locked_segments_that_no_split_can_complete_are_infeasible() -> None:
     # 06:00-14:00 and 16:00-22:00 on the one position leave 14:00-16:00, shorter than 4 h.
     prob = long_request_locks(
@@ -234,11 +219,6 @@ def test_locked_segments_that_no_split_can_complete_are_infeasible() -> None:
     assert [code for code, _, _ in infeasible(prob)] == ["INVALID_SEGMENT"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="greedy fallback skips a long request with a locked segment and lists the whole "
-    "request unfilled (TIME_LIMIT) besides the lock: the position is counted twice",
-)
 def test_the_greedy_fallback_accounts_for_a_locked_segment_once() -> None:
     # The Kennesaw week with 0.05 s: CP-SAT finds nothing, so the greedy roster is returned.
     data = example("kennesaw-week.json", time_limit_s=0.05, num_workers=1)

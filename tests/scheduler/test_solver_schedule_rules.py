@@ -128,7 +128,6 @@ def test_on_duty_hours_count_toward_the_rolling_window() -> None:
 
 
 @covers("REST_24H", "NO_ELIGIBLE_OFFICER")
-@pytest.mark.xfail(strict=True, reason="explain counts load rules only for officers with locks")
 def test_a_shift_too_long_after_duty_is_no_eligible_officer() -> None:
     # K-1 could never take it, whatever else the roster holds: nobody is eligible, and the
     # reason counts the rule (the solver reports ALL_ELIGIBLE_BUSY with K-1 held by REST_24H).
@@ -174,7 +173,6 @@ def test_a_shift_longer_than_the_daily_cap_on_one_date_has_no_officer() -> None:
 
 
 @covers("DAILY_CAP", "NO_ELIGIBLE_OFFICER")
-@pytest.mark.xfail(strict=True, reason="explain counts load rules only for officers with locks")
 def test_a_shift_longer_than_the_daily_cap_is_no_eligible_officer() -> None:
     result = solve_checked(problem(
         [officer("K-1")], [request("R-1", at(1, 6), at(1, 17))], max_hours_per_day=10
