@@ -64,8 +64,11 @@ def price_cancellation(
     admin_minutes = officers_affected * min(ADMIN_CAP_MINUTES, billable)
     lines = [
         InvoiceLine(
-            request_id=request.id, rate_type=kind, quantity=hours_quantity(admin_minutes),
-            rate=fee, amount=to_cents(Decimal(admin_minutes) * fee / 60),
+            request_id=request.id,
+            rate_type=kind,
+            quantity=hours_quantity(admin_minutes),
+            rate=fee,
+            amount=to_cents(Decimal(admin_minutes) * fee / 60),
             description="cancellation: admin fee for the first 24 hours",
         )
     ]
@@ -75,8 +78,11 @@ def price_cancellation(
         pay_hours = per_officer * officers_affected
         lines.append(
             InvoiceLine(
-                request_id=request.id, rate_type=kind, rate=pay,
-                quantity=pay_hours.quantize(HOURS_PLACES), amount=to_cents(pay_hours * pay),
+                request_id=request.id,
+                rate_type=kind,
+                rate=pay,
+                quantity=pay_hours.quantize(HOURS_PLACES),
+                amount=to_cents(pay_hours * pay),
                 description="cancellation: officer pay for the hours worked or the minimum",
             )
         )

@@ -18,7 +18,12 @@ from models.request import Request
 
 # The hourly rate types a worked minute can bill at, in invoice order.
 HOURLY_TYPES: tuple[RateType, ...] = (
-    "regular", "holiday", "emergency", "traffic", "traffic_holiday", "traffic_emergency",
+    "regular",
+    "holiday",
+    "emergency",
+    "traffic",
+    "traffic_holiday",
+    "traffic_emergency",
     "contract",
 )
 

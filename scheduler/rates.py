@@ -40,8 +40,18 @@ from scheduler.shift_pricing import (
 from scheduler.timeutil import hours, to_minute
 
 __all__ = [
-    "ShiftPrice", "effective_policy", "invoice_lines", "is_emergency", "is_late", "pay_lines",
-    "price_cancellation", "price_request", "price_roster", "price_shift", "quote", "quote_request",
+    "ShiftPrice",
+    "effective_policy",
+    "invoice_lines",
+    "is_emergency",
+    "is_late",
+    "pay_lines",
+    "price_cancellation",
+    "price_request",
+    "price_roster",
+    "price_shift",
+    "quote",
+    "quote_request",
 ]
 
 
@@ -93,8 +103,14 @@ def _hour_lines(
         if padding.get(kind):
             together = line_amount(worked.get(kind, 0) + padding[kind], rate)
             padding_lines.append(
-                _hour_line(request, "minimum_padding", padding[kind], rate,
-                           together - worked_amount, padding=kind)
+                _hour_line(
+                    request,
+                    "minimum_padding",
+                    padding[kind],
+                    rate,
+                    together - worked_amount,
+                    padding=kind,
+                )
             )
     return worked_lines + padding_lines
 
@@ -112,13 +128,28 @@ def _vehicle_lines(
     amount = to_cents(vehicle_amount(request, agency, billable, worked))
     if kind == "static":
         rate = agency.rates.vehicle_static_per_hour or Decimal(0)
-        return [InvoiceLine(request_id=request.id, rate_type="vehicle_static",
-                            quantity=hours_quantity(billable), rate=rate, amount=amount)]
+        return [
+            InvoiceLine(
+                request_id=request.id,
+                rate_type="vehicle_static",
+                quantity=hours_quantity(billable),
+                rate=rate,
+                amount=amount,
+            )
+        ]
     rate = agency.rates.vehicle_moving_per_mile or Decimal(0)
     request_minutes = max(to_minute(request.end) - to_minute(request.start), 1)
     miles = (Decimal(str(request.vehicle.miles)) * worked / request_minutes).quantize(HOURS_PLACES)
-    return [InvoiceLine(request_id=request.id, rate_type="vehicle_moving", unit="mile",
-                        quantity=miles, rate=rate, amount=amount)]
+    return [
+        InvoiceLine(
+            request_id=request.id,
+            rate_type="vehicle_moving",
+            unit="mile",
+            quantity=miles,
+            rate=rate,
+            amount=amount,
+        )
+    ]
 
 
 def invoice_lines(
