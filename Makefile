@@ -18,6 +18,8 @@ demo: $(STAMP)
 	$(BIN)/offduty demo
 
 test: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/mypy
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)
