@@ -14,17 +14,29 @@ from collections.abc import Sequence
 
 from models.common import InputError
 
-COMMANDS: tuple[str, ...] = (
-    "cli.serve", "cli.keys",
-    "cli.quote",
-    "cli.solve",
-    "cli.demo",
-    "cli.generate",
-    "cli.scenario",
-    "cli.validate",
-    "cli.importer", "cli.nightly", "cli.roster", "cli.export",
-    "cli.bench",
-)
+# Subcommand -> the module that registers it. Only the module of the command being run is
+# imported (the store, the service and the charts pull in heavy libraries); `--help` imports all.
+COMMANDS: dict[str, str] = {
+    "agencies": "cli.quote",
+    "quote": "cli.quote",
+    "solve": "cli.solve",
+    "schema": "cli.solve",
+    "validate": "cli.validate",
+    "generate": "cli.generate",
+    "demo": "cli.demo",
+    "import": "cli.importer",
+    "nightly": "cli.nightly",
+    "runs": "cli.nightly",
+    "roster": "cli.roster",
+    "confirm": "cli.roster",
+    "cancel": "cli.roster",
+    "worked": "cli.roster",
+    "export": "cli.export",
+    "scenario": "cli.scenario",
+    "serve": "cli.serve",
+    "keys": "cli.keys",
+    "bench": "cli.bench",
+}
 
 
 class _Parser(argparse.ArgumentParser):
@@ -33,19 +45,27 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"offduty: {message}\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser with one command's module registered, or every module when unknown/None."""
     parser = _Parser(
         prog="offduty", description="Scheduler and rate engine for off-duty police work."
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="log progress to stderr")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    for name in COMMANDS:
+    modules = [COMMANDS[command]] if command in COMMANDS else list(dict.fromkeys(COMMANDS.values()))
+    for name in modules:
         importlib.import_module(name).register(sub)
     return parser
 
 
+def _command(argv: Sequence[str]) -> str | None:
+    """The subcommand named on the line (the first word that is not an option)."""
+    return next((word for word in argv if not word.startswith("-")), None)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(_command(argv))
     args = parser.parse_args(argv)
     logging.basicConfig(
         level=logging.INFO if args.verbose else logging.WARNING,
