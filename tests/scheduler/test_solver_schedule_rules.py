@@ -14,6 +14,7 @@ import pytest
 
 from models.result import RosterResult
 from tests.scheduler.builders import (
+    ZONES,
     alone,
     at,
     busy_holds,
@@ -130,7 +131,7 @@ def test_on_duty_hours_count_toward_the_rolling_window() -> None:
 @covers("REST_24H", "NO_ELIGIBLE_OFFICER")
 def test_a_shift_too_long_after_duty_is_no_eligible_officer() -> None:
     # K-1 could never take it, whatever else the roster holds: nobody is eligible, and the
-    # reason counts the rule (the solver reports ALL_ELIGIBLE_BUSY with K-1 held by REST_24H).
+    # reason counts the rule (not ALL_ELIGIBLE_BUSY with K-1 "held" by REST_24H).
     over = alone({"on_duty": on_duty((at(1, 20), at(2, 6)))}, at(2, 6, 30), at(2, 13))
     assert no_eligible(over) == {"REST_24H": 1}
 
@@ -178,6 +179,25 @@ def test_a_shift_longer_than_the_daily_cap_is_no_eligible_officer() -> None:
         [officer("K-1")], [request("R-1", at(1, 6), at(1, 17))], max_hours_per_day=10
     ))
     assert no_eligible(result) == {"DAILY_CAP": 1}
+
+
+@covers("DAILY_CAP")
+@pytest.mark.parametrize(("end", "fits"), [((11, 30), True), ((12, 0), False)])
+def test_daily_cap_counts_real_minutes_on_the_long_dst_day(
+    end: tuple[int, int], fits: bool
+) -> None:
+    # Sunday 1 November 2026 has 25 hours: 00:00-06:00 local is 7 real hours, so a second shift
+    # from 06:30 fills the 12 h cap at 11:30.
+    result = solve_checked(problem(
+        [officer("K-1")],
+        [request("R-1", at(1, 0, month=11), at(1, 6, month=11), priority=5),
+         request("R-2", at(1, 6, 30, month=11), at(1, *end, month=11))],
+    ))
+    assert [(a.request_id, a.hours) for a in result.assignments] == (
+        [("R-1", 7.0), ("R-2", 5.0)] if fits else [("R-1", 7.0)]
+    )
+    if not fits:
+        assert busy_holds(result, "R-2") == {"K-1": ["DAILY_CAP"]}
 
 
 # --- weekly cap -----------------------------------------------------------------------------
@@ -283,3 +303,20 @@ def test_partial_staffing_keeps_the_supervisor() -> None:
 def test_below_supervisor_at_no_supervisor_is_needed() -> None:
     result = crew(officer("K-1"), needed=1)
     assert roster(result) == [("R-1", "K-1", at(1, 12), at(1, 16))]
+
+
+@covers("SUPERVISOR_REQUIRED")
+@pytest.mark.parametrize(
+    ("agency", "supervisor_at"), [("kennesaw-ga", 5), ("rockport-tx", 4)]
+)
+def test_the_agency_setting_decides_when_a_supervisor_is_needed(
+    agency: str, supervisor_at: int
+) -> None:
+    tz = ZONES[agency]
+    crew_of = [officer(f"P-{i}", tz=tz) for i in range(1, 6)]  # five officers, no sergeant
+    for needed, staffed_count in ((supervisor_at - 1, supervisor_at - 1), (supervisor_at, 0)):
+        result = solve_checked(problem(
+            crew_of, [request("R-1", at(1, 12, tz=tz), at(1, 16, tz=tz), officers_needed=needed)],
+            agency=agency,
+        ))
+        assert len(result.assignments) == staffed_count
