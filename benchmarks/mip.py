@@ -219,6 +219,28 @@ def trivial_bound(ctx: Context, ps: PieceSet, cands: dict[int, list[int]]) -> fl
     return float(total)
 
 
+def _coverage_bound(
+    ctx: Context, ps: PieceSet, cands: dict[int, list[int]], m: MipModel, s1: StageOutcome
+) -> float:
+    """Stage 1's dual bound (locked coverage added) or the trivial bound, whichever is lower:
+    without presolve HiGHS may only know the sum of all weights."""
+    trivial = trivial_bound(ctx, ps, cands)
+    if s1.bound is None:
+        return trivial
+    return min((s1.bound + m.locked_weight) / coverage_scale(), trivial)
+
+
+def _without_roster(run: MipRun, s1: StageOutcome, start: Draft | None) -> MipRun:
+    """Stage 1 found nothing: infeasible (locks), or the starting roster if there was one."""
+    run.notes.append(f"MIP stage 1 ended {s1.status} without a roster of its own")
+    if s1.status == "infeasible":
+        run.status = "infeasible"
+    elif start is not None:
+        run.status, run.draft = "feasible", start
+        run.notes.append("the starting roster (greedy rotation list) is returned")
+    return run
+
+
 def run_stages(
     ctx: Context,
     ps: PieceSet,
@@ -241,17 +263,9 @@ def run_stages(
     if s1.first_solution_s is not None:
         run.first_solution_s = round(stage1_at - origin + s1.first_solution_s, 3)
     if s1.status != "optimal":
-        proven = None if s1.bound is None else (s1.bound + m.locked_weight) / coverage_scale()
-        trivial = trivial_bound(ctx, ps, cands)
-        run.coverage_bound = trivial if proven is None else min(proven, trivial)
+        run.coverage_bound = _coverage_bound(ctx, ps, cands, m, s1)
     if not s1.has_solution:
-        run.notes.append(f"MIP stage 1 ended {s1.status} without a roster of its own")
-        if s1.status == "infeasible":
-            run.status = "infeasible"
-        elif start is not None:
-            run.status, run.draft = "feasible", start
-            run.notes.append("the starting roster (greedy rotation list) is returned")
-        return run
+        return _without_roster(run, s1, start)
     best = s1
     s2 = _fairness_stage(h, ctx, ps, m, s1, deadline - time.perf_counter())
     run.stages.append(s2)
