@@ -14,7 +14,7 @@ from models.result import RosterResult
 from scenarios.generator import generate
 from scheduler.solver import solve
 from scheduler.validation import validate
-from tests.scheduler.builders import at, officer, problem, request, roster
+from tests.scheduler.builders import at, officer, on_duty, problem, request, roster
 
 
 def mip_checked(prob: Problem) -> RosterResult:
@@ -76,6 +76,33 @@ def test_the_daily_cap_allows_two_five_hour_shifts_of_three() -> None:
     assert result.solver.objective[0] == 2000
     assert len(result.assignments) == 2
     assert result.metrics.hours_filled == 10.0
+
+
+def test_an_officers_own_weekly_cap_allows_two_four_hour_shifts_of_three() -> None:
+    # Tuesday to Thursday of one Monday-to-Monday week; K-1 works at most 8 hours a week.
+    prob = problem(
+        [officer("K-1", max_hours_per_week=8)],
+        [request(f"R-{d}", at(d, 12), at(d, 16), priority=1) for d in (1, 2, 3)],
+    )
+    result = mip_checked(prob)
+    assert result.status == "optimal"
+    assert result.solver.objective[0] == 2000
+    assert result.metrics.hours_filled == 8.0
+
+
+def test_on_duty_hours_count_toward_the_rolling_24_hours() -> None:
+    # 10 h on duty, then 6 h and 4 h off duty: 20 h in one 24-hour window.
+    prob = problem(
+        [officer("K-1", on_duty=on_duty((at(1, 6), at(1, 16))))],
+        [
+            request("R-1", at(1, 16, 30), at(1, 22, 30), priority=1),
+            request("R-2", at(1, 23), at(2, 3), priority=2),
+        ],
+    )
+    result = mip_checked(prob)
+    assert result.status == "optimal"
+    assert result.solver.objective[0] == 2000  # R-2 alone; both would be 3000
+    assert roster(result) == [("R-2", "K-1", at(1, 23), at(2, 3))]
 
 
 def test_a_crew_at_the_supervisor_threshold_needs_a_sergeant() -> None:
