@@ -14,7 +14,7 @@ from models.result import RosterResult
 from scenarios.generator import generate
 from scheduler.solver import solve
 from scheduler.validation import validate
-from tests.scheduler.builders import at, officer, on_duty, problem, request, roster
+from tests.scheduler.builders import at, lock, officer, on_duty, problem, request, roster
 
 
 def mip_checked(prob: Problem) -> RosterResult:
@@ -163,3 +163,19 @@ def test_out_of_time_the_mip_keeps_at_least_the_greedy_roster() -> None:
     assert result.status == "feasible"
     assert result.metrics.coverage >= greedy_roster.metrics.coverage
     assert result.metrics.coverage_upper_bound >= result.metrics.coverage
+
+
+def test_a_locked_shift_is_kept_and_counts_toward_the_largest_total() -> None:
+    prob = problem(
+        [officer("K-1"), officer("K-2", hours_to_date=10)],
+        [
+            request("R-1", at(1, 12), at(1, 16), officers_needed=2),
+            request("R-2", at(1, 12), at(1, 16)),
+        ],
+        locked=[lock("R-1", "K-2", at(1, 12), at(1, 16))],
+    )
+    result = mip_checked(prob)
+    assert result.status == "optimal"
+    assert [a.locked for a in result.assignments if a.officer_id == "K-2"] == [True]
+    assert result.metrics.positions_filled == 2  # K-1 can take only one of
+    assert result.metrics.max_total_hours == 14.0  # K-2: 10 h to date plus the locked 4 h
