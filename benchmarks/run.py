@@ -60,6 +60,7 @@ class Row:
     max_total_vs_greedy: float | None
     max_total_vs_mip: float | None
     stages: str
+    pairs: int | None = None
 
     @classmethod
     def columns(cls) -> list[str]:
@@ -181,6 +182,7 @@ def summarize(outcomes: list[Outcome]) -> list[Row]:
                 max_total_vs_greedy=_ratio(m.get("max_total_hours"), greedy.get("max_total_hours")),
                 max_total_vs_mip=_ratio(m.get("max_total_hours"), mip.get("max_total_hours")),
                 stages="; ".join(o.stages),
+                pairs=o.pairs,
             )
         )
     return rows

@@ -63,6 +63,7 @@ class Outcome:
     peak_rss_mb: float
     violations: list[str] = field(default_factory=list)
     stages: list[str] = field(default_factory=list)
+    pairs: int | None = None  # (piece, officer) pairs the solver chose among
 
 
 def instance(job: Job) -> Problem:
@@ -88,7 +89,13 @@ def solve_greedy(problem: Problem) -> RosterResult:
     draft = greedy(ctx, ps, cands, loads)
     bound = trivial_bound(ctx, ps, cands)  # greedy proves nothing
     wall = round(time.perf_counter() - started, 3)
-    stats = SolverStats(status="feasible", wall_s=wall, first_solution_s=wall, workers=1)
+    stats = SolverStats(
+        status="feasible",
+        wall_s=wall,
+        first_solution_s=wall,
+        workers=1,
+        variables=sum(len(c) for c in cands.values()),
+    )
     final = final_loads(ctx, ps, draft, locked)
     return report.assemble(ctx, ps, cands, draft, locked, final, "feasible", stats, bound, None, [])
 
@@ -130,6 +137,7 @@ def measure(job: Job) -> Outcome:
         peak_rss_mb=peak_rss_mb(),
         violations=[f"{v.code}: {v.message}" for v in checked.violations],
         stages=stage_summary(result.solver.stages),
+        pairs=result.solver.variables or None,
     )
 
 

@@ -21,6 +21,7 @@ MAIN = [
     ("solver", "solver"),
     ("workers", "workers"),
     ("status", "status"),
+    ("pairs", "pairs"),
     ("filled", "positions"),
     ("coverage", "coverage"),
     ("coverage_bound", "bound"),
@@ -54,6 +55,8 @@ SWEEP = [
 ]
 LEGEND = """\
 How to read these tables:
+- pairs: the (piece, officer) pairs the solver chose among (above 400,000 possible pairs the
+  offduty solver keeps a capped subset; greedy and the MIP use them all).
 - positions: positions filled (a split position counts its share) / positions requested.
 - coverage: priority-weighted position-equivalents filled (rules.md section 7); bound: the
   coverage the solver proved no roster can exceed (greedy proves none); gap %: how far coverage

@@ -97,6 +97,7 @@ def test_a_small_benchmark_run_validates_every_roster(tmp_path: Path) -> None:
     assert offduty.coverage is not None and greedy.coverage is not None
     assert offduty.coverage >= greedy.coverage
     assert offduty.improvable_pairs == 0
+    assert greedy.pairs == mip.pairs == offduty.pairs  # both solvers see the same pairs
     assert offduty.coverage_bound is not None and offduty.coverage_bound >= offduty.coverage
     assert mip.coverage is not None and mip.coverage <= offduty.coverage_bound + 1e-6
     write_csv(rows, tmp_path / "results.csv")
