@@ -225,17 +225,18 @@ def rolling_24h(ctx: Context, ps: PieceSet, m: MipModel) -> None:
         starts |= {s for s, _ in fixed} | {e - DAY for _, e in fixed}
         begins = [s for s, *_ in spans]
         longest = max(e - s for s, e, _, _ in spans)
-        seen: set[tuple[tuple[int, int], ...]] = set()
+        seen: set[tuple[tuple[tuple[int, int], ...], int]] = set()
         for t in sorted(starts):
             end = t + DAY
             # Only pieces starting in (t - longest, end) can overlap the window: bisect, not scan.
             lo, hi = bisect.bisect_right(begins, t - longest), bisect.bisect_left(begins, end)
             inside = [(p, col, min(e, end) - max(s, t)) for s, e, p, col in spans[lo:hi] if e > t]
-            key = tuple((p, mins) for p, _, mins in inside)
+            fixed_load = sum(max(0, min(e, end) - max(s, t)) for s, e in fixed)
+            # The same pieces with more on-duty time inside is a tighter row, not a duplicate.
+            key = (tuple((p, mins) for p, _, mins in inside), fixed_load)
             if not inside or key in seen:
                 continue
             seen.add(key)
-            fixed_load = sum(max(0, min(e, end) - max(s, t)) for s, e in fixed)
             _cap(ctx, ps, m, inside, cap - fixed_load)
 
 

@@ -14,7 +14,16 @@ from models.result import RosterResult
 from scenarios.generator import generate
 from scheduler.solver import solve
 from scheduler.validation import validate
-from tests.scheduler.builders import at, lock, officer, on_duty, problem, request, roster
+from tests.scheduler.builders import (
+    ROCKPORT,
+    at,
+    lock,
+    officer,
+    on_duty,
+    problem,
+    request,
+    roster,
+)
 
 
 def mip_checked(prob: Problem) -> RosterResult:
@@ -179,3 +188,33 @@ def test_a_locked_shift_is_kept_and_counts_toward_the_largest_total() -> None:
     assert [a.locked for a in result.assignments if a.officer_id == "K-2"] == [True]
     assert result.metrics.positions_filled == 2  # K-1 can take only one of
     assert result.metrics.max_total_hours == 14.0  # K-2: 10 h to date plus the locked 4 h
+
+
+def test_a_24_hour_window_with_the_same_pieces_but_more_on_duty_time_still_binds() -> None:
+    # Rockport, 16 h in any 24 h. On duty 16:00-23:00 on the 1st and 14:30-24:00 on the 2nd;
+    # Q 06:00-08:00, S 07:00-09:00, P 08:30-14:00 on the 2nd, each fine alone. The window from
+    # 16:00 on the 1st holds the same pieces as the one from 06:00 on the 2nd, with 8.5 h of duty
+    # instead of 9.5 h: Q + P (7.5 h) fit the first, not the second, so only one shift fits.
+    tz = ROCKPORT
+    prob = problem(
+        [
+            officer(
+                "R-1",
+                [(at(1, 0, tz=tz), at(3, 0, tz=tz))],
+                tz=tz,
+                on_duty=on_duty(
+                    (at(1, 16, tz=tz), at(1, 23, tz=tz)), (at(2, 14, 30, tz=tz), at(3, 0, tz=tz))
+                ),
+            )
+        ],
+        [
+            request("Q", at(2, 6, tz=tz), at(2, 8, tz=tz), priority=1),
+            request("S", at(2, 7, tz=tz), at(2, 9, tz=tz), priority=1),
+            request("P", at(2, 8, 30, tz=tz), at(2, 14, tz=tz), priority=1),
+        ],
+        agency="rockport-tx",
+    )
+    result = mip_checked(prob)
+    assert result.status == "optimal"
+    assert result.solver.objective[0] == 1000
+    assert len(result.assignments) == 1
