@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
+import os
 import sys
 from collections.abc import Sequence
 
@@ -67,18 +68,31 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser(_command(argv))
     args = parser.parse_args(argv)
-    logging.basicConfig(
-        level=logging.INFO if args.verbose else logging.WARNING,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    # A handler of our own, removed on the way out: main() also runs in-process (tests, scripts),
+    # and a root handler left bound to a stream that is later closed breaks every later log line.
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    previous = root.level
+    root.addHandler(handler)
+    root.setLevel(logging.INFO if args.verbose else logging.WARNING)
+    try:
+        return _run(args)
+    finally:
+        root.removeHandler(handler)
+        root.setLevel(previous)
+
+
+def _run(args: argparse.Namespace) -> int:
     try:
         return int(args.func(args) or 0)
     except InputError as exc:
         print(f"offduty: {exc}", file=sys.stderr)
         return 2
     except BrokenPipeError:
-        # The reader went away (`offduty schema | head`): nothing left to say.
-        sys.stderr.close()
+        # The reader went away (`offduty schema | head`): nothing left to say, and stdout must
+        # not be flushed again at exit.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
     except KeyboardInterrupt:
         print("offduty: interrupted", file=sys.stderr)
