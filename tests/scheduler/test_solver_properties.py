@@ -133,7 +133,7 @@ def greedy_and_solver_coverage(prob: Problem, result: RosterResult) -> tuple[int
     return greedy_units, solver_units
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=20, deadline=None)
 @given(problems())
 def test_random_days_validate_and_account_for_every_position(prob: Problem) -> None:
     result = solve_checked(prob)
