@@ -59,3 +59,20 @@ def test_a_stop_event_already_set_returns_promptly() -> None:
     assert validate(prob, result).ok
     # Building the model takes well under a second here; the 8 s budget must not be spent.
     assert elapsed < 4, f"took {elapsed:.1f} s with the stop event set"
+
+
+@pytest.mark.slow
+def test_a_stop_event_set_during_the_solve_ends_it_with_the_best_roster_so_far() -> None:
+    prob = Problem.model_validate(example("kennesaw-week.json", time_limit_s=20, num_workers=2))
+    stop = threading.Event()
+    timer = threading.Timer(1.0, stop.set)
+    timer.start()
+    started = time.perf_counter()
+    try:
+        result = solve(prob, stop_event=stop)
+    finally:
+        timer.cancel()
+    elapsed = time.perf_counter() - started
+    assert elapsed < 4, f"took {elapsed:.1f} s after a stop at 1 s"
+    assert result.status == "feasible"
+    assert validate(prob, result).ok
