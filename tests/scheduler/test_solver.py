@@ -74,5 +74,5 @@ def test_a_stop_event_set_during_the_solve_ends_it_with_the_best_roster_so_far()
         timer.cancel()
     elapsed = time.perf_counter() - started
     assert elapsed < 4, f"took {elapsed:.1f} s after a stop at 1 s"
-    assert result.status == "feasible"
+    assert result.status in ("optimal", "feasible")
     assert validate(prob, result).ok
