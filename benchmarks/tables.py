@@ -73,7 +73,7 @@ def _cell(row: Row, key: str) -> str:
     if key == "filled":
         if row.positions_filled is None:
             return ""
-        return f"{row.positions_filled:g} / {row.positions_requested}"
+        return f"{round(row.positions_filled, 1):g} / {row.positions_requested}"
     value = getattr(row, key)
     if value is None:
         return ""
