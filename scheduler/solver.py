@@ -38,6 +38,9 @@ log = logging.getLogger(__name__)
 
 # Stage 3 weights: keeping a previous roster and honouring a customer's preference count most.
 W_STABLE, W_PREFERRED, W_CONTINUITY, W_SEGMENTS = 4, 4, 2, 1
+# The preference stage only breaks ties among equally covered, equally fair rosters: it gets at
+# most this share of the limit, so a roster does not wait on it.
+PREFERENCE_SHARE = 0.2
 # Above this many pair variables one monolithic model spends its budget in presolve.
 LARGE_MODEL = 30_000
 # Above this many possible pairs (2.5 million at 2,000 officers and 6,000 requests), each piece
@@ -337,7 +340,12 @@ def _stages(
         m.cp.maximize(_preferences(ctx, ps, m))
         hint(m, s2.x_on, s2.y)
         s3 = run_stage(
-            m, "preferences", opts, clock.share(1.0), stop_event, wall_cap=clock.wall_cap()
+            m,
+            "preferences",
+            opts,
+            min(clock.share(1.0), PREFERENCE_SHARE * clock.limit),
+            stop_event,
+            wall_cap=clock.wall_cap(),
         )
         outcomes.append(s3)
         if s3.has_solution:
