@@ -128,6 +128,24 @@ def test_on_duty_hours_count_toward_the_rolling_window() -> None:
     assert [u.request_id for u in over.unfilled] == ["R-1"]
 
 
+@covers("REST_24H")
+@pytest.mark.xfail(
+    strict=True,
+    reason="on-duty blocks are not merged: overlapping blocks count twice in the rolling 24 h",
+)
+@pytest.mark.parametrize(
+    "blocks",
+    [
+        [(at(1, 0), at(1, 8)), (at(1, 0), at(1, 8))],  # the same block declared twice
+        [(at(1, 0), at(1, 7, 30)), (at(1, 0), at(1, 8))],  # one block inside another
+    ],
+)
+def test_overlapping_on_duty_blocks_count_once(blocks: list[tuple[Any, Any]]) -> None:
+    # On duty 00:00-08:00 is 8 h however it is declared: 8 + 4 = 12 h, within 16.
+    result = alone({"on_duty": on_duty(*blocks)}, at(1, 8, 30), at(1, 12, 30))
+    assert roster(result) == [("R-1", "K-1", at(1, 8, 30), at(1, 12, 30))]
+
+
 @covers("REST_24H", "NO_ELIGIBLE_OFFICER")
 def test_a_shift_too_long_after_duty_is_no_eligible_officer() -> None:
     # K-1 could never take it, whatever else the roster holds: nobody is eligible, and the
