@@ -48,3 +48,8 @@ class Officer(StrictModel):
     max_hours_per_week: PositiveFloat | None = None
     hours_to_date: NonNegativeFloat = 0
     conflicts: list[str] = Field(default_factory=list, description="Employer ids never worked for.")
+    prior_shifts: list[TimeWindow] = Field(
+        default_factory=list,
+        description="Off-duty shifts already confirmed or worked outside this problem (earlier in "
+        "the week, say): they count toward the overlap, daily, weekly and 24-hour rules.",
+    )

@@ -45,6 +45,7 @@ class OfficerData:
     on_duty: list[tuple[int, int]]
     week_cap: int
     hours_to_date: int  # minutes
+    prior: list[tuple[int, int]] = field(default_factory=list)  # shifts outside the problem
 
     @property
     def id(self) -> str:
@@ -125,6 +126,7 @@ def _officer(index: int, officer: Officer, limits: Limits) -> OfficerData:
         on_duty=sorted((to_minute(w.start), to_minute(w.end)) for w in officer.on_duty),
         week_cap=week_cap,
         hours_to_date=_minutes(officer.hours_to_date),
+        prior=sorted((to_minute(w.start), to_minute(w.end)) for w in officer.prior_shifts),
     )
 
 

@@ -29,6 +29,10 @@ def check_locks(ctx: Context, ps: PieceSet) -> tuple[list[Violation], dict[int, 
     """Violations among the locked assignments, and each officer's load of locked shifts."""
     violations: list[Violation] = []
     loads: dict[int, OfficerLoad] = {}
+    for off in ctx.officers:
+        # Shifts worked or confirmed outside the problem load the officer like locked ones.
+        for s, e in off.prior:
+            loads.setdefault(off.index, OfficerLoad(ctx, off)).add(s, e)
     count: dict[int, int] = {}
     for r, o, s, e in sorted(ctx.locked, key=lambda lk: (lk[1], lk[2])):
         req, off = ctx.requests[r], ctx.officers[o]

@@ -187,7 +187,11 @@ def _daily_and_weekly_caps(ctx: Context, ps: PieceSet, m: Model) -> None:
 
 
 def _locked_by_officer(ctx: Context) -> dict[int, list[tuple[int, int]]]:
+    """Each officer's fixed off-duty shifts: locked ones and those worked outside the problem."""
     out: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for officer in ctx.officers:
+        if officer.prior:
+            out[officer.index].extend(officer.prior)
     for _, o, s, e in ctx.locked:
         out[o].append((s, e))
     return out

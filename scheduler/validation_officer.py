@@ -109,6 +109,19 @@ def overlap(view: RosterView, ov: OfficerView) -> list[Violation]:
             )
         if latest is None or shift.end > latest.end:
             latest = shift
+        for s, e in ov.prior:
+            if s < shift.end + gap and shift.start < e + gap:
+                found.append(
+                    Violation(
+                        code="OVERLAP",
+                        message=(
+                            f"{ov.id} on {shift.request_id} {view.span(shift.start, shift.end)} "
+                            f"is within {gap} min of their earlier shift {view.span(s, e)}"
+                        ),
+                        officer_id=ov.id,
+                        request_id=shift.request_id,
+                    )
+                )
     return found
 
 
@@ -226,6 +239,8 @@ def officer_violations(view: RosterView, ov: OfficerView) -> list[Violation]:
 def clear_of_shifts(view: RosterView, ov: OfficerView, shift: Shift) -> bool:
     """A new shift keeps the travel gap from every shift the officer holds."""
     gap = view.policy.travel_gap_minutes
+    if any(s < shift.end + gap and shift.start < e + gap for s, e in ov.prior):
+        return False
     first = bisect_left(ov.shift_starts, shift.start - gap - ov.shift_longest)
     for other in ov.shifts[first:]:
         if other.start >= shift.end + gap:

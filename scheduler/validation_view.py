@@ -102,6 +102,8 @@ class OfficerView:
     available: list[tuple[int, int]]
     on_duty: list[tuple[int, int]]
     week_cap: float
+    # Off-duty shifts outside the roster (Officer.prior_shifts): caps, rest and overlap count them.
+    prior: list[tuple[int, int]] = field(default_factory=list)
     shifts: list[Shift] = field(default_factory=list)
     day_minutes: dict[date, int] = field(default_factory=lambda: defaultdict(int))
     week_minutes: dict[date, int] = field(default_factory=lambda: defaultdict(int))
@@ -130,7 +132,7 @@ class OfficerView:
     def seal(self) -> None:
         """Sort the shifts and index the busy spans; the view is read-only afterwards."""
         self.shifts.sort(key=lambda s: (s.start, s.end))
-        self.busy = sorted([*self.on_duty, *((s.start, s.end) for s in self.shifts)])
+        self.busy = sorted([*self.on_duty, *self.prior, *((s.start, s.end) for s in self.shifts)])
         self.busy_starts = [b[0] for b in self.busy]
         self.busy_longest = max((b[1] - b[0] for b in self.busy), default=0)
         self.shift_starts = [s.start for s in self.shifts]
@@ -176,12 +178,22 @@ def _officer_view(officer: Officer, policy: PolicySettings) -> OfficerView:
     cap = policy.max_hours_per_week
     if officer.max_hours_per_week is not None:
         cap = min(cap, officer.max_hours_per_week)
-    return OfficerView(
+    view = OfficerView(
         officer=officer,
         available=merge_windows(officer.availability, touching=True),
         on_duty=merge_windows(officer.on_duty, touching=False),
         week_cap=cap * 60,
+        prior=sorted((to_minute(w.start), to_minute(w.end)) for w in officer.prior_shifts),
     )
+    return view
+
+
+def _count_prior(ov: OfficerView, tz: ZoneInfo) -> None:
+    """Prior shifts' minutes go into the day and week totals the caps compare with."""
+    for start, end in ov.prior:
+        for day, minutes in split_by_local_day(start, end, tz):
+            ov.day_minutes[day] += minutes
+            ov.week_minutes[week_monday(day)] += minutes
 
 
 def _shift(index: int, a: Assignment, locked: set[LockKey], tz: ZoneInfo) -> Shift:
@@ -230,5 +242,6 @@ def build_view(problem: Problem, result: RosterResult) -> RosterView:
             officers[shift.officer_id].add(shift)
             view.by_request[shift.request_id].append(shift)
     for ov in officers.values():
+        _count_prior(ov, agency.tz)
         ov.seal()
     return view

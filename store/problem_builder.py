@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from typing import cast
 
 from pydantic import ValidationError
@@ -27,6 +27,7 @@ from models import (
     TimeWindow,
 )
 from models.common import InputError, describe_validation_error
+from scheduler.timeutil import week_monday
 from store.records import agency_of, officer_from_row, request_from_row
 from store.schema import (
     AgencyRow,
@@ -108,6 +109,36 @@ def hours_to_date(session: Session, agency_id: str, horizon: Horizon) -> dict[in
     return {officer: round(total / 60, 4) for officer, total in minutes.items()}
 
 
+def prior_shifts(
+    session: Session, agency_id: str, span: tuple[datetime, datetime], open_ids: list[int],
+    agency: Agency,
+) -> dict[int, list[TimeWindow]]:
+    """Confirmed or worked shifts touching `span` on requests outside this run (earlier in the
+    week, say): the solver counts them toward caps, rest and the travel gap."""
+    query = (
+        select(AssignmentRow)
+        .join(OfficerRow, AssignmentRow.officer_id == OfficerRow.id)
+        .where(
+            OfficerRow.agency_id == agency_id,
+            AssignmentRow.state.in_(LOCKED_STATES),
+            AssignmentRow.end > span[0],
+            AssignmentRow.start < span[1],
+        )
+        .order_by(AssignmentRow.officer_id, AssignmentRow.start)
+    )
+    found: dict[int, list[TimeWindow]] = defaultdict(list)
+    for row in session.scalars(query):
+        if row.request_id in open_ids:
+            continue  # locked in the problem itself
+        start, end = row.start, row.end
+        if row.state == AssignmentState.WORKED.value and row.worked_start and row.worked_end:
+            start, end = row.worked_start, row.worked_end
+        found[row.officer_id].append(
+            TimeWindow(start=start.astimezone(agency.tz), end=end.astimezone(agency.tz))
+        )
+    return found
+
+
 def _windows(
     session: Session,
     table: type[AvailabilityRow] | type[OnDutyRow],
@@ -138,6 +169,7 @@ def officers_of(
     agency: Agency,
     span: tuple[datetime, datetime],
     horizon: Horizon,
+    prior: dict[int, list[TimeWindow]] | None = None,
 ) -> tuple[list[Officer], dict[int, str]]:
     """Every officer of the agency with the windows touching `span`; also row id -> public id."""
     rows = list(
@@ -150,7 +182,8 @@ def officers_of(
     on_duty = _windows(session, OnDutyRow, ids, *span, agency)
     history = hours_to_date(session, agency_id, horizon)
     officers = [
-        officer_from_row(row, available[row.id], on_duty[row.id], history.get(row.id, 0.0))
+        officer_from_row(row, available[row.id], on_duty[row.id], history.get(row.id, 0.0),
+                         (prior or {}).get(row.id, []))
         for row in rows
     ]
     return officers, {row.id: row.code for row in rows}
@@ -178,9 +211,13 @@ def build_problem(
     span_end = max([horizon.end, *(r.end for r in request_rows)])
     # A day of margin on each side: rolling 24-hour and travel-gap rules look past the shift.
     span = (horizon.now - timedelta(days=1), span_end + timedelta(days=1))
-    officers, codes = officers_of(session, agency_id, agency, span, horizon)
     by_id = {row.id: row.code for row in request_rows}
     ids = list(by_id)
+    # Weekly caps look back to the Monday of the run's week; rest and gap rules a day further.
+    week_start = datetime.combine(week_monday(horizon.now.astimezone(agency.tz).date()),
+                                  time(0), tzinfo=agency.tz)
+    prior = prior_shifts(session, agency_id, (min(span[0], week_start), span[1]), ids, agency)
+    officers, codes = officers_of(session, agency_id, agency, span, horizon, prior)
     locked = [_ref(a, codes, by_id, agency) for a in assignments_of(session, ids, LOCKED_STATES)]
     proposed = assignments_of(session, ids, (AssignmentState.PROPOSED.value,))
     try:

@@ -64,6 +64,7 @@ def officer_from_row(
     availability: list[TimeWindow],
     on_duty: list[TimeWindow],
     hours_to_date: float,
+    prior_shifts: list[TimeWindow] | None = None,
 ) -> Officer:
     return Officer(
         id=row.code,
@@ -76,6 +77,7 @@ def officer_from_row(
         max_hours_per_week=row.max_hours_per_week,
         hours_to_date=hours_to_date,
         conflicts=row.conflicts,
+        prior_shifts=prior_shifts or [],
     )
 
 

@@ -275,3 +275,27 @@ def test_a_run_without_a_roster_keeps_the_previous_proposal(store: Store, world:
     report = nightly(store, force=True, solver=infeasible)
     assert (report.status, report.added, report.removed) == ("infeasible", 0, 0)
     assert snapshot(store) == (before, 2)
+
+
+def test_shifts_confirmed_earlier_in_the_week_count_as_prior_shifts(
+    store: Store, world: Path
+) -> None:
+    # R-1 (Tue 1 Dec 08:00-12:00) is confirmed; a run at 13:00 that day no longer staffs it, but
+    # its officer worked those hours this week: the problem carries them as a prior shift, so
+    # the weekly cap, rest and travel gap count them. R-2 (the 2nd) is still open.
+    load_world(store, world)
+    nightly(store)
+    assert confirm(store, "R-1") == 1
+    now = datetime.fromisoformat("2026-12-01T13:00:00-05:00")
+    with store.transaction() as session:
+        holder = session.scalars(
+            select(OfficerRow.code).join(AssignmentRow, AssignmentRow.officer_id == OfficerRow.id)
+            .join(RequestRow, AssignmentRow.request_id == RequestRow.id)
+            .where(RequestRow.code == "R-1", AssignmentRow.state == "confirmed")
+        ).one()
+        problem = build_problem(session, "kennesaw-ga", Horizon(now, 7, 28), SolveOptions())
+    assert [r.id for r in problem.requests] == ["R-2"]
+    prior = {o.id: [(w.start, w.end) for w in o.prior_shifts] for o in problem.officers}
+    assert prior[holder] == [(datetime.fromisoformat("2026-12-01T08:00:00-05:00"),
+                              datetime.fromisoformat("2026-12-01T12:00:00-05:00"))]
+    assert all(shifts == [] for oid, shifts in prior.items() if oid != holder)
