@@ -17,11 +17,13 @@ from collections import defaultdict
 from collections.abc import Callable
 from datetime import date
 
+from ortools.sat.python import cp_model
+
 from models.problem import SolveOptions
 from scheduler.context import Context
 from scheduler.eligibility import OfficerLoad
 from scheduler.greedy import Draft
-from scheduler.model import build
+from scheduler.model import Model, build
 from scheduler.pieces import PieceSet
 from scheduler.stages import StageOutcome, hint, run_stage
 from scheduler.timeutil import local_date
@@ -68,7 +70,10 @@ def _improve_window(
     options: SolveOptions,
     budget: float,
     stop_event: threading.Event | None,
+    fair: bool = False,
 ) -> tuple[Draft, StageOutcome]:
+    """Re-solve one window with the rest fixed: for coverage, or (fair) for the largest total
+    hours of the window's officers with the window's coverage kept."""
     inside_req = set(requests)
     inside = [(p, o) for p, o in draft.assign if ps.pieces[p].request in inside_req]
     outside = [(p, o) for p, o in draft.assign if ps.pieces[p].request not in inside_req]
@@ -78,9 +83,7 @@ def _improve_window(
         for p in ps.by_request[r]:
             piece = ps.pieces[p]
             sub_cands[p] = [
-                o
-                for o in cands[p]
-                if o not in fixed or fixed[o].fits(piece.start, piece.end)
+                o for o in cands[p] if o not in fixed or fixed[o].fits(piece.start, piece.end)
             ]
     shifts = [(ps.pieces[p].request, o, ps.pieces[p].start, ps.pieces[p].end) for p, o in outside]
     sub_ctx = dataclasses.replace(ctx, locked=ctx.locked + shifts)
@@ -90,17 +93,45 @@ def _improve_window(
         split_requests=ps.split_requests & inside_req,
     )
     m = build(sub_ctx, sub_ps, sub_cands)
-    m.cp.maximize(sum(ps.pieces[p].weight * var for (p, _), var in m.x.items()))
+    coverage = sum(ps.pieces[p].weight * var for (p, _), var in m.x.items())
+    current = sum(ps.pieces[p].weight for p, _ in inside)
+    if fair:
+        current = _largest_total(ctx, ps, m, draft)
+        m.cp.add(coverage >= sum(ps.pieces[p].weight for p, _ in inside))
+        m.cp.minimize(_max_total(ctx, ps, m))
+    else:
+        m.cp.maximize(coverage)
     hint(
         m, set(inside), {p: n for p, n in draft.flow.items() if ps.pieces[p].request in inside_req}
     )
-    outcome = run_stage(m, "coverage-window", options, budget, stop_event, light=True)
-    current = sum(ps.pieces[p].weight for p, _ in inside)
-    if outcome.has_solution and (outcome.objective or 0) > current:
+    name = "fairness-window" if fair else "coverage-window"
+    outcome = run_stage(m, name, options, budget, stop_event, light=True)
+    better = (outcome.objective or 0) < current if fair else (outcome.objective or 0) > current
+    if outcome.has_solution and better:
         flow = {p: n for p, n in draft.flow.items() if ps.pieces[p].request not in inside_req}
         flow.update(outcome.y)
         return Draft(outside + sorted(outcome.x_on), flow), outcome
     return draft, outcome
+
+
+def _largest_total(ctx: Context, ps: PieceSet, m: Model, draft: Draft) -> int:
+    """The largest total (hours to date plus every shift) among the window's officers now."""
+    minutes: dict[int, int] = defaultdict(int)
+    for p, o in draft.assign:
+        minutes[o] += ps.pieces[p].minutes
+    for _, o, s, e in ctx.locked:
+        minutes[o] += e - s
+    return max((ctx.officers[o].hours_to_date + minutes[o] for o in m.by_officer), default=0)
+
+
+def _max_total(ctx: Context, ps: PieceSet, m: Model) -> cp_model.IntVar:
+    """A variable at least every window officer's total; outside shifts are fixed minutes."""
+    fixed = {o: ctx.officers[o].hours_to_date + m.fixed_minutes.get(o, 0) for o in m.by_officer}
+    most = max(f + sum(ps.pieces[p].minutes for p, _ in m.by_officer[o]) for o, f in fixed.items())
+    t_max = m.cp.new_int_var(max(fixed.values()), max(most, max(fixed.values())), "t_max")
+    for o, items in m.by_officer.items():
+        m.cp.add(t_max >= fixed[o] + sum(ps.pieces[p].minutes * var for p, var in items))
+    return t_max
 
 
 def window_search(
@@ -112,13 +143,42 @@ def window_search(
     seconds_left: Callable[[], float],
     stop_event: threading.Event | None,
 ) -> tuple[Draft, list[StageOutcome]]:
-    """Sweep the windows, improving coverage, until time runs out or a sweep changes nothing."""
+    """Sweep the windows for coverage (about two thirds of the time), then once for fairness."""
     windows = _windows(ctx, ps, cands)
-    draft = start
+    total = seconds_left()
+    draft, outcomes = _sweep(
+        ctx,
+        ps,
+        cands,
+        start,
+        locked,
+        windows,
+        lambda: seconds_left() - total / 3,
+        stop_event,
+        fair=False,
+    )
+    draft, more = _sweep(
+        ctx, ps, cands, draft, locked, windows, seconds_left, stop_event, fair=True
+    )
+    return draft, outcomes + more
+
+
+def _sweep(
+    ctx: Context,
+    ps: PieceSet,
+    cands: dict[int, list[int]],
+    draft: Draft,
+    locked: dict[int, OfficerLoad],
+    windows: list[list[int]],
+    seconds_left: Callable[[], float],
+    stop_event: threading.Event | None,
+    fair: bool,
+) -> tuple[Draft, list[StageOutcome]]:
+    """Coverage sweeps repeat while they improve; a fairness sweep runs once."""
     outcomes: list[StageOutcome] = []
-    improved = True
     deterministic = ctx.problem.options.deterministic
-    fixed_budget = seconds_left() / max(1, len(windows))
+    fixed_budget = max(0.5, seconds_left()) / max(1, len(windows))
+    improved = True
     while improved:
         improved = False
         for requests in windows:
@@ -128,11 +188,19 @@ def window_search(
                 return draft, outcomes
             # Deterministic runs: one sweep with equal fixed budgets, whatever the machine's speed.
             budget = fixed_budget if deterministic else min(left, max(2.0, left / len(windows)))
-            before = sum(ps.pieces[p].weight for p, _ in draft.assign)
+            before = draft
             draft, outcome = _improve_window(
-                ctx, ps, cands, draft, requests, locked, ctx.problem.options, budget, stop_event
+                ctx,
+                ps,
+                cands,
+                draft,
+                requests,
+                locked,
+                ctx.problem.options,
+                budget,
+                stop_event,
+                fair,
             )
             outcomes.append(outcome)
-            if sum(ps.pieces[p].weight for p, _ in draft.assign) > before and not deterministic:
-                improved = True
+            improved = improved or (draft is not before and not deterministic and not fair)
     return draft, outcomes
