@@ -27,6 +27,7 @@ from tests.scheduler.builders import (
     roster,
     solve_checked,
     unfilled_codes,
+    window,
 )
 
 COVERED: set[str] = set()
@@ -338,3 +339,60 @@ def test_the_agency_setting_decides_when_a_supervisor_is_needed(
             agency=agency,
         ))
         assert len(result.assignments) == staffed_count
+
+
+# --- shifts worked outside the problem ------------------------------------------------------
+
+
+def after_prior(
+    prior: list[tuple[Any, Any]], start: Any, end: Any, **changes: Any
+) -> RosterResult:
+    """K-1 with `prior` off-duty shifts from outside the problem, and one request."""
+    return alone({"prior_shifts": [window(s, e) for s, e in prior], **changes}, start, end)
+
+
+@covers("WEEKLY_CAP")
+def test_prior_shifts_count_toward_the_weekly_cap() -> None:
+    # Own cap 8 h; Monday's 4 h worked earlier leave 4 h for Tuesday.
+    prior = [(at(7, 8), at(7, 12))]
+    fits = after_prior(prior, at(8, 8), at(8, 12), max_hours_per_week=8)
+    assert roster(fits) == [("R-1", "K-1", at(8, 8), at(8, 12))]
+    over = after_prior(prior, at(8, 8), at(8, 12, 30), max_hours_per_week=8)
+    assert no_eligible(over) == {"WEEKLY_CAP": 1}
+
+
+@covers("OVERLAP")
+def test_a_prior_shift_keeps_the_travel_gap() -> None:
+    prior = [(at(8, 8), at(8, 12))]
+    assert roster(after_prior(prior, at(8, 12, 30), at(8, 16, 30))) == [
+        ("R-1", "K-1", at(8, 12, 30), at(8, 16, 30))
+    ]
+    assert no_eligible(after_prior(prior, at(8, 12, 29), at(8, 16, 29))) == {"OVERLAP": 1}
+
+
+@covers("WEEKLY_CAP", "DAILY_CAP", "REST_24H")
+@pytest.mark.xfail(
+    strict=True,
+    raises=IndexError,
+    reason="solve raises IndexError when prior shifts alone exceed a cap: the validator the "
+    "report runs names the last roster shift of the day or week, and there is none",
+)
+@pytest.mark.parametrize(
+    ("code", "changes", "policy"),
+    [
+        ("WEEKLY_CAP", {"max_hours_per_week": 6}, {}),
+        ("DAILY_CAP", {}, {"max_hours_per_day": 12}),
+        ("REST_24H", {}, {"max_hours_per_24h": 12}),
+    ],
+)
+def test_prior_shifts_already_over_a_cap_leave_the_officer_out(
+    code: str, changes: dict[str, Any], policy: dict[str, Any]
+) -> None:
+    # 7 h and 5.5 h worked on Tuesday before the run: 12.5 h, over every cap above.
+    prior = [window(at(8, 0), at(8, 7)), window(at(8, 7, 30), at(8, 13))]
+    result = solve_checked(problem(
+        [officer("K-1", prior_shifts=prior, **changes)],
+        [request("R-1", at(8, 18), at(8, 22))],
+        **policy,
+    ))
+    assert no_eligible(result) == {code: 1}
