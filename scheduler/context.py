@@ -51,6 +51,11 @@ class OfficerData:
     def id(self) -> str:
         return self.model.id
 
+    def total(self, load_minutes: int) -> int:
+        """Fairness total: hours to date plus the roster's minutes. A load holds the prior
+        shifts too; their hours are already in hours_to_date, so they do not count again."""
+        return self.hours_to_date + load_minutes - sum(e - s for s, e in self.prior)
+
 
 @dataclass
 class RequestData:
@@ -123,7 +128,8 @@ def _officer(index: int, officer: Officer, limits: Limits) -> OfficerData:
         availability=merge_windows(
             [(to_minute(w.start), to_minute(w.end)) for w in officer.availability]
         ),
-        on_duty=sorted((to_minute(w.start), to_minute(w.end)) for w in officer.on_duty),
+        # Merged: a block declared twice, or inside another, is on-duty time once.
+        on_duty=merge_windows([(to_minute(w.start), to_minute(w.end)) for w in officer.on_duty]),
         week_cap=week_cap,
         hours_to_date=_minutes(officer.hours_to_date),
         prior=sorted((to_minute(w.start), to_minute(w.end)) for w in officer.prior_shifts),

@@ -61,8 +61,7 @@ class _Rotation:
         self.ctx = ctx
         self.loads = loads
         self.total = {
-            o.index: o.hours_to_date + sum(e - s for s, e in loads[o.index].shifts)
-            for o in ctx.officers
+            o.index: o.total(sum(e - s for s, e in loads[o.index].shifts)) for o in ctx.officers
         }
 
     def pick(self, piece: Piece, pool: list[int], taken: set[int]) -> int | None:

@@ -71,7 +71,7 @@ def polish(
     """
     loads = final_loads(ctx, ps, draft, locked)
     total = np.array(
-        [o.hours_to_date + sum(e - s for s, e in loads[o.index].shifts) for o in ctx.officers],
+        [o.total(sum(e - s for s, e in loads[o.index].shifts)) for o in ctx.officers],
         dtype=np.int64,
     )
     assign = list(draft.assign)

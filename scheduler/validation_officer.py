@@ -183,8 +183,9 @@ def daily_cap(view: RosterView, ov: OfficerView) -> list[Violation]:
     cap = view.policy.max_hours_per_day * 60
     found = []
     for day, minutes in sorted(ov.day_minutes.items()):
-        if minutes > cap:
-            on_day = [s.request_id for s in ov.shifts if any(d == day for d, _ in s.days)]
+        on_day = [s.request_id for s in ov.shifts if any(d == day for d, _ in s.days)]
+        # A day over the cap through prior shifts alone is not this roster's doing.
+        if minutes > cap and on_day:
             found.append(
                 Violation(
                     code="DAILY_CAP",
@@ -203,8 +204,8 @@ def weekly_cap(view: RosterView, ov: OfficerView) -> list[Violation]:
     """Off-duty minutes in each local Monday-to-Monday week stay within the lower weekly cap."""
     found = []
     for monday, minutes in sorted(ov.week_minutes.items()):
-        if minutes > ov.week_cap:
-            in_week = [s.request_id for s in ov.shifts if any(m == monday for m, _ in s.weeks)]
+        in_week = [s.request_id for s in ov.shifts if any(m == monday for m, _ in s.weeks)]
+        if minutes > ov.week_cap and in_week:
             found.append(
                 Violation(
                     code="WEEKLY_CAP",

@@ -118,11 +118,6 @@ def test_a_previous_roster_is_kept_among_equally_fair_rosters() -> None:
         assert staffed(solve_checked(prob)) == {"R-1": [first], "R-2": [second]}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the fairness polish counts prior shifts in an officer's total: it moves the shift "
-    "from K-1 (0 h) to K-2 (2 h) and raises the largest total from 4 h to 6 h",
-)
 def test_prior_shifts_do_not_count_toward_fairness_totals() -> None:
     # K-1 worked 08:00-12:00 outside this run: it counts toward K-1's caps and gap, but the
     # fairness totals are hours to date plus this roster's hours (rules.md section 7).
