@@ -2,7 +2,8 @@
 
 Kennesaw (America/New_York) unless a test asks for Rockport (America/Chicago). December 2026:
 the 1st is a Tuesday, the 7th a Monday. Every roster a test gets from the solver goes through
-`solve_checked`, which runs the solver-independent validator on it and asserts it is clean.
+`solve_checked`, which runs the solver-independent validator on it and asserts it is clean and
+that every position is assigned, unfilled or refused exactly once.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from zoneinfo import ZoneInfo
 from models.problem import Problem
 from models.result import Reason, RosterResult
 from scheduler.solver import solve
+from scheduler.timeutil import to_minute
 from scheduler.validation import validate
 
 KENNESAW = ZoneInfo("America/New_York")
@@ -102,7 +104,8 @@ def example(name: str, **options: Any) -> dict[str, Any]:
 
 
 def solve_checked(prob: Problem) -> RosterResult:
-    """Solve, then insist the validator finds no violation and agrees with the metrics.
+    """Solve, then insist the validator finds no violation and agrees with the metrics, and
+    that every position of every request is accounted for once.
 
     An infeasible result holds no roster (locks broke a rule): it must say why and staff nothing.
     """
@@ -115,7 +118,28 @@ def solve_checked(prob: Problem) -> RosterResult:
     report = validate(prob, result)
     assert report.ok, [f"{v.code}: {v.message}" for v in report.violations]
     assert report.mismatches == [], report.mismatches
+    refused = {r.request_id for r in result.rejected}
+    for rid, (accounted, asked) in position_minutes(prob, result).items():
+        expected = 0 if rid in refused else asked
+        assert accounted == expected, f"{rid}: {accounted} position-minutes, not {expected}"
     return result
+
+
+def position_minutes(prob: Problem, result: RosterResult) -> dict[str, tuple[int, int]]:
+    """Request id -> (position-minutes in assignments and unfilled entries, minutes asked for).
+
+    Every position of every request appears once (roster-contract.md): the two are equal unless
+    the request is refused, when nothing of it is assigned or unfilled.
+    """
+    accounted = {r.id: 0 for r in prob.requests}
+    for a in result.assignments:
+        accounted[a.request_id] += to_minute(a.end) - to_minute(a.start)
+    for u in result.unfilled:
+        accounted[u.request_id] += (to_minute(u.end) - to_minute(u.start)) * u.positions
+    return {
+        r.id: (accounted[r.id], (to_minute(r.end) - to_minute(r.start)) * r.officers_needed)
+        for r in prob.requests
+    }
 
 
 def roster(result: RosterResult) -> list[Row]:

@@ -99,19 +99,6 @@ def problems(draw: st.DrawFn, deterministic: bool = False) -> Problem:
     )
 
 
-def position_minutes(prob: Problem, result: RosterResult) -> dict[str, tuple[int, int]]:
-    """Request id -> (minutes accounted for by assignments and unfilled, minutes asked for)."""
-    accounted: dict[str, int] = {r.id: 0 for r in prob.requests}
-    for a in result.assignments:
-        accounted[a.request_id] += to_minute(a.end) - to_minute(a.start)
-    for u in result.unfilled:
-        accounted[u.request_id] += (to_minute(u.end) - to_minute(u.start)) * u.positions
-    asked = {
-        r.id: (to_minute(r.end) - to_minute(r.start)) * r.officers_needed for r in prob.requests
-    }
-    return {rid: (accounted[rid], asked[rid]) for rid in asked}
-
-
 def greedy_and_solver_coverage(prob: Problem, result: RosterResult) -> tuple[int, int]:
     """Coverage units of the greedy roster and of the solver's roster, on the same pieces."""
     ctx = prepare(prob)
@@ -136,15 +123,10 @@ def greedy_and_solver_coverage(prob: Problem, result: RosterResult) -> tuple[int
 @settings(max_examples=20, deadline=None)
 @given(problems())
 def test_random_days_validate_and_account_for_every_position(prob: Problem) -> None:
-    result = solve_checked(prob)
+    result = solve_checked(prob)  # also checks that every position is accounted for once
     assert result.status in ("optimal", "feasible")
     refused = {r.request_id for r in result.rejected}
     assert len(refused) == len(result.rejected)
-    for rid, (accounted, asked) in position_minutes(prob, result).items():
-        if rid in refused:
-            assert accounted == 0, f"refused {rid} is staffed or listed unfilled"
-        else:
-            assert accounted == asked, f"{rid}: {accounted} of {asked} position-minutes"
     greedy_units, solver_units = greedy_and_solver_coverage(prob, result)
     assert solver_units >= greedy_units
     assert result.metrics.coverage <= result.metrics.coverage_upper_bound + 1e-4
