@@ -38,8 +38,9 @@ def _blocked_counts(
 
 
 def _summary(counts: Counter[str]) -> str:
+    """E.g. "33 officers MISSING_QUALIFICATION (officer lacks a required qualification)"."""
     return "; ".join(
-        f"{n} {OFFICER_RULES.get(code, code).split(' ', 1)[-1]} ({code})"
+        f"{n} officer{'s' if n > 1 else ''} {code} ({OFFICER_RULES.get(code, code)})"
         for code, n in counts.most_common()
     )
 
