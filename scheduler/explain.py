@@ -38,9 +38,9 @@ def _blocked_counts(
 
 
 def _summary(counts: Counter[str]) -> str:
-    """E.g. "33 officers MISSING_QUALIFICATION (officer lacks a required qualification)"."""
+    """E.g. "33 officers: officer lacks a required qualification (MISSING_QUALIFICATION)"."""
     return "; ".join(
-        f"{n} officer{'s' if n > 1 else ''} {code} ({OFFICER_RULES.get(code, code)})"
+        f"{n} officer{'s' if n > 1 else ''}: {OFFICER_RULES.get(code, code)} ({code})"
         for code, n in counts.most_common()
     )
 
