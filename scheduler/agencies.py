@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import json
 from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import ValidationError
 
 from models.agency import Agency
-from models.common import InputError, describe_validation_error
+from models.common import InputError
+from scheduler.problem_io import parse, read_data
 
 _DATA = "data/agencies"
 
@@ -26,26 +25,12 @@ def shipped_agency_ids() -> list[str]:
 
 def parse_agency(data: Any, source: str = "agency") -> Agency:
     """Validate an agency mapping; errors name the source and the field."""
-    try:
-        return Agency.model_validate(data)
-    except ValidationError as exc:
-        err = describe_validation_error(exc, data)
-        raise InputError(f"{source}: {err.field}" if err.field else source, err.message) from exc
+    return parse(Agency, data, source)
 
 
 def load_agency_file(path: str | Path) -> Agency:
     """Load a user-written agency file (YAML or JSON), validated like the shipped ones."""
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise InputError("agency", f"cannot read {path}: {exc.strerror}") from exc
-    try:
-        data = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
-    except (json.JSONDecodeError, yaml.YAMLError) as exc:
-        kind = path.suffix.lstrip(".") or "YAML"
-        raise InputError(str(path), f"not valid {kind}: {exc}") from exc
-    return parse_agency(data, str(path))
+    return parse(Agency, read_data(path), str(path))
 
 
 @cache
