@@ -1,5 +1,5 @@
-"""The solver's contract as a whole: it returns data for degenerate problems and honours its stop
-event (roster-contract.md "Result"; solver.py).
+"""The solver's contract as a whole (roster-contract.md; solver.py): it returns data for
+degenerate problems, takes a full agency object as well as an id, and honours its stop event.
 """
 
 from __future__ import annotations
@@ -7,10 +7,12 @@ from __future__ import annotations
 import threading
 import time
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from models.problem import Problem
+from scheduler.agencies import get_agency
 from scheduler.solver import solve
 from scheduler.validation import validate
 from tests.scheduler.builders import at, example, officer, problem, request, solve_checked
@@ -76,3 +78,31 @@ def test_a_stop_event_set_during_the_solve_ends_it_with_the_best_roster_so_far()
     assert elapsed < 4, f"took {elapsed:.1f} s after a stop at 1 s"
     assert result.status in ("optimal", "feasible")
     assert validate(prob, result).ok
+
+
+def test_a_full_agency_object_sets_the_zone_minimum_and_supervisor_rule() -> None:
+    # Kennesaw's card in Denver's zone with a 3 h minimum and a supervisor from 2 officers.
+    agency = get_agency("kennesaw-ga").model_dump(mode="json")
+    agency.update(id="denver-co", time_zone="America/Denver")
+    agency["policy"].update(min_hours=3, supervisor_at=2)
+    denver = ZoneInfo("America/Denver")
+    prob = Problem.model_validate({
+        "agency": agency,
+        "officers": [officer("D-1", tz=denver),
+                     officer("D-2", tz=denver, rank="sergeant", hours_to_date=5)],
+        "requests": [
+            request("R-1", at(1, 12, tz=denver), at(1, 14, tz=denver), officers_needed=2),
+            request("R-2", at(6, 20, tz=denver), at(7, 2, tz=denver)),
+        ],
+        "options": {"time_limit_s": 3, "num_workers": 1},
+    })
+    result = solve_checked(prob)
+    assert result.agency == "denver-co"
+    assert [(a.request_id, a.officer_id, a.start.isoformat(), a.billable_hours)
+            for a in result.assignments] == [
+        ("R-1", "D-1", "2026-12-01T12:00:00-07:00", 3.0),
+        ("R-1", "D-2", "2026-12-01T12:00:00-07:00", 3.0),
+        ("R-2", "D-1", "2026-12-06T20:00:00-07:00", 6.0),
+    ]
+    # (2 x 3 h + 6 h) x $76.05
+    assert str(result.pricing.total) == "912.60"
