@@ -11,6 +11,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from decimal import Decimal
 
+import pytest
+
 from models.request import Request
 from models.result import RosterResult
 from scheduler.agencies import get_agency
@@ -146,3 +148,16 @@ def test_a_split_request_is_staffed_only_while_its_supervisor_is_on() -> None:
     ]
     assert [(u.start, u.end, u.positions) for u in result.unfilled] == [(at(1, 18), at(1, 22), 2)]
     assert result.metrics.coverage == 4.5  # priority 3 x 2 positions x 12/16
+
+
+@pytest.mark.parametrize(("other_priority", "taken"), [(3, "R-2"), (2, "R-1")])
+def test_a_split_piece_counts_its_share_of_the_position(other_priority: int, taken: str) -> None:
+    # K-1 is free 06:00-14:00 only: half of priority-5 R-1 (16 h) counts 2.5, all of R-2 (8 h)
+    # counts its priority; the solver takes whichever covers more.
+    result = solve_checked(problem(
+        [officer("K-1", available=[(at(1, 6), at(1, 14))])],
+        [request("R-1", at(1, 6), at(1, 22), priority=5),
+         request("R-2", at(1, 6), at(1, 14), priority=other_priority)],
+    ))
+    assert roster(result) == [(taken, "K-1", at(1, 6), at(1, 14))]
+    assert result.metrics.coverage == max(2.5, other_priority)
