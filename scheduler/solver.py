@@ -16,7 +16,9 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from dataclasses import dataclass
 
+import numpy as np
 from ortools import __version__ as ortools_version  # type: ignore[attr-defined]
 
 from models.problem import Problem
@@ -30,7 +32,7 @@ from scheduler.locks import check_locks, split_lock_violations, supervisor_lock_
 from scheduler.model import Model, build
 from scheduler.pieces import PieceSet, build_pieces
 from scheduler.polish import final_loads, polish
-from scheduler.stages import StageOutcome, hint, run_stage
+from scheduler.stages import Clock, StageOutcome, hint, run_stage
 from scheduler.timeutil import to_minute
 from scheduler.windows import window_search
 
@@ -99,40 +101,9 @@ def _preferences(ctx: Context, ps: PieceSet, m: Model):
     return sum(terms)
 
 
-class _Clock:
-    """Splits the time limit between stages.
-
-    Normally a stage gets a fraction of the wall time still left. In deterministic mode the
-    split may not depend on how fast earlier work ran on a busy machine, so each stage gets a
-    fixed fraction of a virtual budget (spent in CP-SAT's deterministic time).
-    """
-
-    def __init__(self, limit: float, deterministic: bool = False) -> None:
-        self.started = time.perf_counter()
-        self.limit = limit
-        self.deterministic = deterministic
-        self.virtual_left = limit - min(0.5, 0.05 * limit)
-
-    def elapsed(self) -> float:
-        return time.perf_counter() - self.started
-
-    def wall_cap(self) -> float | None:
-        """Deterministic runs may overrun the limit, but never twice it (then a note says so)."""
-        return 2 * self.limit - self.elapsed() if self.deterministic else None
-
-    def share(self, fraction: float) -> float:
-        """A fraction of what is left, keeping a small reserve to assemble the result."""
-        if self.deterministic:
-            budget = self.virtual_left * fraction
-            self.virtual_left -= budget
-            return budget
-        left = self.limit - self.elapsed() - min(0.5, 0.05 * self.limit)
-        return max(0.0, left * fraction)
-
-
 def _stats(
     ctx: Context,
-    clock: _Clock,
+    clock: Clock,
     outcomes: list[StageOutcome],
     status: str,
     variables: int,
@@ -165,10 +136,23 @@ def _stats(
     )
 
 
+@dataclass
+class _Search:
+    """What a search produced: the roster, its status and stages, and the bounds it proved."""
+
+    draft: Draft
+    status: RosterStatus
+    outcomes: list[StageOutcome]
+    notes: list[str]
+    variables: int
+    bound: float | None
+    max_total_bound: float | None = None
+
+
 def solve(problem: Problem, *, stop_event: threading.Event | None = None) -> RosterResult:
     """A priced roster for the problem within `options.time_limit_s`, never an exception for
     solver trouble (an unknown agency or contract rate is an `InputError`)."""
-    clock = _Clock(problem.options.time_limit_s, problem.options.deterministic)
+    clock = Clock(problem.options.time_limit_s, problem.options.deterministic)
     ctx = prepare(problem)
     ps = build_pieces(ctx)
     violations, locked_loads = check_locks(ctx, ps)
@@ -181,65 +165,93 @@ def solve(problem: Problem, *, stop_event: threading.Event | None = None) -> Ros
     violations = supervisor_lock_violations(ctx, ps, cands)
     if violations:
         return report.infeasible(ctx, violations, _stats(ctx, clock, [], "infeasible", 0, [], None))
-    # The rotation list sees every officer even when the model's candidates are capped, and the
-    # model keeps the pairs it chose, so the solver's roster can only improve on it.
-    rotation = {p.index: pools[p.index].tolist() for p in ps.pieces} if capped else cands
-    start_draft = greedy(
-        ctx, ps, rotation, {o: load.copy() for o, load in _all_loads(ctx, locked_loads).items()}
-    )
+    start = _rotation_start(ctx, ps, pools, cands, capped, locked_loads)
+    first = round(clock.elapsed(), 3)  # the greedy roster: valid, ready before any model
+    found = _search(ctx, ps, pools, cands, start, locked_loads, clock, stop_event)
+    if found.status == "infeasible":
+        stats = _stats(ctx, clock, found.outcomes, "infeasible", found.variables, found.notes, None)
+        return report.infeasible(ctx, [], stats)
     if capped:
-        for p, o in start_draft.assign:
-            if o not in cands[p]:
-                cands[p].append(o)
-    first = clock.elapsed()
-    pairs = sum(len(c) for c in cands.values())
-    if pairs > LARGE_MODEL:
-        bound: float | None = flow_bound(ctx, ps, pools) / coverage_scale()
-        draft, status, outcomes, notes = _large(
-            ctx, ps, cands, start_draft, locked_loads, clock, stop_event
+        found.notes.append(
+            f"city scale: each shift kept its {CANDIDATE_CAP} least-loaded "
+            "candidates beyond its positions"
         )
-        if capped:
-            notes.append(
-                f"city scale: each shift kept its {CANDIDATE_CAP} least-loaded "
-                "candidates beyond its positions"
-            )
-        variables = pairs
-        t_bound = None
-    else:
-        m = build(ctx, ps, cands)
-        log.info(
-            "model: %d pieces, %d pair variables, built in %.2fs",
-            len(ps.pieces),
-            len(m.x),
-            clock.elapsed(),
-        )
-        draft, status, outcomes, notes = _stages(ctx, ps, m, start_draft, clock, stop_event)
-        if status == "infeasible":
-            stats = _stats(ctx, clock, outcomes, status, len(m.x), notes, None)
-            return report.infeasible(ctx, [], stats)
-        bound = _coverage_bound(ctx, ps, cands, outcomes, m.locked_weight)
-        variables = len(m.x)
-        fairness = outcomes[1] if len(outcomes) > 1 else None
-        t_bound = fairness.bound / 60 if fairness and fairness.bound is not None else None
-    draft, moved = polish(ctx, ps, pools, draft, locked_loads, _polish_deadline(clock))
+    draft, moved = polish(ctx, ps, pools, found.draft, locked_loads, _polish_deadline(clock))
     if moved:
-        notes.append(f"fairness polish moved {moved} shift(s) to lighter officers")
-    stats = _stats(
-        ctx,
-        clock,
-        outcomes,
-        status,
-        variables,
-        notes,
-        round(first, 3),  # the greedy roster: valid, and ready before any model is built
-    )
+        found.notes.append(f"fairness polish moved {moved} shift(s) to lighter officers")
+    stats = _stats(ctx, clock, found.outcomes, found.status, found.variables, found.notes, first)
     final = final_loads(ctx, ps, draft, locked_loads)
     return report.assemble(
-        ctx, ps, cands, draft, locked_loads, final, status, stats, bound, t_bound, notes
+        ctx,
+        ps,
+        cands,
+        draft,
+        locked_loads,
+        final,
+        found.status,
+        stats,
+        found.bound,
+        found.max_total_bound,
+        found.notes,
     )
 
 
-def _polish_deadline(clock: _Clock) -> float:
+def _rotation_start(
+    ctx: Context,
+    ps: PieceSet,
+    pools: list[np.ndarray],
+    cands: dict[int, list[int]],
+    capped: bool,
+    locked: dict[int, OfficerLoad],
+) -> Draft:
+    """The greedy roster. It sees every officer even when the model's candidates are capped,
+    and the pairs it chose join the model, so the solver's roster can only improve on it."""
+    rotation = {p.index: pools[p.index].tolist() for p in ps.pieces} if capped else cands
+    loads = {o: load.copy() for o, load in _all_loads(ctx, locked).items()}
+    start = greedy(ctx, ps, rotation, loads)
+    for p, o in start.assign:
+        if o not in cands[p]:
+            cands[p].append(o)
+    return start
+
+
+def _search(
+    ctx: Context,
+    ps: PieceSet,
+    pools: list[np.ndarray],
+    cands: dict[int, list[int]],
+    start: Draft,
+    locked: dict[int, OfficerLoad],
+    clock: Clock,
+    stop_event: threading.Event | None,
+) -> _Search:
+    """One model in three stages, or above LARGE_MODEL pairs the time-window search."""
+    pairs = sum(len(c) for c in cands.values())
+    if pairs > LARGE_MODEL:
+        bound = flow_bound(ctx, ps, pools) / coverage_scale()
+        draft, status, outcomes, notes = _large(ctx, ps, cands, start, locked, clock, stop_event)
+        return _Search(draft, status, outcomes, notes, pairs, bound)
+    m = build(ctx, ps, cands)
+    log.info(
+        "model: %d pieces, %d pair variables, built in %.2fs",
+        len(ps.pieces),
+        len(m.x),
+        clock.elapsed(),
+    )
+    draft, status, outcomes, notes = _stages(ctx, ps, m, start, clock, stop_event)
+    fairness = outcomes[1] if len(outcomes) > 1 else None
+    return _Search(
+        draft,
+        status,
+        outcomes,
+        notes,
+        len(m.x),
+        _coverage_bound(ctx, ps, cands, outcomes, m.locked_weight),
+        fairness.bound / 60 if fairness and fairness.bound is not None else None,
+    )
+
+
+def _polish_deadline(clock: Clock) -> float:
     """Polish may use what is left of the limit, keeping a little for assembling the result."""
     left = clock.limit - clock.elapsed()
     return time.monotonic() + max(0.2, 0.6 * left)
@@ -267,7 +279,7 @@ def _large(
     cands: dict[int, list[int]],
     start: Draft,
     locked: dict[int, OfficerLoad],
-    clock: _Clock,
+    clock: Clock,
     stop_event: threading.Event | None,
 ) -> tuple[Draft, RosterStatus, list[StageOutcome], list[str]]:
     """Too many pairs for one model: improve the greedy roster window by window."""
@@ -304,7 +316,7 @@ def _stages(
     ps: PieceSet,
     m: Model,
     start: Draft,
-    clock: _Clock,
+    clock: Clock,
     stop_event: threading.Event | None,
 ) -> tuple[Draft, RosterStatus, list[StageOutcome], list[str]]:
     opts = ctx.problem.options

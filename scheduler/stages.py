@@ -161,3 +161,34 @@ def hint(m: Model, x_on: set[tuple[int, int]], y: dict[int, int]) -> None:
         m.cp.add_hint(var, key in x_on)
     for p, var in m.y.items():
         m.cp.add_hint(var, y.get(p, 0))
+
+
+class Clock:
+    """Splits the time limit between stages.
+
+    Normally a stage gets a fraction of the wall time still left. In deterministic mode the
+    split may not depend on how fast earlier work ran on a busy machine, so each stage gets a
+    fixed fraction of a virtual budget (spent in CP-SAT's deterministic time).
+    """
+
+    def __init__(self, limit: float, deterministic: bool = False) -> None:
+        self.started = time.perf_counter()
+        self.limit = limit
+        self.deterministic = deterministic
+        self.virtual_left = limit - min(0.5, 0.05 * limit)
+
+    def elapsed(self) -> float:
+        return time.perf_counter() - self.started
+
+    def wall_cap(self) -> float | None:
+        """Deterministic runs may overrun the limit, but never twice it (then a note says so)."""
+        return 2 * self.limit - self.elapsed() if self.deterministic else None
+
+    def share(self, fraction: float) -> float:
+        """A fraction of what is left, keeping a small reserve to assemble the result."""
+        if self.deterministic:
+            budget = self.virtual_left * fraction
+            self.virtual_left -= budget
+            return budget
+        left = self.limit - self.elapsed() - min(0.5, 0.05 * self.limit)
+        return max(0.0, left * fraction)
