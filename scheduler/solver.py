@@ -264,13 +264,16 @@ def _coverage_bound(
     outcomes: list[StageOutcome],
     locked_weight: int,
 ) -> float | None:
-    """None when stage 1 is proven optimal (the bound is the coverage itself)."""
+    """None when stage 1 is proven optimal (the bound is the coverage itself); otherwise the
+    better of CP-SAT's bound (weak when a stage stops early) and every request filled as far as
+    its candidates allow."""
     stage1 = outcomes[0] if outcomes else None
     if stage1 and stage1.status == "optimal":
         return None
+    trivial = _trivial_bound(ctx, ps, cands)
     if stage1 and stage1.bound is not None:
-        return (stage1.bound + locked_weight) / coverage_scale()
-    return _trivial_bound(ctx, ps, cands)
+        return min(trivial, (stage1.bound + locked_weight) / coverage_scale())
+    return trivial
 
 
 def _large(

@@ -110,11 +110,6 @@ def test_a_full_agency_object_sets_the_zone_minimum_and_supervisor_rule() -> Non
     assert str(result.pricing.total) == "912.60"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="an unproven stage-1 bound is reported as is, even above every position requested "
-    "(seen: 1072 on a 4-officer day whose positions weigh 31 in all)",
-)
 def test_the_coverage_bound_never_exceeds_every_position_filled(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
