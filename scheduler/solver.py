@@ -247,7 +247,7 @@ def _search(
         notes,
         len(m.x),
         _coverage_bound(ctx, ps, cands, outcomes, m.locked_weight),
-        fairness.bound / 60 if fairness and fairness.bound is not None else None,
+        round(fairness.bound / 60, 4) if fairness and fairness.bound is not None else None,
     )
 
 
