@@ -1,0 +1,1 @@
+"""What-if scenarios, the shared problem generator and the bundled examples."""
