@@ -314,6 +314,14 @@ def _trivial_bound(ctx: Context, ps: PieceSet, cands: dict[int, list[int]]) -> f
     return float(total)
 
 
+def _why_stopped(stop_event: threading.Event | None) -> str:
+    return (
+        "stopped on request"
+        if stop_event is not None and stop_event.is_set()
+        else ("time limit reached")
+    )
+
+
 def _stages(
     ctx: Context,
     ps: PieceSet,
@@ -338,7 +346,9 @@ def _stages(
         )
         return Draft(), "infeasible", outcomes, notes
     if not s1.has_solution:
-        notes.append("time limit reached before CP-SAT found a roster: greedy rotation-list roster")
+        notes.append(
+            f"{_why_stopped(stop_event)} before CP-SAT found a roster: greedy rotation-list roster"
+        )
         return start, "feasible", outcomes, notes
     m.cp.add(coverage >= round(s1.objective or 0))
     totals, lo, hi = _totals(ctx, ps, m)
@@ -372,6 +382,6 @@ def _stages(
         )
     proven = all(o.status == "optimal" for o in outcomes) and len(outcomes) == 3
     if not proven:
-        notes.append("time limit reached before every stage was proven optimal")
+        notes.append(f"{_why_stopped(stop_event)} before every stage was proven optimal")
     draft = Draft(sorted(best.x_on), dict(best.y))
     return draft, "optimal" if proven else "feasible", outcomes, notes

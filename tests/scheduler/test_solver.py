@@ -63,6 +63,10 @@ def test_a_stop_event_already_set_returns_promptly() -> None:
     assert validate(prob, result).ok
     # Building the model takes well under a second here; the 8 s budget must not be spent.
     assert elapsed < 4, f"took {elapsed:.1f} s with the stop event set"
+    # No stage ran, so the greedy roster comes back, and the note says why.
+    assert result.status == "feasible"
+    assert "stopped on request before CP-SAT found a roster: greedy rotation-list roster" in (
+        result.notes)
 
 
 @pytest.mark.slow
