@@ -15,7 +15,7 @@ import numpy as np
 
 from models.officer import QUAL_LIQUOR, QUAL_TRAFFIC, QUAL_VEHICLE
 from scheduler.context import Context, OfficerData, RequestData
-from scheduler.pieces import Piece, PieceSet
+from scheduler.pieces import PieceSet
 from scheduler.timeutil import split_by_local_day, split_by_local_week
 
 DAY = 24 * 60
@@ -357,12 +357,3 @@ def candidates(
             chosen[ok] += 1
         out[piece.index] = sorted(ok)
     return out
-
-
-def first_block(ctx: Context, o: OfficerData, piece: Piece, load: OfficerLoad | None) -> str | None:
-    """Why this officer may not take this piece on its own (None: they may)."""
-    code = static_block(o, ctx.requests[piece.request], piece.start, piece.end, ctx)
-    if code is not None:
-        return code
-    codes = (load or OfficerLoad(ctx, o)).blocking(piece.start, piece.end)
-    return codes[0] if codes else None
