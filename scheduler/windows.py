@@ -5,11 +5,14 @@ whole budget in presolve on two cores. Instead, start from the greedy roster and
 window of local days at a time: the window's requests are free, every shift outside it is fixed
 (it counts toward caps, overlap and rest exactly like a locked shift), and the current roster of
 the window is the hint, so each window can only improve coverage. Windows sweep the horizon
-until the time budget is spent.
+until the time budget is spent. A large window is first solved as an LP (`relaxation.py`) and
+CP-SAT then chooses only among the pairs the LP uses, which is what makes a sweep fast enough
+to repeat.
 """
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import logging
 import threading
@@ -17,19 +20,19 @@ from collections import defaultdict
 from collections.abc import Callable
 from datetime import date
 
-from ortools.sat.python import cp_model
-
 from models.problem import SolveOptions
 from scheduler.context import Context
-from scheduler.eligibility import OfficerLoad
+from scheduler.eligibility import DAY, OfficerLoad
 from scheduler.greedy import Draft
 from scheduler.model import Model, build
 from scheduler.pieces import PieceSet
+from scheduler.relaxation import restrict_to_support, solve_relaxation
 from scheduler.stages import StageOutcome, hint, run_stage
 from scheduler.timeutil import local_date
 
 log = logging.getLogger(__name__)
 WINDOW_VARIABLES = 12_000  # pair variables per window that CP-SAT handles in a couple of seconds
+RENS_ABOVE = 3_000  # smaller windows are searched whole: CP-SAT proves them fast, and exactly
 
 
 def _windows(ctx: Context, ps: PieceSet, cands: dict[int, list[int]]) -> list[list[int]]:
@@ -72,18 +75,21 @@ def _improve_window(
     stop_event: threading.Event | None,
     fair: bool = False,
 ) -> tuple[Draft, StageOutcome]:
-    """Re-solve one window with the rest fixed: for coverage, or (fair) for the largest total
-    hours of the window's officers with the window's coverage kept."""
+    """Re-solve one window with the rest fixed: for coverage, or (fair) for the heavy officers'
+    hours with the window's coverage kept (`_excess`)."""
     inside_req = set(requests)
     inside = [(p, o) for p, o in draft.assign if ps.pieces[p].request in inside_req]
     outside = [(p, o) for p, o in draft.assign if ps.pieces[p].request not in inside_req]
     fixed = _fixed_loads(ctx, ps, outside, locked)
+    near = _outside_starts(ps, outside)
     sub_cands: dict[int, list[int]] = {p.index: [] for p in ps.pieces}
     for r in requests:
         for p in ps.by_request[r]:
             piece = ps.pieces[p]
             sub_cands[p] = [
-                o for o in cands[p] if o not in fixed or fixed[o].fits(piece.start, piece.end)
+                o
+                for o in cands[p]
+                if o not in fixed or _still_fits(fixed[o], near.get(o, []), piece.start, piece.end)
             ]
     shifts = [(ps.pieces[p].request, o, ps.pieces[p].start, ps.pieces[p].end) for p, o in outside]
     sub_ctx = dataclasses.replace(ctx, locked=ctx.locked + shifts)
@@ -94,13 +100,13 @@ def _improve_window(
     )
     m = build(sub_ctx, sub_ps, sub_cands)
     coverage = sum(ps.pieces[p].weight * var for (p, _), var in m.x.items())
-    current = sum(ps.pieces[p].weight for p, _ in inside)
+    current: float = sum(ps.pieces[p].weight for p, _ in inside)
     if fair:
-        current = _largest_total(ctx, ps, m, draft)
-        m.cp.add(coverage >= sum(ps.pieces[p].weight for p, _ in inside))
-        m.cp.minimize(_max_total(ctx, ps, m))
+        m.cp.add(coverage >= current)
+        current = _excess(ctx, ps, m, draft)
     else:
         m.cp.maximize(coverage)
+    _neighbourhood(m, set(inside), budget)
     hint(
         m, set(inside), {p: n for p, n in draft.flow.items() if ps.pieces[p].request in inside_req}
     )
@@ -114,24 +120,77 @@ def _improve_window(
     return draft, outcome
 
 
-def _largest_total(ctx: Context, ps: PieceSet, m: Model, draft: Draft) -> int:
-    """The largest total (hours to date plus every shift) among the window's officers now."""
+def _outside_starts(ps: PieceSet, outside: list[tuple[int, int]]) -> dict[int, list[int]]:
+    starts: dict[int, list[int]] = defaultdict(list)
+    for p, o in outside:
+        starts[o].append(ps.pieces[p].start)
+    for s in starts.values():
+        s.sort()
+    return starts
+
+
+def _still_fits(load: OfficerLoad, near: list[int], start: int, end: int) -> bool:
+    """Whether a candidate (already checked against locked shifts and on-duty time) still fits
+    beside the outside shifts. The week may hold one anywhere; overlap, the day and the 24-hour
+    rule only involve shifts that come within a day (and the travel gap) of this one, so
+    the expensive rest check is skipped for officers with no such shift."""
+    if load._over_week(start, end):
+        return False
+    limits = load.ctx.limits
+    # Outside shifts are at most per_24h long, so one that starts earlier cannot come near.
+    i = bisect.bisect_left(near, start - DAY - limits.gap - limits.per_24h)
+    if i == len(near) or near[i] >= end + DAY + limits.gap:
+        return True
+    return load.fits(start, end)
+
+
+def _neighbourhood(m: Model, inside: set[tuple[int, int]], budget: float) -> None:
+    """Let CP-SAT choose only among the pairs the window's LP relaxation uses (and the current
+    roster's): near-integral LPs make that nearly the same roster as the whole window's optimum
+    in a fraction of the time (M, seed 0: 960,318 against 960,851 in 0.3 s instead of 8 s). If
+    GLOP proves nothing in 40% of the budget, or the window is small, it is searched whole."""
+    if len(m.x) <= RENS_ABOVE:
+        return
+    lp = solve_relaxation(m.cp, 0.4 * budget)
+    if lp is not None:
+        free = restrict_to_support(m, lp, inside)
+        log.debug("window LP %.0f, %d of %d pairs free", lp.objective, free, len(m.x))
+
+
+STEP = 180  # minutes between the thresholds of the fairness penalty
+SLOPES = (32, 16, 8, 4, 2, 1)  # per minute above each threshold, highest threshold first
+
+
+def _excess(ctx: Context, ps: PieceSet, m: Model, draft: Draft) -> float:
+    """Minimize a convex penalty of the window officers' totals: minutes above the roster's
+    largest total are forbidden, and each minute above a threshold 3, 6, ... hours below it
+    costs more the higher it lies. Unlike the largest total alone, this keeps lowering the
+    heavy officers when the largest one cannot shed a shift in this window, and it is an LP
+    whose relaxation stays close to integral. Returns the penalty of the current roster."""
     minutes: dict[int, int] = defaultdict(int)
     for p, o in draft.assign:
         minutes[o] += ps.pieces[p].minutes
     for _, o, s, e in ctx.locked:
         minutes[o] += e - s
-    return max((ctx.officers[o].hours_to_date + minutes[o] for o in m.by_officer), default=0)
-
-
-def _max_total(ctx: Context, ps: PieceSet, m: Model) -> cp_model.IntVar:
-    """A variable at least every window officer's total; outside shifts are fixed minutes."""
-    fixed = {o: ctx.officers[o].hours_to_date + m.fixed_minutes.get(o, 0) for o in m.by_officer}
-    most = max(f + sum(ps.pieces[p].minutes for p, _ in m.by_officer[o]) for o, f in fixed.items())
-    t_max = m.cp.new_int_var(max(fixed.values()), max(most, max(fixed.values())), "t_max")
+    totals = {o.index: o.hours_to_date + minutes[o.index] for o in ctx.officers}
+    top = max(totals.values(), default=0)
+    thresholds = [top - STEP * k for k in range(len(SLOPES))]
+    terms = []
+    current = 0.0
     for o, items in m.by_officer.items():
-        m.cp.add(t_max >= fixed[o] + sum(ps.pieces[p].minutes * var for p, var in items))
-    return t_max
+        fixed = ctx.officers[o].hours_to_date + m.fixed_minutes.get(o, 0)
+        total = fixed + sum(ps.pieces[p].minutes * var for p, var in items)
+        m.cp.add(total <= max(top, totals[o]))
+        most = fixed + sum(ps.pieces[p].minutes for p, _ in items)
+        for threshold, slope in zip(thresholds, SLOPES, strict=True):
+            if most <= threshold:
+                continue
+            over = m.cp.new_int_var(0, most - threshold, "")
+            m.cp.add(over >= total - threshold)
+            terms.append(slope * over)
+            current += slope * max(0, totals[o] - threshold)
+    m.cp.minimize(sum(terms))
+    return current
 
 
 def window_search(
