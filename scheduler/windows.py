@@ -208,7 +208,9 @@ def window_search(
     seconds_left: Callable[[], float],
     stop_event: threading.Event | None,
 ) -> tuple[Draft, list[StageOutcome]]:
-    """Sweep the windows for coverage (about two thirds of the time), then once for fairness."""
+    """Sweep the windows for coverage (half the time), then once for fairness. With two thirds
+    for coverage, M (seed 0) ended at coverage 7,579 and largest total 72.5 h in 30 s; with half,
+    7,563 and 65.0 h (20 s: 7,560 and 72.5 h against 7,529 and 67.0 h)."""
     windows = _windows(ctx, ps, cands)
     total = seconds_left()
     draft, outcomes = _sweep(
@@ -218,7 +220,7 @@ def window_search(
         start,
         locked,
         windows,
-        lambda: seconds_left() - total / 3,
+        lambda: seconds_left() - total / 2,
         stop_event,
         fair=False,
     )
