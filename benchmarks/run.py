@@ -24,7 +24,7 @@ log = logging.getLogger(__name__)
 
 SIZES = {
     "S": Size("S", officers=60, requests=150, days=7, time_limit=10.0),
-    "M": Size("M", officers=400, requests=1200, days=14, time_limit=30.0),
+    "M": Size("M", officers=400, requests=1200, days=14, time_limit=20.0),  # its target
     "L": Size("L", officers=2000, requests=6000, days=14, time_limit=90.0),
 }
 MIP_SIZES = ("S", "M")  # the MIP finds nothing useful at L within any budget we can afford
