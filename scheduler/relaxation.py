@@ -5,8 +5,8 @@ solves in about a tenth of a second, and that relaxation is nearly integral: on 
 LP optimum of a day's window equalled its integer optimum, and only about 170 of its 11,000
 pair variables were fractional. CP-SAT needs 6-8 s on two workers to find that roster from the
 hint (its LP-guided dive re-solves the LP a thousand times). So the window search solves the LP
-first and lets CP-SAT choose only among the pairs the LP uses (a relaxation-induced neighbourhood,
-"RENS"): the same roster in well under a second.
+first and lets CP-SAT choose only among the pairs the LP uses (`support`, a relaxation-induced
+neighbourhood, "RENS"): nearly the same roster in well under a second.
 
 The model builder only writes linear constraints and at-most-one constraints, so the translation
 covers those and refuses anything else.
@@ -98,13 +98,7 @@ def solve_relaxation(cp: cp_model.CpModel, seconds: float) -> Relaxation | None:
     return Relaxation(value, np.asarray(solver.variable_values()))
 
 
-def restrict_to_support(m: Model, lp: Relaxation, keep: set[tuple[int, int]]) -> int:
-    """Fix to zero every pair the LP leaves at zero, except those in `keep` (the current roster,
-    so the hint stays feasible and the result can only improve). Returns the pairs left free."""
-    free = 0
-    for key, var in m.x.items():
-        if lp.values[var.index] <= ZERO and key not in keep:
-            m.cp.add(var == 0)
-        else:
-            free += 1
-    return free
+def support(m: Model, lp: Relaxation, keep: set[tuple[int, int]]) -> set[tuple[int, int]]:
+    """The pairs the LP uses, and those in `keep` (the current roster, so that its hint stays a
+    valid roster and a search among these pairs can only improve on it)."""
+    return {key for key, var in m.x.items() if lp.values[var.index] > ZERO} | keep
