@@ -207,8 +207,15 @@ def _rolling_24h(ctx: Context, ps: PieceSet, m: Model) -> None:
     cap = ctx.limits.per_24h
     locked = _locked_by_officer(ctx)
     for oi, items in m.by_officer.items():
-        fixed = list(ctx.officers[oi].on_duty) + locked.get(oi, [])
         reach = _reach(ps, items)
+        # Only blocks within a day of the officer's pieces share a window with one of them
+        # (a window search fixes two weeks of shifts around a day of pieces).
+        first, last = min(s for s, _ in reach), max(e for _, e in reach)
+        fixed = [
+            (s, e)
+            for s, e in list(ctx.officers[oi].on_duty) + locked.get(oi, [])
+            if e > first - DAY and s < last + DAY
+        ]
         if max_window_load(reach + fixed, DAY) <= cap:
             continue
         spans = sorted((ps.pieces[p].start, ps.pieces[p].end, p, var) for p, var in items)
