@@ -119,7 +119,7 @@ class OfficerLoad:
         days = split_by_local_day(start, end, self.ctx.tz)
         return any(self.day.get(d, 0) + m > self.ctx.limits.per_day for d, m in days)
 
-    def _over_week(self, start: int, end: int) -> bool:
+    def over_week(self, start: int, end: int) -> bool:
         weeks = split_by_local_week(start, end, self.ctx.tz)
         return any(self.week.get(w, 0) + m > self.officer.week_cap for w, m in weeks)
 
@@ -132,7 +132,7 @@ class OfficerLoad:
             ("OVERLAP", self._overlaps),
             ("REST_24H", self._over_rest),
             ("DAILY_CAP", self._over_day),
-            ("WEEKLY_CAP", self._over_week),
+            ("WEEKLY_CAP", self.over_week),
         )
         return [code for code, broken in checks if broken(start, end)]
 
@@ -140,7 +140,7 @@ class OfficerLoad:
         """Whether one more shift breaks no load rule (cheapest checks first, stops at one)."""
         return not (
             self._overlaps(start, end)
-            or self._over_week(start, end)
+            or self.over_week(start, end)
             or self._over_day(start, end)
             or self._over_rest(start, end)
         )

@@ -79,7 +79,14 @@ def _improve_window(
     fair: bool = False,
 ) -> tuple[Draft, StageOutcome]:
     """Re-solve one window with the rest fixed: for coverage, or (fair) for the heavy officers'
-    hours with the window's coverage kept (`_excess`)."""
+    hours with the window's coverage kept (`_excess`).
+
+    A window of more than RENS_ABOVE pairs is built twice: first whole, for its LP relaxation,
+    then with only the pairs the LP uses and the current roster's (a relaxation-induced
+    neighbourhood). Near-integral LPs make that nearly the whole window's optimum in a fraction
+    of the time (M, seed 0: 960,318 against 960,851 in 0.3 s instead of 8 s). If GLOP proves
+    nothing in 60% of the budget (deterministic runs: four times the budget, so a wall-clock
+    limit cannot change the roster), or the window is small, it is searched whole."""
     inside_req = set(requests)
     inside = [(p, o) for p, o in draft.assign if ps.pieces[p].request in inside_req]
     outside = [(p, o) for p, o in draft.assign if ps.pieces[p].request not in inside_req]
@@ -138,7 +145,7 @@ def _still_fits(load: OfficerLoad, near: list[int], start: int, end: int) -> boo
     beside the outside shifts. The week may hold one anywhere; overlap, the day and the 24-hour
     rule only involve shifts that come within a day (and the travel gap) of this one, so
     the expensive rest check is skipped for officers with no such shift."""
-    if load._over_week(start, end):
+    if load.over_week(start, end):
         return False
     limits = load.ctx.limits
     # Outside shifts are at most per_24h long, so one that starts earlier cannot come near.
@@ -158,14 +165,7 @@ def _window_model(
     inside: list[tuple[int, int]],
     fair: bool,
 ) -> tuple[Model, float]:
-    """The window's model with its objective, and the current roster's objective value.
-
-    A window of more than RENS_ABOVE pairs is built twice: first whole, for its LP relaxation,
-    then with only the pairs the LP uses and the current roster's (a relaxation-induced
-    neighbourhood). Near-integral LPs make that nearly the whole window's optimum in a fraction
-    of the time (M, seed 0: 960,318 against 960,851 in 0.3 s instead of 8 s). If GLOP proves
-    nothing in 60% of the budget (deterministic runs: four times the budget, so a wall-clock
-    limit cannot change the roster), or the window is small, it is searched whole."""
+    """The window's model with its objective, and the current roster's objective value."""
     m = build(sub_ctx, sub_ps, sub_cands)
     coverage = sum(ps.pieces[p].weight * var for (p, _), var in m.x.items())
     current: float = sum(ps.pieces[p].weight for p, _ in inside)
@@ -178,15 +178,16 @@ def _window_model(
 
 
 STEP = 180  # minutes between the thresholds of the fairness penalty
-SLOPES = (32, 16, 8, 4, 2, 1)  # per minute above each threshold, highest threshold first
+SLOPES = (16, 8, 4, 2, 1)  # per minute above each threshold, the highest (3 h below the top) first
 
 
 def _excess(ctx: Context, ps: PieceSet, m: Model, draft: Draft) -> float:
     """Minimize a convex penalty of the window officers' totals: minutes above the roster's
-    largest total are forbidden, and each minute above a threshold 3, 6, ... hours below it
-    costs more the higher it lies. Unlike the largest total alone, this keeps lowering the
-    heavy officers when the largest one cannot shed a shift in this window, and it is an LP
-    whose relaxation stays close to integral. Returns the penalty of the current roster."""
+    largest total are forbidden, and each minute above thresholds 3, 6, ... 15 hours below it
+    costs 1, 3, 7, 15 or 31, more the higher it lies. Unlike the largest total alone, this
+    keeps lowering the heavy officers when the largest one cannot shed a shift in this window,
+    and it is an LP whose relaxation stays close to integral. Returns the penalty of the
+    current roster."""
     minutes: dict[int, int] = defaultdict(int)
     for p, o in draft.assign:
         minutes[o] += ps.pieces[p].minutes
@@ -194,7 +195,7 @@ def _excess(ctx: Context, ps: PieceSet, m: Model, draft: Draft) -> float:
         minutes[o] += e - s
     totals = {o.index: o.hours_to_date + minutes[o.index] for o in ctx.officers}
     top = max(totals.values(), default=0)
-    thresholds = [top - STEP * k for k in range(len(SLOPES))]
+    thresholds = [top - STEP * k for k in range(1, len(SLOPES) + 1)]
     terms = []
     current = 0.0
     for o, items in m.by_officer.items():
