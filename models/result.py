@@ -113,6 +113,13 @@ class SolverStats(OutputModel):
     deterministic: bool = False
     ortools: str = ""
     variables: int = 0
+    phases: dict[str, float] = Field(
+        default_factory=dict,
+        description=(
+            "Seconds per phase, from a parsed problem to an assembled result: prepare, "
+            "screening, model, search, bound, polish, report. They sum to wall_s."
+        ),
+    )
     notes: list[str] = Field(default_factory=list)
 
 
