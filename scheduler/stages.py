@@ -9,6 +9,9 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
@@ -164,9 +167,11 @@ def hint(m: Model, x_on: set[tuple[int, int]], y: dict[int, int]) -> None:
 
 
 class Clock:
-    """Splits the time limit between stages.
+    """Splits the time limit between stages, and records where the time went.
 
-    Normally a stage gets a fraction of the wall time still left. In deterministic mode the
+    Normally a stage gets a fraction of the wall time still left before the search deadline:
+    the limit less a reserve for what follows the search (polish, explanations, validation,
+    pricing), set once the problem's size is known (`reserve_for`). In deterministic mode the
     split may not depend on how fast earlier work ran on a busy machine, so each stage gets a
     fixed fraction of a virtual budget (spent in CP-SAT's deterministic time).
     """
@@ -175,20 +180,53 @@ class Clock:
         self.started = time.perf_counter()
         self.limit = limit
         self.deterministic = deterministic
-        self.virtual_left = limit - min(0.5, 0.05 * limit)
+        self.reserve = min(0.5, 0.05 * limit)
+        self.virtual_left = limit - self.reserve
+        self.phases: dict[str, float] = defaultdict(float)
+        self._stack: list[str] = []
+        self._mark = self.started
 
     def elapsed(self) -> float:
         return time.perf_counter() - self.started
+
+    def reserve_for(self, seconds: float) -> None:
+        """Keep `seconds` (at most a third of the limit) for the work after the search."""
+        self.reserve = min(max(self.reserve, seconds), self.limit / 3)
+        self.virtual_left = self.limit - self.reserve
+
+    def search_left(self) -> float:
+        """Wall seconds left before the search must stop."""
+        return self.limit - self.reserve - self.elapsed()
 
     def wall_cap(self) -> float | None:
         """Deterministic runs may overrun the limit, but never twice it (then a note says so)."""
         return 2 * self.limit - self.elapsed() if self.deterministic else None
 
     def share(self, fraction: float) -> float:
-        """A fraction of what is left, keeping a small reserve to assemble the result."""
+        """A fraction of what is left before the search deadline."""
         if self.deterministic:
             budget = self.virtual_left * fraction
             self.virtual_left -= budget
             return budget
-        left = self.limit - self.elapsed() - min(0.5, 0.05 * self.limit)
-        return max(0.0, left * fraction)
+        return max(0.0, self.search_left() * fraction)
+
+    @contextmanager
+    def phase(self, name: str) -> Iterator[None]:
+        """Count the wall time inside the block to `name`; an inner phase pauses the outer one,
+        so the phases always sum to the elapsed time."""
+        self._switch()
+        self._stack.append(name)
+        try:
+            yield
+        finally:
+            self._switch()
+            self._stack.pop()
+
+    def _switch(self) -> None:
+        now = time.perf_counter()
+        self.phases[self._stack[-1] if self._stack else "other"] += now - self._mark
+        self._mark = now
+
+    def phase_seconds(self) -> dict[str, float]:
+        self._switch()
+        return {name: round(s, 3) for name, s in self.phases.items() if s >= 0.0005}

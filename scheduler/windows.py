@@ -18,7 +18,8 @@ import logging
 import threading
 import time
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 
 from models.problem import SolveOptions
@@ -28,12 +29,24 @@ from scheduler.greedy import Draft
 from scheduler.model import Model, build
 from scheduler.pieces import PieceSet
 from scheduler.relaxation import solve_relaxation, support
-from scheduler.stages import StageOutcome, hint, run_stage
+from scheduler.stages import Clock, StageOutcome, hint, run_stage
 from scheduler.timeutil import local_date
 
 log = logging.getLogger(__name__)
 WINDOW_VARIABLES = 12_000  # pair variables per window that CP-SAT handles in a couple of seconds
 RENS_ABOVE = 3_000  # smaller windows are searched whole: CP-SAT proves them fast, and exactly
+
+
+@dataclasses.dataclass
+class _Budget:
+    """Seconds a sweep may still spend: the clock's search time left, less what a later sweep
+    keeps for itself."""
+
+    clock: Clock
+    keep: float
+
+    def left(self) -> float:
+        return self.clock.search_left() - self.keep
 
 
 def _windows(ctx: Context, ps: PieceSet, cands: dict[int, list[int]]) -> list[list[int]]:
@@ -77,6 +90,7 @@ def _improve_window(
     budget: float,
     stop_event: threading.Event | None,
     fair: bool = False,
+    clock: Clock | None = None,
 ) -> tuple[Draft, StageOutcome]:
     """Re-solve one window with the rest fixed: for coverage, or (fair) for the heavy officers'
     hours with the window's coverage kept (`_excess`).
@@ -87,9 +101,58 @@ def _improve_window(
     of the time (M, seed 0: 960,318 against 960,851 in 0.3 s instead of 8 s). If GLOP proves
     nothing in 60% of the budget (deterministic runs: four times the budget, so a wall-clock
     limit cannot change the roster), or the window is small, it is searched whole."""
+    phase = clock.phase if clock is not None else _no_phase
     inside_req = set(requests)
     inside = [(p, o) for p, o in draft.assign if ps.pieces[p].request in inside_req]
     outside = [(p, o) for p, o in draft.assign if ps.pieces[p].request not in inside_req]
+    started = time.perf_counter()
+    with phase("model"):
+        sub_ctx, sub_ps, sub_cands = _window_problem(ctx, ps, cands, requests, outside, locked)
+        m, current = _window_model(ctx, ps, sub_ctx, sub_ps, sub_cands, draft, inside, fair)
+    if len(m.x) > RENS_ABOVE:
+        with phase("search"):
+            lp = solve_relaxation(m.cp, (4.0 if options.deterministic else 0.6) * budget)
+        if lp is not None:
+            keep = support(m, lp, set(inside))
+            log.debug("window LP %.0f, %d of %d pairs free", lp.objective, len(keep), len(m.x))
+            sub_cands = {p: [o for o in c if (p, o) in keep] for p, c in sub_cands.items()}
+            with phase("model"):
+                m, current = _window_model(
+                    ctx, ps, sub_ctx, sub_ps, sub_cands, draft, inside, fair
+                )
+    seconds = max(0.5, budget - (time.perf_counter() - started))
+    if clock is not None and not options.deterministic:
+        seconds = min(seconds, max(0.05, clock.search_left()))
+    hint(
+        m, set(inside), {p: n for p, n in draft.flow.items() if ps.pieces[p].request in inside_req}
+    )
+    name = "fairness-window" if fair else "coverage-window"
+    with phase("search"):
+        outcome = run_stage(m, name, options, seconds, stop_event, light=True)
+    better = (outcome.objective or 0) < current if fair else (outcome.objective or 0) > current
+    if outcome.has_solution and better:
+        flow = {p: n for p, n in draft.flow.items() if ps.pieces[p].request not in inside_req}
+        flow.update(outcome.y)
+        return Draft(outside + sorted(outcome.x_on), flow), outcome
+    return draft, outcome
+
+
+@contextmanager
+def _no_phase(name: str) -> Iterator[None]:
+    yield
+
+
+def _window_problem(
+    ctx: Context,
+    ps: PieceSet,
+    cands: dict[int, list[int]],
+    requests: list[int],
+    outside: list[tuple[int, int]],
+    locked: dict[int, OfficerLoad],
+) -> tuple[Context, PieceSet, dict[int, list[int]]]:
+    """The window's requests free, every shift outside it fixed like a locked one, and the
+    candidates that still fit beside those shifts."""
+    inside_req = set(requests)
     fixed = _fixed_loads(ctx, ps, outside, locked)
     near = _outside_starts(ps, outside)
     sub_cands: dict[int, list[int]] = {p.index: [] for p in ps.pieces}
@@ -108,27 +171,7 @@ def _improve_window(
         by_request={r: ps.by_request[r] for r in requests},
         split_requests=ps.split_requests & inside_req,
     )
-    started = time.perf_counter()
-    m, current = _window_model(ctx, ps, sub_ctx, sub_ps, sub_cands, draft, inside, fair)
-    if len(m.x) > RENS_ABOVE:
-        lp = solve_relaxation(m.cp, (4.0 if options.deterministic else 0.6) * budget)
-        if lp is not None:
-            keep = support(m, lp, set(inside))
-            log.debug("window LP %.0f, %d of %d pairs free", lp.objective, len(keep), len(m.x))
-            sub_cands = {p: [o for o in c if (p, o) in keep] for p, c in sub_cands.items()}
-            m, current = _window_model(ctx, ps, sub_ctx, sub_ps, sub_cands, draft, inside, fair)
-    spent = time.perf_counter() - started
-    hint(
-        m, set(inside), {p: n for p, n in draft.flow.items() if ps.pieces[p].request in inside_req}
-    )
-    name = "fairness-window" if fair else "coverage-window"
-    outcome = run_stage(m, name, options, max(0.5, budget - spent), stop_event, light=True)
-    better = (outcome.objective or 0) < current if fair else (outcome.objective or 0) > current
-    if outcome.has_solution and better:
-        flow = {p: n for p, n in draft.flow.items() if ps.pieces[p].request not in inside_req}
-        flow.update(outcome.y)
-        return Draft(outside + sorted(outcome.x_on), flow), outcome
-    return draft, outcome
+    return sub_ctx, sub_ps, sub_cands
 
 
 def _outside_starts(ps: PieceSet, outside: list[tuple[int, int]]) -> dict[int, list[int]]:
@@ -220,14 +263,14 @@ def window_search(
     cands: dict[int, list[int]],
     start: Draft,
     locked: dict[int, OfficerLoad],
-    seconds_left: Callable[[], float],
+    clock: Clock,
     stop_event: threading.Event | None,
 ) -> tuple[Draft, list[StageOutcome]]:
     """Sweep the windows for coverage (half the time), then once for fairness. With two thirds
     for coverage, M (seed 0) ended at coverage 7,579 and largest total 72.5 h in 30 s; with half,
     7,563 and 65.0 h (20 s: 7,560 and 72.5 h against 7,529 and 67.0 h)."""
     windows = _windows(ctx, ps, cands)
-    total = seconds_left()
+    total = clock.search_left()
     draft, outcomes = _sweep(
         ctx,
         ps,
@@ -235,12 +278,12 @@ def window_search(
         start,
         locked,
         windows,
-        lambda: seconds_left() - total / 2,
+        _Budget(clock, total / 2),
         stop_event,
         fair=False,
     )
     draft, more = _sweep(
-        ctx, ps, cands, draft, locked, windows, seconds_left, stop_event, fair=True
+        ctx, ps, cands, draft, locked, windows, _Budget(clock, 0.0), stop_event, fair=True
     )
     return draft, outcomes + more
 
@@ -252,19 +295,19 @@ def _sweep(
     draft: Draft,
     locked: dict[int, OfficerLoad],
     windows: list[list[int]],
-    seconds_left: Callable[[], float],
+    budget_of: _Budget,
     stop_event: threading.Event | None,
     fair: bool,
 ) -> tuple[Draft, list[StageOutcome]]:
     """Coverage sweeps repeat while they improve; a fairness sweep runs once."""
     outcomes: list[StageOutcome] = []
     deterministic = ctx.problem.options.deterministic
-    fixed_budget = max(0.5, seconds_left()) / max(1, len(windows))
+    fixed_budget = max(0.5, budget_of.left()) / max(1, len(windows))
     improved = True
     while improved:
         improved = False
         for requests in windows:
-            left = seconds_left()
+            left = budget_of.left()
             stopped = stop_event is not None and stop_event.is_set()
             if stopped or (left < 0.5 and not deterministic):
                 return draft, outcomes
@@ -282,6 +325,7 @@ def _sweep(
                 budget,
                 stop_event,
                 fair,
+                budget_of.clock,
             )
             outcomes.append(outcome)
             improved = improved or (draft is not before and not deterministic and not fair)

@@ -226,7 +226,7 @@ def test_the_greedy_fallback_accounts_for_a_locked_segment_once() -> None:
     data["requests"] += [request("X-R", at(1, 6), at(1, 22))]
     data["locked"] = [lock("X-R", "X-1", at(1, 6), at(1, 14))]
     result = solve_checked(Problem.model_validate(data))
-    if result.solver.stages[0].status != "unknown":
+    if any(stage.status != "unknown" for stage in result.solver.stages):
         pytest.skip("CP-SAT found a roster within 0.05 s: no fallback to test")
     assert [(a.officer_id, a.start, a.end) for a in result.assignments
             if a.request_id == "X-R"][:1] == [("X-1", at(1, 6), at(1, 14))]
