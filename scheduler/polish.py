@@ -79,7 +79,9 @@ def polish(
     improved = True
     while improved and time.monotonic() < deadline:
         improved = False
-        for k in sorted(range(len(assign)), key=lambda i: -total[assign[i][1]]):
+        for n, k in enumerate(sorted(range(len(assign)), key=lambda i: -total[assign[i][1]])):
+            if n % 64 == 63 and time.monotonic() >= deadline:
+                break  # a pass at city scale takes seconds: the deadline is a promise
             p, b = assign[k]
             a = _lighter_taker(ctx, ps, pools[p], draft, assign, loads, total, p, b)
             if a is None:

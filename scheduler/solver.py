@@ -30,13 +30,14 @@ from scheduler.context import Context, coverage_scale, prepare
 from scheduler.eligibility import OfficerLoad, candidate_pools, candidates
 from scheduler.flow_bound import flow_bound
 from scheduler.greedy import Draft, greedy
+from scheduler.holidays import holiday_dates
 from scheduler.locks import check_locks, split_lock_violations, supervisor_lock_violations
 from scheduler.model import Model, build
 from scheduler.pieces import PieceSet, build_pieces
 from scheduler.polish import final_loads, polish
 from scheduler.relaxation import solve_relaxation, support
 from scheduler.stages import Clock, StageOutcome, hint, run_stage
-from scheduler.timeutil import to_minute
+from scheduler.timeutil import local_date, to_minute
 from scheduler.windows import window_search
 
 log = logging.getLogger(__name__)
@@ -179,6 +180,7 @@ def solve(problem: Problem, *, stop_event: threading.Event | None = None) -> Ros
     clock = Clock(problem.options.time_limit_s, problem.options.deterministic)
     with clock.phase("prepare"):
         ctx = prepare(problem)
+        warm_calendar(ctx)
         ps = build_pieces(ctx)
         violations, locked_loads = check_locks(ctx, ps)
         violations += split_lock_violations(ctx, ps)
@@ -196,7 +198,7 @@ def solve(problem: Problem, *, stop_event: threading.Event | None = None) -> Ros
     with clock.phase("greedy"):
         start = _rotation_start(ctx, ps, pools, cands, capped, locked_loads)
     first = round(clock.elapsed(), 3)  # the greedy roster: valid, ready before any model
-    after = _after_search(ps, cands)
+    after = _after_search(ctx, clock)
     clock.reserve_for(2 * after)  # the polish may take as long as the report
     found = _search(ctx, ps, pools, cands, start, locked_loads, clock, stop_event)
     if found.status == "infeasible":
@@ -240,12 +242,18 @@ def _finish(clock: Clock, result: RosterResult) -> RosterResult:
     return result.model_copy(update={"solver": solver})
 
 
-def _after_search(ps: PieceSet, cands: dict[int, list[int]]) -> float:
-    """Seconds to keep after the search for the polish and the report (explanations, pricing,
-    validation), from the problem's size: measured on 2 cores at about 60 microseconds per
-    piece and 4 per candidate pair, doubled for a busy machine."""
-    pairs = sum(len(c) for c in cands.values())
-    return 0.1 + 2 * (60e-6 * len(ps.pieces) + 4e-6 * pairs)
+def _after_search(ctx: Context, clock: Clock) -> float:
+    """Seconds to keep after the search for the report (explanations, pricing, validation).
+
+    The report costs about a millisecond per request on a busy 2-core machine (S 0.15 s, M
+    1.3 s, L 6.2 s with load average 5-9), a third of that idle. The estimate is the idle cost
+    scaled by how much slower than idle this machine ran the screening and the greedy roster
+    (about 1.2 ms per request idle), with half again as margin: the limit is a promise."""
+    requests = len(ctx.requests)
+    idle = 0.05 + 0.35e-3 * requests
+    spent = clock.phases.get("screening", 0.0) + clock.phases.get("greedy", 0.0)
+    slower = max(1.0, spent / (0.01 + 1.2e-3 * requests))
+    return idle * min(slower, 4.0) * 1.5
 
 
 def _rotation_start(
@@ -346,6 +354,14 @@ def _large(
         f"greedy roster; bound from the flow relaxation"
     ]
     return draft, "feasible", outcomes, notes
+
+
+def warm_calendar(ctx: Context) -> None:
+    """Load the holiday calendar of the horizon's years now, not inside the report's reserve
+    (the first use imports the holidays package: 0.3 s)."""
+    years = {local_date(r.start, ctx.tz).year for r in ctx.requests}
+    for year in sorted(years | {local_date(r.end, ctx.tz).year for r in ctx.requests}):
+        holiday_dates(ctx.agency, year)
 
 
 def _all_loads(ctx: Context, locked_loads: dict) -> dict:
