@@ -113,6 +113,9 @@ def run_stage(
         light_presolve(solver)
     if log.isEnabledFor(logging.DEBUG):
         solver.parameters.log_search_progress = True
+        # Only through the logger: CP-SAT also prints to stdout unless told not to, and those
+        # raw lines would break a log made of JSON lines.
+        solver.parameters.log_to_stdout = False
         solver.log_callback = lambda line: log.debug("cp-sat %s: %s", name, line)
     started = time.perf_counter()
     watch_stop = threading.Event()
