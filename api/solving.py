@@ -1,7 +1,9 @@
 """Getting a roster problem from a request into the solve pool, for proposals and jobs alike.
 
-`prepare` checks the agency and the service's limits (a breach is a 422 before any worker is
-taken) and caps the problem's time limit and CP-SAT threads by the server's settings.
+`accept` turns the decoded body into a `Problem` (call it in a worker thread: a full-size body
+takes a while), checks the caller's scope, and `prepare`s it: the agency and the service's limits
+are checked (a breach is a 422 before any worker is taken) and the problem's time limit and
+CP-SAT threads are capped by the server's settings.
 `submit_solve` queues the solve and logs one line when it ends: request id, agency, status, wall
 time and coverage, never names; the solver's own lines carry the request id while it runs.
 """
@@ -12,12 +14,16 @@ import logging
 import math
 import threading
 import time
+from typing import Any
 
-from fastapi import HTTPException
+from fastapi import HTTPException, Request
 
+from api.bodies import validate_now
+from api.deps import authorize
 from api.limits import check_problem
 from api.logs import log_context
 from api.pool import PoolClosed, PoolFull, SolvePool, Ticket
+from api.security import Principal
 from api.settings import Settings
 from models.agency import Agency
 from models.common import InputError
@@ -42,6 +48,13 @@ def prepare(problem: Problem, settings: Settings) -> Problem:
         "num_workers": min(problem.options.num_workers, settings.max_solver_threads),
     })
     return problem.model_copy(update={"options": options})
+
+
+def accept(data: Any, request: Request, principal: Principal, settings: Settings) -> Problem:
+    """The body as a checked, prepared problem; 422, or 403 outside the caller's agencies."""
+    problem = validate_now(Problem, data)
+    authorize(request, principal, agency_id_of(problem.agency))
+    return prepare(problem, settings)
 
 
 def retry_after(settings: Settings) -> str:
