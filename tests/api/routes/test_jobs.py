@@ -11,9 +11,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api import examples
+from api.security import new_key
 from models.problem import Problem
 from models.result import RosterResult
-from api.security import new_key
 from tests.api.conftest import ALL, KENNESAW, ROCKPORT, ROCKPORT_ENTRY, Blockers, app_of, bearer
 
 

@@ -132,7 +132,8 @@ def test_time_limit_and_threads_are_capped_by_the_server(
     client = make_client(max_time_limit_s=1.5, max_solver_threads=1)
     small["options"] = {"time_limit_s": 600, "num_workers": 8}
     assert client.post(URL, json=small, headers=ROCKPORT).status_code == 200
-    assert (seen[0].options.time_limit_s, seen[0].options.num_workers) == (1.5, 1)
+    # 1.5 s minus the service's reserve of 1 ms for each of 5 officers and 6 requests.
+    assert (seen[0].options.time_limit_s, seen[0].options.num_workers) == (1.489, 1)
 
 
 def test_full_pool_is_503_with_retry_after(
