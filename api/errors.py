@@ -1,7 +1,8 @@
 """Exception handlers: every failure becomes a JSON answer that names what went wrong.
 
 Malformed or out-of-range input is a 422 whose `detail` lists `{loc, msg, type}` per bad field,
-whether pydantic caught it (`RequestValidationError`) or the scheduler did (`InputError`). The
+the first 50 of them with `omitted` counting the rest, whether pydantic caught it
+(`RequestValidationError`, `BodyInvalid`) or the scheduler did (`InputError`). The
 input value itself is never echoed: it may hold officer names. Anything unexpected is logged
 with the request id and answered 500 with that id, so an operator can find the traceback.
 """
@@ -17,6 +18,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
+from api.bodies import MAX_ERRORS, BodyInvalid, error_details
 from api.jobstore import input_error_detail
 from api.schemas import ErrorDetail, ErrorMessage, ValidationErrorResponse
 from models.common import InputError
@@ -30,22 +32,23 @@ def request_id_of(request: Request) -> str | None:
 
 def validation_details(errors: Sequence[Any]) -> list[ErrorDetail]:
     """Pydantic's errors reduced to location, message and type (no input, no context objects)."""
-    details = []
-    for error in errors:
-        loc = [part if isinstance(part, int) else str(part) for part in error.get("loc", ())]
-        msg = str(error.get("msg", "invalid value")).removeprefix("Value error, ")
-        details.append(ErrorDetail(loc=loc, msg=msg, type=str(error.get("type", "value_error"))))
-    return details
+    return error_details(errors)
 
 
-def _unprocessable(details: list[ErrorDetail]) -> JSONResponse:
-    body = ValidationErrorResponse(detail=details)
+def _unprocessable(details: list[ErrorDetail], omitted: int = 0) -> JSONResponse:
+    body = ValidationErrorResponse(detail=details, omitted=omitted)
     return JSONResponse(status_code=422, content=body.model_dump(mode="json"))
 
 
 async def on_validation_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
-    return _unprocessable(validation_details(exc.errors()))
+    errors = exc.errors()
+    return _unprocessable(validation_details(errors[:MAX_ERRORS]), max(0, len(errors) - MAX_ERRORS))
+
+
+async def on_body_invalid(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, BodyInvalid)
+    return _unprocessable(exc.details, exc.omitted)
 
 
 async def on_input_error(request: Request, exc: Exception) -> JSONResponse:
@@ -80,6 +83,7 @@ async def on_unexpected(request: Request, exc: Exception) -> JSONResponse:
 
 def install(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, on_validation_error)
+    app.add_exception_handler(BodyInvalid, on_body_invalid)
     app.add_exception_handler(InputError, on_input_error)
     app.add_exception_handler(HTTPException, on_http_error)
     app.add_exception_handler(Exception, on_unexpected)

@@ -69,7 +69,7 @@ def new_job_id() -> str:
 class Job:
     id: str
     agency: str
-    owner: str
+    owner: str  # the sha256 of the key that made it: only that key may see or cancel it
     ticket: Ticket[RosterResult]
     created_at: datetime = field(default_factory=lambda: datetime.now(UTC))
     cancelled: bool = False

@@ -1,7 +1,7 @@
 """The offduty HTTP service: `create_app` assembles settings, keys, the solve pool and routers.
 
 Run it with `offduty serve`. One process keeps the job store and the solve pool in memory, so
-the service runs as a single process; solves run in its threads.
+the service runs as a single process; the pool's threads each run a solve in a child process.
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """A bounded pool of solve workers, off the event loop.
 
-Solves run in a `ThreadPoolExecutor` (CP-SAT releases the GIL while it searches, so threads are
-enough and results need no pickling). The executor's own queue is unbounded, so the pool counts
+Solves run in a `ThreadPoolExecutor`; each thread hands its solve to a child process and waits
+(`api.isolation`: parts of a large solve hold the GIL for seconds, which a thread in this process
+would make the event loop wait for). The executor's own queue is unbounded, so the pool counts
 its slots itself: `workers` solves run and at most `queue_size` more wait; beyond that `submit`
 refuses at once with `PoolFull` and the caller answers 503. Each solve carries a stop event: the
 caller sets it to cancel, and a watchdog sets it once the time limit plus a grace has passed, in

@@ -24,9 +24,10 @@ class ErrorDetail(BaseModel):
 
 
 class ValidationErrorResponse(BaseModel):
-    """422: what is wrong with the input, field by field."""
+    """422: what is wrong with the input, field by field (the first 50 problems at most)."""
 
     detail: list[ErrorDetail]
+    omitted: int = Field(default=0, ge=0, description="Problems found beyond those listed.")
 
 
 class ErrorMessage(BaseModel):

@@ -12,7 +12,7 @@ import hmac
 import json
 import secrets
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -37,10 +37,12 @@ class ApiKeyEntry(BaseModel):
 
 @dataclass(frozen=True)
 class Principal:
-    """Who is calling: the key's name (never the key) and the agencies it may use."""
+    """Who is calling: the key's name (never the key), the agencies it may use, and the key's
+    hash, which tells two keys apart even when they share a name (jobs belong to one key)."""
 
     name: str
     agencies: frozenset[str]
+    key_id: str = field(default="", compare=False)
 
     def allows(self, agency_id: str) -> bool:
         return ALL_AGENCIES in self.agencies or agency_id in self.agencies
@@ -77,7 +79,9 @@ class KeyRing:
                 found = entry
         if found is None:
             return None
-        return Principal(name=found.name, agencies=frozenset(found.agencies))
+        return Principal(
+            name=found.name, agencies=frozenset(found.agencies), key_id=found.sha256
+        )
 
 
 _ENTRIES = TypeAdapter(list[ApiKeyEntry])

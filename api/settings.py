@@ -31,6 +31,11 @@ class Settings(BaseSettings):
     stop_grace_s: float = Field(
         default=5, ge=0, description="After the time limit plus this, a solve is told to stop."
     )
+    solve_in_child: bool = Field(
+        default=True,
+        description="Run each solve in a child process (parts of a large solve hold the GIL "
+        "for seconds); false runs it in the pool's thread.",
+    )
     max_body_bytes: int = Field(default=1_000_000, ge=1)
     max_request_hours: float = Field(default=336, gt=0, description="Longest request accepted.")
     max_horizon_days: float = Field(

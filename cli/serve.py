@@ -2,7 +2,7 @@
 
 Settings come from `OFFDUTY_*` environment variables (see `api.settings`); the flags here
 override the address and the number of solve workers. The service is one process: its job
-store and solve pool live in memory, and solves run in the pool's threads.
+store and solve pool live in memory, and each solve runs in a short-lived child process.
 """
 
 from __future__ import annotations

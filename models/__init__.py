@@ -11,6 +11,7 @@ from models.quote import CancellationCharge, InvoiceLine, PayLine, Quote, QuoteR
 from models.request import Approval, Employer, Request, Vehicle, Venue
 from models.result import (
     Assignment,
+    InputWarning,
     Metrics,
     OfficerHours,
     Pricing,
@@ -26,7 +27,8 @@ from models.result import (
 
 __all__ = [
     "Agency", "Approval", "Assignment", "AssignmentRef", "CancellationCharge", "Employer",
-    "HolidayName", "InputError", "InvoiceLine", "Metrics", "Money", "Officer", "OfficerHours",
+    "HolidayName", "InputError", "InputWarning", "InvoiceLine", "Metrics", "Money", "Officer",
+    "OfficerHours",
     "PayLine", "PolicyOverrides", "PolicySettings", "Pricing", "Problem", "Quote", "QuoteRequest",
     "Rank", "RateCard", "Reason", "Rejected", "Request", "RequestPricing", "RosterResult",
     "SolveOptions", "SolverStats", "StageStats", "Status", "TimeWindow", "Unfilled", "Vehicle",

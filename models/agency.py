@@ -8,22 +8,31 @@ from __future__ import annotations
 
 from decimal import Decimal
 from enum import StrEnum
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
     Field,
-    NonNegativeFloat,
-    PositiveFloat,
     SerializerFunctionWrapHandler,
     field_validator,
     model_serializer,
     model_validator,
 )
 
-from models.common import StrictModel
+from models.common import (
+    DAY_HOURS,
+    DAY_MINUTES,
+    MAX_ITEMS,
+    MAX_POSITIONS,
+    MAX_RATE,
+    WEEK_HOURS,
+    YEAR_HOURS,
+    StrictModel,
+)
 
 LatePolicy = Literal["emergency_rate", "refuse", "none"]
+# A contract rate or a per-rate admin fee: dollars per hour, like the named rates.
+RateAmount = Annotated[Decimal, Field(ge=0, le=MAX_RATE)]
 
 
 class HolidayName(StrEnum):
@@ -50,56 +59,52 @@ class HolidayName(StrEnum):
 class RateCard(StrictModel):
     """Total billable hourly rates (officer pay plus admin fee), USD."""
 
-    regular: Decimal = Field(gt=0)
-    holiday: Decimal = Field(gt=0)
-    emergency: Decimal | None = Field(default=None, gt=0)
-    traffic: Decimal | None = Field(default=None, gt=0)
-    traffic_holiday: Decimal | None = Field(default=None, gt=0)
-    traffic_emergency: Decimal | None = Field(default=None, gt=0)
-    contract_rates: dict[str, Decimal] = Field(default_factory=dict)
-    vehicle_static_per_hour: Decimal | None = Field(default=None, ge=0)
-    vehicle_moving_per_mile: Decimal | None = Field(default=None, ge=0)
-    admin_fee_per_hour: Decimal = Field(ge=0)
-    admin_fee_by_rate: dict[str, Decimal] = Field(default_factory=dict)
-
-    @field_validator("contract_rates", "admin_fee_by_rate")
-    @classmethod
-    def _positive_values(cls, value: dict[str, Decimal]) -> dict[str, Decimal]:
-        for name, amount in value.items():
-            if amount < 0:
-                raise ValueError(f"{name}: amount must not be negative")
-        return value
+    regular: Decimal = Field(gt=0, le=MAX_RATE)
+    holiday: Decimal = Field(gt=0, le=MAX_RATE)
+    emergency: Decimal | None = Field(default=None, gt=0, le=MAX_RATE)
+    traffic: Decimal | None = Field(default=None, gt=0, le=MAX_RATE)
+    traffic_holiday: Decimal | None = Field(default=None, gt=0, le=MAX_RATE)
+    traffic_emergency: Decimal | None = Field(default=None, gt=0, le=MAX_RATE)
+    contract_rates: dict[str, RateAmount] = Field(default_factory=dict)
+    vehicle_static_per_hour: Decimal | None = Field(default=None, ge=0, le=MAX_RATE)
+    vehicle_moving_per_mile: Decimal | None = Field(default=None, ge=0, le=MAX_RATE)
+    admin_fee_per_hour: Decimal = Field(ge=0, le=MAX_RATE)
+    admin_fee_by_rate: dict[str, RateAmount] = Field(default_factory=dict)
 
 
 class PolicySettings(StrictModel):
-    """An agency's policy settings; every name here can be overridden per problem."""
+    """An agency's policy settings; every name here can be overridden per problem.
 
-    min_hours: PositiveFloat
-    lead_time_hours: NonNegativeFloat = 0
+    Each number has a finite range (roster-contract.md lists them): hours within a day are at
+    most 24, within a week at most 168, a lead time at most a year.
+    """
+
+    min_hours: float = Field(gt=0, le=DAY_HOURS)
+    lead_time_hours: float = Field(default=0, ge=0, le=YEAR_HOURS)
     late_request_policy: LatePolicy = "none"
-    max_hours_per_day: PositiveFloat = 12
-    max_hours_per_week: PositiveFloat = 24
-    max_hours_per_24h: PositiveFloat = 16
-    travel_gap_minutes: int = Field(default=30, ge=0)
-    supervisor_at: int = Field(default=4, ge=1)
-    max_continuous_hours: PositiveFloat = 12
-    prohibited_categories: list[str] = Field(default_factory=list)
+    max_hours_per_day: float = Field(default=12, gt=0, le=DAY_HOURS)
+    max_hours_per_week: float = Field(default=24, gt=0, le=WEEK_HOURS)
+    max_hours_per_24h: float = Field(default=16, gt=0, le=DAY_HOURS)
+    travel_gap_minutes: int = Field(default=30, ge=0, le=DAY_MINUTES)
+    supervisor_at: int = Field(default=4, ge=1, le=MAX_POSITIONS)
+    max_continuous_hours: float = Field(default=12, gt=0, le=DAY_HOURS)
+    prohibited_categories: list[str] = Field(default_factory=list, max_length=MAX_ITEMS)
     liquor_training_required: bool = False
 
 
 class PolicyOverrides(StrictModel):
     """A problem's `policy` object: overrides of the agency's settings, by name, never null."""
 
-    min_hours: PositiveFloat | None = None
-    lead_time_hours: NonNegativeFloat | None = None
+    min_hours: float | None = Field(default=None, gt=0, le=DAY_HOURS)
+    lead_time_hours: float | None = Field(default=None, ge=0, le=YEAR_HOURS)
     late_request_policy: LatePolicy | None = None
-    max_hours_per_day: PositiveFloat | None = None
-    max_hours_per_week: PositiveFloat | None = None
-    max_hours_per_24h: PositiveFloat | None = None
-    travel_gap_minutes: int | None = Field(default=None, ge=0)
-    supervisor_at: int | None = Field(default=None, ge=1)
-    max_continuous_hours: PositiveFloat | None = None
-    prohibited_categories: list[str] | None = None
+    max_hours_per_day: float | None = Field(default=None, gt=0, le=DAY_HOURS)
+    max_hours_per_week: float | None = Field(default=None, gt=0, le=WEEK_HOURS)
+    max_hours_per_24h: float | None = Field(default=None, gt=0, le=DAY_HOURS)
+    travel_gap_minutes: int | None = Field(default=None, ge=0, le=DAY_MINUTES)
+    supervisor_at: int | None = Field(default=None, ge=1, le=MAX_POSITIONS)
+    max_continuous_hours: float | None = Field(default=None, gt=0, le=DAY_HOURS)
+    prohibited_categories: list[str] | None = Field(default=None, max_length=MAX_ITEMS)
     liquor_training_required: bool | None = None
 
     @model_validator(mode="before")

@@ -20,6 +20,22 @@ from pydantic import (
 
 CENT = Decimal("0.01")
 
+# The ranges of the contract's numbers (roster-contract.md, "Ranges"): finite, and wide enough
+# for any real agency, so that no value can overflow a conversion to minutes or cents.
+DAY_HOURS = 24
+WEEK_HOURS = 168
+YEAR_HOURS = 8760
+DAY_MINUTES = 1440
+MAX_HOURS_TO_DATE = 100_000
+MAX_MILES = 100_000
+MAX_POSITIONS = 500
+MAX_RATE = Decimal("10000")
+# Lengths of lists: a problem of a city's whole off-duty month fits with room to spare; a list
+# beyond these is refused at once (one error), before its items are looked at.
+MAX_OFFICERS = 10_000
+MAX_REQUESTS = 50_000
+MAX_ITEMS = 1_000  # windows of one officer, approvals, preferred officers, categories...
+
 
 def to_cents(amount: Decimal) -> Decimal:
     """Round an amount half-up to whole cents (the only rounding money ever gets)."""
@@ -33,9 +49,10 @@ Money = Annotated[
 
 
 class StrictModel(BaseModel):
-    """Base for input types: unknown fields are errors, instances are immutable."""
+    """Base for input types: unknown fields are errors, instances are immutable, and no number
+    may be infinite or NaN (JSON's `1e999` parses as infinity)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class OutputModel(BaseModel):

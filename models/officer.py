@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from pydantic import Field, NonNegativeFloat, PositiveFloat
+from pydantic import Field
 
-from models.common import StrictModel, TimeWindow
+from models.common import MAX_HOURS_TO_DATE, MAX_ITEMS, WEEK_HOURS, StrictModel, TimeWindow
 
 
 class Rank(StrEnum):
@@ -42,14 +42,17 @@ class Officer(StrictModel):
     name: str = ""
     rank: Rank = Rank.OFFICER
     status: Status = Status.ACTIVE
-    qualifications: list[str] = Field(default_factory=list)
-    availability: list[TimeWindow] = Field(default_factory=list)
-    on_duty: list[TimeWindow] = Field(default_factory=list)
-    max_hours_per_week: PositiveFloat | None = None
-    hours_to_date: NonNegativeFloat = 0
-    conflicts: list[str] = Field(default_factory=list, description="Employer ids never worked for.")
+    qualifications: list[str] = Field(default_factory=list, max_length=MAX_ITEMS)
+    availability: list[TimeWindow] = Field(default_factory=list, max_length=MAX_ITEMS)
+    on_duty: list[TimeWindow] = Field(default_factory=list, max_length=MAX_ITEMS)
+    max_hours_per_week: float | None = Field(default=None, gt=0, le=WEEK_HOURS)
+    hours_to_date: float = Field(default=0, ge=0, le=MAX_HOURS_TO_DATE)
+    conflicts: list[str] = Field(
+        default_factory=list, max_length=MAX_ITEMS, description="Employer ids never worked for."
+    )
     prior_shifts: list[TimeWindow] = Field(
         default_factory=list,
+        max_length=MAX_ITEMS,
         description="Off-duty shifts already confirmed or worked outside this problem (earlier in "
         "the week, say): they count toward the overlap, daily, weekly and 24-hour rules.",
     )

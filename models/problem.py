@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import AwareDatetime, Field, model_validator
 
 from models.agency import Agency, PolicyOverrides
-from models.common import StrictModel
+from models.common import MAX_OFFICERS, MAX_REQUESTS, StrictModel
 from models.officer import Officer
 from models.request import Request
 
@@ -36,11 +36,12 @@ class SolveOptions(StrictModel):
 
 class Problem(StrictModel):
     agency: str | Agency
-    officers: list[Officer] = Field(default_factory=list)
-    requests: list[Request] = Field(default_factory=list)
-    locked: list[AssignmentRef] = Field(default_factory=list)
+    officers: list[Officer] = Field(default_factory=list, max_length=MAX_OFFICERS)
+    requests: list[Request] = Field(default_factory=list, max_length=MAX_REQUESTS)
+    locked: list[AssignmentRef] = Field(default_factory=list, max_length=MAX_REQUESTS)
     hint: list[AssignmentRef] = Field(
         default_factory=list,
+        max_length=MAX_REQUESTS,
         description="A previous roster; the solver changes as little as it can.",
     )
     policy: PolicyOverrides = Field(default_factory=PolicyOverrides)

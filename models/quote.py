@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import AwareDatetime, Field, model_validator
 
-from models.common import Money, OutputModel, StrictModel
+from models.common import MAX_POSITIONS, Money, OutputModel, StrictModel
 from models.request import JobType, Vehicle
 
 RateType = Literal[
@@ -23,7 +23,7 @@ class QuoteRequest(StrictModel):
     start: AwareDatetime
     end: AwareDatetime
     received_at: AwareDatetime
-    officers: int = Field(default=1, ge=1, le=500)
+    officers: int = Field(default=1, ge=1, le=MAX_POSITIONS)
     job_type: JobType = "regular"
     customer_rate: str | None = None
     vehicle: Vehicle = Field(default_factory=Vehicle)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import AwareDatetime, Field, NonNegativeFloat, model_validator
+from pydantic import AwareDatetime, Field, model_validator
 
-from models.common import StrictModel
+from models.common import MAX_ITEMS, MAX_MILES, MAX_POSITIONS, StrictModel
 
 
 class Employer(StrictModel):
@@ -24,7 +24,7 @@ class Venue(StrictModel):
 
 class Vehicle(StrictModel):
     kind: Literal["none", "static", "moving"] = "none"
-    miles: NonNegativeFloat = 0
+    miles: float = Field(default=0, ge=0, le=MAX_MILES)
 
 
 class Approval(StrictModel):
@@ -45,11 +45,11 @@ class Request(StrictModel):
     start: AwareDatetime
     end: AwareDatetime
     received_at: AwareDatetime
-    officers_needed: int = Field(default=1, ge=1, le=500)
+    officers_needed: int = Field(default=1, ge=1, le=MAX_POSITIONS)
     vehicle: Vehicle = Field(default_factory=Vehicle)
-    approvals: list[Approval] = Field(default_factory=list)
+    approvals: list[Approval] = Field(default_factory=list, max_length=MAX_ITEMS)
     priority: int = Field(default=3, ge=1, le=5)
-    preferred_officers: list[str] = Field(default_factory=list)
+    preferred_officers: list[str] = Field(default_factory=list, max_length=MAX_ITEMS)
 
     @model_validator(mode="after")
     def _end_after_start(self) -> Request:

@@ -59,6 +59,15 @@ class Violation(OutputModel):
     request_id: str | None = None
 
 
+class InputWarning(OutputModel):
+    """Input the solver ignored but the caller probably meant (an unknown id in a hint, say)."""
+
+    code: str = Field(description="UNKNOWN_OFFICER or UNKNOWN_REQUEST.")
+    field: str = Field(description="Where it is, e.g. `requests[0] (R-1).preferred_officers[1]`.")
+    id: str = Field(description="The id that matched nothing in the problem.")
+    message: str
+
+
 class OfficerHours(OutputModel):
     officer_id: str
     hours_to_date: float
@@ -135,3 +144,6 @@ class RosterResult(OutputModel):
     pricing: Pricing = Field(default_factory=lambda: Pricing(total=Decimal("0")))
     solver: SolverStats = Field(default_factory=lambda: SolverStats(status="none", wall_s=0.0))
     notes: list[str] = Field(default_factory=list)
+    warnings: list[InputWarning] = Field(
+        default_factory=list, description="Input ignored without changing the roster."
+    )

@@ -15,7 +15,7 @@ from models.common import InputError
 from models.officer import Officer, Status
 from models.problem import AssignmentRef, Problem
 from models.request import Request
-from models.result import Rejected
+from models.result import InputWarning, Rejected
 from scheduler.agencies import resolve_agency
 from scheduler.timeutil import to_minute
 
@@ -86,6 +86,7 @@ class Context:
     officer_index: dict[str, int]
     request_index: dict[str, int]
     locked: list[tuple[int, int, int, int]] = field(default_factory=list)  # (r, o, start, end)
+    warnings: list[InputWarning] = field(default_factory=list)  # ids that match nothing
 
 
 def merge_windows(windows: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -181,7 +182,41 @@ def prepare(problem: Problem) -> Context:
         request_index={r.id: r.index for r in requests},
     )
     ctx.locked = [_lock(ctx, lock) for lock in problem.locked]
+    ctx.warnings = unknown_hint_ids(problem) + unknown_preferred_officers(problem)
     return ctx
+
+
+def _unknown(code: str, at: str, kind: str, value: str) -> InputWarning:
+    return InputWarning(
+        code=code, field=at, id=value, message=f"no {kind} {value!r} in this problem; ignored"
+    )
+
+
+def unknown_hint_ids(problem: Problem) -> list[InputWarning]:
+    """UNKNOWN_OFFICER / UNKNOWN_REQUEST: hint rows naming an id the problem does not have."""
+    officers = {o.id for o in problem.officers}
+    requests = {r.id for r in problem.requests}
+    found = []
+    for i, ref in enumerate(problem.hint):
+        if ref.officer_id not in officers:
+            found.append(_unknown("UNKNOWN_OFFICER", f"hint[{i}].officer_id", "officer",
+                                  ref.officer_id))
+        if ref.request_id not in requests:
+            found.append(_unknown("UNKNOWN_REQUEST", f"hint[{i}].request_id", "request",
+                                  ref.request_id))
+    return found
+
+
+def unknown_preferred_officers(problem: Problem) -> list[InputWarning]:
+    """UNKNOWN_OFFICER: a request prefers an officer the problem does not have."""
+    officers = {o.id for o in problem.officers}
+    return [
+        _unknown("UNKNOWN_OFFICER", f"requests[{i}] ({r.id}).preferred_officers[{j}]", "officer",
+                 officer_id)
+        for i, r in enumerate(problem.requests)
+        for j, officer_id in enumerate(r.preferred_officers)
+        if officer_id not in officers
+    ]
 
 
 def _lock(ctx: Context, lock: AssignmentRef) -> tuple[int, int, int, int]:

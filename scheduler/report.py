@@ -112,6 +112,7 @@ def assemble(
         pricing=pricing,
         solver=stats,
         notes=notes,
+        warnings=ctx.warnings,
     )
     report = validate(ctx.problem, result)
     metrics = report.metrics.model_copy(
@@ -135,6 +136,7 @@ def infeasible(ctx: Context, violations: list[Violation], stats: SolverStats) ->
         rejected=[req.rejected for req in ctx.requests if req.rejected is not None],
         metrics=EMPTY_METRICS,
         solver=stats,
+        warnings=ctx.warnings,
         notes=["locked assignments break hard rules; nothing was solved"]
         if violations
         else stats.notes,

@@ -6,6 +6,7 @@ CP-SAT's own time limit does not always cover presolve on large models, so a wat
 
 from __future__ import annotations
 
+import contextvars
 import logging
 import threading
 import time
@@ -116,7 +117,15 @@ def run_stage(
         light_presolve(solver)
     if log.isEnabledFor(logging.DEBUG):
         solver.parameters.log_search_progress = True
-        solver.log_callback = lambda line: log.debug("cp-sat %s: %s", name, line)
+        # Only through the logger: CP-SAT also prints to stdout unless told not to, and those
+        # raw lines would break a log made of JSON lines.
+        solver.parameters.log_to_stdout = False
+        # CP-SAT calls back from its own threads: give each line the caller's context (the
+        # request id a service sets), copied per call since one context runs in one thread.
+        context = contextvars.copy_context()
+        solver.log_callback = lambda line: context.copy().run(
+            log.debug, "cp-sat %s: %s", name, line
+        )
     started = time.perf_counter()
     watch_stop = threading.Event()
     event = stop_event or threading.Event()

@@ -2,22 +2,24 @@
 
 A job takes a place in the same bounded pool as a proposal. Cancelling a queued job drops it
 from the queue; cancelling a running one tells the solver to stop, and the best roster it found
-appears as the cancelled job's result. Deleting a finished job forgets it.
+appears as the cancelled job's result. Deleting a finished job forgets it. A job belongs to the
+key that made it: to any other key, even one covering every agency, it does not exist (404).
 """
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, HTTPException, Path, Request, Response
 
 from api import examples
+from api.bodies import Deferred
 from api.deps import JobsDep, PoolDep, PrincipalDep, SettingsDep, authorize
 from api.jobstore import Job, JobStore, StoreFull, new_job_id
 from api.routes.common import errors
 from api.schemas import JobAccepted, JobStatus
 from api.security import Principal
-from api.solving import agency_id_of, busy, prepare, submit_solve
+from api.solving import accept, agency_id_of, busy, submit_solve
 from models.problem import Problem
 
 router = APIRouter(prefix="/v1/jobs", tags=["jobs"])
@@ -27,7 +29,8 @@ JobId = Annotated[str, Path(max_length=64, description="The id `POST /v1/jobs` r
 
 def _job(jobs: JobStore, job_id: str, request: Request, principal: Principal) -> Job:
     job = jobs.get(job_id)
-    if job is None:
+    if job is None or job.owner != principal.key_id:
+        # Another key's job answers exactly as a missing one: its id says nothing.
         raise HTTPException(404, f"no job {job_id!r} (finished jobs are kept for a while only)")
     authorize(request, principal, job.agency)
     return job
@@ -44,7 +47,7 @@ def _job(jobs: JobStore, job_id: str, request: Request, principal: Principal) ->
     },
 )
 def create_job(
-    problem: Annotated[Problem, Body(openapi_examples=examples.PROBLEM_EXAMPLES)],
+    body: Annotated[Any, Deferred(Problem), Body(openapi_examples=examples.PROBLEM_EXAMPLES)],
     request: Request,
     response: Response,
     principal: PrincipalDep,
@@ -53,9 +56,8 @@ def create_job(
     settings: SettingsDep,
 ) -> JobAccepted:
     """Queue the problem and answer at once with the job's id; poll `GET /v1/jobs/{id}`."""
+    problem = accept(body, request, principal, settings)  # a sync route: already in a thread
     agency_id = agency_id_of(problem.agency)
-    authorize(request, principal, agency_id)
-    problem = prepare(problem, settings)
     try:
         jobs.make_room()
     except StoreFull as exc:
@@ -63,7 +65,7 @@ def create_job(
     job_id = new_job_id()
     log_fields = {"request_id": request.state.request_id, "job_id": job_id}
     ticket = submit_solve(pool, problem, settings, log_fields)
-    job = jobs.add(job_id, agency_id, principal.name, ticket)
+    job = jobs.add(job_id, agency_id, principal.key_id, ticket)
     href = f"/v1/jobs/{job.id}"
     response.headers["Location"] = href
     return JobAccepted(id=job.id, state=job.state, href=href)
@@ -75,7 +77,7 @@ def create_job(
     summary="A job's state, and its result when done",
     responses={
         200: {"content": {"application/json": {"example": examples.JOB_DONE}}},
-        **errors(401, 403, 404, 422),
+        **errors(401, 404, 422),
     },
 )
 def get_job(job_id: JobId, request: Request, principal: PrincipalDep, jobs: JobsDep) -> JobStatus:
@@ -89,7 +91,7 @@ def get_job(job_id: JobId, request: Request, principal: PrincipalDep, jobs: Jobs
     summary="Cancel a job, or forget a finished one",
     responses={
         200: {"content": {"application/json": {"example": examples.JOB_CANCELLED}}},
-        **errors(401, 403, 404, 422),
+        **errors(401, 404, 422),
     },
 )
 def cancel_job(

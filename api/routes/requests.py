@@ -6,11 +6,12 @@ solver will try to staff; it also says whether the request would bill at the eme
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Request
 
 from api import examples
+from api.bodies import Deferred, validate_now
 from api.deps import PrincipalDep, SettingsDep, authorize
 from api.limits import check_request as check_limits
 from api.routes.common import errors
@@ -33,12 +34,15 @@ router = APIRouter(prefix="/v1/requests", tags=["requests"])
     },
 )
 def validate_request(
-    body: Annotated[ValidateRequestBody, Body(openapi_examples=examples.VALIDATE_EXAMPLES)],
+    data: Annotated[
+        Any, Deferred(ValidateRequestBody), Body(openapi_examples=examples.VALIDATE_EXAMPLES)
+    ],
     request: Request,
     principal: PrincipalDep,
     settings: SettingsDep,
 ) -> ValidateResponse:
     """Every refusal (code and message, in the spec's order) and the emergency flag."""
+    body = validate_now(ValidateRequestBody, data)  # a sync route runs in a worker thread
     authorize(request, principal, agency_id_of(body.agency))
     agency = resolve_agency(body.agency)
     check_limits(body.request, settings)

@@ -1,21 +1,25 @@
 """`POST /v1/rosters/propose`: a roster problem in, a priced roster result out, synchronously.
 
-The solve runs in the bounded pool, off the event loop, within the problem's time limit capped
-by the server's. A caller who hangs up stops the solve. Long solves belong in `/v1/jobs`.
+The body is checked, the solve runs and the result is rendered as JSON, each off the event loop
+(a full-size problem or roster takes a while at each step, and `/healthz` must not wait on it);
+the solve runs in the bounded pool within the problem's time limit capped by the server's. A
+caller who hangs up stops the solve. Long solves belong in `/v1/jobs`.
 """
 
 from __future__ import annotations
 
 import asyncio
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, HTTPException, Request
+from fastapi import APIRouter, Body, HTTPException, Request, Response
+from starlette.concurrency import run_in_threadpool
 
 from api import examples
-from api.deps import PoolDep, PrincipalDep, SettingsDep, authorize
+from api.bodies import Deferred
+from api.deps import PoolDep, PrincipalDep, SettingsDep
 from api.pool import Ticket
 from api.routes.common import errors
-from api.solving import agency_id_of, busy, prepare, submit_solve
+from api.solving import accept, busy, submit_solve
 from models.problem import Problem
 from models.result import RosterResult
 
@@ -34,22 +38,21 @@ HANGUP_POLL_S = 0.25
     },
 )
 async def propose(
-    problem: Annotated[Problem, Body(openapi_examples=examples.PROBLEM_EXAMPLES)],
+    body: Annotated[Any, Deferred(Problem), Body(openapi_examples=examples.PROBLEM_EXAMPLES)],
     request: Request,
     principal: PrincipalDep,
     pool: PoolDep,
     settings: SettingsDep,
-) -> RosterResult:
+) -> Response:
     """Staff the requests with eligible officers, spread the hours fairly and price the roster.
 
     Returns within `options.time_limit_s` (capped by the server) with the best roster found and
     its `status` (`optimal`, or `feasible` when the time limit cut the search short).
     """
-    authorize(request, principal, agency_id_of(problem.agency))
-    problem = prepare(problem, settings)
+    problem = await run_in_threadpool(accept, body, request, principal, settings)
     ticket = submit_solve(pool, problem, settings, {"request_id": request.state.request_id})
     try:
-        return await _result_unless_hung_up(request, ticket)
+        result = await _result_unless_hung_up(request, ticket)
     except asyncio.CancelledError:
         task = asyncio.current_task()
         if task is not None and task.cancelling():
@@ -57,6 +60,8 @@ async def propose(
             raise
         # The pool dropped the solve from its queue: the service is shutting down.
         raise busy(settings, "the service is shutting down") from None
+    content = await run_in_threadpool(result.model_dump_json)
+    return Response(content=content, media_type="application/json")
 
 
 async def _result_unless_hung_up(request: Request, ticket: Ticket[RosterResult]) -> RosterResult:

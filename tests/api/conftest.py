@@ -36,9 +36,13 @@ ALL = bearer(ALL_KEY)
 
 
 def settings(**overrides: Any) -> Settings:
-    """Settings for tests: our three keys, short solves, nothing read from the environment."""
+    """Settings for tests: our three keys, short solves, nothing read from the environment.
+
+    Solves run in the pool's threads, so a test can stand in for the solver; the child-process
+    path is tested on its own (test_isolation.py) and by the real server (test_serve*.py).
+    """
     values: dict[str, Any] = {"api_keys": ENTRIES, "max_time_limit_s": 5, "solve_workers": 2,
-                              "queue_size": 2, "stop_grace_s": 2}
+                              "queue_size": 2, "stop_grace_s": 2, "solve_in_child": False}
     values.update(overrides)
     return Settings(**values)
 

@@ -9,7 +9,7 @@ import pytest
 from fastapi import HTTPException
 
 from api.pool import SolvePool
-from api.solving import agency_id_of, prepare, retry_after, submit_solve
+from api.solving import agency_id_of, prepare, retry_after, solver_budget, submit_solve
 from models.common import InputError
 from models.problem import Problem
 from scheduler.agencies import get_agency
@@ -25,9 +25,17 @@ def test_prepare_caps_options_and_keeps_the_rest(small: dict[str, Any]) -> None:
     problem = Problem.model_validate(small | {"options": {"time_limit_s": 99, "num_workers": 9,
                                                           "seed": 7}})
     ready = prepare(problem, settings(max_time_limit_s=3, max_solver_threads=2))
-    assert (ready.options.time_limit_s, ready.options.num_workers, ready.options.seed) == (3, 2, 7)
+    # 3 s minus the service's reserve of 1 ms for each of 5 officers and 6 requests.
+    assert (ready.options.time_limit_s, ready.options.num_workers, ready.options.seed) == (
+        2.989, 2, 7)
     assert ready.requests == problem.requests
     assert problem.options.time_limit_s == 99  # the caller's problem is not changed
+
+
+def test_solver_budget_keeps_a_reserve_per_item_and_at_least_half() -> None:
+    assert solver_budget(30, 6_800) == 23.2  # 2,000 officers, 4,800 requests: 6.8 s kept
+    assert solver_budget(10, 6_800) == 5.0  # the reserve is at most half the limit
+    assert solver_budget(2, 0) == 2.0
 
 
 def test_prepare_refuses_an_unknown_agency(small: dict[str, Any]) -> None:

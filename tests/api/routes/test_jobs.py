@@ -11,15 +11,17 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api import examples
+from api.security import new_key
 from models.problem import Problem
 from models.result import RosterResult
-from tests.api.conftest import ALL, KENNESAW, ROCKPORT, Blockers, app_of
+from tests.api.conftest import ALL, KENNESAW, ROCKPORT, ROCKPORT_ENTRY, Blockers, app_of, bearer
 
 
 def _wait_for(client: TestClient, href: str, states: set[str], timeout: float = 20) -> Any:
+    """Poll as the key that made every job here (ROCKPORT) until the job is in `states`."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        body = client.get(href, headers=ALL).json()
+        body = client.get(href, headers=ROCKPORT).json()
         if body["state"] in states:
             return body
         time.sleep(0.05)
@@ -48,15 +50,45 @@ def test_unknown_job_is_404(client: TestClient) -> None:
     assert client.delete("/v1/jobs/nope", headers=ALL).status_code == 404
 
 
-def test_job_of_another_agency_is_403(
+def test_job_of_another_agency_is_404_as_if_it_did_not_exist(
     client: TestClient, blockers: Callable[[TestClient], Blockers], small: Any
 ) -> None:
     blockers(client).fill(2)
     href = client.post("/v1/jobs", json=small, headers=ROCKPORT).json()["href"]
-    assert client.get(href, headers=KENNESAW).status_code == 403
-    assert client.delete(href, headers=KENNESAW).status_code == 403
+    missing = client.get("/v1/jobs/nope", headers=KENNESAW).json()["detail"]
+    assert client.get(href, headers=KENNESAW).status_code == 404
+    assert client.delete(href, headers=KENNESAW).status_code == 404
+    assert client.get(href, headers=KENNESAW).json()["detail"] == missing.replace(
+        "'nope'", repr(href.rsplit("/", 1)[1])
+    )
     assert client.get(href, headers=ROCKPORT).json()["state"] == "queued"
     assert client.post("/v1/jobs", json=small, headers=KENNESAW).status_code == 403
+
+
+def test_a_job_is_only_the_key_s_that_made_it_even_for_an_all_agencies_key(
+    client: TestClient, blockers: Callable[[TestClient], Blockers], small: Any
+) -> None:
+    blockers(client).fill(2)
+    href = client.post("/v1/jobs", json=small, headers=ROCKPORT).json()["href"]
+    assert client.get(href, headers=ALL).status_code == 404
+    assert client.delete(href, headers=ALL).status_code == 404  # not cancelled by it
+    assert client.get(href, headers=ROCKPORT).json()["state"] == "queued"
+    ops_job = client.post("/v1/jobs", json=small, headers=ALL).json()["href"]
+    assert client.get(ops_job, headers=ROCKPORT).status_code == 404
+    assert client.delete(ops_job, headers=ALL).json()["state"] == "cancelled"
+
+
+def test_two_keys_with_one_name_do_not_share_jobs(
+    make_client: Callable[..., TestClient],
+    blockers: Callable[[TestClient], Blockers],
+    small: Any,
+) -> None:
+    twin_key, twin_entry = new_key(["rockport-tx"], ROCKPORT_ENTRY.name)
+    client = make_client(api_keys=[ROCKPORT_ENTRY, twin_entry])
+    blockers(client).fill(2)
+    href = client.post("/v1/jobs", json=small, headers=ROCKPORT).json()["href"]
+    assert client.get(href, headers=bearer(twin_key)).status_code == 404
+    assert client.get(href, headers=ROCKPORT).json()["state"] == "queued"
 
 
 def test_cancelling_a_queued_job_takes_it_off_the_queue(
