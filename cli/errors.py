@@ -34,6 +34,14 @@ _POSITIONAL_FILES = ("file", "problem", "result")
 _ENVIRONMENT_ERRNOS = {errno.ENOSPC, errno.EIO, errno.EDQUOT, errno.EROFS, errno.ENOMEM}
 
 
+class StoreOpenError(Exception):
+    """The store could not be opened (connected, read or migrated): the environment's failure."""
+
+    def __init__(self, cause: Exception) -> None:
+        super().__init__(str(cause))
+        self.cause = cause
+
+
 @dataclass(frozen=True)
 class Failure:
     """What to print (after `offduty: `) and the exit status."""
@@ -55,6 +63,7 @@ def _handlers() -> list[tuple[tuple[type[BaseException], ...], Callable[..., Fai
     # database errors because SQLAlchemy wraps driver errors that are not OSErrors.
     handlers: list[tuple[tuple[type[BaseException], ...], Callable[..., Failure]]] = [
         ((InputError,), _input_error),
+        ((StoreOpenError,), _store_open_error),
     ]
     sqlalchemy_exc = sys.modules.get("sqlalchemy.exc")  # never imported just to ask
     if sqlalchemy_exc is not None:
@@ -113,6 +122,15 @@ def _database_failure(exc: Exception, args: argparse.Namespace) -> Failure:
         return Failure(f"{database_label(args)}: cannot use the database: {cause}",
                        ENVIRONMENT_FAILURE)
     return _internal(exc)
+
+
+def _store_open_error(exc: StoreOpenError, args: argparse.Namespace) -> Failure:
+    failure = _database_failure(exc.cause, args)
+    if failure.message.startswith("internal error"):  # e.g. a schema the URL names is missing
+        return Failure(f"{database_label(args)}: cannot open the store: "
+                       f"{_first_line(getattr(exc.cause, 'orig', None) or exc.cause)}",
+                       ENVIRONMENT_FAILURE)
+    return failure
 
 
 def _not_utf8(exc: UnicodeDecodeError, args: argparse.Namespace) -> Failure:

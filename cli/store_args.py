@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 from datetime import date, datetime
 
+from cli.errors import StoreOpenError
 from models import InputError
 from scheduler.input_bounds import year_problem
 from store import Store, open_store
@@ -25,7 +26,14 @@ def add_db_option(parser: argparse.ArgumentParser) -> None:
 
 
 def store_from(args: argparse.Namespace) -> Store:
-    return open_store(args.db)
+    """The store of `--db` (or the environment); a database error while opening it is the
+    environment's failure (exit 1), whatever its kind."""
+    from sqlalchemy.exc import DBAPIError
+
+    try:
+        return open_store(args.db)
+    except DBAPIError as exc:
+        raise StoreOpenError(exc) from exc
 
 
 def aware(text: str | None, field: str) -> datetime | None:

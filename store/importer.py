@@ -126,7 +126,28 @@ def _validated(kind: str, data: Any) -> Any:
     except ValidationError as exc:
         raise describe_validation_error(exc, data) from exc
     check_bounds(item)
+    _check_lengths(kind, item)
     return item
+
+
+# Text fields and the column that stores each: PostgreSQL refuses a longer value at write time.
+_TEXT_COLUMNS: dict[str, dict[str, Any]] = {
+    "officers": {"id": OfficerRow.code, "name": OfficerRow.name},
+    "requests": {"id": RequestRow.code, "employer.id": RequestRow.employer_id,
+                 "employer.name": RequestRow.employer_name,
+                 "employer.category": RequestRow.category,
+                 "customer_rate": RequestRow.customer_rate},
+}
+
+
+def _check_lengths(kind: str, item: Any) -> None:
+    for path, column in _TEXT_COLUMNS.get(kind, {}).items():
+        value: Any = item
+        for name in path.split("."):
+            value = getattr(value, name)
+        limit = column.type.length
+        if isinstance(value, str) and len(value) > limit:
+            raise InputError(path, f"{len(value)} characters long; at most {limit}")
 
 
 def _csv_rows(kind: str, path: Path, handle: Any) -> Iterator[tuple[str, dict[str, str] | None]]:

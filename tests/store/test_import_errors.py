@@ -161,3 +161,14 @@ def test_availability_rows_are_windows_not_ids(
     assert _import(target, "availability", path) == (
         0, "availability.csv: 3 availability rows, 2 added, 0 updated, 1 unchanged\n", "")
     assert _count(target.store, AvailabilityRow) == 3 + 2  # the world has 3 (and 1 on duty)
+
+
+def test_an_id_longer_than_its_column(target: Target, tmp_path: Path) -> None:
+    """PostgreSQL refuses a value longer than its column when writing; the import says so first
+    (and SQLite, which would keep it, behaves the same)."""
+    path = tmp_path / "officers.csv"
+    path.write_text(f"{OFFICER_HEADER}\nkennesaw-ga,{'K' * 65},A,officer,active,,,\n",
+                    encoding="utf-8")
+    _refused(target, "officers", path,
+             "officers.csv:2: id: 65 characters long; at most 64 (nothing was imported)")
+    assert _count(target.store, OfficerRow) == 0
