@@ -112,6 +112,10 @@ def _bad_database_url(exc: Exception, args: argparse.Namespace) -> Failure:
 def _database_failure(exc: Exception, args: argparse.Namespace) -> Failure:
     """A database that cannot be opened or reached is the environment's failure, exit 1; any
     other database error (a constraint, bad SQL) is a bug."""
+    return _unusable_database(exc, args) or _internal(exc)
+
+
+def _unusable_database(exc: Exception, args: argparse.Namespace) -> Failure | None:
     from sqlalchemy.exc import OperationalError
 
     cause = _first_line(getattr(exc, "orig", None) or exc)
@@ -121,16 +125,14 @@ def _database_failure(exc: Exception, args: argparse.Namespace) -> Failure:
     if isinstance(exc, OperationalError):
         return Failure(f"{database_label(args)}: cannot use the database: {cause}",
                        ENVIRONMENT_FAILURE)
-    return _internal(exc)
+    return None
 
 
 def _store_open_error(exc: StoreOpenError, args: argparse.Namespace) -> Failure:
-    failure = _database_failure(exc.cause, args)
-    if failure.message.startswith("internal error"):  # e.g. a schema the URL names is missing
-        return Failure(f"{database_label(args)}: cannot open the store: "
-                       f"{_first_line(getattr(exc.cause, 'orig', None) or exc.cause)}",
-                       ENVIRONMENT_FAILURE)
-    return failure
+    """Any database error while opening the store (e.g. a schema the URL names is missing)."""
+    cause = _first_line(getattr(exc.cause, "orig", None) or exc.cause)
+    return _unusable_database(exc.cause, args) or Failure(
+        f"{database_label(args)}: cannot open the store: {cause}", ENVIRONMENT_FAILURE)
 
 
 def _not_utf8(exc: UnicodeDecodeError, args: argparse.Namespace) -> Failure:

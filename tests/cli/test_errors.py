@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import copy
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -197,3 +198,19 @@ def test_a_bug_is_reported_as_internal_with_the_traceback_in_a_file(
         f"offduty: internal error (KeyError: 'boom'); details in {log}\n")
     assert "Traceback" in log.read_text(encoding="utf-8")
     assert "raise KeyError" in log.read_text(encoding="utf-8")
+
+
+@pytest.mark.postgres
+def test_a_postgres_schema_that_does_not_exist_is_an_environment_failure(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    base = os.environ.get("OFFDUTY_TEST_POSTGRES_URL")
+    if not base:
+        pytest.skip("OFFDUTY_TEST_POSTGRES_URL is not set")
+    monkeypatch.setattr(errors.tempfile, "tempdir", str(tmp_path))
+    url = f"{base}?options=-csearch_path%3Dno_such_schema_here"
+    code, _, err = run_cli("runs", "--db", url)
+    assert _one_line(code, err, 1).endswith(
+        "?options=-csearch_path%3Dno_such_schema_here: cannot open the store: "
+        "no schema has been selected to create in\n")
+    assert list(tmp_path.iterdir()) == []  # not reported (nor logged) as a bug
