@@ -1,7 +1,9 @@
 """Entry point of the `offduty` command.
 
 Each module in `COMMANDS` exposes `register(subparsers)`; a subcommand sets `func(args) -> int`.
-A user mistake (`InputError`) exits 2 with one line on stderr, never a traceback.
+A user mistake (`InputError`, a bad argument) exits 2 with one line on stderr, an environment
+failure (an unreachable database) exits 1; `cli/errors.py` maps every error to its line and
+status, so no traceback reaches the user.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from models.common import InputError
+from cli.errors import describe
 
 # Subcommand -> the module that registers it. Only the module of the command being run is
 # imported (the store, the service and the charts pull in heavy libraries); `--help` imports all.
@@ -86,9 +88,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _run(args: argparse.Namespace) -> int:
     try:
         return int(args.func(args) or 0)
-    except InputError as exc:
-        print(f"offduty: {exc}", file=sys.stderr)
-        return 2
     except BrokenPipeError:
         # The reader went away (`offduty schema | head`): nothing left to say, and stdout must
         # not be flushed again at exit.
@@ -97,6 +96,10 @@ def _run(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         print("offduty: interrupted", file=sys.stderr)
         return 130
+    except Exception as exc:  # describe() reports anything it does not know as a bug
+        failure = describe(exc, args)
+        print(f"offduty: {failure.message}", file=sys.stderr)
+        return failure.status
 
 
 if __name__ == "__main__":

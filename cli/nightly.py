@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from cli.argtypes import bounded_float, bounded_int
 from cli.store_args import add_db_option, aware, store_from
 from store import StoreSettings
 from store.nightly import NO_ROSTER, recent_runs, run_nightly
@@ -22,13 +23,16 @@ def register(sub: Any) -> None:
         "with a run record, in one transaction.",
     )
     add_db_option(parser)
-    parser.add_argument("--horizon", type=int, default=defaults.horizon_days, metavar="DAYS",
+    parser.add_argument("--horizon", type=bounded_int(1, 366), default=defaults.horizon_days,
+                        metavar="DAYS",
                         help=f"days ahead to staff (default {defaults.horizon_days})")
-    parser.add_argument("--time-limit", type=float, default=defaults.time_limit_s, metavar="S",
+    parser.add_argument("--time-limit", type=bounded_float(0, 3600, low_open=True),
+                        default=defaults.time_limit_s, metavar="S",
                         help=f"solver time limit per agency (default {defaults.time_limit_s:g})")
     parser.add_argument("--now", default=None, metavar="ISO",
                         help="run as of this time (with offset), for reproducible runs")
-    parser.add_argument("--window-days", type=int, default=defaults.fairness_window_days,
+    parser.add_argument("--window-days", type=bounded_int(1, 366),
+                        default=defaults.fairness_window_days,
                         help="fairness window: worked hours of this many past days count "
                         f"(default {defaults.fairness_window_days})")
     parser.add_argument("--force", action="store_true",
@@ -54,7 +58,8 @@ def run(args: argparse.Namespace) -> int:
 def register_runs(sub: Any) -> None:
     parser = sub.add_parser("runs", help="list the nightly runs recorded in the store")
     add_db_option(parser)
-    parser.add_argument("--last", type=int, default=10, metavar="N", help="how many (default 10)")
+    parser.add_argument("--last", type=bounded_int(1, 100_000), default=10, metavar="N",
+                        help="how many (default 10)")
     parser.set_defaults(func=run_list)
 
 

@@ -12,9 +12,11 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from cli.argtypes import finite_float
 from models.common import describe_validation_error
 from models.quote import Quote, QuoteRequest
 from scheduler.agencies import get_agency, shipped_agency_ids
+from scheduler.input_bounds import check_bounds
 from scheduler.rates import quote
 
 
@@ -32,7 +34,8 @@ def register(sub: Any) -> None:
     parser.add_argument("--job-type", default="regular", help="regular or traffic")
     parser.add_argument("--customer-rate", default=None, help="a contract rate name")
     parser.add_argument("--vehicle", default="none", help="none, static or moving")
-    parser.add_argument("--miles", type=float, default=0.0, help="miles per officer (moving)")
+    parser.add_argument("--miles", type=finite_float, default=0.0,
+                        help="miles per officer (moving)")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.set_defaults(func=run_quote)
 
@@ -63,9 +66,11 @@ def quote_request_from_args(args: argparse.Namespace) -> QuoteRequest:
         "vehicle": {"kind": args.vehicle, "miles": args.miles},
     }
     try:
-        return QuoteRequest.model_validate(data)
+        request = QuoteRequest.model_validate(data)
     except ValidationError as exc:
         raise describe_validation_error(exc, data) from exc
+    check_bounds(request)
+    return request
 
 
 def format_quote(result: Quote) -> str:

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from cli.argtypes import bounded_float, bounded_int
 from models.common import InputError
 from scheduler.problem_io import load_problem, problem_schema, result_schema
 from scheduler.solver import solve
@@ -18,8 +19,10 @@ def register(sub: Any) -> None:
     p = sub.add_parser("solve", help="solve a roster problem (JSON) and print the roster")
     p.add_argument("problem", help="roster problem file (JSON or YAML, roster-contract shape)")
     p.add_argument("--json", action="store_true", help="print the full roster result as JSON")
-    p.add_argument("--time-limit", type=float, help="seconds (overrides options.time_limit_s)")
-    p.add_argument("--workers", type=int, help="CP-SAT workers (overrides options.num_workers)")
+    p.add_argument("--time-limit", type=bounded_float(0, 3600, low_open=True),
+                   help="seconds, at most 3600 (overrides options.time_limit_s)")
+    p.add_argument("--workers", type=bounded_int(1, 64),
+                   help="CP-SAT workers, 1-64 (overrides options.num_workers)")
     p.add_argument("--deterministic", action="store_true", help="same roster on every run")
     p.add_argument("--out", help="also write the roster result JSON to this file")
     p.set_defaults(func=run_solve)
@@ -30,20 +33,24 @@ def register(sub: Any) -> None:
 
 def _options(args: argparse.Namespace) -> dict[str, Any]:
     update: dict[str, Any] = {}
+    # The parser bounds both (cli/argtypes.py).
     if args.time_limit is not None:
-        if not 0 < args.time_limit <= 3600:
-            raise InputError("--time-limit", "must be between 0 and 3600 seconds")
         update["time_limit_s"] = args.time_limit
     if args.workers is not None:
-        if not 1 <= args.workers <= 64:
-            raise InputError("--workers", "must be between 1 and 64")
         update["num_workers"] = args.workers
     if args.deterministic:
         update["deterministic"] = True
     return update
 
 
+def _check_out(out: str | None) -> None:
+    """Refuse an --out whose folder is missing before solving, not after."""
+    if out is not None and not Path(out).resolve().parent.is_dir():
+        raise InputError("--out", f"cannot write {out}: folder {Path(out).parent} does not exist")
+
+
 def run_solve(args: argparse.Namespace) -> int:
+    _check_out(args.out)
     problem = load_problem(args.problem)
     update = _options(args)
     if update:

@@ -9,7 +9,9 @@ from __future__ import annotations
 import argparse
 from datetime import date, datetime
 
+from cli.errors import StoreOpenError
 from models import InputError
+from scheduler.input_bounds import year_problem
 from store import Store, open_store
 
 
@@ -24,7 +26,14 @@ def add_db_option(parser: argparse.ArgumentParser) -> None:
 
 
 def store_from(args: argparse.Namespace) -> Store:
-    return open_store(args.db)
+    """The store of `--db` (or the environment); a database error while opening it is the
+    environment's failure (exit 1), whatever its kind."""
+    from sqlalchemy.exc import DBAPIError
+
+    try:
+        return open_store(args.db)
+    except DBAPIError as exc:
+        raise StoreOpenError(exc) from exc
 
 
 def aware(text: str | None, field: str) -> datetime | None:
@@ -37,6 +46,7 @@ def aware(text: str | None, field: str) -> datetime | None:
         raise InputError(field, f"not an ISO 8601 time: {text!r}") from exc
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise InputError(field, f"{text!r} has no UTC offset (write e.g. {text}-05:00)")
+    _in_years(moment, field)
     return moment
 
 
@@ -50,6 +60,14 @@ def day(text: str | None, field: str) -> date | None:
     if text is None:
         return None
     try:
-        return date.fromisoformat(text)
+        value = date.fromisoformat(text)
     except ValueError as exc:
         raise InputError(field, f"not a date (YYYY-MM-DD): {text!r}") from exc
+    _in_years(value, field)
+    return value
+
+
+def _in_years(value: date, field: str) -> None:
+    problem = year_problem(value)
+    if problem is not None:
+        raise InputError(field, problem)

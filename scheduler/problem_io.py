@@ -1,7 +1,8 @@
 """Reading roster problems and results from files: one path for the CLI, the store and scenarios.
 
-A file that cannot be read or does not validate is an `InputError` naming the file and the field
-(with the officer or request id), never a traceback.
+A file that cannot be read, is not UTF-8, does not validate or holds a time or number offduty
+cannot compute with is an `InputError` naming the file and the field (with the officer or request
+id), never a traceback.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from pydantic import BaseModel, ValidationError
 from models.common import InputError, describe_validation_error
 from models.problem import Problem
 from models.result import RosterResult
+from scheduler.input_bounds import check_bounds
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -27,6 +29,10 @@ def read_data(path: str | Path) -> Any:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise InputError(str(path), f"cannot read file: {exc.strerror}") from exc
+    except UnicodeDecodeError as exc:
+        byte = exc.object[exc.start:exc.start + 1].hex()
+        raise InputError(str(path), f"not UTF-8 text (byte 0x{byte} at offset {exc.start})") \
+            from exc
     try:
         if path.suffix in (".yaml", ".yml"):
             return yaml.safe_load(text)
@@ -46,7 +52,10 @@ def parse(model: type[M], data: Any, source: str) -> M:
 
 
 def load_problem(path: str | Path) -> Problem:
-    return parse(Problem, read_data(path), str(path))
+    """A problem file, validated, with its times and numbers within what offduty computes with."""
+    problem = parse(Problem, read_data(path), str(path))
+    check_bounds(problem, str(path))
+    return problem
 
 
 def load_result(path: str | Path) -> RosterResult:

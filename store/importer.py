@@ -1,14 +1,17 @@
 """`offduty import`: officers, availability or requests from CSV or JSON, all or nothing.
 
-Every row is validated through the pydantic models first; a bad row is reported with its line
-number (CSV) or position (JSON) and the column at fault, and then nothing of the file is
-written. Valid files are written in one transaction: officers and requests are upserted by their
-public id, identical windows are not added twice, so importing a file again changes nothing.
+Every row is validated through the pydantic models first (and its times and numbers against
+what offduty computes with); a bad row, a byte that is not UTF-8 or an id given twice is
+reported with its line number (CSV) or position (JSON) and the column at fault, and then nothing
+of the file is written. Valid files are written in one transaction: officers and requests are
+upserted by their public id, identical windows are not added twice, so importing a file again
+changes nothing.
 """
 
 from __future__ import annotations
 
 import csv
+import io
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -21,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from models import InputError, Officer, Request
 from models.common import describe_validation_error
+from scheduler.input_bounds import check_bounds
 from store.csvformat import COLUMN_OF_FIELD, COLUMNS, REQUIRED, Kind, WindowRow, row_to_data
 from store.db import Store
 from store.progress import progress
@@ -99,38 +103,73 @@ def _parse(kind: str, path: Path, agency: str | None) -> list[ParsedRow]:
 def _parse_csv(kind: str, path: Path) -> list[ParsedRow]:
     parsed: list[ParsedRow] = []
     errors: list[InputError] = []
-    with _open(path) as handle:
-        for where, row in _csv_rows(kind, path, handle):
-            if row is None:
-                errors.append(InputError(where, "more cells than header columns"))
-                continue
-            data = row_to_data(kind, row)
-            try:
-                item = MODELS[kind].model_validate(data)
-            except ValidationError as exc:
-                err = describe_validation_error(exc, data)
-                errors.append(InputError(f"{where}: {_column(err.field)}", err.message))
-                continue
-            parsed.append(ParsedRow(where, (row.get("agency") or "").strip() or None, item))
+    for where, row in _csv_rows(kind, path, io.StringIO(_read_text(path), newline="")):
+        if row is None:
+            errors.append(InputError(where, "more cells than header columns"))
+            continue
+        data = row_to_data(kind, row)
+        try:
+            item = _validated(kind, data)
+        except InputError as err:
+            errors.append(InputError(f"{where}: {_column(err.field)}", err.message))
+            continue
+        parsed.append(ParsedRow(where, (row.get("agency") or "").strip() or None, item))
     _raise_first(errors)
+    _check_unique(kind, parsed)
     return parsed
+
+
+def _validated(kind: str, data: Any) -> Any:
+    """The row as its model, with its times and numbers within what offduty computes with."""
+    try:
+        item = MODELS[kind].model_validate(data)
+    except ValidationError as exc:
+        raise describe_validation_error(exc, data) from exc
+    check_bounds(item)
+    _check_lengths(kind, item)
+    return item
+
+
+# Text fields and the column that stores each: PostgreSQL refuses a longer value at write time.
+_TEXT_COLUMNS: dict[str, dict[str, Any]] = {
+    "officers": {"id": OfficerRow.code, "name": OfficerRow.name},
+    "requests": {"id": RequestRow.code, "employer.id": RequestRow.employer_id,
+                 "employer.name": RequestRow.employer_name,
+                 "employer.category": RequestRow.category,
+                 "customer_rate": RequestRow.customer_rate},
+}
+
+
+def _check_lengths(kind: str, item: Any) -> None:
+    for path, column in _TEXT_COLUMNS.get(kind, {}).items():
+        value: Any = item
+        for name in path.split("."):
+            value = getattr(value, name)
+        limit = column.type.length
+        if isinstance(value, str) and len(value) > limit:
+            raise InputError(path, f"{len(value)} characters long; at most {limit}")
 
 
 def _csv_rows(kind: str, path: Path, handle: Any) -> Iterator[tuple[str, dict[str, str] | None]]:
     """Rows as `(file:line, {column: cell})`, the line being where the row starts (a quoted cell
     may span lines; blank lines are skipped); None for a row with more cells than columns."""
     reader = csv.reader(handle)
-    header = next(reader, None)
-    _check_header(kind, path, header)
-    assert header is not None
-    names = [name.strip() for name in header]
-    last = reader.line_num
-    for cells in reader:
-        where = f"{path.name}:{last + 1}"
+    try:
+        header = next(reader, None)
+        _check_header(kind, path, header)
+        assert header is not None
+        names = [name.strip() for name in header]
         last = reader.line_num
-        if not any(cell.strip() for cell in cells):
-            continue
-        yield where, dict(zip(names, cells, strict=False)) if len(cells) <= len(names) else None
+        for cells in reader:
+            where = f"{path.name}:{last + 1}"
+            last = reader.line_num
+            if not any(cell.strip() for cell in cells):
+                continue
+            yield where, dict(zip(names, cells, strict=False)) if len(cells) <= len(names) \
+                else None
+    except csv.Error as exc:  # e.g. a cell longer than the csv module's field limit
+        raise InputError(f"{path.name}:{max(reader.line_num, 1)}", f"not valid CSV: {exc}") \
+            from exc
 
 
 def _check_header(kind: str, path: Path, header: Any) -> None:
@@ -151,12 +190,10 @@ def _column(field_path: str) -> str:
 
 
 def _parse_json(kind: str, path: Path, agency: str | None) -> list[ParsedRow]:
-    handle = _open(path)
-    with handle:
-        try:
-            data = json.load(handle)
-        except json.JSONDecodeError as exc:
-            raise InputError(f"{path.name}:{exc.lineno}", f"not valid JSON: {exc.msg}") from exc
+    try:
+        data = json.loads(_read_text(path))
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{path.name}:{exc.lineno}", f"not valid JSON: {exc.msg}") from exc
     items, file_agency = _json_items(kind, data, path)
     parsed: list[ParsedRow] = []
     errors: list[InputError] = []
@@ -164,11 +201,11 @@ def _parse_json(kind: str, path: Path, agency: str | None) -> list[ParsedRow]:
         ident = item.get("id") if isinstance(item, dict) else None
         where = f"{path.name}[{index}]" + (f" ({ident})" if isinstance(ident, str) else "")
         try:
-            parsed.append(ParsedRow(where, file_agency, MODELS[kind].model_validate(item)))
-        except ValidationError as exc:
-            err = describe_validation_error(exc, item)
+            parsed.append(ParsedRow(where, file_agency, _validated(kind, item)))
+        except InputError as err:
             errors.append(InputError(f"{where}: {err.field}", err.message))
     _raise_first(errors)
+    _check_unique(kind, parsed)
     return parsed
 
 
@@ -182,11 +219,35 @@ def _json_items(kind: str, data: Any, path: Path) -> tuple[list[Any], str | None
     raise InputError(path.name, f"expected a list of {kind} or an object with a {kind!r} list")
 
 
-def _open(path: Path) -> Any:
+def _read_text(path: Path) -> str:
+    """The whole file as text (a byte-order mark is dropped); a byte that is not UTF-8 is an
+    error naming its line."""
     try:
-        return path.open(newline="", encoding="utf-8-sig")
+        raw = path.read_bytes()
     except OSError as exc:
         raise InputError(str(path), f"cannot read: {exc.strerror}") from exc
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[:exc.start].count(b"\n") + 1
+        byte = raw[exc.start:exc.start + 1].hex()
+        raise InputError(f"{path.name}:{line}", f"not UTF-8 text (byte 0x{byte}); save the "
+                         "file as UTF-8") from exc
+
+
+def _check_unique(kind: str, parsed: list[ParsedRow]) -> None:
+    """The same officer or request id twice in one file is a mistake, not a silent update: the
+    second row would overwrite the first. (Availability rows have no id: an officer has many
+    windows, and an identical window twice is harmless, it is stored once.)"""
+    if kind == "availability":
+        return
+    first: dict[tuple[str | None, str], str] = {}
+    for row in parsed:
+        key = (row.agency, row.item.id)
+        if key in first:
+            raise InputError(f"{row.where}: id", f"{row.item.id} appears twice, also at "
+                             f"{first[key]} (nothing was imported)")
+        first[key] = row.where
 
 
 def _raise_first(errors: list[InputError]) -> None:
