@@ -240,11 +240,21 @@ class _OfficerArrays:
         self.duty_start = np.array([b[0] for b in blocks], dtype=np.int64)
         self.duty_officer = np.array([b[2] for b in blocks], dtype=np.int64)
         self.longest_duty = max((b[1] - b[0] for b in blocks), default=0)
+        # The most on-duty time in any 24 hours: a shift of at most per_24h minus this cannot
+        # break the rest rule for an officer without other shifts, whenever it falls.
+        self.per_24h = ctx.limits.per_24h
+        self.duty_per_24h = np.array(
+            [max_window_load(o.on_duty, DAY) if o.on_duty else 0 for o in ctx.officers],
+            dtype=np.int64,
+        )
 
-    def near_duty(self, start: int, end: int) -> set[int]:
+    def near_duty(self, start: int, end: int, minutes: int = DAY) -> set[int]:
+        """Officers with on-duty time within a day of [start, end) whose busiest 24 hours on
+        duty plus `minutes` could exceed the cap `per_24h` (with the default, all of them)."""
         lo = int(np.searchsorted(self.duty_start, start - DAY - self.longest_duty, side="left"))
         hi = int(np.searchsorted(self.duty_start, end + DAY, side="right"))
-        return set(self.duty_officer[lo:hi].tolist())
+        near = self.duty_officer[lo:hi]
+        return set(near[self.duty_per_24h[near] + minutes > self.per_24h].tolist())
 
 
 class StaticScreen:
@@ -341,7 +351,10 @@ def candidates(
             # every piece the same few officers), breaking ties by fewest hours to date.
             pool = pool[np.lexsort((pool, hours[pool], chosen[pool]))]
         barred = arrays.conflicted.get(req.model.employer.id, set())
-        check = arrays.near_duty(piece.start, piece.end) | set(loads)
+        # Without other shifts only the rest rule can bar an officer in the pool (overlap,
+        # day and week need a second shift), and it cannot when the shift plus the officer's
+        # busiest 24 hours on duty fit in the cap: most of a split request's short pieces.
+        check = arrays.near_duty(piece.start, piece.end, piece.minutes) | set(loads)
         ok: list[int] = []
         for oi in pool.tolist():
             if len(ok) >= limit:
