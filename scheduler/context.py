@@ -86,6 +86,7 @@ class Context:
     officer_index: dict[str, int]
     request_index: dict[str, int]
     locked: list[tuple[int, int, int, int]] = field(default_factory=list)  # (r, o, start, end)
+    hinted: dict[int, list[tuple[int, int]]] = field(default_factory=dict)  # r -> (start, end)
     warnings: list[InputWarning] = field(default_factory=list)  # ids that match nothing
 
 
@@ -182,6 +183,10 @@ def prepare(problem: Problem) -> Context:
         request_index={r.id: r.index for r in requests},
     )
     ctx.locked = [_lock(ctx, lock) for lock in problem.locked]
+    for h in problem.hint:
+        if h.request_id in ctx.request_index:
+            r = ctx.request_index[h.request_id]
+            ctx.hinted.setdefault(r, []).append((to_minute(h.start), to_minute(h.end)))
     ctx.warnings = unknown_hint_ids(problem) + unknown_preferred_officers(problem)
     return ctx
 

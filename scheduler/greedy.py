@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from scheduler.context import Context
 from scheduler.eligibility import OfficerLoad
-from scheduler.pieces import Piece, PieceSet, find_piece
+from scheduler.pieces import Piece, PieceSet, even_bounds, find_piece
 
 
 @dataclass
@@ -43,12 +43,7 @@ def even_split(ctx: Context, ps: PieceSet, request: int) -> list[Piece]:
     points = ps.grid_points[request]
     k = -(-req.minutes // ctx.limits.max_continuous)
     while k <= len(points):
-        targets = [req.start + i * req.minutes / k for i in range(1, k)]
-        bounds = (
-            [req.start]
-            + [min(points, key=lambda p, t=t: abs(p - t)) for t in targets]  # type: ignore[misc]
-            + [req.end]
-        )
+        bounds = even_bounds(points, req.start, req.minutes, k)
         pieces = [find_piece(ps, request, a, b) for a, b in zip(bounds, bounds[1:], strict=False)]
         if all(p is not None for p in pieces):
             return [p for p in pieces if p is not None]

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from scheduler.context import Context, RequestData, piece_weight
 
 GRID = 30
+ANCHOR_STEP = 120  # minutes between the boundary points a large problem offers (`anchors`)
 
 
 @dataclass(frozen=True)
@@ -65,9 +66,42 @@ def reachable(points: list[int], lo: int, hi: int, forward: bool) -> set[int]:
     return {p for p, ok in zip(order, reached, strict=True) if ok}
 
 
-def split_arcs(req: RequestData, lo: int, hi: int) -> list[tuple[int, int]]:
-    """Every grid segment of lo..hi minutes that lies on some valid partition of the request."""
+def even_bounds(points: list[int], start: int, minutes: int, k: int) -> list[int]:
+    """The grid points nearest to cutting [start, start + minutes) into k equal segments."""
+    targets = [start + i * minutes / k for i in range(1, k)]
+    nearest = [min(points, key=lambda p, t=t: abs(p - t)) for t in targets]  # type: ignore[misc]
+    return [start, *nearest, start + minutes]
+
+
+def anchors(ctx: Context, req: RequestData) -> set[int]:
+    """The boundary points a large problem offers on a long request.
+
+    Every 30-minute grid point makes hundreds of segments per position (a 16-hour request at
+    Rockport's 2-hour minimum: 496), most of them never chosen. Offered instead: the points
+    every ANCHOR_STEP from either end, the even splits into the fewest segments and the next
+    two counts (the splits the greedy roster and a customer expect), and the ends of the
+    request's locked and hinted shifts (so they stay pieces)."""
     points = grid_points(req)
+    keep = {
+        p for p in points if (p - req.start) % ANCHOR_STEP == 0 or (req.end - p) % ANCHOR_STEP == 0
+    }
+    fewest = -(-req.minutes // ctx.limits.max_continuous)
+    for k in range(fewest, min(fewest + 3, len(points))):
+        keep.update(even_bounds(points, req.start, req.minutes, k))
+    on_grid = set(points)
+    keep.update(x for r, _, s, e in ctx.locked if r == req.index for x in (s, e) if x in on_grid)
+    keep.update(x for s, e in ctx.hinted.get(req.index, []) for x in (s, e) if x in on_grid)
+    return keep
+
+
+def split_arcs(
+    req: RequestData, lo: int, hi: int, offered: set[int] | None = None
+) -> list[tuple[int, int]]:
+    """Every grid segment of lo..hi minutes that lies on some valid partition of the request
+    (with `offered`, partitions whose boundaries are all among those points)."""
+    points = grid_points(req)
+    if offered is not None:
+        points = [p for p in points if p in offered]
     from_start = reachable(points, lo, hi, forward=True)
     if req.end not in from_start:
         return []
@@ -81,7 +115,9 @@ def split_arcs(req: RequestData, lo: int, hi: int) -> list[tuple[int, int]]:
     ]
 
 
-def build_pieces(ctx: Context) -> PieceSet:
+def build_pieces(ctx: Context, sparse: bool = False) -> PieceSet:
+    """The pieces of every staffable request; `sparse` offers long requests only the segments
+    between their `anchors` (all of them where the anchors admit no valid split)."""
     lim = ctx.limits
     out = PieceSet([], {}, set(), set(), {})
     for req in ctx.requests:
@@ -90,7 +126,11 @@ def build_pieces(ctx: Context) -> PieceSet:
         if req.minutes <= lim.max_continuous:
             spans = [(req.start, req.end)]
         else:
-            spans = split_arcs(req, lim.min_minutes, lim.max_continuous)
+            spans = split_arcs(
+                req, lim.min_minutes, lim.max_continuous, anchors(ctx, req) if sparse else None
+            )
+            if sparse and not spans:
+                spans = split_arcs(req, lim.min_minutes, lim.max_continuous)
             if not spans:
                 out.no_valid_split.add(req.index)
                 continue
