@@ -252,9 +252,15 @@ def solve(problem: Problem, *, stop_event: threading.Event | None = None) -> Ros
 def _finish(clock: Clock, result: RosterResult) -> RosterResult:
     """The wall time and its phases, measured after the result is assembled."""
     phases = clock.phase_seconds()
-    solver = result.solver.model_copy(
-        update={"wall_s": round(clock.elapsed(), 3), "phases": phases}
-    )
+    wall = round(clock.elapsed(), 3)
+    notes = list(result.solver.notes)
+    if clock.deterministic:
+        notes.append(
+            f"deterministic: the {clock.limit:g} s limit is spent in CP-SAT's deterministic "
+            f"time, so the roster does not depend on the machine; it took {wall:.2f} s of "
+            "wall time"
+        )
+    solver = result.solver.model_copy(update={"wall_s": wall, "phases": phases, "notes": notes})
     return result.model_copy(update={"solver": solver})
 
 

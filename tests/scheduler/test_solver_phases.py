@@ -79,3 +79,12 @@ def test_the_lp_start_runs_on_a_model_of_this_size() -> None:
     names = [stage.name for stage in result.solver.stages]
     assert names[0] == "coverage-lp-neighbourhood"
     assert "coverage" in names
+
+
+def test_a_deterministic_solve_says_how_its_budget_is_counted() -> None:
+    result = solve_checked(_week(time_limit_s=1, num_workers=2, seed=0, deterministic=True))
+    [note] = [n for n in result.solver.notes if n.startswith("deterministic:")]
+    assert note == (
+        "deterministic: the 1 s limit is spent in CP-SAT's deterministic time, so the roster "
+        f"does not depend on the machine; it took {result.solver.wall_s:.2f} s of wall time"
+    )
