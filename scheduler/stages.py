@@ -131,7 +131,8 @@ def run_stage(
     event = stop_event or threading.Event()
 
     def watchdog() -> None:
-        limit = solver.parameters.max_time_in_seconds + GRACE_S
+        # Presolve may not look at the clock; a short stage gets a short grace.
+        limit = solver.parameters.max_time_in_seconds + min(GRACE_S, 0.05 + 0.1 * budget)
         while not watch_stop.is_set():
             if event.wait(0.05) or time.perf_counter() - started > limit:
                 # Repeated until solve returns: a stop that lands before the search begins
