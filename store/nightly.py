@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from models import InputError, Problem, RosterResult, SolveOptions
@@ -153,7 +154,13 @@ def _run_agency(run: _Run, agency_id: str, attempts: int) -> NightlyReport:
     """Solve and write; solve again while the store changes under the solve, a bounded number
     of times."""
     for attempt in range(1, attempts + 1):
-        report = _attempt(run, agency_id)
+        try:
+            report = _attempt(run, agency_id)
+        except IntegrityError as exc:
+            # The unique index on live assignments refused a row: a writer that bypassed the
+            # lock changed the store. Nothing was written; treat it as a change and solve again.
+            log.warning("%s: the store refused the proposal: %s", agency_id, exc.orig)
+            report = None
         if report is not None:
             report.attempts = attempt
             return report
