@@ -208,10 +208,11 @@ def record_worked(
         officer_row = officer_by_code(session, row.agency_id, officer)
         shift = _worked_shift(session, row, officer_row.id, (start, end), officer)
         if shift.start > moment:
+            tz = priced_context(session, row)[1].tz
             raise InputError(
-                "officer",
-                f"{officer}'s shift on {request} starts {shift.start.isoformat()}, after now "
-                f"({moment.isoformat()}); record worked hours once it has begun",
+                "now",
+                f"{officer}'s shift on {request} starts {shift.start.astimezone(tz).isoformat()}, "
+                f"after now ({moment.astimezone(tz).isoformat()}); record it once it has begun",
             )
         shift.state = AssignmentState.WORKED.value
         shift.worked_start = start

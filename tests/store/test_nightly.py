@@ -246,7 +246,8 @@ def test_worked_hours_recorded_by_the_dispatcher_feed_the_next_run(
         )
     assert officer is not None
     record_worked(store, "R-1", officer, datetime.fromisoformat("2026-12-01T08:00:00-05:00"),
-                  datetime.fromisoformat("2026-12-01T13:00:00-05:00"))
+                  datetime.fromisoformat("2026-12-01T13:00:00-05:00"),
+                  now=datetime.fromisoformat("2026-12-01T13:05:00-05:00"))
     later = datetime.fromisoformat("2026-12-05T00:00:00-05:00")
     with store.transaction() as session:
         problem = build_problem(session, "kennesaw-ga", Horizon(later, 7, 28), SolveOptions())
@@ -305,3 +306,17 @@ def test_shifts_confirmed_earlier_in_the_week_count_as_prior_shifts(
     assert prior[holder] == [(datetime.fromisoformat("2026-12-01T08:00:00-05:00"),
                               datetime.fromisoformat("2026-12-01T12:00:00-05:00"))]
     assert all(shifts == [] for oid, shifts in prior.items() if oid != holder)
+
+
+@pytest.mark.parametrize(("days", "window", "message"), [
+    (0, 28, "horizon_days: must be at least 1 day, got 0"),
+    (-1, 28, "horizon_days: must be at least 1 day, got -1"),
+    (7, -1, "window_days: must not be negative, got -1"),
+])
+def test_a_meaningless_horizon_or_window_is_an_input_error(
+    store: Store, world: Path, days: int, window: int, message: str
+) -> None:
+    load_world(store, world)
+    with pytest.raises(InputError, match=f"^{message}$"):
+        run_nightly(store, now=NOW, horizon_days=days, window_days=window)
+    assert snapshot(store) == ([], 0)
