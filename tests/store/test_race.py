@@ -13,12 +13,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from alembic import command
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from models import InputError
 from store import Store, open_store
-from store.db import upgrade
+from store.db import alembic_config, upgrade
 from store.nightly import run_nightly
 from store.schema import AssignmentRow, OfficerRow, RequestRow
 from store.workflow import confirm
@@ -113,12 +114,17 @@ def _first_live(store: Store) -> tuple[int, int, Any, Any]:
 
 @pytest.mark.parametrize("state", ["proposed", "confirmed", "worked"])
 def test_the_database_refuses_a_second_live_assignment(proposed: Store, state: str) -> None:
-    request_id, officer_id, start, end = _first_live(proposed)
+    # R-2 needs two officers; with one of its rows cancelled it has room for another officer,
+    # but not for the remaining officer a second time.
+    with proposed.transaction() as session:
+        first, second = session.scalars(select(AssignmentRow).join(RequestRow)
+                                        .where(RequestRow.code == "R-2")).all()
+        first.state = "cancelled"
     refused = pytest.raises(IntegrityError, match="uq_assignments_live|UNIQUE constraint failed")
     with refused, proposed.transaction() as session:
-        session.add(AssignmentRow(request_id=request_id, officer_id=officer_id, state=state,
-                                  start=start, end=end))
-    assert len(snapshot(proposed)[0]) == 3
+        session.add(AssignmentRow(request_id=second.request_id, officer_id=second.officer_id,
+                                  state=state, start=second.start, end=second.end))
+    assert len(_live(proposed, "R-2")) == 1
 
 
 def test_a_cancelled_row_does_not_hold_the_position(proposed: Store) -> None:
@@ -132,10 +138,10 @@ def test_a_cancelled_row_does_not_hold_the_position(proposed: Store) -> None:
 def test_the_upgrade_releases_duplicates_an_older_store_holds(target: Target, world: Path) -> None:
     target.store.close()
     old = open_store(target.url, migrate=False)
-    with old.engine.connect() as connection:  # back to the schema before the guard
-        connection.exec_driver_sql("DROP INDEX uq_assignments_live")
-        connection.exec_driver_sql("UPDATE alembic_version SET version_num = '0001'")
-        connection.commit()
+    config = alembic_config()
+    with old.engine.begin() as connection:  # back to the schema before the guards
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0001")
     load_world(old, world)
     nightly(old)
     confirm(old, "R-1")
@@ -180,3 +186,56 @@ def test_without_the_lock_the_index_refuses_the_duplicate_and_the_run_solves_aga
     assert (report.attempts, report.locked, report.added) == (2, 3, 0)
     assert states(proposed) == [(r, o, "confirmed") for r, o, _ in before]
     assert snapshot(proposed)[1] == 2
+
+
+def _live(store: Store, request: str) -> list[tuple[int, int, Any, Any]]:
+    with store.transaction() as session:
+        rows = session.scalars(select(AssignmentRow).join(RequestRow).where(
+            RequestRow.code == request, AssignmentRow.state != "cancelled"))
+        return [(a.request_id, a.officer_id, a.start, a.end) for a in rows]
+
+
+def _officer_id(store: Store, code: str) -> int:
+    with store.transaction() as session:
+        found = session.scalar(select(OfficerRow.id).where(OfficerRow.code == code))
+        assert found is not None
+        return found
+
+
+NEED = "more live assignments on the request at once than it needs"
+
+
+def test_the_database_refuses_more_live_rows_at_once_than_needed(proposed: Store) -> None:
+    # R-2 needs two officers 18:00-22:00 and holds two: a third officer overlapping any part of
+    # it is refused, as inserted and as revived from a cancelled row.
+    (request_id, _, start, end), (_, _, _, _) = _live(proposed, "R-2")
+    taken = {officer for _, officer, _, _ in _live(proposed, "R-2")}
+    third = next(o for o in (_officer_id(proposed, k) for k in ("K-1", "K-2", "K-3"))
+                 if o not in taken)
+    late = start + (end - start) / 2
+    for first, last in ((start, end), (late, end + (end - start))):
+        with pytest.raises(IntegrityError, match=NEED), proposed.transaction() as session:
+            session.add(AssignmentRow(request_id=request_id, officer_id=third, state="proposed",
+                                      start=first, end=last))
+    with proposed.transaction() as session:
+        revived = AssignmentRow(request_id=request_id, officer_id=third, state="cancelled",
+                                start=start, end=end)
+        session.add(revived)
+    with pytest.raises(IntegrityError, match=NEED), proposed.transaction() as session:
+        row = session.get(AssignmentRow, revived.id)
+        assert row is not None
+        row.state = "proposed"
+    assert len(_live(proposed, "R-2")) == 2
+
+
+def test_back_to_back_rows_of_one_position_are_within_need(proposed: Store) -> None:
+    # R-1 needs one officer 08:00-12:00: a split position holds one row after the other (a
+    # later piece starting where the first ends is on at a different moment), never two at once.
+    request_id, officer_id, start, end = _live(proposed, "R-1")[0]
+    with proposed.transaction() as session:
+        session.add(AssignmentRow(request_id=request_id, officer_id=officer_id, state="proposed",
+                                  start=end, end=end + (end - start)))
+    with pytest.raises(IntegrityError, match=NEED), proposed.transaction() as session:
+        session.add(AssignmentRow(request_id=request_id, officer_id=officer_id, state="proposed",
+                                  start=end - (end - start) / 4, end=end + (end - start) / 4))
+    assert len(_live(proposed, "R-1")) == 2
