@@ -105,6 +105,8 @@ def run_nightly(
     during the solve solves again, up to `attempts` times, then stops writing nothing.
     """
     _check_days(horizon_days, window_days)
+    if attempts < 1:
+        raise InputError("attempts", f"must be at least 1, got {attempts}")
     moment = (now or datetime.now(UTC)).astimezone(UTC)
     if moment.tzinfo is None:
         raise InputError("now", "a UTC offset is required")
@@ -157,8 +159,9 @@ def _run_agency(run: _Run, agency_id: str, attempts: int) -> NightlyReport:
         try:
             report = _attempt(run, agency_id)
         except IntegrityError as exc:
-            # The unique index on live assignments refused a row: a writer that bypassed the
-            # lock changed the store. Nothing was written; treat it as a change and solve again.
+            # The schema's guards on live assignments refused a row (one officer twice on a
+            # position, or more on at once than needed): a writer that bypassed the lock
+            # changed the store. Nothing was written; treat it as a change and solve again.
             log.warning("%s: the store refused the proposal: %s", agency_id, exc.orig)
             report = None
         if report is not None:

@@ -20,12 +20,13 @@ from sqlalchemy.exc import IntegrityError
 from models import InputError
 from store import Store, open_store
 from store.db import alembic_config, upgrade
+from store.importer import import_file
 from store.nightly import run_nightly
 from store.schema import AssignmentRow, OfficerRow, RequestRow
 from store.workflow import confirm
 from tests.store.conftest import Target
 from tests.store.test_nightly import snapshot
-from tests.store.world import NOW, load_world
+from tests.store.world import NOW, R1, R2, REQUESTS_HEADER, load_world
 
 
 def nightly(store: Store, **kwargs: Any) -> Any:
@@ -68,6 +69,33 @@ def test_a_confirm_between_check_and_write_waits_for_the_write(proposed: Store) 
     assert confirmed == [3]
     assert states(proposed) == [(r, o, "confirmed") for r, o, _ in before]
     assert snapshot(proposed)[1] == 2
+
+
+def test_an_import_between_check_and_write_waits_for_the_write(
+    proposed: Store, tmp_path: Path
+) -> None:
+    before = states(proposed)
+    moved = tmp_path / "requests.csv"  # R-2 becomes priority 1
+    moved.write_text(REQUESTS_HEADER + R1 + R2.replace(",none,0,,3,", ",none,0,,1,"),
+                     encoding="utf-8")
+    blocked: list[bool] = []
+    gap: list[threading.Thread] = []
+
+    def import_in_the_gap(stage: str) -> None:
+        if stage == "checked":
+            worker = threading.Thread(target=import_file, args=(proposed, "requests", moved))
+            worker.start()
+            worker.join(timeout=0.5)
+            blocked.append(worker.is_alive())
+            gap.append(worker)
+
+    report = nightly(proposed, force=True, pause=import_in_the_gap)
+    gap[0].join(timeout=30)
+    assert blocked == [True]
+    assert (report.attempts, report.kept) == (1, 3)
+    assert states(proposed) == before
+    with proposed.transaction() as session:
+        assert session.scalar(select(RequestRow.priority).where(RequestRow.code == "R-2")) == 1
 
 
 def test_a_confirm_between_solve_and_check_makes_the_run_solve_again(proposed: Store) -> None:
