@@ -163,7 +163,8 @@ class NightlyRunRow(Base):
 
 
 # A live assignment holds its officer on its position: proposed, confirmed or worked. Only a
-# cancelled row lets go (a withdrawn proposal is deleted).
+# cancelled row lets go (a withdrawn proposal is deleted). Besides the index below, a trigger
+# (migration 0002) refuses more live rows on a request at once than it needs.
 LIVE = "state <> 'cancelled'"
 
 
