@@ -39,7 +39,8 @@ def staffed(store: Store, world: Path) -> Store:
         ).one()
         officer = shift.officer.code
     record_worked(store, "R-1", officer, datetime.fromisoformat("2026-12-01T08:00:00-05:00"),
-                  datetime.fromisoformat("2026-12-01T13:00:00-05:00"))
+                  datetime.fromisoformat("2026-12-01T13:00:00-05:00"),
+                  now=datetime.fromisoformat("2026-12-01T13:05:00-05:00"))
     return store
 
 
