@@ -11,7 +11,6 @@ from typing import Any
 
 from cli.argtypes import bounded_float, bounded_int
 from cli.store_args import add_db_option, aware, store_from
-from models import InputError
 from store import StoreSettings
 from store.nightly import NO_ROSTER, recent_runs, run_nightly
 
@@ -43,10 +42,6 @@ def register(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    if args.horizon < 1:
-        raise InputError("--horizon", f"must be at least 1 day, got {args.horizon}")
-    if args.window_days < 0:
-        raise InputError("--window-days", f"must not be negative, got {args.window_days}")
     store = store_from(args)
     try:
         reports = run_nightly(
