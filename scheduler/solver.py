@@ -213,7 +213,7 @@ def solve(problem: Problem, *, stop_event: threading.Event | None = None) -> Ros
         start = _rotation_start(ctx, ps, pools, cands, capped, locked_loads)
     first = round(clock.elapsed(), 3)  # the greedy roster: valid, ready before any model
     after = _after_search(ctx, clock)
-    clock.reserve_for(2 * after)  # the polish may take as long as the report
+    clock.reserve_for(2.5 * after)  # the polish may take a little longer than the report
     found = _search(ctx, ps, pools, cands, start, locked_loads, clock, stop_event, full_bound)
     if found.status == "infeasible":
         stats = _stats(ctx, clock, found.outcomes, "infeasible", found.variables, found.notes, None)
