@@ -42,9 +42,7 @@ class Family:
     start: date
     features: tuple[str, ...]
     options: dict[str, Any] = field(default_factory=dict)
-    seeds: dict[str, tuple[int, ...]] = field(
-        default_factory=lambda: {"S": (0, 1), "M": (0, 1)}
-    )
+    seeds: dict[str, tuple[int, ...]] = field(default_factory=lambda: {"S": (0, 1), "M": (0, 1)})
 
 
 FAMILIES: dict[str, Family] = {
@@ -82,8 +80,17 @@ FAMILIES: dict[str, Family] = {
     )
 }
 FEATURES = (
-    "kennesaw", "rockport", "holiday", "dst-spring", "dst-autumn", "split-heavy",
-    "supervisor-heavy", "tight-caps", "locked", "prior-shifts", "contract",
+    "kennesaw",
+    "rockport",
+    "holiday",
+    "dst-spring",
+    "dst-autumn",
+    "split-heavy",
+    "supervisor-heavy",
+    "tight-caps",
+    "locked",
+    "prior-shifts",
+    "contract",
 )
 
 

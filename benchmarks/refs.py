@@ -70,8 +70,9 @@ def run_figures(outcome: Outcome) -> dict[str, Any]:
 
 def reference_jobs(family: Family, size: Size, seed: int) -> dict[str, Job]:
     """The two HiGHS runs of one problem's reference file."""
-    long = Size(size.name, size.officers, size.requests, size.days,
-                size.time_limit * REFERENCE_FACTOR)
+    long = Size(
+        size.name, size.officers, size.requests, size.days, size.time_limit * REFERENCE_FACTOR
+    )
     return {
         "reference": Job(long, "mip", seed, workers=1, family=family.name),
         "same_limit": Job(size, "mip", seed, workers=1, family=family.name),
@@ -159,17 +160,30 @@ def compute_references(
                 log.warning("%s", exc)
         runs = {}
         for kind, job in reference_jobs(family, size, seed).items():
-            log.info("%s %s seed %d: HiGHS %s (%g s)", family.name, size.name, seed, kind,
-                     job.size.time_limit)
+            log.info(
+                "%s %s seed %d: HiGHS %s (%g s)",
+                family.name,
+                size.name,
+                seed,
+                kind,
+                job.size.time_limit,
+            )
             outcome = run(job)
             if outcome.violations:
-                raise InvalidRoster(f"{family.name} {size.name} seed {seed} HiGHS {kind}: "
-                                    + "; ".join(outcome.violations[:5]))
+                raise InvalidRoster(
+                    f"{family.name} {size.name} seed {seed} HiGHS {kind}: "
+                    + "; ".join(outcome.violations[:5])
+                )
             runs[kind] = outcome
         failed = [k for k, o in runs.items() if o.status not in ("optimal", "feasible")]
         if failed:  # a timeout or crash is no reference: leave the problem without one
-            log.error("%s %s seed %d: no reference (%s failed)", family.name, size.name, seed,
-                      ", ".join(failed))
+            log.error(
+                "%s %s seed %d: no reference (%s failed)",
+                family.name,
+                size.name,
+                seed,
+                ", ".join(failed),
+            )
             continue
         written.append(write_reference(folder, make_reference(family, size, seed, runs, note)))
     return written
