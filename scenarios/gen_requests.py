@@ -174,7 +174,9 @@ def with_share(
         return weighted
     rest = sum(w for n, w in weighted if n != name)
     total = sum(w for _, w in weighted)
-    return [(n, total * share if n == name else w * total * (1 - share) / rest) for n, w in weighted]
+    return [
+        (n, total * share if n == name else w * total * (1 - share) / rest) for n, w in weighted
+    ]
 
 
 def _pick_employer(
