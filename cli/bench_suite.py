@@ -70,7 +70,7 @@ def _families(text: str) -> list[str]:
     unknown = [n for n in names if n not in FAMILIES]
     if not names or unknown:
         raise argparse.ArgumentTypeError(
-            f"unknown family {', '.join(unknown) or text!r} (known: {', '.join(FAMILIES)})"
+            f"unknown family {', '.join(unknown) or repr(text)} (known: {', '.join(FAMILIES)})"
         )
     return names
 
