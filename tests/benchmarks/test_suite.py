@@ -88,6 +88,17 @@ def test_plan_runs_greedy_offduty_and_highs_per_problem_then_the_cliff_at_s() ->
     assert {j.family for j in jobs} == {"tiny"}
 
 
+def test_the_cliff_runs_come_after_every_size() -> None:
+    jobs = plan_suite(["S", "L"], families=["kennesaw-dst-autumn-tight"])
+    assert [(j.size.name, j.solver, j.size.time_limit) for j in jobs[-5:]] == [
+        ("L", "greedy", 90.0),
+        ("L", "offduty", 90.0),
+        ("S", "offduty", 1.0),
+        ("S", "offduty", 2.0),
+        ("S", "offduty", 5.0),
+    ]
+
+
 def test_plan_at_m_takes_highs_from_the_references_and_l_is_one_problem() -> None:
     jobs = plan_suite(["M", "L"])
     assert [j.solver for j in jobs].count("mip") == 0
