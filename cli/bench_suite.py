@@ -106,6 +106,16 @@ def _references(args: argparse.Namespace) -> int:
     return 0
 
 
+def _refs_note(refs: dict[Any, Any]) -> str:
+    """How many references were compared against and what HiGHS spent on them."""
+    wall = sum(run.get("wall_s") or 0.0 for ref in refs.values() for run in ref.runs.values())
+    dates = sorted({ref.computed for ref in refs.values()})
+    return (
+        f"{len(refs)} stored HiGHS references compared against (computed {', '.join(dates)}; "
+        f"HiGHS wall time {wall / 60:.1f} min, both runs of each); {SHARED_NOTE}"
+    )
+
+
 def _suite(args: argparse.Namespace) -> int:
     jobs = plan_suite(args.sizes, args.families)
     started = time.perf_counter()
@@ -119,6 +129,7 @@ def _suite(args: argparse.Namespace) -> int:
     ]
     if missing:
         notes.append("no stored HiGHS reference for: " + ", ".join(missing))
+    notes.append(_refs_note(refs))
     elapsed = time.perf_counter() - started
     header = (
         f"Produced by `offduty bench-suite --sizes {','.join(args.sizes)}` on "
