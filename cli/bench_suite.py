@@ -9,10 +9,12 @@ Exits 1 when a solver returns a roster that the validator rejects.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
 import sys
 import time
+from dataclasses import asdict
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -34,6 +36,7 @@ from benchmarks.suite_tables import suite_markdown, write_suite_csv
 from benchmarks.tables import highs_version
 from models.common import InputError
 
+OUTCOMES = "suite-outcomes.json"  # every run's figures, so RESULTS.md can be rewritten
 SHARED_NOTE = (
     "computed on a shared 2-core machine with other jobs running; HiGHS limits are wall-clock, "
     "so a quieter machine may give HiGHS a stronger reference"
@@ -52,6 +55,11 @@ def register(sub: Any) -> None:
     parser.add_argument("--out", type=Path, default=Path("benchmarks"), help="results folder")
     parser.add_argument("--refs-dir", type=Path, default=REFS_DIR, help="stored references")
     parser.add_argument("--refs", action="store_true", help="compute the HiGHS references")
+    parser.add_argument(
+        "--rerender",
+        action="store_true",
+        help="rewrite RESULTS.md from the runs saved in --out (after new references)",
+    )
     parser.add_argument(
         "--budget", type=float, default=14.0, help="minutes for the suite (default 14)"
     )
@@ -116,10 +124,23 @@ def _refs_note(refs: dict[Any, Any]) -> str:
     )
 
 
+def _saved(args: argparse.Namespace) -> tuple[list[Outcome], float]:
+    path = args.out / OUTCOMES
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise InputError("--rerender", f"no saved runs in {path}: {exc}") from exc
+    return [Outcome(**o) for o in data["outcomes"]], float(data["elapsed_s"])
+
+
 def _suite(args: argparse.Namespace) -> int:
-    jobs = plan_suite(args.sizes, args.families)
-    started = time.perf_counter()
-    outcomes = run_jobs(jobs, on_outcome=_progress, budget_s=60 * args.budget)
+    if args.rerender:
+        outcomes, elapsed = _saved(args)
+    else:
+        started = time.perf_counter()
+        jobs = plan_suite(args.sizes, args.families)
+        outcomes = run_jobs(jobs, on_outcome=_progress, budget_s=60 * args.budget)
+        elapsed = time.perf_counter() - started
     refs, notes = load_references(args.refs_dir, suite_keys(args.sizes, args.families))
     rows = compare(outcomes, refs)
     missing = [
@@ -130,7 +151,6 @@ def _suite(args: argparse.Namespace) -> int:
     if missing:
         notes.append("no stored HiGHS reference for: " + ", ".join(missing))
     notes.append(_refs_note(refs))
-    elapsed = time.perf_counter() - started
     header = (
         f"Produced by `offduty bench-suite --sizes {','.join(args.sizes)}` on "
         f"{date.today().isoformat()} in {elapsed / 60:.1f} min, {os.cpu_count()} CPUs, "
@@ -141,6 +161,8 @@ def _suite(args: argparse.Namespace) -> int:
     try:
         args.out.mkdir(parents=True, exist_ok=True)
         write_suite_csv(rows, args.out / "suite.csv")
+        saved = {"elapsed_s": elapsed, "outcomes": [asdict(o) for o in outcomes]}
+        (args.out / OUTCOMES).write_text(json.dumps(saved, indent=1) + "\n", encoding="utf-8")
         (args.out / "RESULTS.md").write_text(text, encoding="utf-8")
     except OSError as exc:
         raise InputError("--out", f"cannot write {args.out}: {exc.strerror}") from exc

@@ -273,3 +273,38 @@ def test_bench_suite_refuses_an_unknown_family(capsys: pytest.CaptureFixture[str
     assert exit_.value.code == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "unknown family atlantis" in err
+
+
+def test_rerender_rewrites_results_from_the_saved_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import cli.bench_suite
+
+    family = "kennesaw-thanksgiving-contract"
+
+    def canned(jobs: list[Job], **_: Any) -> list[Outcome]:
+        return [_outcome(j.family, j.seed, j.solver, 30.0, j.size.time_limit) for j in jobs]
+
+    monkeypatch.setattr(cli.bench_suite, "run_jobs", canned)
+    common = ["--sizes", "S", "--families", family, "--out", str(tmp_path)]
+    assert main(["bench-suite", *common, "--refs-dir", str(tmp_path / "none")]) == 0
+    assert "no stored HiGHS reference" in (tmp_path / "RESULTS.md").read_text()
+
+    def refuse(jobs: list[Job], **_: Any) -> list[Outcome]:
+        raise AssertionError("a rerender runs nothing")
+
+    monkeypatch.setattr(cli.bench_suite, "run_jobs", refuse)
+    monkeypatch.setattr(
+        cli.bench_suite, "load_references", lambda folder, keys: (_two_problem_refs(tmp_path), [])
+    )
+    assert main(["bench-suite", *common, "--rerender"]) == 0
+    text = (tmp_path / "RESULTS.md").read_text()
+    assert "no stored HiGHS reference" not in text
+    assert "| 30 | 30 | 30 | 40 | 1 | 1 | 0.75 |" in text  # 30 / 40 against the reference
+
+
+def test_rerender_without_saved_runs_is_an_input_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["bench-suite", "--out", str(tmp_path), "--rerender"]) == 2
+    assert capsys.readouterr().err.startswith("offduty: --rerender: no saved runs in ")
