@@ -232,10 +232,23 @@ def test_a_changed_problem_hash_or_changed_arguments_is_detected(
         load_reference(tmp_path, other, TINY, 0)
 
 
-def test_a_failed_highs_run_writes_no_reference(tiny: Family, tmp_path: Path) -> None:
+def test_a_failed_highs_reference_run_writes_no_reference(tiny: Family, tmp_path: Path) -> None:
     dead = Outcome("S", "mip", 1, "timeout", {}, None, 0.0, 0.0)
     assert compute_references(tmp_path, [(tiny, TINY, 0)], lambda job: dead) == []
     assert not ref_path(tmp_path, "tiny", "S", 0).exists()
+
+
+def test_a_failed_same_limit_run_keeps_the_reference(tiny: Family, tmp_path: Path) -> None:
+    def run(job: Job) -> Outcome:
+        if job.size.time_limit == 12.0:
+            return Outcome(
+                "S", "mip", 1, "optimal", {"coverage": 5.0}, 0.1, 3.0, 90.0, time_limit=12.0
+            )
+        return Outcome("S", "mip", 1, "timeout", {}, None, 0.0, 0.0, time_limit=1.0)
+
+    (path,) = compute_references(tmp_path, [(tiny, TINY, 0)], run)
+    ref = read_reference(path)
+    assert (ref.run("reference")["coverage"], ref.run("same_limit")["status"]) == (5.0, "timeout")
 
 
 def test_bench_suite_writes_results_and_names_missing_references(
