@@ -186,17 +186,23 @@ def _cap(
 Splitter = Callable[[int, int, ZoneInfo], Sequence[tuple[date, int]]]
 
 
+def _fixed_shifts(ctx: Context, oi: int) -> list[tuple[int, int]]:
+    """An officer's off-duty shifts the MIP cannot move: locked ones and prior shifts (worked
+    or confirmed outside the problem, which count toward the same caps)."""
+    return [(s, e) for _, o, s, e in ctx.locked if o == oi] + list(ctx.officers[oi].prior)
+
+
 def _locked_minutes_by(ctx: Context, oi: int, split: Splitter) -> dict[date, int]:
     out: dict[date, int] = defaultdict(int)
-    for _, o, s, e in ctx.locked:
-        if o == oi:
-            for key, mins in split(s, e, ctx.tz):
-                out[key] += mins
+    for s, e in _fixed_shifts(ctx, oi):
+        for key, mins in split(s, e, ctx.tz):
+            out[key] += mins
     return out
 
 
 def daily_and_weekly_caps(ctx: Context, ps: PieceSet, m: MipModel) -> None:
-    """Off-duty minutes per local day and per Monday-to-Monday week, locked shifts counted."""
+    """Off-duty minutes per local day and per Monday-to-Monday week, locked and prior shifts
+    counted."""
     for oi, items in m.by_officer.items():
         families: tuple[tuple[Splitter, int], ...] = (
             (split_by_local_day, ctx.limits.per_day),
@@ -217,7 +223,7 @@ def rolling_24h(ctx: Context, ps: PieceSet, m: MipModel) -> None:
     windows starting at a block start or ending at a block end can be the fullest."""
     cap = ctx.limits.per_24h
     for oi, items in m.by_officer.items():
-        fixed = list(ctx.officers[oi].on_duty) + [(s, e) for _, o, s, e in ctx.locked if o == oi]
+        fixed = list(ctx.officers[oi].on_duty) + _fixed_shifts(ctx, oi)
         spans = sorted((ps.pieces[p].start, ps.pieces[p].end, p, col) for p, col in items)
         if sum(e - s for s, e, _, _ in spans) + sum(e - s for s, e in fixed) <= cap:
             continue
