@@ -51,7 +51,7 @@ PREFERENCE_SHARE = 0.2
 LARGE_MODEL = 30_000
 # Building, relaxing and first searching a model, per pair variable, on a busy 2-core machine.
 SECONDS_PER_PAIR = 4e-4
-BUILD_SECONDS_PER_PAIR = 6e-5  # building the CP-SAT model alone
+BUILD_SECONDS_PER_PAIR = 4e-5  # building the CP-SAT model alone
 # Above this many possible pairs (2.5 million at 2,000 officers and 6,000 requests), each piece
 # keeps CANDIDATE_CAP candidates beyond its positions, fewest hours to date first.
 CAP_ABOVE = 400_000
@@ -213,7 +213,7 @@ def solve(problem: Problem, *, stop_event: threading.Event | None = None) -> Ros
         start = _rotation_start(ctx, ps, pools, cands, capped, locked_loads)
     first = round(clock.elapsed(), 3)  # the greedy roster: valid, ready before any model
     after = _after_search(ctx, clock)
-    clock.reserve_for(2.5 * after)  # the polish may take a little longer than the report
+    clock.reserve_for(2 * after)  # the polish may take as long as the report
     found = _search(ctx, ps, pools, cands, start, locked_loads, clock, stop_event, full_bound)
     if found.status == "infeasible":
         stats = _stats(ctx, clock, found.outcomes, "infeasible", found.variables, found.notes, None)
@@ -281,12 +281,12 @@ def _after_search(ctx: Context, clock: Clock) -> float:
     The report costs about a millisecond per request on a busy 2-core machine (S 0.15 s, M
     1.3 s, L 6.2 s with load average 5-9), a third of that idle. The estimate is the idle cost
     scaled by how much slower than idle this machine ran the screening and the greedy roster
-    (about 1.2 ms per request idle), with half again as margin: the limit is a promise."""
+    (about 1.2 ms per request idle), with a quarter again as margin: the limit is a promise."""
     requests = len(ctx.requests)
     idle = 0.05 + 0.35e-3 * requests
     spent = clock.phases.get("screening", 0.0) + clock.phases.get("greedy", 0.0)
     slower = max(1.0, spent / (0.01 + 1.2e-3 * requests))
-    return idle * min(slower, 4.0) * 1.5
+    return idle * min(slower, 4.0) * 1.25
 
 
 def _rotation_start(
@@ -333,7 +333,8 @@ def _search(
         return _Search(draft, status, outcomes, notes, pairs, bound)
     if not clock.deterministic and clock.search_left() < BUILD_SECONDS_PER_PAIR * pairs:
         note = "time limit too short to build the model: greedy rotation-list roster"
-        return _Search(start, "feasible", [], [note], 0, _trivial_bound(ctx, ps, cands))
+        bound = _trivial_bound(ctx, ps, cands) if full_bound is None else full_bound
+        return _Search(start, "feasible", [], [note], 0, bound)
     with clock.phase("model"):
         m = build(ctx, ps, cands)
     log.info("model: %d pieces, %d pair variables", len(ps.pieces), len(m.x))
@@ -454,6 +455,9 @@ def _stages(
     coverage = _coverage(ps, m)
     m.cp.maximize(coverage)
     start, outcomes, lp_bound = _lp_start(ctx, ps, m, start, clock, stop_event)
+    if _out_of_time(clock):
+        notes.append("time limit reached before CP-SAT could search the whole model")
+        return start, "feasible", outcomes, notes, lp_bound
     hint(m, {(p, o) for p, o in start.assign}, start.flow)
     light = len(m.x) >= LIGHT_PRESOLVE_ABOVE
     s1 = run_stage(
@@ -520,6 +524,12 @@ def _stages(
     return draft, "optimal" if proven else "feasible", outcomes, notes, lp_bound
 
 
+def _out_of_time(clock: Clock) -> bool:
+    """Too little search time left to start another solve (loading a large model into CP-SAT
+    alone takes a tenth of a second); deterministic runs never skip on the wall clock."""
+    return not clock.deterministic and clock.search_left() < 0.1
+
+
 def _lp_start(
     ctx: Context,
     ps: PieceSet,
@@ -535,7 +545,7 @@ def _lp_start(
     solves the relaxation in a fraction of that, it is nearly integral, and CP-SAT, choosing
     only among the pairs the LP uses plus greedy's, finds a roster close to it at once. That
     roster is the coverage stage's hint; the LP optimum is a proven upper bound."""
-    if len(m.x) < LP_START_ABOVE:
+    if len(m.x) < LP_START_ABOVE or _out_of_time(clock):
         return start, [], None
     lp = solve_relaxation(m.cp, clock.share(0.4))
     if lp is None:
