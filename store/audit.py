@@ -164,3 +164,44 @@ def verify(session: Session) -> Verification:
                                 "event was edited)")
         prev, prev_id = row.hash, row.id
     return Verification(count)
+
+
+def list_events(
+    session: Session, *, request: str | None = None, officer: str | None = None,
+    since: datetime | None = None, agency: str | None = None,
+) -> list[AuditEventRow]:
+    """Events in order, optionally of one request, one officer, one agency, from a moment."""
+    query = select(AuditEventRow).order_by(AuditEventRow.id)
+    if request:
+        query = query.where(AuditEventRow.request_code == request)
+    if officer:
+        query = query.where(AuditEventRow.officer_code == officer)
+    if agency:
+        query = query.where(AuditEventRow.agency_id == agency)
+    if since is not None:
+        query = query.where(AuditEventRow.at >= since.astimezone(UTC))
+    return list(session.scalars(query))
+
+
+EVENT_COLUMNS = ("id", "at", "actor", "action", "agency", "request", "officer", "before",
+                 "after", "reason", "hash")
+
+
+def event_cells(row: AuditEventRow) -> list[str]:
+    """One event as the cells of `EVENT_COLUMNS` (values as compact JSON)."""
+    def shown(value: Any) -> str:
+        return "" if value is None else json.dumps(value, sort_keys=True, separators=(",", ":"))
+
+    return [str(row.id), row.at.isoformat(), row.actor, row.action, row.agency_id or "",
+            row.request_code or "", row.officer_code or "", shown(row.before), shown(row.after),
+            row.reason or "", row.hash]
+
+
+def event_line(row: AuditEventRow) -> str:
+    """One readable line per event (the full values are in the CSV)."""
+    cells = event_cells(row)
+    subject = " ".join(c for c in (cells[5], cells[6]) if c)
+    change = f" {cells[7] or '-'} -> {cells[8] or '-'}" if cells[7] or cells[8] else ""
+    why = f" reason: {row.reason}" if row.reason else ""
+    return f"{row.id:>5} {row.at.isoformat(timespec='seconds')} {row.actor} {row.action}" \
+        f"{' ' + subject if subject else ''}{change}{why}"

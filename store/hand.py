@@ -121,6 +121,7 @@ def unassign(
         gone = _shift(request, officer, shift.start, shift.end)
         after = [a for a in current if not _same(a, gone)]
         lifted = _checked(session, row, _unlocked(problem, gone), current, after, override)
+        times = (shift.start, shift.end)
         before = {"state": shift.state, "start": shift.start, "end": shift.end}
         if shift.state == AssignmentState.PROPOSED.value:
             session.delete(shift)
@@ -130,7 +131,7 @@ def unassign(
         record(session, "unassign", agency=row.agency_id, request=request, officer=officer,
                before=before, after={"state": state})
         _record_override(session, row, officer, override, lifted)
-        return HandMove(request, officer, before["start"], before["end"], "removed", lifted)
+        return HandMove(request, officer, times[0], times[1], "removed", lifted)
 
 
 def _check_override(override: Override | None) -> None:
@@ -142,12 +143,13 @@ def _check_override(override: Override | None) -> None:
         raise InputError("by", "name the supervisor who authorizes the override")
 
 
-def _span(row: RequestRow, start: datetime | None, end: datetime | None) -> tuple[datetime, ...]:
-    """The shift's times: the whole request unless given; never outside it."""
-    span = (start or row.start, end or row.end)
-    if span[1] <= span[0]:
-        raise InputError("end", f"{span[1].isoformat()} is not after start {span[0].isoformat()}")
-    return tuple(t.astimezone(UTC) for t in span)
+def _span(row: RequestRow, start: datetime | None,
+          end: datetime | None) -> tuple[datetime, datetime]:
+    """The shift's times: the whole request unless given (the validator checks them)."""
+    first, last = (start or row.start).astimezone(UTC), (end or row.end).astimezone(UTC)
+    if last <= first:
+        raise InputError("end", f"{last.isoformat()} is not after start {first.isoformat()}")
+    return first, last
 
 
 def _problem(session: Session, row: RequestRow) -> Problem:

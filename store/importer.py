@@ -25,8 +25,8 @@ from sqlalchemy.orm import Session
 from models import InputError, Officer, Request
 from models.common import describe_validation_error
 from scheduler.input_bounds import check_bounds
-from store.csvformat import COLUMN_OF_FIELD, COLUMNS, REQUIRED, Kind, WindowRow, row_to_data
 from store.audit import record
+from store.csvformat import COLUMN_OF_FIELD, COLUMNS, REQUIRED, Kind, WindowRow, row_to_data
 from store.db import Store
 from store.locking import hold_agencies
 from store.progress import progress
@@ -88,7 +88,7 @@ def import_file(
             if agency_id not in report.agencies:
                 report.agencies.append(agency_id)
             if outcome != "unchanged":
-                ident = getattr(row.item, "id", None) or getattr(row.item, "officer_id", "")
+                ident = str(getattr(row.item, "id", None) or getattr(row.item, "officer_id", ""))
                 changed.setdefault(agency_id, {}).setdefault(outcome, []).append(ident)
         for agency_id, ids in changed.items():
             # One event per agency the file changed, naming what it added and updated.

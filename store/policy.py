@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from models import InputError, PolicyOverrides
+from models import PolicyOverrides
 from models.common import describe_validation_error
 from store.audit import record
 from store.db import Store

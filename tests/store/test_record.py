@@ -274,6 +274,6 @@ def test_the_trail_refuses_an_update_or_a_delete(loaded: Store) -> None:
     from sqlalchemy.exc import DBAPIError
 
     for statement in ("UPDATE audit_events SET actor = 'x'", "DELETE FROM audit_events"):
-        with pytest.raises(DBAPIError, match="the audit trail is append-only"):
-            with loaded.transaction() as session:
-                session.execute(text(statement))
+        with pytest.raises(DBAPIError, match="the audit trail is append-only"), \
+                loaded.transaction() as session:
+            session.execute(text(statement))
