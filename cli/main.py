@@ -39,6 +39,12 @@ COMMANDS: dict[str, str] = {
     "serve": "cli.serve",
     "keys": "cli.keys",
     "bench": "cli.bench",
+    "approve": "cli.record",
+    "assign": "cli.record",
+    "unassign": "cli.record",
+    "audit": "cli.record",
+    "policy": "cli.record",
+    "report": "cli.reports",
 }
 
 

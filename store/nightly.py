@@ -25,6 +25,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from models import InputError, Problem, RosterResult, SolveOptions
+from store.audit import record
 from store.db import Store
 from store.locking import hold_agencies
 from store.problem_builder import Horizon, assignments_of, build_problem, inputs_hash
@@ -209,6 +210,9 @@ def _attempt(run: _Run, agency_id: str) -> NightlyReport | None:
         timings["write_s"] = round(time.perf_counter() - clock, 3)
         row.timings = {**timings, "reused_run": previous.id if previous else None}
         row.metrics = {**row.metrics, **counts}
+        record(session, "nightly_run", agency=agency_id,
+               after={"run_id": row.id, "status": result.status, "as_of": run.horizon.now,
+                      "inputs_hash": digest, **counts})
     return _report(agency_id, row.id, problem, result, digest, counts, timings)
 
 
@@ -323,11 +327,14 @@ def _write_proposals(
             wanted.discard(key)
             kept += 1
         else:
+            _audit_proposal(session, "proposal_withdrawn", key, run_id, _agency_id(problem))
             session.delete(row)
     # Withdrawn rows go first: a new proposal may take the same officer and start (the unique
     # index on live assignments), and a flush would otherwise insert before it deletes.
     session.flush()
     for request_code, officer_code, start, end in sorted(wanted):
+        _audit_proposal(session, "proposal_added", (request_code, officer_code, start, end),
+                        run_id, _agency_id(problem))
         session.add(
             AssignmentRow(
                 request_id=requests[request_code].id,
@@ -339,6 +346,15 @@ def _write_proposals(
             )
         )
     return {"added": len(wanted), "kept": kept, "removed": len(current) - kept}
+
+
+def _audit_proposal(session: Session, action: str, key: Key, run_id: int, agency: str) -> None:
+    """One event per proposal a run writes or withdraws."""
+    request_code, officer_code, start, end = key
+    shift = {"state": "proposed", "start": start, "end": end, "run_id": run_id}
+    record(session, action, agency=agency, request=request_code, officer=officer_code,
+           before=shift if action == "proposal_withdrawn" else None,
+           after=shift if action == "proposal_added" else None)
 
 
 def _count_proposals(session: Session, problem: Problem) -> dict[str, int]:

@@ -28,6 +28,7 @@ from models import (
 )
 from models.common import InputError, describe_validation_error
 from scheduler.timeutil import week_monday
+from store.approvals import in_force, with_approvals
 from store.records import agency_of, officer_from_row, request_from_row
 from store.schema import (
     AgencyRow,
@@ -220,11 +221,13 @@ def build_problem(
     officers, codes = officers_of(session, agency_id, agency, span, horizon, prior)
     locked = [_ref(a, codes, by_id, agency) for a in assignments_of(session, ids, LOCKED_STATES)]
     proposed = assignments_of(session, ids, (AssignmentState.PROPOSED.value,))
+    recorded = in_force(session, ids)
     try:
         return Problem(
             agency=agency_id if agency_row.definition is None else agency,
             officers=officers,
-            requests=[request_from_row(r, {agency_id: agency}) for r in request_rows],
+            requests=[with_approvals(request_from_row(r, {agency_id: agency}), recorded[r.id])
+                      for r in request_rows],
             locked=locked,
             hint=[_ref(a, codes, by_id, agency) for a in proposed],
             policy=PolicyOverrides.model_validate(agency_row.policy_overrides or {}),

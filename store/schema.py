@@ -108,6 +108,9 @@ class OnDutyRow(_WindowColumns, Base):
     )
 
     officer: Mapped[OfficerRow] = relationship(back_populates="on_duty")
+    code: Mapped[str | None] = mapped_column(
+        String(64), default=None, comment="The duty system's assignment code (PATROL-A)."
+    )
 
 
 class RequestRow(Base):

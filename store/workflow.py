@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from models import CancellationCharge, InputError, PolicyOverrides, PolicySettings, Request
 from models.agency import Agency
 from scheduler.rates import effective_policy, price_cancellation
+from store.audit import record
 from store.db import Store
 from store.locking import hold_agencies
 from store.records import agency_of, officer_by_code, request_by_code, request_from_row
@@ -93,7 +94,17 @@ def confirm(store: Store, request: str | None, *, agency: str | None = None) -> 
         proposals = list(session.scalars(query))
         for proposal in proposals:
             proposal.state = AssignmentState.CONFIRMED.value
+            _audit_shift(session, "confirm", proposal, {"state": "proposed"},
+                         {"state": "confirmed"})
         return len(proposals)
+
+
+def _audit_shift(
+    session: Session, action: str, shift: AssignmentRow, before: object, after: object
+) -> None:
+    """One event about one officer's shift on one request."""
+    record(session, action, agency=shift.request.agency_id, request=shift.request.code,
+           officer=shift.officer.code, before=before, after=after)
 
 
 def cancel(
@@ -115,7 +126,12 @@ def cancel(
         result = _price(session, row, targets, notice_at)
         for target in targets:
             target.state = AssignmentState.CANCELLED.value
+        before = {"state": row.state, "officers_needed": row.officers_needed}
         _shrink_or_cancel(row, officer, notice_at)
+        record(session, "cancel", agency=row.agency_id, request=row.code, officer=officer,
+               before=before, after={"state": row.state, "officers_needed": row.officers_needed,
+                                     "notice_at": notice_at, "released": result.officers,
+                                     "charge": result.total})
         if result.charges or targets:
             session.add(
                 CancellationRow(
@@ -214,9 +230,14 @@ def record_worked(
                 f"{officer}'s shift on {request} starts {shift.start.astimezone(tz).isoformat()}, "
                 f"after now ({moment.astimezone(tz).isoformat()}); record it once it has begun",
             )
+        before = {"state": shift.state, "worked_start": shift.worked_start,
+                  "worked_end": shift.worked_end}
         shift.state = AssignmentState.WORKED.value
         shift.worked_start = start
         shift.worked_end = end
+        _audit_shift(session, "worked", shift, before, {"state": shift.state,
+                                                        "worked_start": start,
+                                                        "worked_end": end})
         return shift
 
 

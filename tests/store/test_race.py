@@ -164,15 +164,15 @@ def test_a_cancelled_row_does_not_hold_the_position(proposed: Store) -> None:
 
 
 def test_the_upgrade_releases_duplicates_an_older_store_holds(target: Target, world: Path) -> None:
+    load_world(target.store, world)
+    nightly(target.store)
+    confirm(target.store, "R-1")
     target.store.close()
     old = open_store(target.url, migrate=False)
     config = alembic_config()
     with old.engine.begin() as connection:  # back to the schema before the guards
         config.attributes["connection"] = connection
         command.downgrade(config, "0001")
-    load_world(old, world)
-    nightly(old)
-    confirm(old, "R-1")
     with old.transaction() as session:  # what the race left: R-1's shift twice, confirmed
         first = session.scalars(select(AssignmentRow).join(RequestRow)
                                 .where(RequestRow.code == "R-1")).one()
