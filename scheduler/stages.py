@@ -202,7 +202,8 @@ class Clock:
     def reserve_for(self, seconds: float) -> None:
         """Keep `seconds` (at most a third of the limit) for the work after the search."""
         self.reserve = min(max(self.reserve, seconds), self.limit / 3)
-        self.virtual_left = self.limit - self.reserve
+        # A deterministic run's stage budgets may not depend on how fast this machine ran the
+        # work before them: its virtual budget keeps the fixed reserve set at the start.
 
     def search_left(self) -> float:
         """Wall seconds left before the search must stop."""
