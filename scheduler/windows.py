@@ -314,8 +314,10 @@ def _sweep(
         for requests in windows:
             left = budget_of.left()
             stopped = stop_event is not None and stop_event.is_set()
-            if stopped or (left < 0.5 + _build_seconds(ps, cands, requests) and not deterministic):
-                return draft, outcomes  # a window's model is built before its search can stop
+            if stopped or (left < 0.5 and not deterministic):
+                return draft, outcomes
+            if not deterministic and left < 0.5 + _build_seconds(ps, cands, requests):
+                continue  # its model is built before its search can stop; a smaller one may fit
             # Deterministic runs: one sweep with equal fixed budgets, whatever the machine's speed.
             budget = fixed_budget if deterministic else min(left, max(2.0, left / len(windows)))
             before = draft
