@@ -20,5 +20,5 @@ def test_the_demo_imports_solves_and_exports(tmp_path: Path,
     assert "REQ-00001: cancelled" in text
     assert (out / "offduty.db").is_file()
     assert sorted(p.name for p in (out / "exports" / "invoices").iterdir()) == [
-        "invoice_lines.csv", "invoices.html", "invoices_by_customer.csv"
+        "invoice_lines.csv", "invoices.html", "invoices.pdf", "invoices_by_customer.csv"
     ]
