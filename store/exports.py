@@ -45,8 +45,9 @@ def export(
         raise InputError("kind", f"unknown export {kind!r} (known: {', '.join(EXPORT_KINDS)})")
     # One folder per kind (`OUT/roster`, `OUT/ics`, ...): a week's calendars alone are dozens
     # of files, and people look for invoices without wading through them.
+    Path(out).mkdir(parents=True, exist_ok=True)  # a bad --out fails on the path given
     folder = Path(out) / kind
-    folder.mkdir(parents=True, exist_ok=True)
+    folder.mkdir(exist_ok=True)
     issued = issued or datetime.now(UTC)
     if kind == "ics":
         return export_ics(store, folder, first, last, stamp=issued)
