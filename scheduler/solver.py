@@ -31,6 +31,7 @@ from scheduler.eligibility import OfficerLoad, candidate_pools, candidates
 from scheduler.flow_bound import flow_bound
 from scheduler.greedy import Draft, greedy
 from scheduler.holidays import holiday_dates
+from scheduler.limits import capped as time_capped
 from scheduler.locks import check_locks, split_lock_violations, supervisor_lock_violations
 from scheduler.model import Model, build
 from scheduler.pieces import PieceSet, build_pieces
@@ -180,6 +181,7 @@ def solve(problem: Problem, *, stop_event: threading.Event | None = None) -> Ros
     solver trouble (an unknown agency or contract rate is an `InputError`).
 
     The limit counts from here to the assembled result; `solver.phases` says where it went."""
+    problem = time_capped(problem)  # OFFDUTY_TIME_LIMIT_CAP_S, for tests and CI
     clock = Clock(problem.options.time_limit_s, problem.options.deterministic)
     with clock.phase("prepare"):
         ctx = prepare(problem)
