@@ -16,6 +16,8 @@ setup: $(STAMP)
 
 demo: $(STAMP)
 	$(BIN)/offduty demo
+	@echo "offduty is installed in $(VENV): run 'source $(BIN)/activate' to put it on PATH,"
+	@echo "or call $(BIN)/offduty. 'offduty serve' starts the API (its console is at /docs)."
 
 test: $(STAMP)
 	$(BIN)/ruff check .

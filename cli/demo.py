@@ -32,6 +32,8 @@ DEMO_NOW = "2026-12-07T00:00:00-05:00"
 CANCEL_REQUEST = "REQ-00001"
 CANCEL_AT = "2026-12-08T12:00:00-05:00"
 APPROVED = "REQ-00032"  # uniformed, outside the city limits: refused without the approval
+# The exports' date (invoices, calendar stamps): fixed, so two demo runs write the same files.
+DEMO_ISSUED = "2026-12-14T09:00:00-05:00"
 
 
 def register(sub: Any) -> None:
@@ -107,7 +109,7 @@ def _dispatch(store: Any) -> None:
 def _export(store: Any, folder: Path) -> None:
     print("== exports")
     for kind in EXPORT_KINDS:
-        paths = export(store, kind, folder / kind)
+        paths = export(store, kind, folder, issued=datetime.fromisoformat(DEMO_ISSUED))
         print(f"  {kind}: {len(paths)} file(s) in {folder / kind}")
     billed = _column_total(folder / "invoices" / "invoices_by_customer.csv", "total")
     paid = _column_total(folder / "payroll" / "payroll_by_officer.csv", "amount")

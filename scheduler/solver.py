@@ -31,12 +31,13 @@ from scheduler.eligibility import OfficerLoad, candidate_pools, candidates
 from scheduler.flow_bound import flow_bound
 from scheduler.greedy import Draft, greedy
 from scheduler.holidays import holiday_dates
+from scheduler.limits import capped as time_capped
 from scheduler.locks import check_locks, split_lock_violations, supervisor_lock_violations
 from scheduler.model import Model, build
 from scheduler.pieces import PieceSet, build_pieces
 from scheduler.polish import final_loads, polish
 from scheduler.relaxation import solve_relaxation, support
-from scheduler.stages import Clock, StageOutcome, hint, run_stage
+from scheduler.stages import WALL_GUARD, Clock, StageOutcome, hint, run_stage
 from scheduler.timeutil import local_date, to_minute
 from scheduler.windows import window_search
 
@@ -183,6 +184,7 @@ def solve(problem: Problem, *, stop_event: threading.Event | None = None) -> Ros
     solver trouble (an unknown agency or contract rate is an `InputError`).
 
     The limit counts from here to the assembled result; `solver.phases` says where it went."""
+    problem = time_capped(problem)  # OFFDUTY_TIME_LIMIT_CAP_S, for tests and CI
     clock = Clock(problem.options.time_limit_s, problem.options.deterministic)
     with clock.phase("prepare"):
         ctx = prepare(problem)
@@ -515,10 +517,10 @@ def _stages(
         outcomes.append(s3)
         if s3.has_solution:
             best = s3
-    if clock.deterministic and clock.elapsed() >= 2 * clock.limit - 0.1:
+    if clock.deterministic and clock.elapsed() >= WALL_GUARD * clock.limit - 0.1:
         notes.append(
-            "deterministic budget not reached within twice the time limit: this roster "
-            "may differ between runs"
+            f"deterministic budget not reached within {WALL_GUARD} times the time limit: "
+            "this roster may differ between runs"
         )
     stages = [o for o in outcomes if o.name in ("coverage", "fairness", "preferences")]
     proven = all(o.status == "optimal" for o in stages) and len(stages) == 3

@@ -22,6 +22,7 @@ from scheduler.model import Model
 
 log = logging.getLogger(__name__)
 GRACE_S = 0.5
+WALL_GUARD = 10  # a deterministic run stops at this many times its limit in wall time
 
 PORTFOLIO = [
     "max_lp",
@@ -210,8 +211,9 @@ class Clock:
         return self.limit - self.reserve - self.elapsed()
 
     def wall_cap(self) -> float | None:
-        """Deterministic runs may overrun the limit, but never twice it (then a note says so)."""
-        return 2 * self.limit - self.elapsed() if self.deterministic else None
+        """Deterministic runs keep their budget in deterministic time and may overrun the wall
+        limit, but never ten times it (then a note says the roster may differ)."""
+        return WALL_GUARD * self.limit - self.elapsed() if self.deterministic else None
 
     def share(self, fraction: float) -> float:
         """A fraction of what is left before the search deadline."""
