@@ -1,8 +1,9 @@
 """Build the roster `Problem` of one agency from the store, as of a given moment.
 
 Open requests starting inside the horizon; every officer with the windows that touch it;
-confirmed (and worked) assignments as locks, with any supervisor override in force; the current proposals as the hint; and each
-officer's hours to date from worked shifts inside the fairness window.
+confirmed (and worked) assignments as locks, with any supervisor override in force; the current
+proposals as the hint; and each officer's hours to date from worked shifts inside the fairness
+window.
 """
 
 from __future__ import annotations
