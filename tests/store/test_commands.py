@@ -44,7 +44,7 @@ def test_the_dispatcher_flow(target: Target, world: Path, tmp_path: Path,
     code, out, _ = run(capsys, "cancel", "R-1", "--at", "2026-11-30T08:00:00-05:00", *db)
     assert out.splitlines()[0] == "R-1: cancelled 1 confirmed officer(s) (under_48h); charge 304.20"
     code, out, _ = run(capsys, "export", "roster", "--out", str(tmp_path / "x"), *db)
-    assert out == f"roster: 2 file(s) in {tmp_path / 'x'}\n"
+    assert out == f"roster: 2 file(s) in {tmp_path / 'x' / 'roster'}\n"
 
 
 def test_a_naive_now_is_refused_in_one_line(
