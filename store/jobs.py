@@ -128,7 +128,8 @@ def finish(
             return False
         now = _now()
         row.state = state.value
-        row.result, row.error, row.reason = result, error, reason
+        row.result, row.error = result, error
+        row.reason = reason or row.reason  # a retried job keeps why it was retried
         row.finished_at = now
         row.expires_at = now + timedelta(seconds=ttl_s)
     return True
