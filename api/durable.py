@@ -170,6 +170,11 @@ class DurableJobs:
                    reason=f"internal error while solving: {type(exc).__name__}")
         else:
             state = JobState.CANCELLED if cancelled.is_set() else JobState.DONE
+            if result is None and state is JobState.DONE:
+                # Stopped on the cluster by the watchdog: Dask hands back no best roster.
+                finish(self.store, row.id, worker, JobState.FAILED, ttl,
+                       reason="the solve overran its time limit")
+                return
             payload = result.model_dump(mode="json") if result is not None else None
             finish(self.store, row.id, worker, state, ttl, result=payload)
             logger.info("job %s %s in %.3f s by %s", row.id, state.value,
