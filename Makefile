@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench lint setup clean
+.PHONY: demo test bench bench-agencies lint setup clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -24,6 +24,10 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/offduty bench
+
+# A night of 50 generated agencies on 1 process, 2 processes and a local Dask cluster.
+bench-agencies: $(STAMP)
+	$(BIN)/offduty -v bench-agencies --agencies 50 --time-limit 1 --out benchmarks/AGENCIES.md
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -39,6 +39,7 @@ COMMANDS: dict[str, str] = {
     "serve": "cli.serve",
     "keys": "cli.keys",
     "bench": "cli.bench",
+    "bench-agencies": "cli.bench_agencies",
 }
 
 
