@@ -97,7 +97,7 @@ def run_bench(count: int, time_limit_s: float, folder: Path) -> list[BenchRow]:
     """The night on 1 process, 2 processes and a local Dask cluster of 2 workers."""
     pristine = folder / "agencies.db"
     generate_store(pristine, count)
-    rows = []
+    rows: list[BenchRow] = []
     for name, jobs, dask in (("1 process", 1, False), ("2 processes", 2, False),
                              ("local Dask cluster, 2 workers", 1, True)):
         copy = folder / f"{len(rows)}.db"
