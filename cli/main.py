@@ -40,6 +40,7 @@ COMMANDS: dict[str, str] = {
     "keys": "cli.keys",
     "bench": "cli.bench",
     "bench-agencies": "cli.bench_agencies",
+    "bench-jobs": "cli.bench_agencies",
 }
 
 
