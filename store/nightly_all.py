@@ -113,8 +113,10 @@ class _PoolSolver:
 
 
 @contextmanager
-def solver_for(jobs: int, dask_address: str | None) -> Iterator[tuple[Solver, str]]:
-    """Where the solves go: a Dask cluster, a process pool of `jobs`, or this process."""
+def solver_for(jobs: int, dask_address: str | None) -> Iterator[tuple[Solver, str, int]]:
+    """Where the solves go (a Dask cluster, a process pool of `jobs`, or this process), and how
+    many agencies to run at once: one per solve slot, so no agency waits in a queue holding its
+    problem (and so that an agency's time is its own, not its wait)."""
     if dask_address:
         from distributed import Client
 
@@ -130,14 +132,16 @@ def solver_for(jobs: int, dask_address: str | None) -> Iterator[tuple[Solver, st
                 result: RosterResult = client.submit(default_solver, problem, pure=False).result()
                 return result
 
-            yield on_cluster, f"the Dask cluster at {dask_address} ({workers} workers)"
+            slots = sum(w.get("nthreads", 1)
+                        for w in client.scheduler_info().get("workers", {}).values())
+            yield on_cluster, f"the Dask cluster at {dask_address} ({workers} workers)", slots
         return
     if jobs <= 1:
-        yield default_solver, "1 process"
+        yield default_solver, "1 process", 1
         return
     pool = _PoolSolver(jobs)
     try:
-        yield pool, f"{jobs} processes"
+        yield pool, f"{jobs} processes", jobs
     finally:
         pool.close()
 
@@ -163,9 +167,9 @@ def run_all_agencies(
     options = SolveOptions(time_limit_s=time_limit_s, deterministic=True, seed=0)
     agencies = _agencies(store, None)
     started = time.perf_counter()
-    with solver_for(jobs, dask_address) as (chosen, where):
+    with solver_for(jobs, dask_address) as (chosen, where, slots):
         run = _Run(store, horizon, options, solver or chosen, force, _no_pause)
-        threads = max(1, min(len(agencies), jobs if not dask_address else len(agencies)))
+        threads = max(1, min(len(agencies), slots))
         with ThreadPoolExecutor(threads, thread_name_prefix="nightly") as pool:
             outcomes = list(pool.map(lambda a: _one_agency(run, a), agencies))
     return NightReport(outcomes, round(time.perf_counter() - started, 3), where)

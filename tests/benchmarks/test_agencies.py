@@ -34,9 +34,12 @@ def test_each_generated_agency_is_the_demo_week_under_its_own_id(tmp_path: Path)
 
 
 def test_the_table_divides_the_agencies_time_by_the_wall_time() -> None:
-    row = BenchRow("2 processes", 50, 0, wall_s=100.0, agencies_s=180.0, solve_s=150.0)
-    assert markdown([row], 50, 1).splitlines()[-1] == (
-        "| 2 processes | 50 | 0 | 100.0 | 180.0 | 150.0 | 1.80 |")
+    one = BenchRow("1 process", 50, 0, wall_s=160.0, agencies_s=160.0, solve_s=140.0)
+    two = BenchRow("2 processes", 50, 0, wall_s=100.0, agencies_s=180.0, solve_s=150.0)
+    assert markdown([one, two], 50, 1).splitlines()[-2:] == [
+        "| 1 process | 50 | 0 | 160.0 | 160.0 | 140.0 | 1.00 | 1.00 |",
+        "| 2 processes | 50 | 0 | 100.0 | 180.0 | 150.0 | 1.80 | 1.60 |",
+    ]
 
 
 def test_percentiles_of_the_load_latencies() -> None:
