@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench bench-refs lint setup clean
+.PHONY: demo test bench bench-refs bench-agencies bench-jobs lint setup clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -31,6 +31,14 @@ bench: $(STAMP)
 # HiGHS references at 12x each limit, stored in benchmarks/refs/ (about an hour on 2 cores).
 bench-refs: $(STAMP)
 	nice $(BIN)/offduty bench-suite --refs
+
+# A night of 50 generated agencies on 1 process, 2 processes and a local Dask cluster.
+bench-agencies: $(STAMP)
+	$(BIN)/offduty -v bench-agencies --agencies 50 --time-limit 1 --out benchmarks/AGENCIES.md
+
+# A minute of sustained durable-job load on a real server, then a flood beyond its queue.
+bench-jobs: $(STAMP)
+	$(BIN)/offduty bench-jobs --duration 60 --clients 4 --out benchmarks/JOBS_LOAD.md
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

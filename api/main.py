@@ -1,7 +1,8 @@
 """The offduty HTTP service: `create_app` assembles settings, keys, the solve pool and routers.
 
-Run it with `offduty serve`. One process keeps the job store and the solve pool in memory, so
-the service runs as a single process; the pool's threads each run a solve in a child process.
+Run it with `offduty serve`. Proposals solve in the process's pool, each in a child process.
+Jobs live in memory, or with `OFFDUTY_JOBS_DATABASE` in the store, where several processes
+share them (`api.durable`).
 """
 
 from __future__ import annotations
@@ -13,12 +14,14 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from api import errors
+from api.durable import DurableJobs
 from api.jobstore import JobStore
 from api.middleware import BodyLimitMiddleware, RequestContextMiddleware
 from api.pool import SolvePool
 from api.routes import agencies, health, jobs, quotes, requests, rosters
 from api.security import build_key_ring
 from api.settings import Settings
+from store.db import open_store
 
 logger = logging.getLogger(__name__)
 
@@ -41,17 +44,26 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # The pool's threads belong to one run of the app: made at startup, stopped at shutdown.
         pool = SolvePool(settings.solve_workers, settings.queue_size, settings.stop_grace_s)
         app.state.pool = pool
+        if settings.jobs_database:
+            # Jobs in the store: any process on that database answers for them (api.durable).
+            durable = DurableJobs(open_store(settings.jobs_database), settings)
+            durable.start()
+            app.state.durable = durable
         try:
             yield
         finally:
             job_store.cancel_all()
             pool.shutdown(wait=False)
+            if app.state.durable is not None:
+                app.state.durable.stop()
+                app.state.durable.store.close()
 
     app = FastAPI(title="offduty", version="1", description=DESCRIPTION, lifespan=lifespan)
     app.state.settings = settings
     app.state.keys = keys
     app.state.pool = None
     app.state.jobs = job_store
+    app.state.durable = None
 
     for module in (rosters, jobs, quotes, requests, agencies, health):
         app.include_router(module.router)

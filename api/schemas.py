@@ -57,6 +57,10 @@ class JobStatus(BaseModel):
         default=None, description="When done; when cancelled while running, the best roster found."
     )
     error: list[ErrorDetail] | None = Field(default=None, description="When failed.")
+    reason: str | None = Field(
+        default=None, description="Why a durable job failed or was retried (`interrupted`)."
+    )
+    attempts: int | None = Field(default=None, description="Runs of a durable job so far.")
 
 
 class ValidateRequestBody(BaseModel):

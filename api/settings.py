@@ -45,6 +45,22 @@ class Settings(BaseSettings):
     max_requests: int = Field(default=5000, ge=1, description="Requests per problem at most.")
     job_ttl_s: float = Field(default=3600, gt=0, description="How long a finished job is kept.")
     max_jobs: int = Field(default=100, ge=1, description="Jobs kept in memory at most.")
+    jobs_database: str | None = Field(
+        default=None,
+        description="Keep jobs in this store (a URL, or a SQLite path) so they survive a restart "
+        "and every API process on it answers for every job; unset keeps them in memory.",
+    )
+    dask_address: str | None = Field(
+        default=None, description="Solve durable jobs on the Dask cluster at this address."
+    )
+    job_attempts: int = Field(
+        default=2, ge=1, le=10, description="Runs of a job whose solve worker died, at most."
+    )
+    job_heartbeat_s: float = Field(default=2, gt=0, description="A running job's heartbeat.")
+    job_stale_s: float = Field(
+        default=30, gt=0, description="A running job silent this long was interrupted."
+    )
+    job_poll_s: float = Field(default=0.5, gt=0, description="Idle workers look this often.")
     api_keys_file: Path | None = Field(
         default=None, description="JSON or YAML list of {name, sha256, agencies} entries."
     )

@@ -46,6 +46,8 @@ COMMANDS: dict[str, str] = {
     "audit": "cli.record",
     "policy": "cli.record",
     "report": "cli.reports",
+    "bench-agencies": "cli.bench_agencies",
+    "bench-jobs": "cli.bench_agencies",
 }
 
 

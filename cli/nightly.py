@@ -1,7 +1,9 @@
 """`offduty nightly`: staff the open requests of the coming days and store the proposal.
 
 Meant for cron: quiet unless something is wrong, one summary line per agency, exit 0 when a
-roster was stored, 1 when the solver found none.
+roster was stored, 1 when the solver found none. `--all-agencies` runs every agency side by side
+(`--jobs N` processes, or `--dask ADDRESS`), each written on its own; a failed agency is named
+and makes the exit 1, the others are written.
 """
 
 from __future__ import annotations
@@ -11,8 +13,10 @@ from typing import Any
 
 from cli.argtypes import bounded_float, bounded_int
 from cli.store_args import add_db_option, aware, store_from
+from models import InputError
 from store import StoreSettings
 from store.nightly import NO_ROSTER, recent_runs, run_nightly
+from store.nightly_all import run_all_agencies
 
 
 def register(sub: Any) -> None:
@@ -37,11 +41,20 @@ def register(sub: Any) -> None:
                         f"(default {defaults.fairness_window_days})")
     parser.add_argument("--force", action="store_true",
                         help="solve even when nothing changed since the last run")
+    parser.add_argument("--all-agencies", action="store_true",
+                        help="run every agency of the store side by side, each written on its own")
+    parser.add_argument("--jobs", type=bounded_int(1, 256), default=1, metavar="N",
+                        help="with --all-agencies: solve N agencies at once in local processes")
+    parser.add_argument("--dask", default=defaults.dask_address, metavar="ADDRESS",
+                        help="with --all-agencies: solve on this Dask cluster "
+                        "(default OFFDUTY_DASK_ADDRESS)")
     parser.set_defaults(func=run)
     register_runs(sub)
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.all_agencies:
+        return _run_all(args)
     store = store_from(args)
     try:
         reports = run_nightly(
@@ -53,6 +66,26 @@ def run(args: argparse.Namespace) -> int:
     for report in reports:
         print(report.summary())
     return 1 if any(r.status in NO_ROSTER for r in reports) else 0
+
+
+def _run_all(args: argparse.Namespace) -> int:
+    """Every agency side by side: one line per agency, then the night's line; 1 if any failed."""
+    if args.agency:
+        raise InputError("--agency", "cannot be combined with --all-agencies")
+    store = store_from(args)
+    try:
+        night = run_all_agencies(
+            store, jobs=args.jobs, dask_address=args.dask, now=aware(args.now, "--now"),
+            horizon_days=args.horizon, window_days=args.window_days,
+            time_limit_s=args.time_limit, force=args.force,
+        )
+    finally:
+        store.close()
+    for outcome in night.outcomes:
+        print(outcome.summary())
+    print(night.summary())
+    no_roster = any(o.report is not None and o.report.status in NO_ROSTER for o in night.outcomes)
+    return 1 if night.failed or no_roster else 0
 
 
 def register_runs(sub: Any) -> None:

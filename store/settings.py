@@ -22,6 +22,7 @@ class StoreSettings(BaseSettings):
     fairness_window_days: int = Field(default=28, ge=1, le=366)
     horizon_days: int = Field(default=14, ge=1, le=366)
     time_limit_s: float = Field(default=10, gt=0, le=3600)
+    dask_address: str | None = None  # nightly solves go to this Dask cluster when set
 
     def url(self) -> str:
         """The SQLAlchemy URL: the explicit URL, else the SQLite file at `database_path`."""
