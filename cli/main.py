@@ -16,6 +16,8 @@ import sys
 from collections.abc import Sequence
 from importlib import metadata
 
+from pydantic import ValidationError
+
 from cli.errors import describe
 
 # Subcommand -> the module that registers it. Only the module of the command being run is
@@ -71,6 +73,14 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     return parser
 
 
+def _bad_setting(exc: ValidationError) -> str:
+    """One line naming the environment setting a user got wrong (settings read OFFDUTY_*)."""
+    first = exc.errors()[0]
+    name = "OFFDUTY_" + "_".join(str(part) for part in first["loc"]).upper()
+    more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
+    return f"environment setting {name}={first.get('input')!r}: {first['msg']}{more}"
+
+
 def _version() -> str:
     """The installed distribution's version (the source tree's when not installed)."""
     try:
@@ -86,7 +96,11 @@ def _command(argv: Sequence[str]) -> str | None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    parser = build_parser(_command(argv))
+    try:
+        parser = build_parser(_command(argv))  # the defaults read OFFDUTY_* settings
+    except ValidationError as exc:
+        print(f"offduty: {_bad_setting(exc)}", file=sys.stderr)
+        return 2
     if not argv:
         # A bare `offduty` is someone finding their way: show the commands, not an error.
         parser.print_help()

@@ -214,3 +214,18 @@ def test_a_postgres_schema_that_does_not_exist_is_an_environment_failure(
         "?options=-csearch_path%3Dno_such_schema_here: cannot open the store: "
         "no schema has been selected to create in\n")
     assert list(tmp_path.iterdir()) == []  # not reported (nor logged) as a bug
+
+
+@pytest.mark.parametrize(("name", "value", "message"), [
+    ("OFFDUTY_TIME_LIMIT_S", "nan",
+     "OFFDUTY_TIME_LIMIT_S='nan': Input should be less than or equal to 3600"),
+    ("OFFDUTY_FAIRNESS_WINDOW_DAYS", "abc",
+     "OFFDUTY_FAIRNESS_WINDOW_DAYS='abc': Input should be a valid integer, unable to parse "
+     "string as an integer"),
+])
+def test_a_bad_environment_setting_is_one_line(
+    monkeypatch: pytest.MonkeyPatch, name: str, value: str, message: str
+) -> None:
+    monkeypatch.setenv(name, value)
+    code, out, err = run_cli("runs")
+    assert (code, out, err) == (2, "", f"offduty: environment setting {message}\n")
