@@ -20,7 +20,8 @@ from typing import Any
 from ortools.sat.python import cp_model
 
 from scheduler.context import Context, merge_windows, piece_weight
-from scheduler.eligibility import DAY, max_window_load
+from scheduler.eligibility import DAY
+from scheduler.free_time import max_window_load
 from scheduler.pieces import PieceSet
 from scheduler.timeutil import split_by_local_day, split_by_local_week
 
