@@ -7,11 +7,13 @@ A long request gets the split with the fewest, most even segments.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from scheduler.context import Context
-from scheduler.eligibility import OfficerLoad
+from scheduler.eligibility import LOAD_RULES, OfficerLoad
 from scheduler.pieces import Piece, PieceSet, even_bounds, find_piece
+from scheduler.rule_layers import NO_PAIR, Elsewhere
 
 
 @dataclass
@@ -37,6 +39,64 @@ def supervisor_covered(spans: list[tuple[int, int, bool]]) -> bool:
     return True
 
 
+# A crew: (start, end, is_supervisor) of everyone on a request once an officer joins it, or None
+# when that officer joining cannot leave a staffed moment without a supervisor.
+Crew = Callable[[int], "list[tuple[int, int, bool]] | None"]
+# Whether a rule bars officer `oi` (with their load) from one more piece: True means barred.
+PairCheck = Callable[[Context, Piece, int, OfficerLoad, "Crew | None"], bool]
+
+
+def employer_conflict(
+    ctx: Context, piece: Piece, oi: int, load: OfficerLoad, crew: Crew | None
+) -> bool:
+    """The pools keep conflicted officers (they feed the bound), so the greedy and polish check."""
+    return ctx.requests[piece.request].model.employer.id in ctx.officers[oi].conflicts
+
+
+def supervisor_required(
+    ctx: Context, piece: Piece, oi: int, load: OfficerLoad, crew: Crew | None
+) -> bool:
+    """The officer joining would leave a staffed moment of a supervised request unsupervised."""
+    spans = None if crew is None else crew(oi)
+    return spans is not None and not supervisor_covered(spans)
+
+
+def _by_load(code: str) -> PairCheck:
+    """The screening's load rule `code`, against what the officer holds in this roster."""
+    rule = LOAD_RULES[code]
+
+    def check(ctx: Context, piece: Piece, oi: int, load: OfficerLoad, crew: Crew | None) -> bool:
+        return rule(load, piece.start, piece.end)
+
+    check.__doc__ = f"{code}: the screening's load rule, against the roster's shifts."
+    return check
+
+
+_IN_POOL = Elsewhere("screening", NO_PAIR + " (pools and candidates only hold allowed officers)")
+
+# The greedy and polish layer, in the order its checks run (cheapest first).
+GREEDY_POLISH: dict[str, PairCheck | Elsewhere] = {
+    "EMPLOYER_CONFLICT": employer_conflict,
+    "SUPERVISOR_REQUIRED": supervisor_required,
+    "OVERLAP": _by_load("OVERLAP"),
+    "WEEKLY_CAP": _by_load("WEEKLY_CAP"),
+    "DAILY_CAP": _by_load("DAILY_CAP"),
+    "REST_24H": _by_load("REST_24H"),
+    "STATUS_BARRED": _IN_POOL,
+    "MISSING_QUALIFICATION": _IN_POOL,
+    "NOT_AVAILABLE": _IN_POOL,
+    "ON_DUTY": _IN_POOL,
+}
+_CHECKS: tuple[PairCheck, ...] = tuple(
+    c for c in GREEDY_POLISH.values() if not isinstance(c, Elsewhere)
+)
+
+
+def may_take(ctx: Context, piece: Piece, oi: int, load: OfficerLoad, crew: Crew | None) -> bool:
+    """Whether officer `oi`, holding `load`, may take one more piece: no check here bars it."""
+    return not any(check(ctx, piece, oi, load, crew) for check in _CHECKS)
+
+
 def even_split(ctx: Context, ps: PieceSet, request: int) -> list[Piece]:
     """The partition with the fewest segments, as even as the grid allows."""
     req = ctx.requests[request]
@@ -59,14 +119,11 @@ class _Rotation:
             o.index: o.total(sum(e - s for s, e in loads[o.index].shifts)) for o in ctx.officers
         }
 
-    def pick(self, piece: Piece, pool: list[int], taken: set[int]) -> int | None:
+    def pick(self, piece: Piece, pool: list[int], taken: set[int], crew: Crew | None) -> int | None:
         # The pool may be a superset of the candidates (city scale passes the vector-checked
-        # pools): conflicts are checked here, load rules always are.
-        employer = self.ctx.requests[piece.request].model.employer.id
+        # pools): the layer's checks run on every officer tried.
         for oi in sorted(pool, key=lambda i: (self.total[i], self.ctx.officers[i].id)):
-            if oi in taken or employer in self.ctx.officers[oi].conflicts:
-                continue
-            if self.loads[oi].fits(piece.start, piece.end):
+            if oi not in taken and may_take(self.ctx, piece, oi, self.loads[oi], crew):
                 return oi
         return None
 
@@ -116,17 +173,19 @@ def _fill_piece(
     needs_sup: bool,
 ) -> None:
     taken: set[int] = set()
-    locked_sup = any(
-        r == piece.request and ctx.officers[o].supervisor and s <= piece.start and e >= piece.end
-        for r, o, s, e in ctx.locked
-    )
-    for n in range(positions):
-        sup_only = needs_sup and n == 0 and not locked_sup
-        choice = rot.pick(
-            piece, [o for o in pool if ctx.officers[o].supervisor] if sup_only else pool, taken
-        )
+    # Locked officers on the whole piece, then each officer this roster puts on it.
+    staff = [
+        o for r, o, s, e in ctx.locked if r == piece.request and s <= piece.start and e >= piece.end
+    ]
+
+    def crew(oi: int) -> list[tuple[int, int, bool]]:
+        return [(piece.start, piece.end, ctx.officers[o].supervisor) for o in [*staff, oi]]
+
+    for _ in range(positions):
+        choice = rot.pick(piece, pool, taken, crew if needs_sup else None)
         if choice is None:
             return  # without a supervisor nobody may staff it; otherwise nobody is free
         rot.give(piece, choice)
         taken.add(choice)
+        staff.append(choice)
         draft.assign.append((piece.index, choice))

@@ -14,7 +14,7 @@ import numpy as np
 
 from scheduler.context import Context
 from scheduler.eligibility import OfficerLoad
-from scheduler.greedy import Draft, supervisor_covered
+from scheduler.greedy import Crew, Draft, may_take
 from scheduler.pieces import PieceSet
 
 
@@ -41,18 +41,32 @@ def _staff(ctx: Context, ps: PieceSet, draft: Draft, request: int) -> list[tuple
     return spans
 
 
-def _supervision_kept(ctx: Context, ps: PieceSet, draft: Draft, p: int, old: int, new: int) -> bool:
+def _crew_after_move(
+    ctx: Context, ps: PieceSet, assign: list[tuple[int, int]], p: int, old: int
+) -> Crew | None:
+    """The crew of piece p's request once `old` hands p to someone, where that can matter: a
+    supervised request that loses a supervisor to a non-supervisor."""
     piece = ps.pieces[p]
     if ctx.requests[piece.request].model.officers_needed < ctx.limits.supervisor_at:
-        return True
-    if ctx.officers[new].supervisor or not ctx.officers[old].supervisor:
-        return True
-    spans = []
-    for s, e, o in _staff(ctx, ps, draft, piece.request):
-        if (s, e, o) == (piece.start, piece.end, old):
-            o = new
-        spans.append((s, e, ctx.officers[o].supervisor))
-    return supervisor_covered(spans)
+        return None
+    if not ctx.officers[old].supervisor:
+        return None
+
+    staff: list[tuple[int, int, int]] = []  # found on first use: most moves never need it
+
+    def crew(new: int) -> list[tuple[int, int, bool]] | None:
+        if ctx.officers[new].supervisor:
+            return None
+        if not staff:
+            staff.extend(_staff(ctx, ps, Draft(assign), piece.request))
+        spans = []
+        for s, e, o in staff:
+            if (s, e, o) == (piece.start, piece.end, old):
+                o = new
+            spans.append((s, e, ctx.officers[o].supervisor))
+        return spans
+
+    return crew
 
 
 def polish(
@@ -67,7 +81,8 @@ def polish(
 
     Looks at every officer who passes the vector checks for a piece (the pools, not just the
     model's candidates, so a capped city-scale model is polished against every eligible officer);
-    conflicts and load rules are checked for the few lighter officers a move could go to.
+    the greedy layer's checks (`greedy.GREEDY_POLISH`) run for the few lighter officers a move
+    could go to.
     """
     loads = final_loads(ctx, ps, draft, locked)
     total = np.array(
@@ -83,7 +98,7 @@ def polish(
             if n % 64 == 63 and time.monotonic() >= deadline:
                 break  # a pass at city scale takes seconds: the deadline is a promise
             p, b = assign[k]
-            a = _lighter_taker(ctx, ps, pools[p], draft, assign, loads, total, p, b)
+            a = _lighter_taker(ctx, ps, pools[p], assign, loads, total, p, b)
             if a is None:
                 continue
             piece = ps.pieces[p]
@@ -101,7 +116,6 @@ def _lighter_taker(
     ctx: Context,
     ps: PieceSet,
     pool: np.ndarray,
-    draft: Draft,
     assign: list[tuple[int, int]],
     loads: dict[int, OfficerLoad],
     total: np.ndarray,
@@ -113,15 +127,11 @@ def _lighter_taker(
     lighter = pool[total[pool] < total[b] - piece.minutes]
     if not len(lighter):
         return None
-    employer = ctx.requests[piece.request].model.employer.id
+    crew = _crew_after_move(ctx, ps, assign, p, b)
     loads[b].remove(piece.start, piece.end)
     try:
         for a in lighter[np.argsort(total[lighter], kind="stable")].tolist():
-            if a == b or employer in ctx.officers[a].conflicts:
-                continue
-            if not loads[a].fits(piece.start, piece.end):
-                continue
-            if _supervision_kept(ctx, ps, Draft(assign, draft.flow), p, b, a):
+            if a != b and may_take(ctx, piece, a, loads[a], crew):
                 return int(a)
         return None
     finally:
