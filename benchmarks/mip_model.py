@@ -24,6 +24,7 @@ from scheduler.context import Context, piece_weight
 from scheduler.eligibility import DAY
 from scheduler.model import max_packing
 from scheduler.pieces import PieceSet
+from scheduler.rule_layers import NO_PAIR, Elsewhere
 from scheduler.timeutil import split_by_local_day, split_by_local_week
 
 INF = float("inf")
@@ -93,7 +94,8 @@ class MipModel:
 
 
 def formulate(ctx: Context, ps: PieceSet, cands: dict[int, list[int]]) -> MipModel:
-    """Columns for the possible pairs, then the rows of each hard rule (order does not matter)."""
+    """Columns for the possible pairs, the positions' rows, then each officer rule's rows in the
+    order of `MIP_ROWS` (any order is valid; a fixed one keeps the program reproducible)."""
     m = MipModel()
     for piece in ps.pieces:
         for oi in cands[piece.index]:
@@ -106,10 +108,8 @@ def formulate(ctx: Context, ps: PieceSet, cands: dict[int, list[int]]) -> MipMod
         m.locked_weight += piece_weight(ctx.requests[r], s, e)
     request_capacity(ctx, ps, m)
     split_flow(ctx, ps, m)
-    no_overlap(ctx, ps, m)
-    daily_and_weekly_caps(ctx, ps, m)
-    rolling_24h(ctx, ps, m)
-    supervisor(ctx, ps, m)
+    for rule in dict.fromkeys(r for r in MIP_ROWS.values() if not isinstance(r, Elsewhere)):
+        rule(ctx, ps, m)  # a family serving two codes runs once
     return m
 
 
@@ -186,17 +186,22 @@ def _cap(
 Splitter = Callable[[int, int, ZoneInfo], Sequence[tuple[date, int]]]
 
 
-def _locked_minutes_by(ctx: Context, oi: int, split: Splitter) -> dict[date, int]:
+def _fixed_shifts(ctx: Context, oi: int) -> list[tuple[int, int]]:
+    """The officer's off-duty shifts no column decides: worked outside the problem, or locked."""
+    return list(ctx.officers[oi].prior) + [(s, e) for _, o, s, e in ctx.locked if o == oi]
+
+
+def _fixed_minutes_by(ctx: Context, oi: int, split: Splitter) -> dict[date, int]:
     out: dict[date, int] = defaultdict(int)
-    for _, o, s, e in ctx.locked:
-        if o == oi:
-            for key, mins in split(s, e, ctx.tz):
-                out[key] += mins
+    for s, e in _fixed_shifts(ctx, oi):
+        for key, mins in split(s, e, ctx.tz):
+            out[key] += mins
     return out
 
 
 def daily_and_weekly_caps(ctx: Context, ps: PieceSet, m: MipModel) -> None:
-    """Off-duty minutes per local day and per Monday-to-Monday week, locked shifts counted."""
+    """Off-duty minutes per local day and per Monday-to-Monday week, prior and locked shifts
+    counted."""
     for oi, items in m.by_officer.items():
         families: tuple[tuple[Splitter, int], ...] = (
             (split_by_local_day, ctx.limits.per_day),
@@ -207,7 +212,7 @@ def daily_and_weekly_caps(ctx: Context, ps: PieceSet, m: MipModel) -> None:
             for p, col in items:
                 for key, mins in split(ps.pieces[p].start, ps.pieces[p].end, ctx.tz):
                     groups[key].append((p, col, mins))
-            fixed = _locked_minutes_by(ctx, oi, split)
+            fixed = _fixed_minutes_by(ctx, oi, split)
             for key, group in groups.items():
                 _cap(ctx, ps, m, group, cap - fixed[key])
 
@@ -217,7 +222,7 @@ def rolling_24h(ctx: Context, ps: PieceSet, m: MipModel) -> None:
     windows starting at a block start or ending at a block end can be the fullest."""
     cap = ctx.limits.per_24h
     for oi, items in m.by_officer.items():
-        fixed = list(ctx.officers[oi].on_duty) + [(s, e) for _, o, s, e in ctx.locked if o == oi]
+        fixed = list(ctx.officers[oi].on_duty) + _fixed_shifts(ctx, oi)
         spans = sorted((ps.pieces[p].start, ps.pieces[p].end, p, col) for p, col in items)
         if sum(e - s for s, e, _, _ in spans) + sum(e - s for s, e in fixed) <= cap:
             continue
@@ -270,3 +275,22 @@ def supervisor(ctx: Context, ps: PieceSet, m: MipModel) -> None:
             for col in others:
                 m.rows.add([(col, 1.0), (staffed, -1.0)], hi=0)
             m.rows.add([(staffed, 1.0), *((c, -1.0) for c in sups)], hi=0)
+
+
+RowRule = Callable[[Context, PieceSet, MipModel], None]
+_SCREENED = Elsewhere("screening", NO_PAIR + " (the MIP takes the CP-SAT model's candidates)")
+
+# The MIP layer: each officer rule's rows, or where it is enforced instead. Both caps share one
+# pass per officer.
+MIP_ROWS: dict[str, RowRule | Elsewhere] = {
+    "OVERLAP": no_overlap,
+    "DAILY_CAP": daily_and_weekly_caps,
+    "WEEKLY_CAP": daily_and_weekly_caps,
+    "REST_24H": rolling_24h,
+    "SUPERVISOR_REQUIRED": supervisor,
+    "STATUS_BARRED": _SCREENED,
+    "MISSING_QUALIFICATION": _SCREENED,
+    "EMPLOYER_CONFLICT": _SCREENED,
+    "NOT_AVAILABLE": _SCREENED,
+    "ON_DUTY": _SCREENED,
+}
