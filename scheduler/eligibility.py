@@ -132,7 +132,10 @@ class OfficerLoad:
 
     def fits(self, start: int, end: int) -> bool:
         """Whether one more shift breaks no load rule (cheapest checks first, stops at one)."""
-        return not any(broken(self, start, end) for broken in _CHEAPEST_FIRST)
+        for broken in _CHEAPEST_FIRST:  # noqa: SIM110 - a plain loop: the hottest call here
+            if broken(self, start, end):
+                return False
+        return True
 
     def _rolling_max(self, start: int, end: int) -> int:
         """Largest on-duty plus off-duty load of a 24-hour window that touches the new shift."""
@@ -364,7 +367,9 @@ def candidates(
             # Spread the kept officers over the pieces (a global "fewest hours" order would give
             # every piece the same few officers), breaking ties by fewest hours to date.
             pool = pool[np.lexsort((pool, hours[pool], chosen[pool]))]
-        pool = pool[~conflicted(arrays, req, piece.start, piece.end, pool)]
+        barred = conflicted(arrays, req, piece.start, piece.end, pool)
+        if barred.any():
+            pool = pool[~barred]
         # Without other shifts only the rest rule can bar an officer in the pool (overlap,
         # day and week need a second shift), and it cannot when the shift plus the officer's
         # busiest 24 hours on duty fit in the cap: most of a split request's short pieces.

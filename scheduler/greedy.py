@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from scheduler.context import Context
-from scheduler.eligibility import LOAD_RULES, OfficerLoad
+from scheduler.eligibility import OfficerLoad
 from scheduler.pieces import Piece, PieceSet, even_bounds, find_piece
 from scheduler.rule_layers import NO_PAIR, Elsewhere
 
@@ -42,59 +42,70 @@ def supervisor_covered(spans: list[tuple[int, int, bool]]) -> bool:
 # A crew: (start, end, is_supervisor) of everyone on a request once an officer joins it, or None
 # when that officer joining cannot leave a staffed moment without a supervisor.
 Crew = Callable[[int], "list[tuple[int, int, bool]] | None"]
-# Whether a rule bars officer `oi` (with their load) from one more piece: True means barred.
-PairCheck = Callable[[Context, Piece, int, OfficerLoad, "Crew | None"], bool]
+# A check bound to one piece: (officer, their load) -> whether the rule bars them from it.
+Bound = Callable[[int, OfficerLoad], bool]
+# A rule of this layer, bound once per piece and then asked for every officer tried (None: it
+# cannot bar anyone from this piece).
+PairCheck = Callable[[Context, Piece, "Crew | None"], "Bound | None"]
 
 
-def employer_conflict(
-    ctx: Context, piece: Piece, oi: int, load: OfficerLoad, crew: Crew | None
-) -> bool:
+def employer_conflict(ctx: Context, piece: Piece, crew: Crew | None) -> Bound:
     """The pools keep conflicted officers (they feed the bound), so the greedy and polish check."""
-    return ctx.requests[piece.request].model.employer.id in ctx.officers[oi].conflicts
+    employer, officers = ctx.requests[piece.request].model.employer.id, ctx.officers
+    return lambda oi, load: employer in officers[oi].conflicts
 
 
-def supervisor_required(
-    ctx: Context, piece: Piece, oi: int, load: OfficerLoad, crew: Crew | None
-) -> bool:
+def supervisor_required(ctx: Context, piece: Piece, crew: Crew | None) -> Bound | None:
     """The officer joining would leave a staffed moment of a supervised request unsupervised."""
-    spans = None if crew is None else crew(oi)
-    return spans is not None and not supervisor_covered(spans)
+    if crew is None:
+        return None
+
+    def unsupervised(oi: int, load: OfficerLoad) -> bool:
+        spans = crew(oi)
+        return spans is not None and not supervisor_covered(spans)
+
+    return unsupervised
 
 
-def _by_load(code: str) -> PairCheck:
-    """The screening's load rule `code`, against what the officer holds in this roster."""
-    rule = LOAD_RULES[code]
-
-    def check(ctx: Context, piece: Piece, oi: int, load: OfficerLoad, crew: Crew | None) -> bool:
-        return rule(load, piece.start, piece.end)
-
-    check.__doc__ = f"{code}: the screening's load rule, against the roster's shifts."
-    return check
+def load_rules(ctx: Context, piece: Piece, crew: Crew | None) -> Bound:
+    """The screening's load rules (`OfficerLoad.fits` runs `LOAD_RULES`) on the roster's shifts."""
+    start, end = piece.start, piece.end
+    return lambda oi, load: not load.fits(start, end)
 
 
 _IN_POOL = Elsewhere("screening", NO_PAIR + " (pools and candidates only hold allowed officers)")
 
-# The greedy and polish layer, in the order its checks run (cheapest first).
+# The greedy and polish layer, in the order its checks run (cheapest first). The load rules are
+# the screening's, run in one `fits` call against what the roster gives the officer.
 GREEDY_POLISH: dict[str, PairCheck | Elsewhere] = {
     "EMPLOYER_CONFLICT": employer_conflict,
     "SUPERVISOR_REQUIRED": supervisor_required,
-    "OVERLAP": _by_load("OVERLAP"),
-    "WEEKLY_CAP": _by_load("WEEKLY_CAP"),
-    "DAILY_CAP": _by_load("DAILY_CAP"),
-    "REST_24H": _by_load("REST_24H"),
+    "OVERLAP": load_rules,
+    "REST_24H": load_rules,
+    "DAILY_CAP": load_rules,
+    "WEEKLY_CAP": load_rules,
     "STATUS_BARRED": _IN_POOL,
     "MISSING_QUALIFICATION": _IN_POOL,
     "NOT_AVAILABLE": _IN_POOL,
     "ON_DUTY": _IN_POOL,
 }
 _CHECKS: tuple[PairCheck, ...] = tuple(
-    c for c in GREEDY_POLISH.values() if not isinstance(c, Elsewhere)
+    dict.fromkeys(c for c in GREEDY_POLISH.values() if not isinstance(c, Elsewhere))
 )
 
 
-def may_take(ctx: Context, piece: Piece, oi: int, load: OfficerLoad, crew: Crew | None) -> bool:
-    """Whether officer `oi`, holding `load`, may take one more piece: no check here bars it."""
-    return not any(check(ctx, piece, oi, load, crew) for check in _CHECKS)
+def bind_checks(ctx: Context, piece: Piece, crew: Crew | None) -> list[Bound]:
+    """The layer's checks for one piece, each bound once (a piece tries many officers)."""
+    bound = (check(ctx, piece, crew) for check in _CHECKS)
+    return [b for b in bound if b is not None]
+
+
+def may_take(checks: list[Bound], oi: int, load: OfficerLoad) -> bool:
+    """Whether officer `oi`, holding `load`, may take the piece the checks are bound to."""
+    for barred in checks:  # noqa: SIM110 - a plain loop: called for every officer tried
+        if barred(oi, load):
+            return False
+    return True
 
 
 def even_split(ctx: Context, ps: PieceSet, request: int) -> list[Piece]:
@@ -122,8 +133,9 @@ class _Rotation:
     def pick(self, piece: Piece, pool: list[int], taken: set[int], crew: Crew | None) -> int | None:
         # The pool may be a superset of the candidates (city scale passes the vector-checked
         # pools): the layer's checks run on every officer tried.
+        checks = bind_checks(self.ctx, piece, crew)
         for oi in sorted(pool, key=lambda i: (self.total[i], self.ctx.officers[i].id)):
-            if oi not in taken and may_take(self.ctx, piece, oi, self.loads[oi], crew):
+            if oi not in taken and may_take(checks, oi, self.loads[oi]):
                 return oi
         return None
 
@@ -182,7 +194,9 @@ def _fill_piece(
         return [(piece.start, piece.end, ctx.officers[o].supervisor) for o in [*staff, oi]]
 
     for _ in range(positions):
-        choice = rot.pick(piece, pool, taken, crew if needs_sup else None)
+        # Once a supervisor is on the whole piece, nobody joining can leave it unsupervised.
+        supervised = any(ctx.officers[o].supervisor for o in staff)
+        choice = rot.pick(piece, pool, taken, crew if needs_sup and not supervised else None)
         if choice is None:
             return  # without a supervisor nobody may staff it; otherwise nobody is free
         rot.give(piece, choice)

@@ -9,12 +9,13 @@ total (A ends below B's old total), so it keeps the earlier lexicographic stages
 from __future__ import annotations
 
 import time
+from collections import defaultdict
 
 import numpy as np
 
 from scheduler.context import Context
 from scheduler.eligibility import OfficerLoad
-from scheduler.greedy import Crew, Draft, may_take
+from scheduler.greedy import Crew, Draft, bind_checks, may_take
 from scheduler.pieces import PieceSet
 
 
@@ -31,34 +32,23 @@ def final_loads(
     return loads
 
 
-def _staff(ctx: Context, ps: PieceSet, draft: Draft, request: int) -> list[tuple[int, int, int]]:
-    spans = [(s, e, o) for r, o, s, e in ctx.locked if r == request]
-    spans += [
-        (ps.pieces[p].start, ps.pieces[p].end, o)
-        for p, o in draft.assign
-        if ps.pieces[p].request == request
-    ]
-    return spans
-
-
 def _crew_after_move(
-    ctx: Context, ps: PieceSet, assign: list[tuple[int, int]], p: int, old: int
+    ctx: Context, ps: PieceSet, assign: list[tuple[int, int]], members: list[int], p: int, old: int
 ) -> Crew | None:
     """The crew of piece p's request once `old` hands p to someone, where that can matter: a
-    supervised request that loses a supervisor to a non-supervisor."""
+    supervised request that loses a supervisor to a non-supervisor. `members` are the request's
+    entries in `assign`."""
     piece = ps.pieces[p]
     if ctx.requests[piece.request].model.officers_needed < ctx.limits.supervisor_at:
         return None
     if not ctx.officers[old].supervisor:
         return None
-
-    staff: list[tuple[int, int, int]] = []  # found on first use: most moves never need it
+    staff = [(s, e, o) for r, o, s, e in ctx.locked if r == piece.request]
+    staff += [(ps.pieces[q].start, ps.pieces[q].end, o) for q, o in (assign[k] for k in members)]
 
     def crew(new: int) -> list[tuple[int, int, bool]] | None:
         if ctx.officers[new].supervisor:
             return None
-        if not staff:
-            staff.extend(_staff(ctx, ps, Draft(assign), piece.request))
         spans = []
         for s, e, o in staff:
             if (s, e, o) == (piece.start, piece.end, old):
@@ -90,6 +80,9 @@ def polish(
         dtype=np.int64,
     )
     assign = list(draft.assign)
+    members: dict[int, list[int]] = defaultdict(list)  # request -> its entries in assign
+    for k, (p, _) in enumerate(assign):
+        members[ps.pieces[p].request].append(k)
     moves = 0
     improved = True
     while improved and time.monotonic() < deadline:
@@ -98,7 +91,7 @@ def polish(
             if n % 64 == 63 and time.monotonic() >= deadline:
                 break  # a pass at city scale takes seconds: the deadline is a promise
             p, b = assign[k]
-            a = _lighter_taker(ctx, ps, pools[p], assign, loads, total, p, b)
+            a = _lighter_taker(ctx, ps, pools[p], assign, members, loads, total, p, b)
             if a is None:
                 continue
             piece = ps.pieces[p]
@@ -117,6 +110,7 @@ def _lighter_taker(
     ps: PieceSet,
     pool: np.ndarray,
     assign: list[tuple[int, int]],
+    members: dict[int, list[int]],
     loads: dict[int, OfficerLoad],
     total: np.ndarray,
     p: int,
@@ -127,11 +121,12 @@ def _lighter_taker(
     lighter = pool[total[pool] < total[b] - piece.minutes]
     if not len(lighter):
         return None
-    crew = _crew_after_move(ctx, ps, assign, p, b)
+    crew = _crew_after_move(ctx, ps, assign, members[piece.request], p, b)
+    checks = bind_checks(ctx, piece, crew)
     loads[b].remove(piece.start, piece.end)
     try:
         for a in lighter[np.argsort(total[lighter], kind="stable")].tolist():
-            if a != b and may_take(ctx, piece, a, loads[a], crew):
+            if a != b and may_take(checks, a, loads[a]):
                 return int(a)
         return None
     finally:

@@ -34,7 +34,7 @@ from scheduler.eligibility import (
     candidates,
     static_block,
 )
-from scheduler.greedy import GREEDY_POLISH, may_take
+from scheduler.greedy import GREEDY_POLISH, bind_checks, may_take
 from scheduler.model import CP_SAT_ROWS, build
 from scheduler.pieces import build_pieces
 from scheduler.rule_layers import LAYERS, Elsewhere, own_rules, registry_gaps
@@ -138,8 +138,7 @@ def test_what_each_layer_implements_itself() -> None:
     assert own_rules(CP_SAT_ROWS) == ["OVERLAP", "DAILY_CAP", "WEEKLY_CAP", "REST_24H",
                                       "SUPERVISOR_REQUIRED"]
     assert own_rules(MIP_ROWS) == own_rules(CP_SAT_ROWS)
-    assert own_rules(GREEDY_POLISH) == ["EMPLOYER_CONFLICT", "SUPERVISOR_REQUIRED", "OVERLAP",
-                                        "WEEKLY_CAP", "DAILY_CAP", "REST_24H"]
+    assert own_rules(GREEDY_POLISH) == ["EMPLOYER_CONFLICT", "SUPERVISOR_REQUIRED", *load]
     assert list(STATIC_RULES) == static and list(LOAD_RULES) == load
     assert all(isinstance(rule, StaticRule) for rule in STATIC_RULES.values())
 
@@ -182,16 +181,28 @@ def test_fits_checks_every_load_rule_of_the_registry() -> None:
 
 
 def test_the_greedy_and_polish_checks_are_the_registry_entries() -> None:
+    # The load rules share one `fits` call; each distinct check runs once per officer tried.
     own = [GREEDY_POLISH[code] for code in own_rules(GREEDY_POLISH)]
-    assert list(greedy._CHECKS) == own
+    assert list(greedy._CHECKS) == list(dict.fromkeys(own))
+    assert [c.__name__ for c in greedy._CHECKS] == [
+        "employer_conflict", "supervisor_required", "load_rules"
+    ]
     ctx = _context()
     ps = build_pieces(ctx)
     piece, load = ps.pieces[0], OfficerLoad(ctx, ctx.officers[0])
-    assert may_take(ctx, piece, 0, load, None)
-    # K-1 alone on a crew of two: no supervisor on it.
-    assert not may_take(ctx, piece, 0, load, lambda oi: [(piece.start, piece.end, False)])
+    assert may_take(bind_checks(ctx, piece, None), 0, load)
+    # K-1 joining alone a crew that needs a supervisor; the sergeant K-2 may.
+    crew = lambda oi: [(piece.start, piece.end, ctx.officers[oi].supervisor)]  # noqa: E731
+    assert not may_take(bind_checks(ctx, piece, crew), 0, load)
+    assert may_take(bind_checks(ctx, piece, crew), 1, OfficerLoad(ctx, ctx.officers[1]))
     load.add(piece.start, piece.end)
-    assert not may_take(ctx, piece, 0, load, None)  # OVERLAP with itself
+    assert not may_take(bind_checks(ctx, piece, None), 0, load)  # OVERLAP with itself
+    # An officer with the employer on their conflict list (the pools keep them).
+    barred = prepare(problem([officer("K-3", conflicts=["EMP-R-1"])],
+                             [request("R-1", at(1, 8), at(1, 12))]))
+    piece = build_pieces(barred).pieces[0]
+    alone = OfficerLoad(barred, barred.officers[0])
+    assert not may_take(bind_checks(barred, piece, None), 0, alone)
 
 
 @pytest.mark.parametrize(("registry", "run", "families"), [
