@@ -4,6 +4,10 @@ Static rules (status, qualification, conflict, availability, on-duty time) depen
 and the shift alone; load rules (overlap with travel gap, rolling 24 hours, daily and weekly caps)
 depend on what else the officer works, and `OfficerLoad` answers them for any set of held shifts.
 Filtering here is what keeps the CP-SAT model to possible pairs only.
+
+`SCREENING` is this layer's registry of the officer rules (see `rule_layers`): each static rule
+once, in a one-officer form (locks) and a pool form (screen, pools, candidates), and each load rule
+once, for `OfficerLoad.blocking` and `fits`.
 """
 
 from __future__ import annotations

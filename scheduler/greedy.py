@@ -3,6 +3,9 @@
 Requests are taken by priority, then start; each position goes to the free eligible officer with
 the fewest total hours (hours to date plus what this roster gave them), every hard rule kept.
 A long request gets the split with the fewest, most even segments.
+
+`GREEDY_POLISH` is the registry of the officer rules this layer checks for one more piece (the
+greedy's picks and the polish's moves both run it through `may_take`).
 """
 
 from __future__ import annotations
