@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench lint setup clean
+.PHONY: demo test bench bench-refs lint setup clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -16,14 +16,21 @@ setup: $(STAMP)
 
 demo: $(STAMP)
 	$(BIN)/offduty demo
+	@echo "offduty is installed in $(VENV): run 'source $(BIN)/activate' to put it on PATH,"
+	@echo "or call $(BIN)/offduty. 'offduty serve' starts the API (its console is at /docs)."
 
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(BIN)/python -m pytest
 
+# The family suite (under 15 min on 2 cores); `offduty bench` is still the single-family run.
 bench: $(STAMP)
-	$(BIN)/offduty bench
+	$(BIN)/offduty bench-suite
+
+# HiGHS references at 12x each limit, stored in benchmarks/refs/ (about an hour on 2 cores).
+bench-refs: $(STAMP)
+	nice $(BIN)/offduty bench-suite --refs
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

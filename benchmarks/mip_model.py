@@ -187,11 +187,12 @@ Splitter = Callable[[int, int, ZoneInfo], Sequence[tuple[date, int]]]
 
 
 def _fixed_shifts(ctx: Context, oi: int) -> list[tuple[int, int]]:
-    """The officer's off-duty shifts no column decides: worked outside the problem, or locked."""
-    return list(ctx.officers[oi].prior) + [(s, e) for _, o, s, e in ctx.locked if o == oi]
+    """An officer's off-duty shifts the MIP cannot move: locked ones and prior shifts (worked
+    or confirmed outside the problem, which count toward the same caps)."""
+    return [(s, e) for _, o, s, e in ctx.locked if o == oi] + list(ctx.officers[oi].prior)
 
 
-def _fixed_minutes_by(ctx: Context, oi: int, split: Splitter) -> dict[date, int]:
+def _locked_minutes_by(ctx: Context, oi: int, split: Splitter) -> dict[date, int]:
     out: dict[date, int] = defaultdict(int)
     for s, e in _fixed_shifts(ctx, oi):
         for key, mins in split(s, e, ctx.tz):
@@ -200,7 +201,7 @@ def _fixed_minutes_by(ctx: Context, oi: int, split: Splitter) -> dict[date, int]
 
 
 def daily_and_weekly_caps(ctx: Context, ps: PieceSet, m: MipModel) -> None:
-    """Off-duty minutes per local day and per Monday-to-Monday week, prior and locked shifts
+    """Off-duty minutes per local day and per Monday-to-Monday week, locked and prior shifts
     counted."""
     for oi, items in m.by_officer.items():
         families: tuple[tuple[Splitter, int], ...] = (
@@ -212,7 +213,7 @@ def daily_and_weekly_caps(ctx: Context, ps: PieceSet, m: MipModel) -> None:
             for p, col in items:
                 for key, mins in split(ps.pieces[p].start, ps.pieces[p].end, ctx.tz):
                     groups[key].append((p, col, mins))
-            fixed = _fixed_minutes_by(ctx, oi, split)
+            fixed = _locked_minutes_by(ctx, oi, split)
             for key, group in groups.items():
                 _cap(ctx, ps, m, group, cap - fixed[key])
 

@@ -47,6 +47,7 @@ class Job:
     solver: str
     seed: int
     workers: int = 2
+    family: str = ""  # a benchmarks.families name; empty: the generator's default week
 
 
 @dataclass
@@ -64,11 +65,20 @@ class Outcome:
     violations: list[str] = field(default_factory=list)
     stages: list[str] = field(default_factory=list)
     pairs: int | None = None  # (piece, officer) pairs the solver chose among
+    family: str = ""
+    seed: int = 0
+    time_limit: float = 0.0
+    phases: dict[str, float] = field(default_factory=dict)  # seconds, from result.solver.phases
 
 
 def instance(job: Job) -> Problem:
     s = job.size
-    problem = generate(s.officers, s.requests, s.days, job.seed)
+    if job.family:
+        from benchmarks.families import generate_from, generator_args, get_family
+
+        problem = generate_from(generator_args(get_family(job.family), s, job.seed))
+    else:
+        problem = generate(s.officers, s.requests, s.days, job.seed)
     options = problem.options.model_copy(
         update={"time_limit_s": s.time_limit, "num_workers": job.workers, "seed": job.seed}
     )
@@ -138,6 +148,10 @@ def measure(job: Job) -> Outcome:
         violations=[f"{v.code}: {v.message}" for v in checked.violations],
         stages=stage_summary(result.solver.stages),
         pairs=result.solver.variables or None,
+        family=job.family,
+        seed=job.seed,
+        time_limit=job.size.time_limit,
+        phases=dict(result.solver.phases),
     )
 
 

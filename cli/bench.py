@@ -15,10 +15,12 @@ from typing import Any
 from benchmarks.run import SIZES, InvalidRoster, Row, plan, run_bench
 from benchmarks.runners import Outcome
 from benchmarks.tables import MAIN, RATIOS, header, markdown_table, results_markdown, write_csv
+from cli import bench_suite
 from models.common import InputError
 
 
 def register(sub: Any) -> None:
+    bench_suite.register(sub)  # the family suite, `make bench` since issue 11
     parser = sub.add_parser(
         "bench",
         help="benchmark the solver against the greedy baseline and a MIP",

@@ -1,8 +1,10 @@
 """`offduty demo`: the nightly auto-assignment on the bundled Kennesaw week, end to end.
 
-Imports the demo CSVs (`scenarios/examples/demo/`) into a fresh embedded store, runs the nightly
-assignment as of the Monday before the week, confirms the proposal, prices one late
-cancellation, and writes every export, so a newcomer sees the whole flow in well under a minute.
+Imports the demo CSVs (`scenarios/examples/demo/`) and the department's duty roster into a fresh
+embedded store, records the chief's approval of an out-of-city job, runs the nightly assignment
+as of the Monday before the week, confirms the proposal, prices one late cancellation, writes
+every export, the audit trail and the hours report, and closes by showing the trail's chain
+catch a row tampered with in a copy of the store.
 """
 
 from __future__ import annotations
@@ -16,7 +18,10 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from cli.demo_record import closing_note, write_record
 from store import open_store
+from store.approvals import approve
+from store.duty_import import import_on_duty
 from store.exports import EXPORT_KINDS, export
 from store.importer import import_file
 from store.nightly import run_nightly
@@ -26,6 +31,9 @@ from store.workflow import cancel, confirm
 DEMO_NOW = "2026-12-07T00:00:00-05:00"
 CANCEL_REQUEST = "REQ-00001"
 CANCEL_AT = "2026-12-08T12:00:00-05:00"
+APPROVED = "REQ-00032"  # uniformed, outside the city limits: refused without the approval
+# The exports' date (invoices, calendar stamps): fixed, so two demo runs write the same files.
+DEMO_ISSUED = "2026-12-14T09:00:00-05:00"
 
 
 def register(sub: Any) -> None:
@@ -53,12 +61,15 @@ def run_demo(args: argparse.Namespace) -> int:
     store = open_store(database)
     try:
         _import(store)
+        _record(store)
         _nightly(store, args.time_limit)
         _dispatch(store)
         _export(store, out / "exports")
+        write_record(store, out / "exports")
+        print(f"\nstore: {database} (try: offduty roster show --db {database} --date 2026-12-09)")
+        closing_note(store, database)
     finally:
         store.close()
-    print(f"\nstore: {database} (try: offduty roster show --db {database} --date 2026-12-09)")
     return 0
 
 
@@ -66,6 +77,14 @@ def _import(store: Any) -> None:
     print("== import")
     for kind in ("officers", "availability", "requests"):
         print(" ", import_file(store, kind, demo_files() / f"{kind}.csv").summary())
+
+
+def _record(store: Any) -> None:
+    print("== duty roster and approvals")
+    print(" ", import_on_duty(store, demo_files() / "on_duty.csv").summary())
+    approval = approve(store, APPROVED, "out_of_city_uniform", "Chief Westbrook", "OC-2026-00032")
+    print(f"  {APPROVED}: out_of_city_uniform approved by {approval.approved_by} "
+          f"(reference {approval.reference})")
 
 
 def _nightly(store: Any, time_limit: float) -> None:
@@ -90,7 +109,7 @@ def _dispatch(store: Any) -> None:
 def _export(store: Any, folder: Path) -> None:
     print("== exports")
     for kind in EXPORT_KINDS:
-        paths = export(store, kind, folder / kind)
+        paths = export(store, kind, folder, issued=datetime.fromisoformat(DEMO_ISSUED))
         print(f"  {kind}: {len(paths)} file(s) in {folder / kind}")
     billed = _column_total(folder / "invoices" / "invoices_by_customer.csv", "total")
     paid = _column_total(folder / "payroll" / "payroll_by_officer.csv", "amount")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+from datetime import UTC, datetime, time
+from pathlib import Path
 from typing import Any
 
 from cli.store_args import add_db_option, day, store_from
@@ -17,6 +19,8 @@ def register(sub: Any) -> None:
                         help="first local date (inclusive)")
     parser.add_argument("--to", dest="last", default=None, metavar="DATE",
                         help="last local date (inclusive)")
+    parser.add_argument("--date", dest="issued", default=None, metavar="DATE",
+                        help="invoice date and calendar stamp (default today)")
     add_db_option(parser)
     parser.set_defaults(func=run)
 
@@ -25,8 +29,11 @@ def run(args: argparse.Namespace) -> int:
     store = store_from(args)
     try:
         first, last = day(args.first, "--from"), day(args.last, "--to")
-        paths = export(store, args.kind, args.out, first, last)
+        issued = day(args.issued, "--date")
+        stamp = datetime.combine(issued, time(12), tzinfo=UTC) if issued else None
+        paths = export(store, args.kind, args.out, first, last, issued=stamp)
     finally:
         store.close()
-    print(f"{args.kind}: {len(paths)} file(s) in {args.out}")
+    folder = paths[0].parent if paths else Path(args.out) / args.kind
+    print(f"{args.kind}: {len(paths)} file(s) in {folder}")
     return 0

@@ -10,6 +10,7 @@ import argparse
 from typing import Any
 
 from cli.store_args import add_db_option, store_from
+from store.duty_import import import_on_duty
 from store.importer import import_file
 
 
@@ -18,7 +19,7 @@ def register(sub: Any) -> None:
         "import", help="import officers, availability or requests from CSV or JSON",
         description="Import a CSV (docs/csv-format.md) or JSON file; all rows or none.",
     )
-    parser.add_argument("kind", choices=("officers", "availability", "requests"))
+    parser.add_argument("kind", choices=("officers", "availability", "requests", "on-duty"))
     parser.add_argument("file", help="a .csv or .json file")
     add_db_option(parser)
     parser.set_defaults(func=run_import)
@@ -27,6 +28,9 @@ def register(sub: Any) -> None:
 def run_import(args: argparse.Namespace) -> int:
     store = store_from(args)
     try:
+        if args.kind == "on-duty":  # the duty system's export: replaces blocks by date range
+            print(import_on_duty(store, args.file, agency=args.agency).summary())
+            return 0
         report = import_file(store, args.kind, args.file, agency=args.agency)
     finally:
         store.close()

@@ -14,6 +14,7 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
+from importlib import metadata
 
 from cli.errors import describe
 
@@ -39,6 +40,12 @@ COMMANDS: dict[str, str] = {
     "serve": "cli.serve",
     "keys": "cli.keys",
     "bench": "cli.bench",
+    "approve": "cli.record",
+    "assign": "cli.record",
+    "unassign": "cli.record",
+    "audit": "cli.record",
+    "policy": "cli.record",
+    "report": "cli.reports",
 }
 
 
@@ -54,11 +61,20 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
         prog="offduty", description="Scheduler and rate engine for off-duty police work."
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="log progress to stderr")
+    parser.add_argument("--version", action="version", version=f"offduty {_version()}")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     modules = [COMMANDS[command]] if command in COMMANDS else list(dict.fromkeys(COMMANDS.values()))
     for name in modules:
         importlib.import_module(name).register(sub)
     return parser
+
+
+def _version() -> str:
+    """The installed distribution's version (the source tree's when not installed)."""
+    try:
+        return metadata.version("offduty")
+    except metadata.PackageNotFoundError:
+        return "unknown"
 
 
 def _command(argv: Sequence[str]) -> str | None:
@@ -69,6 +85,10 @@ def _command(argv: Sequence[str]) -> str | None:
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser(_command(argv))
+    if not argv:
+        # A bare `offduty` is someone finding their way: show the commands, not an error.
+        parser.print_help()
+        return 0
     args = parser.parse_args(argv)
     # A handler of our own, removed on the way out: main() also runs in-process (tests, scripts),
     # and a root handler left bound to a stream that is later closed breaks every later log line.

@@ -111,6 +111,8 @@ def _worked(sub: Any) -> None:
     parser.add_argument("--officer", required=True)
     parser.add_argument("--start", required=True, metavar="ISO")
     parser.add_argument("--end", required=True, metavar="ISO")
+    parser.add_argument("--now", default=None, metavar="ISO",
+                        help="record as of this time (default: now); the shift must have begun")
     add_db_option(parser)
     parser.set_defaults(func=run_worked)
 
@@ -120,7 +122,8 @@ def run_worked(args: argparse.Namespace) -> int:
     end = required_aware(args.end, "--end")
     store = store_from(args)
     try:
-        record_worked(store, args.request, args.officer, start, end, agency=args.agency)
+        record_worked(store, args.request, args.officer, start, end, agency=args.agency,
+                      now=aware(args.now, "--now"))
     finally:
         store.close()
     hours = (end - start).total_seconds() / 3600

@@ -33,6 +33,8 @@ from models.common import (
 LatePolicy = Literal["emergency_rate", "refuse", "none"]
 # A contract rate or a per-rate admin fee: dollars per hour, like the named rates.
 RateAmount = Annotated[Decimal, Field(ge=0, le=MAX_RATE)]
+# A rule's stable code (`ON_DUTY`, `WEEKLY_CAP`), as scheduler/codes.py lists them.
+RuleCode = Annotated[str, Field(pattern=r"^[A-Z][A-Z0-9_]*$", max_length=64)]
 
 
 class HolidayName(StrEnum):
@@ -90,6 +92,9 @@ class PolicySettings(StrictModel):
     max_continuous_hours: float = Field(default=12, gt=0, le=DAY_HOURS)
     prohibited_categories: list[str] = Field(default_factory=list, max_length=MAX_ITEMS)
     liquor_training_required: bool = False
+    # Rule codes a supervisor may override on a hand move (rules.md section 8); none by default,
+    # and caps or the rolling 24-hour rule only when listed here by name.
+    overridable_rules: list[RuleCode] = Field(default_factory=list, max_length=MAX_ITEMS)
 
 
 class PolicyOverrides(StrictModel):
@@ -106,6 +111,7 @@ class PolicyOverrides(StrictModel):
     max_continuous_hours: float | None = Field(default=None, gt=0, le=DAY_HOURS)
     prohibited_categories: list[str] | None = Field(default=None, max_length=MAX_ITEMS)
     liquor_training_required: bool | None = None
+    overridable_rules: list[RuleCode] | None = Field(default=None, max_length=MAX_ITEMS)
 
     @model_validator(mode="before")
     @classmethod

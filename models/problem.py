@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from pydantic import AwareDatetime, Field, model_validator
 
 from models.agency import Agency, PolicyOverrides
 from models.common import MAX_OFFICERS, MAX_REQUESTS, StrictModel
 from models.officer import Officer
 from models.request import Request
+
+RuleCode = Annotated[str, Field(pattern=r"^[A-Z][A-Z0-9_]*$", max_length=40)]
 
 
 class AssignmentRef(StrictModel):
@@ -17,6 +21,13 @@ class AssignmentRef(StrictModel):
     officer_id: str = Field(min_length=1)
     start: AwareDatetime
     end: AwareDatetime
+    overrides: list[RuleCode] = Field(
+        default_factory=list,
+        max_length=32,
+        description="On a lock: rule codes a supervisor overrode for this shift alone "
+        "(rules.md section 8). Every other rule still binds it, and it still loads the "
+        "officer for their other shifts.",
+    )
 
     @model_validator(mode="after")
     def _end_after_start(self) -> AssignmentRef:
@@ -64,6 +75,9 @@ class Problem(StrictModel):
                     f"locked[{i}]: {lock.officer_id} on {lock.request_id} lies outside "
                     "the request's times"
                 )
+        for i, ref in enumerate(self.hint):
+            if ref.overrides:
+                raise ValueError(f"hint[{i}]: overrides apply only to locked assignments")
         return self
 
 

@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import TypeVar
 from zoneinfo import ZoneInfo
 
-from models.agency import Agency, PolicySettings
+from models.agency import Agency, PolicyOverrides, PolicySettings
 
 T = TypeVar("T")
 
@@ -26,6 +26,7 @@ class Horizon:
     agency: Agency
     start: date
     days: int
+    overrides: PolicyOverrides = PolicyOverrides()
 
     @property
     def tz(self) -> ZoneInfo:
@@ -33,7 +34,8 @@ class Horizon:
 
     @property
     def policy(self) -> PolicySettings:
-        return self.agency.policy
+        """The agency's policy with the problem's overrides on top (none by default)."""
+        return self.overrides.apply(self.agency.policy)
 
     def dates(self) -> list[date]:
         return [self.start + timedelta(days=i) for i in range(self.days)]

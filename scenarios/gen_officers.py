@@ -18,7 +18,7 @@ from models.officer import QUAL_LIQUOR, QUAL_TRAFFIC, QUAL_VEHICLE, Officer, Ran
 from scenarios.gen_common import Horizon, after, at_local, pick, weighted_sample
 
 # About 12% sergeant and above, as the supervisor rule needs a few on large events.
-_RANKS = [
+_RANKS: list[tuple[Rank, float]] = [
     (Rank.OFFICER, 78), (Rank.CORPORAL, 10), (Rank.SERGEANT, 8),
     (Rank.LIEUTENANT, 3), (Rank.CAPTAIN, 1),
 ]
@@ -60,25 +60,49 @@ def officer_prefix(agency_id: str) -> str:
     return agency_id[:1].upper()
 
 
+def rank_weights(supervisor_share: float | None = None) -> list[tuple[Rank, float]]:
+    """The rank mix; with `supervisor_share`, sergeants and above make up that share instead of
+    about 12%, each rank keeping its weight within its group (the draw count is unchanged)."""
+    if supervisor_share is None:
+        return list(_RANKS)
+    sup = sum(w for r, w in _RANKS if r.is_supervisor)
+    rest = sum(w for r, w in _RANKS if not r.is_supervisor)
+    return [
+        (r, w * supervisor_share / sup if r.is_supervisor else w * (1 - supervisor_share) / rest)
+        for r, w in _RANKS
+    ]
+
+
 def generate_officers(
-    rng: random.Random, horizon: Horizon, count: int, employer_ids: list[str]
+    rng: random.Random,
+    horizon: Horizon,
+    count: int,
+    employer_ids: list[str],
+    supervisor_share: float | None = None,
 ) -> list[Officer]:
     """`count` officers with ids like K-0001, their availability inside the horizon."""
     prefix = officer_prefix(horizon.agency.id)
     cap = horizon.policy.max_hours_per_week
+    ranks = rank_weights(supervisor_share)
     return [
-        _officer(rng, horizon, f"{prefix}-{n:04d}", cap, employer_ids) for n in range(1, count + 1)
+        _officer(rng, horizon, f"{prefix}-{n:04d}", cap, employer_ids, ranks)
+        for n in range(1, count + 1)
     ]
 
 
 def _officer(
-    rng: random.Random, horizon: Horizon, officer_id: str, cap: float, employer_ids: list[str]
+    rng: random.Random,
+    horizon: Horizon,
+    officer_id: str,
+    cap: float,
+    employer_ids: list[str],
+    ranks: list[tuple[Rank, float]],
 ) -> Officer:
     pattern = duty_pattern(rng)
     return Officer(
         id=officer_id,
         name=f"{rng.choice(_FIRST)}. {rng.choice(_LAST)}",
-        rank=pick(rng, _RANKS),
+        rank=pick(rng, ranks),
         status=rng.choice(_BARRED) if rng.random() < 0.04 else Status.ACTIVE,
         qualifications=[name for name, share in _QUALIFICATIONS if rng.random() < share],
         availability=availability(rng, horizon, pattern),

@@ -38,6 +38,21 @@ _PRIORITIES = [(1, 8), (2, 25), (3, 35), (4, 22), (5, 10)]
 
 
 @dataclass(frozen=True)
+class RequestMix:
+    """Optional shares that replace the brief's defaults (None keeps the default draw).
+
+    long_share: requests longer than the longest continuous shift (default about 4%).
+    supervisor_share: requests needing at least `supervisor_at` officers (default: the few
+    large events and the tail of the ordinary draw). contract_share: requests from a customer
+    with a contract rate, where the agency has one (default about 2%).
+    """
+
+    long_share: float | None = None
+    supervisor_share: float | None = None
+    contract_share: float | None = None
+
+
+@dataclass(frozen=True)
 class EmployerPool:
     """Employers by the part they play: permitted by category, prohibited, in litigation."""
 
@@ -92,19 +107,29 @@ def _employer(rng: random.Random, number: int, category: str, litigation: bool =
 
 
 def generate_requests(
-    rng: random.Random, horizon: Horizon, count: int, pool: EmployerPool, officer_ids: list[str]
+    rng: random.Random,
+    horizon: Horizon,
+    count: int,
+    pool: EmployerPool,
+    officer_ids: list[str],
+    mix: RequestMix = RequestMix(),
 ) -> list[Request]:
     """`count` requests with ids REQ-00001..., starting inside the horizon."""
-    return [_request(rng, horizon, n, pool, officer_ids) for n in range(1, count + 1)]
+    return [_request(rng, horizon, n, pool, officer_ids, mix) for n in range(1, count + 1)]
 
 
 def _request(
-    rng: random.Random, horizon: Horizon, number: int, pool: EmployerPool, officer_ids: list[str]
+    rng: random.Random,
+    horizon: Horizon,
+    number: int,
+    pool: EmployerPool,
+    officer_ids: list[str],
+    mix: RequestMix,
 ) -> Request:
     large = rng.random() < 0.02
     traffic = rng.random() < 0.25
     alcohol = pick(rng, [("none", 90), ("inside", 3), ("outside_approved", 5), ("outside", 2)])
-    employer, contract = _pick_employer(rng, pool, traffic, alcohol != "none", large)
+    employer, contract = _pick_employer(rng, pool, traffic, alcohol != "none", large, mix)
     start = at_local(_start_day(rng, horizon), pick(rng, _START_SLOTS), horizon.tz)
     venue, approvals = _venue(rng, alcohol, f"{start.year}-{number:05d}")
     return Request(
@@ -114,9 +139,9 @@ def _request(
         job_type="traffic" if traffic else "regular",
         customer_rate=contract,
         start=start,
-        end=after(start, _duration(rng, horizon), horizon.tz),
+        end=after(start, _duration(rng, horizon, mix.long_share), horizon.tz),
         received_at=_received_at(rng, horizon, start),
-        officers_needed=rng.randint(8, 15) if large else _officers_needed(rng),
+        officers_needed=_needed(rng, horizon, large, mix.supervisor_share),
         vehicle=_vehicle(rng, horizon),
         approvals=approvals,
         priority=pick(rng, _PRIORITIES),
@@ -140,11 +165,31 @@ def _venue(rng: random.Random, alcohol: str, reference: str) -> tuple[Venue, lis
     return venue, approvals
 
 
+def with_share(
+    weighted: list[tuple[str, float]], name: str, share: float | None
+) -> list[tuple[str, float]]:
+    """The weights with `name` given `share` of the total and the others scaled to the rest;
+    unchanged when `share` is None (so the default draw stays exactly as it was)."""
+    if share is None:
+        return weighted
+    rest = sum(w for n, w in weighted if n != name)
+    total = sum(w for _, w in weighted)
+    return [
+        (n, total * share if n == name else w * total * (1 - share) / rest) for n, w in weighted
+    ]
+
+
 def _pick_employer(
-    rng: random.Random, pool: EmployerPool, traffic: bool, alcohol: bool, large: bool
+    rng: random.Random,
+    pool: EmployerPool,
+    traffic: bool,
+    alcohol: bool,
+    large: bool,
+    mix: RequestMix,
 ) -> tuple[Employer, str | None]:
     """The employer, and the contract rate name when the employer has one."""
-    kind = pick(rng, [("prohibited", 3), ("litigation", 2), ("contract", 2), ("permitted", 93)])
+    kinds = [("prohibited", 3.0), ("litigation", 2.0), ("contract", 2.0), ("permitted", 93.0)]
+    kind = pick(rng, with_share(kinds, "contract", mix.contract_share))
     if kind == "prohibited" and pool.prohibited:
         return rng.choice(pool.prohibited), None
     if kind == "litigation" and pool.litigation:
@@ -169,15 +214,18 @@ def _start_day(rng: random.Random, horizon: Horizon) -> date:
     return rng.choices(dates, weights=weights)[0]
 
 
-def _duration(rng: random.Random, horizon: Horizon) -> float:
-    """Hours: mostly 4-8, some below the minimum, some 9-12, a few longer than a shift may run."""
+def _duration(rng: random.Random, horizon: Horizon, long_share: float | None = None) -> float:
+    """Hours: mostly 4-8, some below the minimum, some 9-12, a few longer than a shift may run
+    (`long_share` of them when given)."""
     minimum = horizon.policy.min_hours
     longest = horizon.policy.max_continuous_hours
     short = half_hour_steps(1.0, min(3.0, minimum - 0.5)) if minimum > 1 else []
     long = half_hour_steps(longest + 0.5, max(16.0, longest + 4.0))
     extended = half_hour_steps(8.5, min(12.0, longest)) if longest >= 8.5 else []
-    kinds = [("short", 8 if short else 0), ("normal", 80), ("extended", 8 if extended else 0)]
-    kind = pick(rng, [*kinds, ("long", 4)])
+    kinds: list[tuple[str, float]] = [
+        ("short", 8 if short else 0), ("normal", 80), ("extended", 8 if extended else 0)
+    ]
+    kind = pick(rng, with_share([*kinds, ("long", 4)], "long", long_share))
     if kind == "short":
         return rng.choice(short)
     if kind == "long":
@@ -196,6 +244,17 @@ def _received_at(rng: random.Random, horizon: Horizon, start: datetime) -> datet
         return after(start, -before / 60, horizon.tz)
     day = start.date() - timedelta(days=rng.randint(4, 20))
     return after(at_local(day, 14, horizon.tz), rng.randrange(0, 12 * 60, 5) / 60, horizon.tz)
+
+
+def _needed(
+    rng: random.Random, horizon: Horizon, large: bool, supervisor_share: float | None
+) -> int:
+    """Officers on the request; with `supervisor_share`, that share of requests need from
+    `supervisor_at` to three more officers (one extra draw per request, only then)."""
+    if supervisor_share is not None and rng.random() < supervisor_share:
+        low = horizon.policy.supervisor_at
+        return rng.randint(low, low + 3)
+    return rng.randint(8, 15) if large else _officers_needed(rng)
 
 
 def _officers_needed(rng: random.Random) -> int:

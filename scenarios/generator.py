@@ -14,11 +14,13 @@ from __future__ import annotations
 import random
 from datetime import date
 
+from models.agency import PolicyOverrides
 from models.common import InputError
 from models.problem import Problem, SolveOptions
 from scenarios.gen_common import Horizon
+from scenarios.gen_locks import greedy_locks, with_prior_shifts
 from scenarios.gen_officers import generate_officers
-from scenarios.gen_requests import employer_pool, generate_requests
+from scenarios.gen_requests import RequestMix, employer_pool, generate_requests
 from scheduler.agencies import get_agency
 
 DEFAULT_START = date(2026, 12, 7)
@@ -33,21 +35,59 @@ def generate(
     seed: int,
     agency: str = "kennesaw-ga",
     start: date = DEFAULT_START,
+    *,
+    policy: PolicyOverrides | None = None,
+    long_share: float | None = None,
+    supervisor_share: float | None = None,
+    supervisor_rank_share: float | None = None,
+    contract_share: float | None = None,
+    prior_share: float = 0.0,
+    locked_share: float = 0.0,
 ) -> Problem:
     """A roster problem of `officers` officers and `requests` requests over `days` local days.
 
     The horizon runs from 00:00 local on `start` for `days` days in the agency's zone; requests
     start inside it (a late one may end the morning after). Options are the defaults, with no
-    locked assignments and no hint.
+    hint. The keyword options shape a problem family; left at their defaults, the output is
+    exactly what it was before they existed:
+    - policy: overrides written into the problem and used by the generator (caps, minimum);
+    - long_share, supervisor_share, contract_share: shares of requests longer than the longest
+      continuous shift, needing a supervisor, from a contract-rate customer (`RequestMix`);
+    - supervisor_rank_share: the share of officers of sergeant rank and above (default ~12%);
+    - prior_share: the share of officers with a shift in the three days before the start;
+    - locked_share: the share of the greedy roster's non-split requests locked as confirmed.
     """
     _check_sizes(officers=officers, requests=requests, days=days)
-    horizon = Horizon(agency=get_agency(agency), start=start, days=days)
+    _check_shares(
+        long_share=long_share,
+        supervisor_share=supervisor_share,
+        supervisor_rank_share=supervisor_rank_share,
+        contract_share=contract_share,
+        prior_share=prior_share,
+        locked_share=locked_share,
+    )
+    overrides = policy if policy is not None else PolicyOverrides()
+    horizon = Horizon(agency=get_agency(agency), start=start, days=days, overrides=overrides)
     master = random.Random(seed)
     employer_rng, officer_rng, request_rng = (random.Random(master.getrandbits(64)) for _ in "eor")
     pool = employer_pool(employer_rng, horizon, requests)
-    staff = generate_officers(officer_rng, horizon, officers, pool.ids())
-    demand = generate_requests(request_rng, horizon, requests, pool, [o.id for o in staff])
-    return Problem(agency=agency, officers=staff, requests=demand, options=SolveOptions())
+    staff = generate_officers(
+        officer_rng, horizon, officers, pool.ids(), supervisor_share=supervisor_rank_share
+    )
+    mix = RequestMix(long_share, supervisor_share, contract_share)
+    demand = generate_requests(request_rng, horizon, requests, pool, [o.id for o in staff], mix)
+    # Drawn after the three streams above, so the officers and requests stay as they were.
+    history_rng = random.Random(master.getrandbits(64))
+    if prior_share:
+        staff = with_prior_shifts(history_rng, horizon, staff, prior_share)
+    problem = Problem(
+        agency=agency, officers=staff, requests=demand, policy=overrides, options=SolveOptions()
+    )
+    if locked_share:
+        problem = problem.model_copy(
+            update={"locked": greedy_locks(history_rng, problem, locked_share)}
+        )
+    return problem
 
 
 def problem_json(problem: Problem) -> str:
@@ -58,6 +98,12 @@ def problem_json(problem: Problem) -> str:
     """
     unset = {name for name, value in problem.policy if value is None}
     return problem.model_dump_json(indent=2, exclude={"policy": unset}) + "\n"
+
+
+def _check_shares(**shares: float | None) -> None:
+    for name, value in shares.items():
+        if value is not None and not 0 <= value <= 1:
+            raise InputError(name, f"must be a share between 0 and 1, got {value}")
 
 
 def _check_sizes(**sizes: int) -> None:

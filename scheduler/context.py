@@ -86,6 +86,8 @@ class Context:
     officer_index: dict[str, int]
     request_index: dict[str, int]
     locked: list[tuple[int, int, int, int]] = field(default_factory=list)  # (r, o, start, end)
+    # A lock -> the rule codes a supervisor overrode for that shift alone (rules.md section 8).
+    waived: dict[tuple[int, int, int, int], frozenset[str]] = field(default_factory=dict)
     hinted: dict[int, list[tuple[int, int]]] = field(default_factory=dict)  # r -> (start, end)
     warnings: list[InputWarning] = field(default_factory=list)  # ids that match nothing
 
@@ -183,6 +185,11 @@ def prepare(problem: Problem) -> Context:
         request_index={r.id: r.index for r in requests},
     )
     ctx.locked = [_lock(ctx, lock) for lock in problem.locked]
+    ctx.waived = {
+        key: frozenset(lock.overrides)
+        for key, lock in zip(ctx.locked, problem.locked, strict=True)
+        if lock.overrides
+    }
     for h in problem.hint:
         if h.request_id in ctx.request_index:
             r = ctx.request_index[h.request_id]

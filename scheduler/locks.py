@@ -1,14 +1,15 @@
 """Locked (confirmed) assignments: checked against every hard rule before anything is solved.
 
 A lock that breaks a rule makes the problem infeasible; the solver reports the rule and the ids
-instead of building a model that cannot be satisfied.
+instead of building a model that cannot be satisfied. A supervisor's override (rules.md section
+8) rides on the lock as rule codes: exactly those are waived, for that lock alone.
 """
 
 from __future__ import annotations
 
 from models.result import Violation
 from scheduler.context import Context
-from scheduler.eligibility import OfficerLoad, static_block
+from scheduler.eligibility import STATIC_RULES, OfficerLoad, static_block
 from scheduler.greedy import supervisor_covered
 from scheduler.pieces import PieceSet, find_piece, reachable
 from scheduler.timeutil import from_minute
@@ -25,8 +26,48 @@ def _violation(ctx: Context, code: str, r: int, o: int, s: int, e: int, why: str
     )
 
 
+def static_codes(ctx: Context, r: int, o: int, s: int, e: int) -> list[str]:
+    """Every static rule that bars the officer from the span (not only the first)."""
+    off, req = ctx.officers[o], ctx.requests[r]
+    return [code for code, rule in STATIC_RULES.items() if rule.one(off, req, s, e, ctx)]
+
+
+def _lock_order(ctx: Context) -> list[tuple[int, int, int, int]]:
+    """Locks by officer and start, each officer's overridden locks after the others: a rule
+    between two shifts is then judged at the overridden one, where its waiver applies."""
+    return sorted(ctx.locked, key=lambda lk: (lk[1], lk in ctx.waived, lk[2]))
+
+
+def _rule_violations(
+    ctx: Context, lock: tuple[int, int, int, int], load: OfficerLoad
+) -> list[Violation]:
+    """The static and load rules one lock breaks, less the codes overridden for it."""
+    r, o, s, e = lock
+    waived = ctx.waived.get(lock, frozenset())
+    if waived:
+        codes = static_codes(ctx, r, o, s, e)
+    else:
+        first = static_block(ctx.officers[o], ctx.requests[r], s, e, ctx)
+        codes = [] if first is None else [first]
+    found = [
+        _violation(ctx, code, r, o, s, e, code.lower().replace("_", " "))
+        for code in codes
+        if code not in waived
+    ]
+    found += [
+        _violation(ctx, code, r, o, s, e, "with the officer's other locked shifts")
+        for code in load.blocking(s, e)
+        if code not in waived
+    ]
+    return found
+
+
 def check_locks(ctx: Context, ps: PieceSet) -> tuple[list[Violation], dict[int, OfficerLoad]]:
-    """Violations among the locked assignments, and each officer's load of locked shifts."""
+    """Violations among the locked assignments, and each officer's load of locked shifts.
+
+    A lock's overridden codes (`ctx.waived`) are skipped for that lock alone; it still loads
+    the officer, so every later shift of theirs is judged with it.
+    """
     violations: list[Violation] = []
     loads: dict[int, OfficerLoad] = {}
     for off in ctx.officers:
@@ -34,7 +75,8 @@ def check_locks(ctx: Context, ps: PieceSet) -> tuple[list[Violation], dict[int, 
         for s, e in off.prior:
             loads.setdefault(off.index, OfficerLoad(ctx, off)).add(s, e)
     count: dict[int, int] = {}
-    for r, o, s, e in sorted(ctx.locked, key=lambda lk: (lk[1], lk[2])):
+    for lock in _lock_order(ctx):
+        r, o, s, e = lock
         req, off = ctx.requests[r], ctx.officers[o]
         if req.rejected is not None:
             violations.append(
@@ -61,14 +103,8 @@ def check_locks(ctx: Context, ps: PieceSet) -> tuple[list[Violation], dict[int, 
                     "not the whole request nor a valid segment of it",
                 )
             )
-        code = static_block(off, req, s, e, ctx)
-        if code is not None:
-            violations.append(_violation(ctx, code, r, o, s, e, code.lower().replace("_", " ")))
         load = loads.setdefault(o, OfficerLoad(ctx, off))
-        for code in load.blocking(s, e):
-            violations.append(
-                _violation(ctx, code, r, o, s, e, "with the officer's other locked shifts")
-            )
+        violations += _rule_violations(ctx, lock, load)
         load.add(s, e)
         if r not in ps.split_requests:
             count[r] = count.get(r, 0) + 1

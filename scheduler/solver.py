@@ -31,12 +31,13 @@ from scheduler.eligibility import OfficerLoad, candidate_pools, candidates
 from scheduler.flow_bound import flow_bound
 from scheduler.greedy import Draft, greedy
 from scheduler.holidays import holiday_dates
+from scheduler.limits import capped as time_capped
 from scheduler.locks import check_locks, split_lock_violations, supervisor_lock_violations
 from scheduler.model import Model, build
 from scheduler.pieces import PieceSet, build_pieces
 from scheduler.polish import final_loads, polish
 from scheduler.relaxation import solve_relaxation, support
-from scheduler.stages import Clock, StageOutcome, hint, run_stage
+from scheduler.stages import WALL_GUARD, Clock, StageOutcome, hint, run_stage
 from scheduler.timeutil import local_date, to_minute
 from scheduler.windows import window_search
 
@@ -49,6 +50,12 @@ W_STABLE, W_PREFERRED, W_CONTINUITY, W_SEGMENTS = 4, 4, 2, 1
 PREFERENCE_SHARE = 0.2
 # Above this many pair variables one monolithic model spends its budget in presolve.
 LARGE_MODEL = 30_000
+# Building, relaxing and first searching a model, per pair variable, on a busy 2-core machine.
+SECONDS_PER_PAIR = 4e-4
+BUILD_SECONDS_PER_PAIR = 4e-5  # building the CP-SAT model alone
+# The polish keeps at least this share of the limit: at M, 1,700 improvable pairs were left when
+# the window search ran to the report's reserve and the polish got 0.08 s.
+POLISH_SHARE = 0.04
 # Above this many possible pairs (2.5 million at 2,000 officers and 6,000 requests), each piece
 # keeps CANDIDATE_CAP candidates beyond its positions, fewest hours to date first.
 CAP_ABOVE = 400_000
@@ -177,6 +184,7 @@ def solve(problem: Problem, *, stop_event: threading.Event | None = None) -> Ros
     solver trouble (an unknown agency or contract rate is an `InputError`).
 
     The limit counts from here to the assembled result; `solver.phases` says where it went."""
+    problem = time_capped(problem)  # OFFDUTY_TIME_LIMIT_CAP_S, for tests and CI
     clock = Clock(problem.options.time_limit_s, problem.options.deterministic)
     with clock.phase("prepare"):
         ctx = prepare(problem)
@@ -185,7 +193,7 @@ def solve(problem: Problem, *, stop_event: threading.Event | None = None) -> Ros
     with clock.phase("screening"):
         pools = candidate_pools(ctx, ps)
     full_bound = None
-    if sum(len(pool) for pool in pools) > LARGE_MODEL and ps.split_requests:
+    if ps.split_requests and _offer_fewer_splits(sum(len(p) for p in pools), clock.limit):
         # A large model offers long requests fewer split points; the bound stays over all.
         with clock.phase("bound"):
             full_bound = flow_bound(ctx, ps, pools) / coverage_scale()
@@ -210,7 +218,8 @@ def solve(problem: Problem, *, stop_event: threading.Event | None = None) -> Ros
         start = _rotation_start(ctx, ps, pools, cands, capped, locked_loads)
     first = round(clock.elapsed(), 3)  # the greedy roster: valid, ready before any model
     after = _after_search(ctx, clock)
-    clock.reserve_for(2 * after)  # the polish may take as long as the report
+    polish_s = max(after, POLISH_SHARE * clock.limit)
+    clock.reserve_for(after + polish_s)
     found = _search(ctx, ps, pools, cands, start, locked_loads, clock, stop_event, full_bound)
     if found.status == "infeasible":
         stats = _stats(ctx, clock, found.outcomes, "infeasible", found.variables, found.notes, None)
@@ -249,12 +258,26 @@ def solve(problem: Problem, *, stop_event: threading.Event | None = None) -> Ros
     return _finish(clock, result)
 
 
+def _offer_fewer_splits(pool_pairs: int, limit: float) -> bool:
+    """Whether long requests get only their anchor splits (`pieces.anchors`): above the size
+    of one model, or when building and relaxing the full model would not fit the limit (about
+    0.4 ms per pair on a busy 2-core machine: at 2 s, Rockport's Christmas week with every
+    split returned the greedy roster, 516.9; with the anchors, 604.0, against 608.5 known)."""
+    return pool_pairs > LARGE_MODEL or pool_pairs * SECONDS_PER_PAIR > limit
+
+
 def _finish(clock: Clock, result: RosterResult) -> RosterResult:
     """The wall time and its phases, measured after the result is assembled."""
     phases = clock.phase_seconds()
-    solver = result.solver.model_copy(
-        update={"wall_s": round(clock.elapsed(), 3), "phases": phases}
-    )
+    wall = round(clock.elapsed(), 3)
+    notes = list(result.solver.notes)
+    if clock.deterministic:
+        notes.append(
+            f"deterministic: the {clock.limit:g} s limit is spent in CP-SAT's deterministic "
+            f"time, so the roster does not depend on the machine; it took {wall:.2f} s of "
+            "wall time"
+        )
+    solver = result.solver.model_copy(update={"wall_s": wall, "phases": phases, "notes": notes})
     return result.model_copy(update={"solver": solver})
 
 
@@ -264,12 +287,12 @@ def _after_search(ctx: Context, clock: Clock) -> float:
     The report costs about a millisecond per request on a busy 2-core machine (S 0.15 s, M
     1.3 s, L 6.2 s with load average 5-9), a third of that idle. The estimate is the idle cost
     scaled by how much slower than idle this machine ran the screening and the greedy roster
-    (about 1.2 ms per request idle), with half again as margin: the limit is a promise."""
+    (about 1.2 ms per request idle), with a quarter again as margin: the limit is a promise."""
     requests = len(ctx.requests)
     idle = 0.05 + 0.35e-3 * requests
     spent = clock.phases.get("screening", 0.0) + clock.phases.get("greedy", 0.0)
     slower = max(1.0, spent / (0.01 + 1.2e-3 * requests))
-    return idle * min(slower, 4.0) * 1.5
+    return idle * min(slower, 4.0) * 1.25
 
 
 def _rotation_start(
@@ -314,6 +337,10 @@ def _search(
                 bound = flow_bound(ctx, ps, pools) / coverage_scale()
         draft, status, outcomes, notes = _large(ctx, ps, cands, start, locked, clock, stop_event)
         return _Search(draft, status, outcomes, notes, pairs, bound)
+    if not clock.deterministic and clock.search_left() < BUILD_SECONDS_PER_PAIR * pairs:
+        note = "time limit too short to build the model: greedy rotation-list roster"
+        bound = _trivial_bound(ctx, ps, cands) if full_bound is None else full_bound
+        return _Search(start, "feasible", [], [note], 0, bound)
     with clock.phase("model"):
         m = build(ctx, ps, cands)
     log.info("model: %d pieces, %d pair variables", len(ps.pieces), len(m.x))
@@ -434,6 +461,9 @@ def _stages(
     coverage = _coverage(ps, m)
     m.cp.maximize(coverage)
     start, outcomes, lp_bound = _lp_start(ctx, ps, m, start, clock, stop_event)
+    if _out_of_time(clock):
+        notes.append("time limit reached before CP-SAT could search the whole model")
+        return start, "feasible", outcomes, notes, lp_bound
     hint(m, {(p, o) for p, o in start.assign}, start.flow)
     light = len(m.x) >= LIGHT_PRESOLVE_ABOVE
     s1 = run_stage(
@@ -487,10 +517,10 @@ def _stages(
         outcomes.append(s3)
         if s3.has_solution:
             best = s3
-    if clock.deterministic and clock.elapsed() >= 2 * clock.limit - 0.1:
+    if clock.deterministic and clock.elapsed() >= WALL_GUARD * clock.limit - 0.1:
         notes.append(
-            "deterministic budget not reached within twice the time limit: this roster "
-            "may differ between runs"
+            f"deterministic budget not reached within {WALL_GUARD} times the time limit: "
+            "this roster may differ between runs"
         )
     stages = [o for o in outcomes if o.name in ("coverage", "fairness", "preferences")]
     proven = all(o.status == "optimal" for o in stages) and len(stages) == 3
@@ -498,6 +528,12 @@ def _stages(
         notes.append(f"{_why_stopped(stop_event)} before every stage was proven optimal")
     draft = Draft(sorted(best.x_on), dict(best.y))
     return draft, "optimal" if proven else "feasible", outcomes, notes, lp_bound
+
+
+def _out_of_time(clock: Clock) -> bool:
+    """Too little search time left to start another solve (loading a large model into CP-SAT
+    alone takes a tenth of a second); deterministic runs never skip on the wall clock."""
+    return not clock.deterministic and clock.search_left() < 0.1
 
 
 def _lp_start(
@@ -515,7 +551,7 @@ def _lp_start(
     solves the relaxation in a fraction of that, it is nearly integral, and CP-SAT, choosing
     only among the pairs the LP uses plus greedy's, finds a roster close to it at once. That
     roster is the coverage stage's hint; the LP optimum is a proven upper bound."""
-    if len(m.x) < LP_START_ABOVE:
+    if len(m.x) < LP_START_ABOVE or _out_of_time(clock):
         return start, [], None
     lp = solve_relaxation(m.cp, clock.share(0.4))
     if lp is None:

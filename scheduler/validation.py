@@ -36,6 +36,11 @@ class ValidationReport(OutputModel):
         description="Where the result's own statements (metrics, refusals) differ from the "
         "recomputation; these are not rule violations.",
     )
+    waived: list[Violation] = Field(
+        default_factory=list,
+        description="Rules a locked shift breaks that a supervisor overrode for it "
+        "(the lock's `overrides`, rules.md section 8): recorded, not violations.",
+    )
 
 
 def unknown_reference(view: RosterView) -> list[Violation]:
@@ -300,6 +305,32 @@ def compare_refusals(view: RosterView, result: RosterResult) -> list[str]:
     return out
 
 
+def overridden_codes(problem: Problem) -> dict[tuple[str, str], frozenset[str]]:
+    """(officer, request) of each lock with overrides -> the rule codes overridden for it."""
+    out: dict[tuple[str, str], frozenset[str]] = {}
+    for lock in problem.locked:
+        if lock.overrides:
+            key = (lock.officer_id, lock.request_id)
+            out[key] = out.get(key, frozenset()) | frozenset(lock.overrides)
+    return out
+
+
+def split_waived(
+    problem: Problem, violations: list[Violation]
+) -> tuple[list[Violation], list[Violation]]:
+    """Violations kept, and those an overridden lock of the same officer and request waives.
+
+    A rule between two shifts is reported on the later one, so an override waives it only when
+    the overridden shift is that later one; every other shift still answers for it."""
+    codes = overridden_codes(problem)
+    kept: list[Violation] = []
+    waived: list[Violation] = []
+    for v in violations:
+        key = (v.officer_id or "", v.request_id or "")
+        (waived if v.code in codes.get(key, frozenset()) else kept).append(v)
+    return kept, waived
+
+
 def validate(problem: Problem, result: RosterResult) -> ValidationReport:
     """Check `result` against every hard rule for `problem`, and recompute its metrics."""
     view = build_view(problem, result)
@@ -309,9 +340,11 @@ def validate(problem: Problem, result: RosterResult) -> ValidationReport:
     for ov in view.officers.values():
         violations.extend(officer_violations(view, ov))
     metrics = recompute_metrics(view, result.metrics)
+    violations, waived = split_waived(problem, violations)
     return ValidationReport(
         ok=not violations,
         violations=violations,
+        waived=waived,
         metrics=metrics,
         mismatches=compare_metrics(result.metrics, metrics) + compare_refusals(view, result),
     )

@@ -19,6 +19,7 @@ from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+from store.locking import begin_write
 from store.settings import StoreSettings, normalize_url
 
 log = logging.getLogger(__name__)
@@ -35,6 +36,14 @@ class Store:
     def transaction(self) -> Iterator[Session]:
         """One session, committed on success and rolled back on any error."""
         with self._sessions.begin() as session:
+            yield session
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """A transaction that writes after checking: the writer's lock on SQLite from its first
+        statement; call `store.locking.hold_agencies` before reading what it checks."""
+        with self._sessions.begin() as session:
+            begin_write(session)
             yield session
 
     def session(self) -> Session:

@@ -25,8 +25,10 @@ from sqlalchemy.orm import Session
 from models import InputError, Officer, Request
 from models.common import describe_validation_error
 from scheduler.input_bounds import check_bounds
+from store.audit import record
 from store.csvformat import COLUMN_OF_FIELD, COLUMNS, REQUIRED, Kind, WindowRow, row_to_data
 from store.db import Store
+from store.locking import hold_agencies
 from store.progress import progress
 from store.records import ensure_agency, officer_to_row, only_agency, request_to_row
 from store.schema import AvailabilityRow, OfficerRow, OnDutyRow, RequestRow
@@ -72,15 +74,26 @@ def import_file(
         raise InputError("kind", f"unknown import kind {kind!r} (officers, availability, requests)")
     rows = _parse(kind, path, agency)
     report = ImportReport(kind=kind, path=path, rows=len(rows))
-    with store.transaction() as session:
+    named = {row.agency or agency for row in rows}
+    with store.write() as session:
+        # A nightly checking its agency must not see the file half written (store.locking).
+        hold_agencies(session, None if None in named else [a for a in named if a is not None])
         writer = {"officers": _write_officer, "availability": _write_window,
                   "requests": _write_request}[kind]
+        changed: dict[str, dict[str, list[str]]] = {}
         for row in progress(rows, desc=f"import {kind}", unit="row"):
             agency_id = row.agency or agency or only_agency(session)
             outcome = _write_row(session, agency_id, row, writer)
             setattr(report, outcome, getattr(report, outcome) + 1)
             if agency_id not in report.agencies:
                 report.agencies.append(agency_id)
+            if outcome != "unchanged":
+                ident = str(getattr(row.item, "id", None) or getattr(row.item, "officer_id", ""))
+                changed.setdefault(agency_id, {}).setdefault(outcome, []).append(ident)
+        for agency_id, ids in changed.items():
+            # One event per agency the file changed, naming what it added and updated.
+            record(session, f"import_{kind}", agency=agency_id,
+                   after={"file": path.name, "rows": report.rows, **ids})
     return report
 
 

@@ -6,6 +6,10 @@ problem is solved deterministically with the previous proposal as the hint, and 
 every proposal that did not change. When nothing the solver decides from has changed since the
 last run (same inputs hash), the roster is kept without solving, so a second run proposes the same
 roster, touches no assignment row, and only adds its run record.
+
+The write holds the agency (`store.locking`) while it checks that nothing the solve used has
+changed and writes the proposals, so a dispatcher's confirm or cancel lands wholly before the
+check (the run then solves again, a bounded number of times) or wholly after the write.
 """
 
 from __future__ import annotations
@@ -17,10 +21,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from models import InputError, Problem, RosterResult, SolveOptions
+from store.audit import record
 from store.db import Store
+from store.locking import hold_agencies
 from store.problem_builder import Horizon, assignments_of, build_problem, inputs_hash
 from store.progress import timed_bar
 from store.schema import (
@@ -35,6 +42,10 @@ from store.schema import (
 log = logging.getLogger(__name__)
 
 Solver = Callable[[Problem], RosterResult]
+# Called with "solved" after the solve and with "checked" once the write holds the agency and
+# found the store unchanged: a test lands other writers in exactly those gaps.
+Pause = Callable[[str], None]
+ATTEMPTS = 3
 NO_ROSTER = ("infeasible", "no_solution")
 Key = tuple[str, str, datetime, datetime]
 
@@ -57,6 +68,7 @@ class NightlyReport:
     rejected: int
     inputs_hash: str
     timings: dict[str, float] = field(default_factory=dict)
+    attempts: int = 1
 
     def summary(self) -> str:
         return (
@@ -84,21 +96,49 @@ def run_nightly(
     time_limit_s: float = 10,
     solver: Solver = default_solver,
     force: bool = False,
+    attempts: int = ATTEMPTS,
+    pause: Pause | None = None,
 ) -> list[NightlyReport]:
     """Run the nightly assignment for one agency, or for every agency in the store.
 
     With nothing changed since the agency's last run the roster is kept without solving
-    (`force` solves anyway, from the current proposal as the hint).
+    (`force` solves anyway, from the current proposal as the hint). A run whose store changed
+    during the solve solves again, up to `attempts` times, then stops writing nothing.
     """
+    _check_days(horizon_days, window_days)
+    if attempts < 1:
+        raise InputError("attempts", f"must be at least 1, got {attempts}")
     moment = (now or datetime.now(UTC)).astimezone(UTC)
     if moment.tzinfo is None:
         raise InputError("now", "a UTC offset is required")
     horizon = Horizon(now=moment, days=horizon_days, window_days=window_days)
     options = SolveOptions(time_limit_s=time_limit_s, deterministic=True, seed=0)
-    return [
-        _run_agency(store, agency_id, horizon, options, solver, force)
-        for agency_id in _agencies(store, agency)
-    ]
+    run = _Run(store, horizon, options, solver, force, pause or _no_pause)
+    return [_run_agency(run, agency_id, attempts) for agency_id in _agencies(store, agency)]
+
+
+def _check_days(horizon_days: int, window_days: int) -> None:
+    """A horizon of no days staffs nothing, and a negative window looks into the future."""
+    if horizon_days < 1:
+        raise InputError("horizon_days", f"must be at least 1 day, got {horizon_days}")
+    if window_days < 0:
+        raise InputError("window_days", f"must not be negative, got {window_days}")
+
+
+def _no_pause(_stage: str) -> None:
+    return None
+
+
+@dataclass(frozen=True)
+class _Run:
+    """What every agency's run of one command shares."""
+
+    store: Store
+    horizon: Horizon
+    options: SolveOptions
+    solver: Solver
+    force: bool
+    pause: Pause
 
 
 def _agencies(store: Store, agency: str | None) -> list[str]:
@@ -113,16 +153,38 @@ def _agencies(store: Store, agency: str | None) -> list[str]:
     return [agency]
 
 
-def _run_agency(
-    store: Store, agency_id: str, horizon: Horizon, options: SolveOptions, solver: Solver,
-    force: bool,
-) -> NightlyReport:
+def _run_agency(run: _Run, agency_id: str, attempts: int) -> NightlyReport:
+    """Solve and write; solve again while the store changes under the solve, a bounded number
+    of times."""
+    for attempt in range(1, attempts + 1):
+        try:
+            report = _attempt(run, agency_id)
+        except IntegrityError as exc:
+            # The schema's guards on live assignments refused a row (one officer twice on a
+            # position, or more on at once than needed): a writer that bypassed the lock
+            # changed the store. Nothing was written; treat it as a change and solve again.
+            log.warning("%s: the store refused the proposal: %s", agency_id, exc.orig)
+            report = None
+        if report is not None:
+            report.attempts = attempt
+            return report
+        log.warning("%s: the store changed during the solve (attempt %d of %d)",
+                    agency_id, attempt, attempts)
+    raise InputError(
+        "nightly",
+        f"{agency_id}: the store changed during each of {attempts} solve(s); nothing written, "
+        f"run nightly again",
+    )
+
+
+def _attempt(run: _Run, agency_id: str) -> NightlyReport | None:
+    """One read, solve and write; None (nothing written) when the store changed meanwhile."""
     started = datetime.now(UTC)
     clock = time.perf_counter()
-    with store.transaction() as session:
-        problem = build_problem(session, agency_id, horizon, options)
-        previous = None if force else _same_inputs_run(session, agency_id, inputs_hash(problem))
-    digest = inputs_hash(problem)
+    with run.store.transaction() as session:
+        problem = build_problem(session, agency_id, run.horizon, run.options)
+        digest = inputs_hash(problem)
+        previous = None if run.force else _same_inputs_run(session, agency_id, digest)
     timings = {"build_s": round(time.perf_counter() - clock, 3)}
     if previous is not None:
         # Nothing the solver decides from has changed: keep the roster rather than re-solve it.
@@ -130,21 +192,28 @@ def _run_agency(
         result = RosterResult.model_validate({**previous.result, "metrics": previous.metrics})
         timings["solve_s"] = 0.0
     else:
-        result = _solve(problem, solver, timings)
+        result = _solve(problem, run.solver, timings)
+    run.pause("solved")
     clock = time.perf_counter()
-    with store.transaction() as session:
-        _check_unchanged(session, agency_id, horizon, options, digest)
-        run = _run_row(agency_id, horizon, digest, result, started)
-        session.add(run)
+    with run.store.write() as session:
+        hold_agencies(session, [agency_id])
+        if not _unchanged(session, agency_id, run.horizon, run.options, digest):
+            return None
+        run.pause("checked")
+        row = _run_row(agency_id, run.horizon, digest, result, started)
+        session.add(row)
         session.flush()
         counts = (
             _count_proposals(session, problem) if previous is not None
-            else _write_proposals(session, problem, result, run.id)
+            else _write_proposals(session, problem, result, row.id)
         )
         timings["write_s"] = round(time.perf_counter() - clock, 3)
-        run.timings = {**timings, "reused_run": previous.id if previous else None}
-        run.metrics = {**run.metrics, **counts}
-    return _report(agency_id, run.id, problem, result, digest, counts, timings)
+        row.timings = {**timings, "reused_run": previous.id if previous else None}
+        row.metrics = {**row.metrics, **counts}
+        record(session, "nightly_run", agency=agency_id,
+               after={"run_id": row.id, "status": result.status, "as_of": run.horizon.now,
+                      "inputs_hash": digest, **counts})
+    return _report(agency_id, row.id, problem, result, digest, counts, timings)
 
 
 def _solve(problem: Problem, solver: Solver, timings: dict[str, float]) -> RosterResult:
@@ -182,14 +251,11 @@ def _same_inputs_run(session: Session, agency_id: str, digest: str) -> NightlyRu
     return latest
 
 
-def _check_unchanged(
+def _unchanged(
     session: Session, agency_id: str, horizon: Horizon, options: SolveOptions, digest: str
-) -> None:
-    """Refuse to write a roster solved from data a dispatcher changed during the solve."""
-    if inputs_hash(build_problem(session, agency_id, horizon, options)) != digest:
-        raise InputError(
-            "nightly", f"{agency_id}: the store changed during the solve; run nightly again"
-        )
+) -> bool:
+    """Whether the store still holds the inputs the roster was solved from."""
+    return inputs_hash(build_problem(session, agency_id, horizon, options)) == digest
 
 
 def _run_row(
@@ -261,8 +327,14 @@ def _write_proposals(
             wanted.discard(key)
             kept += 1
         else:
+            _audit_proposal(session, "proposal_withdrawn", key, run_id, _agency_id(problem))
             session.delete(row)
+    # Withdrawn rows go first: a new proposal may take the same officer and start (the unique
+    # index on live assignments), and a flush would otherwise insert before it deletes.
+    session.flush()
     for request_code, officer_code, start, end in sorted(wanted):
+        _audit_proposal(session, "proposal_added", (request_code, officer_code, start, end),
+                        run_id, _agency_id(problem))
         session.add(
             AssignmentRow(
                 request_id=requests[request_code].id,
@@ -274,6 +346,15 @@ def _write_proposals(
             )
         )
     return {"added": len(wanted), "kept": kept, "removed": len(current) - kept}
+
+
+def _audit_proposal(session: Session, action: str, key: Key, run_id: int, agency: str) -> None:
+    """One event per proposal a run writes or withdraws."""
+    request_code, officer_code, start, end = key
+    shift = {"state": "proposed", "start": start, "end": end, "run_id": run_id}
+    record(session, action, agency=agency, request=request_code, officer=officer_code,
+           before=shift if action == "proposal_withdrawn" else None,
+           after=shift if action == "proposal_added" else None)
 
 
 def _count_proposals(session: Session, problem: Problem) -> dict[str, int]:

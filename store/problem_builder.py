@@ -1,8 +1,9 @@
 """Build the roster `Problem` of one agency from the store, as of a given moment.
 
 Open requests starting inside the horizon; every officer with the windows that touch it;
-confirmed (and worked) assignments as locks; the current proposals as the hint; and each
-officer's hours to date from worked shifts inside the fairness window.
+confirmed (and worked) assignments as locks, with any supervisor override in force; the current
+proposals as the hint; and each officer's hours to date from worked shifts inside the fairness
+window.
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ from models import (
 )
 from models.common import InputError, describe_validation_error
 from scheduler.timeutil import week_monday
+from store.approvals import in_force, with_approvals
+from store.overrides import ShiftKey, overrides_in_force, shift_key
 from store.records import agency_of, officer_from_row, request_from_row
 from store.schema import (
     AgencyRow,
@@ -190,13 +193,17 @@ def officers_of(
 
 
 def _ref(
-    row: AssignmentRow, codes: dict[int, str], requests: dict[int, str], agency: Agency
+    row: AssignmentRow, codes: dict[int, str], requests: dict[int, str], agency: Agency,
+    overridden: dict[ShiftKey, list[str]] | None = None,
 ) -> AssignmentRef:
+    request, officer = requests[row.request_id], codes[row.officer_id]
+    key = shift_key(request, officer, row.start, row.end)
     return AssignmentRef(
-        request_id=requests[row.request_id],
-        officer_id=codes[row.officer_id],
+        request_id=request,
+        officer_id=officer,
         start=row.start.astimezone(agency.tz),
         end=row.end.astimezone(agency.tz),
+        overrides=(overridden or {}).get(key, []),
     )
 
 
@@ -218,13 +225,18 @@ def build_problem(
                                   time(0), tzinfo=agency.tz)
     prior = prior_shifts(session, agency_id, (min(span[0], week_start), span[1]), ids, agency)
     officers, codes = officers_of(session, agency_id, agency, span, horizon, prior)
-    locked = [_ref(a, codes, by_id, agency) for a in assignments_of(session, ids, LOCKED_STATES)]
+    # A supervisor's override stays with its shift: the solver waives exactly those rules.
+    overridden = overrides_in_force(session, agency_id, list(by_id.values()))
+    locked = [_ref(a, codes, by_id, agency, overridden)
+              for a in assignments_of(session, ids, LOCKED_STATES)]
     proposed = assignments_of(session, ids, (AssignmentState.PROPOSED.value,))
+    recorded = in_force(session, ids)
     try:
         return Problem(
             agency=agency_id if agency_row.definition is None else agency,
             officers=officers,
-            requests=[request_from_row(r, {agency_id: agency}) for r in request_rows],
+            requests=[with_approvals(request_from_row(r, {agency_id: agency}), recorded[r.id])
+                      for r in request_rows],
             locked=locked,
             hint=[_ref(a, codes, by_id, agency) for a in proposed],
             policy=PolicyOverrides.model_validate(agency_row.policy_overrides or {}),

@@ -12,7 +12,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Float, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, Float, ForeignKey, Index, Integer, String, UniqueConstraint, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from store.coltypes import MoneyType, UTCDateTime
@@ -108,6 +108,9 @@ class OnDutyRow(_WindowColumns, Base):
     )
 
     officer: Mapped[OfficerRow] = relationship(back_populates="on_duty")
+    code: Mapped[str | None] = mapped_column(
+        String(64), default=None, comment="The duty system's assignment code (PATROL-A)."
+    )
 
 
 class RequestRow(Base):
@@ -162,11 +165,20 @@ class NightlyRunRow(Base):
     finished_at: Mapped[datetime]
 
 
+# A live assignment holds its officer on its position: proposed, confirmed or worked. Only a
+# cancelled row lets go (a withdrawn proposal is deleted). Besides the index below, a trigger
+# (migration 0002) refuses more live rows on a request at once than it needs.
+LIVE = "state <> 'cancelled'"
+
+
 class AssignmentRow(Base):
     __tablename__ = "assignments"
     __table_args__ = (
         Index("ix_assignments_request_state", "request_id", "state"),
         Index("ix_assignments_officer_start", "officer_id", "start"),
+        # Never one officer twice on one position: the database refuses a second live row.
+        Index("uq_assignments_live", "request_id", "officer_id", "start", unique=True,
+              sqlite_where=text(LIVE), postgresql_where=text(LIVE)),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)

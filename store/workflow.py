@@ -4,6 +4,8 @@ State changes follow one path: a nightly run proposes, a dispatcher confirms (th
 keeps the shift exactly), and a confirmed shift is either worked (actual times recorded; they
 feed the fairness window, the invoice and payroll) or cancelled. Cancelling a confirmed shift is
 priced by rules.md section 3; a proposal that was never confirmed costs the customer nothing.
+Each command holds its agency (`store.locking`) before reading what it checks, so it never
+interleaves with a nightly's write.
 """
 
 from __future__ import annotations
@@ -19,7 +21,9 @@ from sqlalchemy.orm import Session
 from models import CancellationCharge, InputError, PolicyOverrides, PolicySettings, Request
 from models.agency import Agency
 from scheduler.rates import effective_policy, price_cancellation
+from store.audit import record
 from store.db import Store
+from store.locking import hold_agencies
 from store.records import agency_of, officer_by_code, request_by_code, request_from_row
 from store.schema import (
     AgencyRow,
@@ -31,6 +35,7 @@ from store.schema import (
 )
 
 ACTIVE = (AssignmentState.PROPOSED.value, AssignmentState.CONFIRMED.value)
+WORKABLE = (AssignmentState.CONFIRMED.value, AssignmentState.WORKED.value)
 
 
 @dataclass
@@ -76,18 +81,30 @@ def priced_context(session: Session, row: RequestRow) -> tuple[Request, Agency, 
 
 def confirm(store: Store, request: str | None, *, agency: str | None = None) -> int:
     """Confirm the proposals of one request (or all, with `request=None`); returns how many."""
-    with store.transaction() as session:
+    with store.write() as session:
         query = select(AssignmentRow).where(AssignmentRow.state == AssignmentState.PROPOSED.value)
         if request is not None:
-            query = query.where(
-                AssignmentRow.request_id == request_by_code(session, request, agency).id
-            )
-        elif agency is not None:
-            query = query.join(RequestRow).where(RequestRow.agency_id == agency)
-        rows = list(session.scalars(query))
-        for row in rows:
-            row.state = AssignmentState.CONFIRMED.value
-        return len(rows)
+            row = request_by_code(session, request, agency)
+            hold_agencies(session, [row.agency_id])
+            query = query.where(AssignmentRow.request_id == row.id)
+        else:
+            hold_agencies(session, None if agency is None else [agency])
+            if agency is not None:
+                query = query.join(RequestRow).where(RequestRow.agency_id == agency)
+        proposals = list(session.scalars(query))
+        for proposal in proposals:
+            proposal.state = AssignmentState.CONFIRMED.value
+            _audit_shift(session, "confirm", proposal, {"state": "proposed"},
+                         {"state": "confirmed"})
+        return len(proposals)
+
+
+def _audit_shift(
+    session: Session, action: str, shift: AssignmentRow, before: object, after: object
+) -> None:
+    """One event about one officer's shift on one request."""
+    record(session, action, agency=shift.request.agency_id, request=shift.request.code,
+           officer=shift.officer.code, before=before, after=after)
 
 
 def cancel(
@@ -100,15 +117,21 @@ def cancel(
 ) -> Cancellation:
     """Cancel a request (or, with `officer`, reduce it by that officer) and price the notice."""
     notice_at = (at or datetime.now(UTC)).astimezone(UTC)
-    with store.transaction() as session:
+    with store.write() as session:
         row = request_by_code(session, request, agency)
+        hold_agencies(session, [row.agency_id])
         if row.state == RequestState.CANCELLED.value:
             raise InputError("request", f"{request} is already cancelled")
         targets = _targets(session, row, officer)
         result = _price(session, row, targets, notice_at)
         for target in targets:
             target.state = AssignmentState.CANCELLED.value
+        before = {"state": row.state, "officers_needed": row.officers_needed}
         _shrink_or_cancel(row, officer, notice_at)
+        record(session, "cancel", agency=row.agency_id, request=row.code, officer=officer,
+               before=before, after={"state": row.state, "officers_needed": row.officers_needed,
+                                     "notice_at": notice_at, "released": result.officers,
+                                     "charge": result.total})
         if result.charges or targets:
             session.add(
                 CancellationRow(
@@ -186,29 +209,60 @@ def record_worked(
     end: datetime,
     *,
     agency: str | None = None,
+    now: datetime | None = None,
 ) -> AssignmentRow:
-    """Record the hours an officer actually worked on a request's shift."""
+    """Record the hours an officer actually worked on a confirmed shift that has begun.
+
+    A shift already recorded as worked may be recorded again (a correction of its times).
+    """
     if end <= start:
         raise InputError("end", f"{end.isoformat()} is not after start {start.isoformat()}")
-    with store.transaction() as session:
+    moment = (now or datetime.now(UTC)).astimezone(UTC)
+    with store.write() as session:
         row = request_by_code(session, request, agency)
+        hold_agencies(session, [row.agency_id])
         officer_row = officer_by_code(session, row.agency_id, officer)
-        candidates = list(
-            session.scalars(
-                select(AssignmentRow).where(
-                    AssignmentRow.request_id == row.id,
-                    AssignmentRow.officer_id == officer_row.id,
-                    AssignmentRow.state != AssignmentState.CANCELLED.value,
-                )
+        shift = _worked_shift(session, row, officer_row.id, (start, end), officer)
+        if shift.start > moment:
+            tz = priced_context(session, row)[1].tz
+            raise InputError(
+                "now",
+                f"{officer}'s shift on {request} starts {shift.start.astimezone(tz).isoformat()}, "
+                f"after now ({moment.astimezone(tz).isoformat()}); record it once it has begun",
             )
-        )
-        if not candidates:
-            raise InputError("officer", f"{officer} holds no assignment on {request}")
-        shift = max(candidates, key=lambda a: _overlap(a, start, end))
+        before = {"state": shift.state, "worked_start": shift.worked_start,
+                  "worked_end": shift.worked_end}
         shift.state = AssignmentState.WORKED.value
         shift.worked_start = start
         shift.worked_end = end
+        _audit_shift(session, "worked", shift, before, {"state": shift.state,
+                                                        "worked_start": start,
+                                                        "worked_end": end})
         return shift
+
+
+def _worked_shift(
+    session: Session, row: RequestRow, officer_id: int, span: tuple[datetime, datetime],
+    officer: str,
+) -> AssignmentRow:
+    """The officer's confirmed (or worked) shift on the request that overlaps `span` most."""
+    held = list(
+        session.scalars(
+            select(AssignmentRow).where(
+                AssignmentRow.request_id == row.id,
+                AssignmentRow.officer_id == officer_id,
+                AssignmentRow.state != AssignmentState.CANCELLED.value,
+            )
+        )
+    )
+    if not held:
+        raise InputError("officer", f"{officer} holds no assignment on {row.code}")
+    agreed = [a for a in held if a.state in WORKABLE]
+    if not agreed:
+        raise InputError(
+            "officer", f"{officer} is only proposed on {row.code}; confirm the shift first"
+        )
+    return max(agreed, key=lambda a: _overlap(a, *span))
 
 
 def _overlap(row: AssignmentRow, start: datetime, end: datetime) -> float:

@@ -7,10 +7,13 @@ goes through the solver-independent validator.
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from benchmarks.mip import solve_mip
 from benchmarks.runners import solve_greedy
+from models.agency import PolicyOverrides
 from models.problem import Problem
 from models.result import RosterResult
 from scenarios.generator import generate
@@ -244,3 +247,16 @@ def test_a_24_hour_window_with_the_same_pieces_but_more_on_duty_time_still_binds
     assert result.status == "optimal"
     assert result.solver.objective[0] == 1000
     assert len(result.assignments) == 1
+
+
+def test_prior_shifts_count_toward_the_mip_weekly_cap() -> None:
+    """Every officer worked 4-8 h in the three days before a Thursday start, with a 12 h
+    week: without the prior shifts in its cap rows the MIP gave two officers 15+ h."""
+    problem = generate(
+        10, 40, 3, 0, start=date(2026, 10, 29),
+        policy=PolicyOverrides(max_hours_per_week=12), prior_share=1.0,
+    )
+    result = solve_mip(problem, 2.0)
+    assert result.status == "optimal"
+    assert validate(problem, result).violations == []
+    assert result.metrics.coverage == 13.0  # 19.0 before, with the two caps broken

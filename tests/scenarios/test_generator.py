@@ -213,3 +213,27 @@ def test_bundled_week_is_mostly_fillable_one_request_at_a_time_but_not_all_at_on
         for o in problem.officers if o.status == "active"
     )
     assert demand > 1.2 * capacity
+
+
+def test_a_share_outside_0_to_1_is_an_input_error_naming_the_option() -> None:
+    with pytest.raises(InputError) as caught:
+        generate(5, 5, 2, seed=0, long_share=1.5)
+    assert str(caught.value) == "long_share: must be a share between 0 and 1, got 1.5"
+
+
+def test_with_share_gives_the_named_item_its_share_and_scales_the_rest() -> None:
+    from scenarios.gen_requests import with_share
+
+    weights = [("a", 3.0), ("b", 1.0), ("c", 4.0)]
+    assert with_share(weights, "b", None) is weights
+    # total 8: b gets 0.5 x 8 = 4; a and c share the other 4 as 3:4.
+    assert with_share(weights, "b", 0.5) == [("a", 12 / 7), ("b", 4.0), ("c", 16 / 7)]
+
+
+def test_rank_weights_give_supervisors_the_asked_share() -> None:
+    from scenarios.gen_officers import rank_weights
+
+    weights = rank_weights(0.05)
+    assert round(sum(w for r, w in weights if r.is_supervisor), 9) == 0.05
+    assert round(sum(w for r, w in weights if not r.is_supervisor), 9) == 0.95
+    assert [r for r, _ in weights] == [r for r, _ in rank_weights()]

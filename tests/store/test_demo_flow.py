@@ -18,7 +18,8 @@ def test_the_demo_imports_solves_and_exports(tmp_path: Path,
     assert "officers.csv: 60 officers rows, 60 added" in text
     assert "kennesaw-ga: run 1" in text
     assert "REQ-00001: cancelled" in text
+    assert "cancelled 2 confirmed officer(s) (under_48h); charge 615.20" in text
     assert (out / "offduty.db").is_file()
     assert sorted(p.name for p in (out / "exports" / "invoices").iterdir()) == [
-        "invoice_lines.csv", "invoices.html", "invoices_by_customer.csv"
+        "invoice_lines.csv", "invoices.html", "invoices.pdf", "invoices_by_customer.csv"
     ]

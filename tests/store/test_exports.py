@@ -39,7 +39,8 @@ def staffed(store: Store, world: Path) -> Store:
         ).one()
         officer = shift.officer.code
     record_worked(store, "R-1", officer, datetime.fromisoformat("2026-12-01T08:00:00-05:00"),
-                  datetime.fromisoformat("2026-12-01T13:00:00-05:00"))
+                  datetime.fromisoformat("2026-12-01T13:00:00-05:00"),
+                  now=datetime.fromisoformat("2026-12-01T13:05:00-05:00"))
     return store
 
 
@@ -74,7 +75,7 @@ def test_each_officer_gets_a_calendar_that_parses(staffed: Store, tmp_path: Path
 def test_invoices_bill_worked_and_confirmed_hours_to_the_cent(
     staffed: Store, tmp_path: Path
 ) -> None:
-    lines_path, customers_path, html_path = export(staffed, "invoices", tmp_path)
+    lines_path, customers_path, html_path, pdf_path = export(staffed, "invoices", tmp_path)
     lines = read(lines_path)
     assert [(r["request_id"], r["rate_type"], r["quantity"], r["amount"]) for r in lines] == [
         ("R-1", "regular", "5.0000", "380.25"),  # 5 h x 76.05
@@ -83,12 +84,13 @@ def test_invoices_bill_worked_and_confirmed_hours_to_the_cent(
     customers = {r["customer_id"]: r["total"] for r in read(customers_path)}
     assert customers == {"EMP-1": "380.25", "EMP-2": "608.40"}
     page = html_path.read_text(encoding="utf-8")
-    assert "Invoice: Home Depot #2" in page and "608.40" in page
+    assert "Home Depot #2 (EMP-2)" in page and "608.40" in page
+    assert pdf_path.read_bytes().startswith(b"%PDF-")
 
 
 def test_a_cancellation_charge_joins_the_invoice(staffed: Store, tmp_path: Path) -> None:
     cancel(staffed, "R-2", at=datetime.fromisoformat("2026-12-01T18:00:00-05:00"))
-    lines_path, customers_path, _ = export(staffed, "invoices", tmp_path)
+    lines_path, customers_path, _, _ = export(staffed, "invoices", tmp_path)
     customers = {r["customer_id"]: r["total"] for r in read(customers_path)}
     assert customers["EMP-2"] == "608.40"  # 2 x (4 x 69.25) + 2 x 4 x 6.80 = 554.00 + 54.40
     lines = read(lines_path)

@@ -89,20 +89,25 @@ def test_confirmed_assignments_never_move(store: Store, world: Path, tmp_path: P
     assert sorted(r[1] for r in rows if r[5] == "proposed") == ["R-2", "R-2", "R-3"]
 
 
-def test_a_store_change_during_the_solve_is_not_written(store: Store, world: Path) -> None:
+def test_a_store_change_during_the_solve_is_solved_again(store: Store, world: Path) -> None:
     load_world(store, world)
     nightly(store)
-    before = snapshot(store)
+    before, _ = snapshot(store)
 
     def meddling_solver(problem: Problem) -> RosterResult:
-        confirm(store, "R-1")  # a dispatcher confirms while the solver runs
+        confirm(store, "R-1")  # a dispatcher confirms while the solver runs (the first time)
         return default_solver(problem)
 
-    with pytest.raises(InputError, match="the store changed during the solve"):
-        nightly(store, force=True, solver=meddling_solver)
+    report = nightly(store, force=True, solver=meddling_solver)
     rows, runs = snapshot(store)
-    assert runs == before[1]
-    assert [r[:5] for r in rows] == [r[:5] for r in before[0]]
+    # The first solve saw R-1 proposed; its write found it confirmed and wrote nothing. The
+    # second solve keeps R-1 as a confirmed lock and R-2's two proposals unchanged.
+    assert (report.attempts, report.locked, report.added, report.kept, report.removed) == (
+        2, 1, 0, 2, 0)
+    assert [r[:5] for r in rows] == [r[:5] for r in before]
+    assert sorted((r[1], r[5]) for r in rows) == [
+        ("R-1", "confirmed"), ("R-2", "proposed"), ("R-2", "proposed")]
+    assert runs == 2
 
 
 def test_an_unknown_agency_is_an_input_error(store: Store, world: Path) -> None:
@@ -217,9 +222,10 @@ def test_hours_to_date_count_only_worked_time_inside_the_window(
             officer = session.scalar(select(OfficerRow).where(OfficerRow.code == code))
             assert officer is not None
             for start, end in spans:
+                # Each shift on its own times: one officer holds one live row per start.
                 session.add(AssignmentRow(
                     request_id=request.id, officer_id=officer.id, state="worked",
-                    start=request.start, end=request.end, worked_start=start, worked_end=end,
+                    start=start, end=end, worked_start=start, worked_end=end,
                 ))
     with store.transaction() as session:
         problem = build_problem(session, "kennesaw-ga", Horizon(NOW, 7, 28), SolveOptions())
@@ -240,7 +246,8 @@ def test_worked_hours_recorded_by_the_dispatcher_feed_the_next_run(
         )
     assert officer is not None
     record_worked(store, "R-1", officer, datetime.fromisoformat("2026-12-01T08:00:00-05:00"),
-                  datetime.fromisoformat("2026-12-01T13:00:00-05:00"))
+                  datetime.fromisoformat("2026-12-01T13:00:00-05:00"),
+                  now=datetime.fromisoformat("2026-12-01T13:05:00-05:00"))
     later = datetime.fromisoformat("2026-12-05T00:00:00-05:00")
     with store.transaction() as session:
         problem = build_problem(session, "kennesaw-ga", Horizon(later, 7, 28), SolveOptions())
@@ -299,3 +306,17 @@ def test_shifts_confirmed_earlier_in_the_week_count_as_prior_shifts(
     assert prior[holder] == [(datetime.fromisoformat("2026-12-01T08:00:00-05:00"),
                               datetime.fromisoformat("2026-12-01T12:00:00-05:00"))]
     assert all(shifts == [] for oid, shifts in prior.items() if oid != holder)
+
+
+@pytest.mark.parametrize(("days", "window", "message"), [
+    (0, 28, "horizon_days: must be at least 1 day, got 0"),
+    (-1, 28, "horizon_days: must be at least 1 day, got -1"),
+    (7, -1, "window_days: must not be negative, got -1"),
+])
+def test_a_meaningless_horizon_or_window_is_an_input_error(
+    store: Store, world: Path, days: int, window: int, message: str
+) -> None:
+    load_world(store, world)
+    with pytest.raises(InputError, match=f"^{message}$"):
+        run_nightly(store, now=NOW, horizon_days=days, window_days=window)
+    assert snapshot(store) == ([], 0)

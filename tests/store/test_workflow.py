@@ -98,7 +98,7 @@ def test_worked_records_actual_times_on_the_officers_shift(proposed: Store) -> N
         ).one()
         code = shift.officer.code
     record_worked(proposed, "R-1", code, at("2026-12-01T07:45:00-05:00"),
-                  at("2026-12-01T13:00:00-05:00"))
+                  at("2026-12-01T13:00:00-05:00"), now=at("2026-12-01T13:05:00-05:00"))
     with proposed.transaction() as session:
         shift = session.scalars(
             select(AssignmentRow).join(RequestRow).where(RequestRow.code == "R-1")
@@ -108,4 +108,52 @@ def test_worked_records_actual_times_on_the_officers_shift(proposed: Store) -> N
     other = next(k for k in ("K-1", "K-2", "K-3") if k != code)
     with pytest.raises(InputError, match=f"{other} holds no assignment on R-1"):
         record_worked(proposed, "R-1", other, at("2026-12-01T08:00:00-05:00"),
-                      at("2026-12-01T12:00:00-05:00"))
+                      at("2026-12-01T12:00:00-05:00"), now=at("2026-12-01T13:05:00-05:00"))
+
+
+def r1_officer(store: Store) -> str:
+    with store.transaction() as session:
+        shift = session.scalars(
+            select(AssignmentRow).join(RequestRow).where(RequestRow.code == "R-1")
+        ).one()
+        return shift.officer.code
+
+
+def test_worked_refuses_a_shift_that_is_only_proposed(proposed: Store) -> None:
+    code = r1_officer(proposed)
+    with pytest.raises(InputError, match=f"^officer: {code} is only proposed on R-1; "
+                       "confirm the shift first$"):
+        record_worked(proposed, "R-1", code, at("2026-12-01T08:00:00-05:00"),
+                      at("2026-12-01T12:00:00-05:00"), now=at("2026-12-02T00:00:00-05:00"))
+    assert states(proposed, "R-1") == ["proposed"]
+
+
+def test_worked_refuses_a_shift_that_has_not_begun(proposed: Store) -> None:
+    confirm(proposed, "R-1")
+    code = r1_officer(proposed)
+    hours = (at("2026-12-01T08:00:00-05:00"), at("2026-12-01T12:00:00-05:00"))
+    with pytest.raises(InputError, match=(
+        rf"^now: {code}'s shift on R-1 starts 2026-12-01T08:00:00-05:00, after now "
+        r"\(2026-12-01T07:59:59-05:00\); record it once it has begun$"
+    )):
+        record_worked(proposed, "R-1", code, *hours, now=at("2026-12-01T07:59:59-05:00"))
+    with proposed.transaction() as session:
+        shift = session.scalars(
+            select(AssignmentRow).join(RequestRow).where(RequestRow.code == "R-1")
+        ).one()
+    assert (shift.state, shift.worked_start, shift.worked_end) == ("confirmed", None, None)
+    # At the very start of the shift it has begun: recorded.
+    record_worked(proposed, "R-1", code, *hours, now=at("2026-12-01T08:00:00-05:00"))
+    assert states(proposed, "R-1") == ["worked"]
+
+
+def test_worked_times_may_be_corrected_once_recorded(proposed: Store) -> None:
+    confirm(proposed, "R-1")
+    code = r1_officer(proposed)
+    later = at("2026-12-02T00:00:00-05:00")
+    record_worked(proposed, "R-1", code, at("2026-12-01T08:00:00-05:00"),
+                  at("2026-12-01T12:00:00-05:00"), now=later)
+    shift = record_worked(proposed, "R-1", code, at("2026-12-01T08:00:00-05:00"),
+                          at("2026-12-01T12:30:00-05:00"), now=later)
+    assert (shift.state, shift.worked_end) == ("worked", at("2026-12-01T17:30:00+00:00"))
+    assert states(proposed, "R-1") == ["worked"]
