@@ -24,6 +24,7 @@ from scheduler.context import Context, piece_weight
 from scheduler.eligibility import DAY
 from scheduler.model import max_packing
 from scheduler.pieces import PieceSet
+from scheduler.rule_layers import NO_PAIR, Elsewhere
 from scheduler.timeutil import split_by_local_day, split_by_local_week
 
 INF = float("inf")
@@ -93,7 +94,8 @@ class MipModel:
 
 
 def formulate(ctx: Context, ps: PieceSet, cands: dict[int, list[int]]) -> MipModel:
-    """Columns for the possible pairs, then the rows of each hard rule (order does not matter)."""
+    """Columns for the possible pairs, the positions' rows, then each officer rule's rows in the
+    order of `MIP_ROWS` (any order is valid; a fixed one keeps the program reproducible)."""
     m = MipModel()
     for piece in ps.pieces:
         for oi in cands[piece.index]:
@@ -106,10 +108,8 @@ def formulate(ctx: Context, ps: PieceSet, cands: dict[int, list[int]]) -> MipMod
         m.locked_weight += piece_weight(ctx.requests[r], s, e)
     request_capacity(ctx, ps, m)
     split_flow(ctx, ps, m)
-    no_overlap(ctx, ps, m)
-    daily_and_weekly_caps(ctx, ps, m)
-    rolling_24h(ctx, ps, m)
-    supervisor(ctx, ps, m)
+    for rule in dict.fromkeys(r for r in MIP_ROWS.values() if not isinstance(r, Elsewhere)):
+        rule(ctx, ps, m)  # a family serving two codes runs once
     return m
 
 
@@ -276,3 +276,22 @@ def supervisor(ctx: Context, ps: PieceSet, m: MipModel) -> None:
             for col in others:
                 m.rows.add([(col, 1.0), (staffed, -1.0)], hi=0)
             m.rows.add([(staffed, 1.0), *((c, -1.0) for c in sups)], hi=0)
+
+
+RowRule = Callable[[Context, PieceSet, MipModel], None]
+_SCREENED = Elsewhere("screening", NO_PAIR + " (the MIP takes the CP-SAT model's candidates)")
+
+# The MIP layer: each officer rule's rows, or where it is enforced instead. Both caps share one
+# pass per officer.
+MIP_ROWS: dict[str, RowRule | Elsewhere] = {
+    "OVERLAP": no_overlap,
+    "DAILY_CAP": daily_and_weekly_caps,
+    "WEEKLY_CAP": daily_and_weekly_caps,
+    "REST_24H": rolling_24h,
+    "SUPERVISOR_REQUIRED": supervisor,
+    "STATUS_BARRED": _SCREENED,
+    "MISSING_QUALIFICATION": _SCREENED,
+    "EMPLOYER_CONFLICT": _SCREENED,
+    "NOT_AVAILABLE": _SCREENED,
+    "ON_DUTY": _SCREENED,
+}

@@ -4,24 +4,32 @@ Static rules (status, qualification, conflict, availability, on-duty time) depen
 and the shift alone; load rules (overlap with travel gap, rolling 24 hours, daily and weekly caps)
 depend on what else the officer works, and `OfficerLoad` answers them for any set of held shifts.
 Filtering here is what keeps the CP-SAT model to possible pairs only.
+
+`SCREENING` is this layer's registry of the officer rules (see `rule_layers`): each static rule
+once, in a one-officer form (locks) and a pool form (screen, pools, candidates), and each load rule
+once, for `OfficerLoad.blocking` and `fits`.
 """
 
 from __future__ import annotations
 
 import bisect
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
 from models.officer import QUAL_LIQUOR, QUAL_TRAFFIC, QUAL_VEHICLE
 from scheduler.context import Context, OfficerData, RequestData
+from scheduler.free_time import AvailabilityIndex, max_window_load
 from scheduler.pieces import PieceSet
+from scheduler.rule_layers import Elsewhere
 from scheduler.timeutil import split_by_local_day, split_by_local_week
 
 DAY = 24 * 60
 
 
-def status_barred(o: OfficerData, req: RequestData, ctx: Context) -> bool:
+def status_barred(o: OfficerData, req: RequestData, start: int, end: int, ctx: Context) -> bool:
     """Only active officers work off duty."""
     return not o.active
 
@@ -38,45 +46,37 @@ def required_qualifications(req: RequestData, ctx: Context) -> set[str]:
     return need
 
 
-def missing_qualification(o: OfficerData, req: RequestData, ctx: Context) -> bool:
+def missing_qualification(
+    o: OfficerData, req: RequestData, start: int, end: int, ctx: Context
+) -> bool:
     """Traffic jobs need traffic, vehicle jobs a vehicle, alcohol-outside posts the training."""
     return not required_qualifications(req, ctx) <= o.quals
 
 
-def employer_conflict(o: OfficerData, req: RequestData, ctx: Context) -> bool:
+def employer_conflict(o: OfficerData, req: RequestData, start: int, end: int, ctx: Context) -> bool:
     """An officer never works for an employer on their conflict list."""
     return req.model.employer.id in o.conflicts
 
 
-def not_available(o: OfficerData, start: int, end: int) -> bool:
+def not_available(o: OfficerData, req: RequestData, start: int, end: int, ctx: Context) -> bool:
     """The shift must lie inside one (merged) declared availability window."""
     i = bisect.bisect_right(o.availability, (start, float("inf"))) - 1
     return i < 0 or o.availability[i][1] < end
 
 
-def on_duty(o: OfficerData, start: int, end: int, gap: int) -> bool:
+def on_duty(o: OfficerData, req: RequestData, start: int, end: int, ctx: Context) -> bool:
     """The shift keeps the travel gap from on-duty time, in either order."""
+    gap = ctx.limits.gap
     return any(s < end + gap and start < e + gap for s, e in o.on_duty)
-
-
-REQUEST_RULES: list[tuple[str, Callable[[OfficerData, RequestData, Context], bool]]] = [
-    ("STATUS_BARRED", status_barred),
-    ("MISSING_QUALIFICATION", missing_qualification),
-    ("EMPLOYER_CONFLICT", employer_conflict),
-]
 
 
 def static_block(
     o: OfficerData, req: RequestData, start: int, end: int, ctx: Context
 ) -> str | None:
     """The first static rule that bars the officer from [start, end) of the request."""
-    for code, rule in REQUEST_RULES:
-        if rule(o, req, ctx):
+    for code, rule in STATIC_RULES.items():
+        if rule.one(o, req, start, end, ctx):
             return code
-    if not_available(o, start, end):
-        return "NOT_AVAILABLE"
-    if on_duty(o, start, end, ctx.limits.gap):
-        return "ON_DUTY"
     return None
 
 
@@ -109,41 +109,37 @@ class OfficerLoad:
         for w, m in split_by_local_week(start, end, self.ctx.tz):
             self.week[w] = self.week.get(w, 0) + sign * m
 
-    def _overlaps(self, start: int, end: int) -> bool:
+    def overlap(self, start: int, end: int) -> bool:
+        """OVERLAP: the shift comes within the travel gap of a held shift."""
         gap = self.ctx.limits.gap
         i = bisect.bisect_left(self.shifts, (start, start))
         # Only the neighbours can come within the gap: shifts of one officer never overlap.
         return any(s < end + gap and start < e + gap for s, e in self.shifts[max(0, i - 1) : i + 1])
 
-    def _over_day(self, start: int, end: int) -> bool:
+    def over_day(self, start: int, end: int) -> bool:
+        """DAILY_CAP: a local day would hold more off-duty minutes than the cap."""
         days = split_by_local_day(start, end, self.ctx.tz)
         return any(self.day.get(d, 0) + m > self.ctx.limits.per_day for d, m in days)
 
     def over_week(self, start: int, end: int) -> bool:
+        """WEEKLY_CAP: a Monday-to-Monday week would pass the officer's own cap."""
         weeks = split_by_local_week(start, end, self.ctx.tz)
         return any(self.week.get(w, 0) + m > self.officer.week_cap for w, m in weeks)
 
-    def _over_rest(self, start: int, end: int) -> bool:
+    def over_rest(self, start: int, end: int) -> bool:
+        """REST_24H: some 24 hours would hold more on- and off-duty minutes than allowed."""
         return self._rolling_max(start, end) > self.ctx.limits.per_24h
 
     def blocking(self, start: int, end: int) -> list[str]:
         """Every load rule that one more shift [start, end) would break (empty: it fits)."""
-        checks = (
-            ("OVERLAP", self._overlaps),
-            ("REST_24H", self._over_rest),
-            ("DAILY_CAP", self._over_day),
-            ("WEEKLY_CAP", self.over_week),
-        )
-        return [code for code, broken in checks if broken(start, end)]
+        return [code for code, broken in LOAD_RULES.items() if broken(self, start, end)]
 
     def fits(self, start: int, end: int) -> bool:
         """Whether one more shift breaks no load rule (cheapest checks first, stops at one)."""
-        return not (
-            self._overlaps(start, end)
-            or self.over_week(start, end)
-            or self._over_day(start, end)
-            or self._over_rest(start, end)
-        )
+        for broken in _CHEAPEST_FIRST:  # noqa: SIM110 - a plain loop: the hottest call here
+            if broken(self, start, end):
+                return False
+        return True
 
     def _rolling_max(self, start: int, end: int) -> int:
         """Largest on-duty plus off-duty load of a 24-hour window that touches the new shift."""
@@ -156,69 +152,6 @@ class OfficerLoad:
         return max_window_load(blocks, DAY, lo=start - DAY, hi=end)
 
 
-def max_window_load(
-    blocks: Iterable[tuple[int, int]], width: int, lo: int = -(2**62), hi: int = 2**62
-) -> int:
-    """Max total overlap of [t, t + width) with the blocks, over window starts t in [lo, hi].
-
-    The maximum of this piecewise-linear function is reached at a window starting at a block
-    start or ending at a block end, so only those starts are tried.
-    """
-    items = list(blocks)
-    starts = {s for s, _ in items} | {e - width for _, e in items}
-    best = 0
-    for t in starts:
-        if lo <= t <= hi:
-            load = sum(max(0, min(e, t + width) - max(s, t)) for s, e in items)
-            best = max(best, load)
-    return best
-
-
-def _subtract(
-    windows: list[tuple[int, int]], holes: list[tuple[int, int]]
-) -> list[tuple[int, int]]:
-    """Windows minus holes (both sorted lists of half-open intervals)."""
-    out = []
-    for s, e in windows:
-        cursor = s
-        for hs, he in holes:
-            if he <= cursor or hs >= e:
-                continue
-            if hs > cursor:
-                out.append((cursor, hs))
-            cursor = max(cursor, he)
-        if cursor < e:
-            out.append((cursor, e))
-    return out
-
-
-class AvailabilityIndex:
-    """Finds officers who may work a shift by time alone, without scanning every officer.
-
-    Each active officer's availability minus their on-duty blocks widened by the travel gap, so
-    containment answers both NOT_AVAILABLE and ON_DUTY at once.
-    """
-
-    def __init__(self, officers: list[OfficerData], gap: int | None) -> None:
-        rows: list[tuple[int, int, int]] = []
-        for o in officers:
-            if o.active:
-                # gap None: availability alone (to tell NOT_AVAILABLE from ON_DUTY).
-                holes = [] if gap is None else [(s - gap, e + gap) for s, e in o.on_duty]
-                rows.extend((s, e, o.index) for s, e in _subtract(o.availability, holes))
-        rows.sort()
-        self.start = np.array([r[0] for r in rows], dtype=np.int64)
-        self.end = np.array([r[1] for r in rows], dtype=np.int64)
-        self.officer = np.array([r[2] for r in rows], dtype=np.int64)
-        self.longest = int((self.end - self.start).max()) if rows else 0
-
-    def containing(self, start: int, end: int) -> np.ndarray:
-        lo = int(np.searchsorted(self.start, end - self.longest, side="left"))
-        hi = int(np.searchsorted(self.start, start, side="right"))
-        mask = self.end[lo:hi] >= end
-        return np.asarray(self.officer[lo:hi][mask])
-
-
 _QUAL_BITS = {QUAL_TRAFFIC: 1, QUAL_VEHICLE: 2, QUAL_LIQUOR: 4}
 
 
@@ -226,15 +159,20 @@ class _OfficerArrays:
     """Per-officer facts as arrays, so a piece's candidates are filtered in one vector step."""
 
     def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self.everyone = np.arange(len(ctx.officers), dtype=np.int64)
+        self.inactive = np.array([not o.active for o in ctx.officers], dtype=bool)
         self.quals = np.array(
             [sum(b for q, b in _QUAL_BITS.items() if q in o.quals) for o in ctx.officers],
             dtype=np.int64,
         )
         self.week_cap = np.array([o.week_cap for o in ctx.officers], dtype=np.int64)
-        self.conflicted: dict[str, set[int]] = {}
+        self._conflicted: dict[str, np.ndarray] = {}
         for o in ctx.officers:
             for employer in o.conflicts:
-                self.conflicted.setdefault(employer, set()).add(o.index)
+                mask = self._conflicted.setdefault(employer, np.zeros(len(ctx.officers), bool))
+                mask[o.index] = True
+        self._no_conflict = np.zeros(len(ctx.officers), dtype=bool)
         # Officers whose on-duty time may count in a 24-hour window with a given shift.
         blocks = sorted((s, e, o.index) for o in ctx.officers for s, e in o.on_duty)
         self.duty_start = np.array([b[0] for b in blocks], dtype=np.int64)
@@ -248,6 +186,20 @@ class _OfficerArrays:
             dtype=np.int64,
         )
 
+    @cached_property
+    def available(self) -> AvailabilityIndex:
+        """Active officers' availability alone (to tell NOT_AVAILABLE from ON_DUTY)."""
+        return AvailabilityIndex(self.ctx.officers, None)
+
+    @cached_property
+    def free(self) -> AvailabilityIndex:
+        """Active officers' availability minus on-duty time widened by the travel gap."""
+        return AvailabilityIndex(self.ctx.officers, self.ctx.limits.gap)
+
+    def conflicted(self, employer: str) -> np.ndarray:
+        """Per officer, whether the employer is on their conflict list."""
+        return self._conflicted.get(employer, self._no_conflict)
+
     def near_duty(self, start: int, end: int, minutes: int = DAY) -> set[int]:
         """Officers with on-duty time within a day of [start, end) whose busiest 24 hours on
         duty plus `minutes` could exceed the cap `per_24h` (with the default, all of them)."""
@@ -257,42 +209,106 @@ class _OfficerArrays:
         return set(near[self.duty_per_24h[near] + minutes > self.per_24h].tolist())
 
 
+# The static rules over many officers at once: (arrays, request, start, end, pool) -> which
+# officers of the pool the rule bars.
+def _status_barred_many(
+    a: _OfficerArrays, req: RequestData, start: int, end: int, pool: np.ndarray
+) -> np.ndarray:
+    return np.asarray(a.inactive[pool])
+
+
+def _missing_qualification_many(
+    a: _OfficerArrays, req: RequestData, start: int, end: int, pool: np.ndarray
+) -> np.ndarray:
+    need = sum(_QUAL_BITS[q] for q in required_qualifications(req, a.ctx))
+    return np.asarray((a.quals[pool] & need) != need)
+
+
+def _employer_conflict_many(
+    a: _OfficerArrays, req: RequestData, start: int, end: int, pool: np.ndarray
+) -> np.ndarray:
+    return np.asarray(a.conflicted(req.model.employer.id)[pool])
+
+
+def _outside(index: AvailabilityIndex, n: int, start: int, end: int) -> np.ndarray:
+    """Per officer, whether no window of the index contains [start, end)."""
+    outside = np.ones(n, dtype=bool)
+    outside[index.containing(start, end)] = False
+    return outside
+
+
+def _not_available_many(
+    a: _OfficerArrays, req: RequestData, start: int, end: int, pool: np.ndarray
+) -> np.ndarray:
+    # Inactive officers are not in the index; they are barred by STATUS_BARRED first.
+    return np.asarray(_outside(a.available, len(a.everyone), start, end)[pool])
+
+
+def _on_duty_many(
+    a: _OfficerArrays, req: RequestData, start: int, end: int, pool: np.ndarray
+) -> np.ndarray:
+    return np.asarray(_outside(a.free, len(a.everyone), start, end)[pool])
+
+
+@dataclass(frozen=True)
+class StaticRule:
+    """A static rule for one officer (locks) and for a pool of officers (screening)."""
+
+    one: Callable[[OfficerData, RequestData, int, int, Context], bool]
+    many: Callable[[_OfficerArrays, RequestData, int, int, np.ndarray], np.ndarray]
+
+
+# The screening's static rules, in the order a first blocking rule is reported.
+STATIC_RULES: dict[str, StaticRule] = {
+    "STATUS_BARRED": StaticRule(status_barred, _status_barred_many),
+    "MISSING_QUALIFICATION": StaticRule(missing_qualification, _missing_qualification_many),
+    "EMPLOYER_CONFLICT": StaticRule(employer_conflict, _employer_conflict_many),
+    "NOT_AVAILABLE": StaticRule(not_available, _not_available_many),
+    "ON_DUTY": StaticRule(on_duty, _on_duty_many),
+}
+
+# The screening's load rules, in the order `OfficerLoad.blocking` reports them.
+LOAD_RULES: dict[str, Callable[[OfficerLoad, int, int], bool]] = {
+    "OVERLAP": OfficerLoad.overlap,
+    "REST_24H": OfficerLoad.over_rest,
+    "DAILY_CAP": OfficerLoad.over_day,
+    "WEEKLY_CAP": OfficerLoad.over_week,
+}
+# `fits` only needs one broken rule: the cheap checks go first.
+_CHEAPEST_FIRST = tuple(LOAD_RULES[c] for c in ("OVERLAP", "WEEKLY_CAP", "DAILY_CAP", "REST_24H"))
+
+# The screening layer: every officer rule, one entry each (see `rule_layers`).
+SCREENING: dict[str, StaticRule | Callable[[OfficerLoad, int, int], bool] | Elsewhere] = {
+    **STATIC_RULES,
+    **LOAD_RULES,
+    "SUPERVISOR_REQUIRED": Elsewhere(
+        "cp_sat",
+        "a rule of the crew, not of one pair: the CP-SAT and MIP rows and the greedy and polish "
+        "checks keep a supervisor on; locks.supervisor_lock_violations reports a locked crew",
+    ),
+}
+
+
 class StaticScreen:
     """Every officer's first static blocking rule for a shift, found with arrays.
 
-    The same order as `static_block` (status, qualification, conflict, availability, on-duty),
-    so explanations at city scale count 2,000 officers per unfilled shift in microseconds.
+    The same order as `static_block` (`STATIC_RULES`), so explanations at city scale count 2,000
+    officers per unfilled shift in microseconds.
     """
 
-    RULES = (
-        "STATUS_BARRED",
-        "MISSING_QUALIFICATION",
-        "EMPLOYER_CONFLICT",
-        "NOT_AVAILABLE",
-        "ON_DUTY",
-    )
+    RULES = tuple(STATIC_RULES)
 
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
         self.arrays = _OfficerArrays(ctx)
-        self.inactive = np.array([not o.active for o in ctx.officers], dtype=bool)
-        self.available = AvailabilityIndex(ctx.officers, None)
-        self.free = AvailabilityIndex(ctx.officers, ctx.limits.gap)
 
     def screen(self, req: RequestData, start: int, end: int) -> tuple[dict[str, int], list[int]]:
         """Counts of officers per first blocking rule, and the officers no static rule bars."""
-        n = len(self.ctx.officers)
-        need = sum(_QUAL_BITS[q] for q in required_qualifications(req, self.ctx))
-        conflict = np.zeros(n, dtype=bool)
-        conflict[list(self.arrays.conflicted.get(req.model.employer.id, ()))] = True
-        available = np.zeros(n, dtype=bool)
-        available[self.available.containing(start, end)] = True
-        free = np.zeros(n, dtype=bool)
-        free[self.free.containing(start, end)] = True
-        barred = [self.inactive, (self.arrays.quals & need) != need, conflict, ~available, ~free]
+        everyone = self.arrays.everyone
         counts: dict[str, int] = {}
-        left = np.ones(n, dtype=bool)
-        for code, mask in zip(self.RULES, barred, strict=True):
+        left = np.ones(len(everyone), dtype=bool)
+        for code, rule in STATIC_RULES.items():
+            mask = rule.many(self.arrays, req, start, end, everyone)
             hit = left & mask
             if hit.any():
                 counts[code] = int(hit.sum())
@@ -304,9 +320,13 @@ def candidate_pools(ctx: Context, ps: PieceSet) -> list[np.ndarray]:
     """Per piece, the officers who pass the vector checks: time (availability minus on-duty),
     qualifications, the piece's own day and week minutes against the caps. A superset of the
     candidates (conflicts, 24-hour rest near on-duty time and locks are checked later), so a
-    bound computed over pools is still a valid bound."""
-    index = AvailabilityIndex(ctx.officers, ctx.limits.gap)
+    bound computed over pools is still a valid bound.
+
+    The free-time index holds active officers only, minus on-duty time widened by the gap: it
+    answers STATUS_BARRED, NOT_AVAILABLE and ON_DUTY at once."""
     arrays = _OfficerArrays(ctx)
+    index = arrays.free
+    qualified = STATIC_RULES["MISSING_QUALIFICATION"].many
     pools = []
     for piece in ps.pieces:
         req = ctx.requests[piece.request]
@@ -315,9 +335,9 @@ def candidate_pools(ctx: Context, ps: PieceSet) -> list[np.ndarray]:
             pools.append(np.empty(0, dtype=np.int64))
             continue
         pool = index.containing(piece.start, piece.end)
-        need = sum(_QUAL_BITS[q] for q in required_qualifications(req, ctx))
         week_most = max(m for _, m in split_by_local_week(piece.start, piece.end, ctx.tz))
-        keep = ((arrays.quals[pool] & need) == need) & (arrays.week_cap[pool] >= week_most)
+        keep = ~qualified(arrays, req, piece.start, piece.end, pool)
+        keep &= arrays.week_cap[pool] >= week_most
         pools.append(pool[keep])
     return pools
 
@@ -338,6 +358,7 @@ def candidates(
     """
     pools = candidate_pools(ctx, ps) if pools is None else pools
     arrays = _OfficerArrays(ctx)
+    conflicted = STATIC_RULES["EMPLOYER_CONFLICT"].many  # the one static rule pools leave out
     hours = np.array([o.hours_to_date for o in ctx.officers], dtype=np.int64)
     chosen = np.zeros(len(ctx.officers), dtype=np.int64)  # how often each officer was kept
     fresh: dict[int, OfficerLoad] = {}
@@ -350,7 +371,9 @@ def candidates(
             # Spread the kept officers over the pieces (a global "fewest hours" order would give
             # every piece the same few officers), breaking ties by fewest hours to date.
             pool = pool[np.lexsort((pool, hours[pool], chosen[pool]))]
-        barred = arrays.conflicted.get(req.model.employer.id, set())
+        barred = conflicted(arrays, req, piece.start, piece.end, pool)
+        if barred.any():
+            pool = pool[~barred]
         # Without other shifts only the rest rule can bar an officer in the pool (overlap,
         # day and week need a second shift), and it cannot when the shift plus the officer's
         # busiest 24 hours on duty fit in the cap: most of a split request's short pieces.
@@ -359,8 +382,6 @@ def candidates(
         for oi in pool.tolist():
             if len(ok) >= limit:
                 break
-            if oi in barred:
-                continue
             if oi in check:
                 load = loads.get(oi) or fresh.setdefault(oi, OfficerLoad(ctx, ctx.officers[oi]))
                 if not load.fits(piece.start, piece.end):

@@ -9,13 +9,7 @@ from __future__ import annotations
 
 from models.result import Violation
 from scheduler.context import Context
-from scheduler.eligibility import (
-    REQUEST_RULES,
-    OfficerLoad,
-    not_available,
-    on_duty,
-    static_block,
-)
+from scheduler.eligibility import STATIC_RULES, OfficerLoad, static_block
 from scheduler.greedy import supervisor_covered
 from scheduler.pieces import PieceSet, find_piece, reachable
 from scheduler.timeutil import from_minute
@@ -35,12 +29,7 @@ def _violation(ctx: Context, code: str, r: int, o: int, s: int, e: int, why: str
 def static_codes(ctx: Context, r: int, o: int, s: int, e: int) -> list[str]:
     """Every static rule that bars the officer from the span (not only the first)."""
     off, req = ctx.officers[o], ctx.requests[r]
-    codes = [code for code, rule in REQUEST_RULES if rule(off, req, ctx)]
-    if not_available(off, s, e):
-        codes.append("NOT_AVAILABLE")
-    if on_duty(off, s, e, ctx.limits.gap):
-        codes.append("ON_DUTY")
-    return codes
+    return [code for code, rule in STATIC_RULES.items() if rule.one(off, req, s, e, ctx)]
 
 
 def _lock_order(ctx: Context) -> list[tuple[int, int, int, int]]:

@@ -20,8 +20,10 @@ from typing import Any
 from ortools.sat.python import cp_model
 
 from scheduler.context import Context, merge_windows, piece_weight
-from scheduler.eligibility import DAY, max_window_load
+from scheduler.eligibility import DAY
+from scheduler.free_time import max_window_load
 from scheduler.pieces import PieceSet
+from scheduler.rule_layers import NO_PAIR, Elsewhere
 from scheduler.timeutil import split_by_local_day, split_by_local_week
 
 Var = cp_model.IntVar
@@ -52,7 +54,8 @@ def max_packing(items: list[tuple[int, int, int]], gap: int) -> int:
 
 
 def build(ctx: Context, ps: PieceSet, cands: dict[int, list[int]]) -> Model:
-    """Variables for possible pairs, then each constraint family (order does not matter)."""
+    """Variables for possible pairs, then the positions and each officer rule's rows, in the
+    order of `CP_SAT_ROWS` (any order is valid; a fixed one keeps the model reproducible)."""
     m = Model(cp_model.CpModel())
     for piece in ps.pieces:
         for oi in cands[piece.index]:
@@ -64,10 +67,8 @@ def build(ctx: Context, ps: PieceSet, cands: dict[int, list[int]]) -> Model:
         m.fixed_minutes[oi] = m.fixed_minutes.get(oi, 0) + e - s
         m.locked_weight += piece_weight(ctx.requests[r], s, e)
     _positions(ctx, ps, m)
-    _no_overlap(ctx, ps, m)
-    _daily_and_weekly_caps(ctx, ps, m)
-    _rolling_24h(ctx, ps, m)
-    _supervisor(ctx, ps, m)
+    for rule in dict.fromkeys(r for r in CP_SAT_ROWS.values() if not isinstance(r, Elsewhere)):
+        rule(ctx, ps, m)  # a family serving two codes runs once
     return m
 
 
@@ -265,3 +266,22 @@ def _supervisor(ctx: Context, ps: PieceSet, m: Model) -> None:
             # nobody on. One aggregated row per moment keeps the model small.
             need = req.model.officers_needed
             m.cp.add(sum(others) <= (need - 1) * sum(sups))
+
+
+RowRule = Callable[[Context, PieceSet, Model], None]
+_SCREENED = Elsewhere("screening", NO_PAIR)
+
+# The CP-SAT layer: each officer rule's rows, or where it is enforced instead. Both caps share
+# one pass per officer (its reachable minutes are computed once for days and weeks).
+CP_SAT_ROWS: dict[str, RowRule | Elsewhere] = {
+    "OVERLAP": _no_overlap,
+    "DAILY_CAP": _daily_and_weekly_caps,
+    "WEEKLY_CAP": _daily_and_weekly_caps,
+    "REST_24H": _rolling_24h,
+    "SUPERVISOR_REQUIRED": _supervisor,
+    "STATUS_BARRED": _SCREENED,
+    "MISSING_QUALIFICATION": _SCREENED,
+    "EMPLOYER_CONFLICT": _SCREENED,
+    "NOT_AVAILABLE": _SCREENED,
+    "ON_DUTY": _SCREENED,
+}

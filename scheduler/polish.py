@@ -14,7 +14,7 @@ import numpy as np
 
 from scheduler.context import Context
 from scheduler.eligibility import OfficerLoad
-from scheduler.greedy import Draft, supervisor_covered
+from scheduler.greedy import Crew, Draft, bind_checks, may_take
 from scheduler.pieces import PieceSet
 
 
@@ -54,18 +54,27 @@ class _Staff:
         return spans
 
 
-def _supervision_kept(ctx: Context, staff: _Staff, p: int, old: int, new: int) -> bool:
+def _crew_after_move(ctx: Context, staff: _Staff, p: int, old: int) -> Crew | None:
+    """The crew of piece p's request once `old` hands p to someone, where that can matter: a
+    supervised request that loses a supervisor to a non-supervisor."""
     piece = staff.ps.pieces[p]
     if ctx.requests[piece.request].model.officers_needed < ctx.limits.supervisor_at:
-        return True
-    if ctx.officers[new].supervisor or not ctx.officers[old].supervisor:
-        return True
-    spans = []
-    for s, e, o in staff.on(piece.request):
-        if (s, e, o) == (piece.start, piece.end, old):
-            o = new
-        spans.append((s, e, ctx.officers[o].supervisor))
-    return supervisor_covered(spans)
+        return None
+    if not ctx.officers[old].supervisor:
+        return None
+    on = staff.on(piece.request)
+
+    def crew(new: int) -> list[tuple[int, int, bool]] | None:
+        if ctx.officers[new].supervisor:
+            return None
+        spans = []
+        for s, e, o in on:
+            if (s, e, o) == (piece.start, piece.end, old):
+                o = new
+            spans.append((s, e, ctx.officers[o].supervisor))
+        return spans
+
+    return crew
 
 
 def polish(
@@ -80,7 +89,8 @@ def polish(
 
     Looks at every officer who passes the vector checks for a piece (the pools, not just the
     model's candidates, so a capped city-scale model is polished against every eligible officer);
-    conflicts and load rules are checked for the few lighter officers a move could go to.
+    the greedy layer's checks (`greedy.GREEDY_POLISH`) run for the few lighter officers a move
+    could go to.
     """
     loads = final_loads(ctx, ps, draft, locked)
     total = np.array(
@@ -126,15 +136,12 @@ def _lighter_taker(
     lighter = pool[total[pool] < total[b] - piece.minutes]
     if not len(lighter):
         return None
-    employer = ctx.requests[piece.request].model.employer.id
+    crew = _crew_after_move(ctx, staff, p, b)
+    checks = bind_checks(ctx, piece, crew)
     loads[b].remove(piece.start, piece.end)
     try:
         for a in lighter[np.argsort(total[lighter], kind="stable")].tolist():
-            if a == b or employer in ctx.officers[a].conflicts:
-                continue
-            if not loads[a].fits(piece.start, piece.end):
-                continue
-            if _supervision_kept(ctx, staff, p, b, a):
+            if a != b and may_take(checks, a, loads[a]):
                 return int(a)
         return None
     finally:

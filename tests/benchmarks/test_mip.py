@@ -28,6 +28,7 @@ from tests.scheduler.builders import (
     problem,
     request,
     roster,
+    window,
 )
 
 
@@ -102,6 +103,22 @@ def test_an_officers_own_weekly_cap_allows_two_four_hour_shifts_of_three() -> No
     assert result.status == "optimal"
     assert result.solver.objective[0] == 2000
     assert result.metrics.hours_filled == 8.0
+
+
+def test_shifts_worked_before_the_run_count_toward_the_weekly_cap() -> None:
+    # Own cap 12 h, 6 h worked Monday: Wednesday's and Thursday's 4 h fit alone, not together
+    # (14 h). The higher priority one is kept; the validator counts the prior shift too.
+    prob = problem(
+        [officer("K-1", max_hours_per_week=12, prior_shifts=[window(at(7, 8), at(7, 14))])],
+        [
+            request("R-1", at(9, 12), at(9, 16), priority=1),
+            request("R-2", at(10, 12), at(10, 16), priority=2),
+        ],
+    )
+    result = mip_checked(prob)
+    assert result.status == "optimal"
+    assert result.solver.objective[0] == 2000
+    assert roster(result) == [("R-2", "K-1", at(10, 12), at(10, 16))]
 
 
 def test_on_duty_hours_count_toward_the_rolling_24_hours() -> None:

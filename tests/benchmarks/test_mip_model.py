@@ -11,7 +11,7 @@ from scheduler.context import prepare
 from scheduler.eligibility import candidates
 from scheduler.locks import check_locks
 from scheduler.pieces import build_pieces
-from tests.scheduler.builders import at, officer, problem, request
+from tests.scheduler.builders import at, officer, problem, request, window
 
 
 def model(prob: Problem) -> MipModel:
@@ -65,3 +65,32 @@ def test_a_crew_with_a_supervisor_gets_a_staffed_column_and_its_rows() -> None:
     # A roster of K-1 and S-1 as column values: the staffed column follows K-1.
     values = m.values([(0, 0), (0, 2)], {})
     assert (values[k1], values[k2], values[s1], values[staffed]) == (1.0, 0.0, 1.0, 1.0)
+
+
+def test_prior_shifts_leave_less_room_in_the_weekly_cap_row() -> None:
+    # Own cap 12 h; 6 h worked Monday before the run. Wednesday and Thursday 4 h each fit alone
+    # (10 h) but not together (14 h): one row, 240 x + 240 y <= 720 - 360 minutes.
+    prior = [window(at(7, 8), at(7, 14))]
+    m = model(
+        problem(
+            [officer("K-1", max_hours_per_week=12, prior_shifts=prior)],
+            [request("R-1", at(9, 12), at(9, 16)), request("R-2", at(10, 12), at(10, 16))],
+        )
+    )
+    assert len(m.x) == 2
+    assert row_sets(m) == [(float("-inf"), 360.0, {0: 240.0, 1: 240.0})]
+
+
+def test_prior_shifts_count_in_the_rolling_24_hour_rows() -> None:
+    # 12 h worked Tuesday 12:00-24:00, then 00:30-04:30 and 05:00-09:00: each alone makes 16 h
+    # in the 24 h from Tuesday noon (the cap), both 20 h. One row: 240 x + 240 y <= 960 - 720.
+    # The Wednesday (8 h) and the week (20 h of 24) stay under their caps: no other row.
+    prior = [window(at(1, 12), at(2, 0))]
+    m = model(
+        problem(
+            [officer("K-1", prior_shifts=prior)],
+            [request("R-1", at(2, 0, 30), at(2, 4, 30)), request("R-2", at(2, 5), at(2, 9))],
+        )
+    )
+    assert len(m.x) == 2
+    assert row_sets(m) == [(float("-inf"), 240.0, {0: 240.0, 1: 240.0})]
