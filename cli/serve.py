@@ -23,6 +23,9 @@ def register(sub: Any) -> None:
     parser.add_argument("--port", type=int, default=None, help="port (default 8000)")
     parser.add_argument("--workers", type=int, default=None,
                         help="solves that run at once (OFFDUTY_SOLVE_WORKERS, default 2)")
+    parser.add_argument("--db", metavar="PATH|URL", default=None,
+                        help="the store the console at / serves (default: $OFFDUTY_DATABASE_URL, "
+                        "$OFFDUTY_DATABASE_PATH, offduty.db)")
     parser.set_defaults(func=run_serve)
 
 
@@ -32,6 +35,7 @@ def run_serve(args: argparse.Namespace) -> int:
     from api.logs import setup_logging
     from api.main import create_app
     from api.settings import Settings
+    from cli.store_args import store_from
 
     overrides = {
         name: value
@@ -47,7 +51,10 @@ def run_serve(args: argparse.Namespace) -> int:
     except SettingsError as exc:
         raise InputError("settings", str(exc)) from exc
     setup_logging(settings.log_level)
-    app = create_app(settings)
+    store = store_from(args)  # an unreachable database fails here, before listening (exit 1)
+    app = create_app(settings, store=store)
+    print(f"offduty console at http://{settings.host}:{settings.port}/ (API at /v1, docs at "
+          "/docs)", flush=True)
     uvicorn.run(app, host=settings.host, port=settings.port, log_config=None, access_log=False,
                 timeout_graceful_shutdown=10)
     return 0
