@@ -51,8 +51,10 @@ def run_serve(args: argparse.Namespace) -> int:
     except SettingsError as exc:
         raise InputError("settings", str(exc)) from exc
     setup_logging(settings.log_level)
-    store = store_from(args)  # an unreachable database fails here, before listening (exit 1)
-    app = create_app(settings, store=store)
+    app = create_app(settings)
+    # The store opens after the settings and keys are checked; an unreachable database fails
+    # here, before listening (exit 1).
+    app.state.store = store_from(args)
     print(f"offduty console at http://{settings.host}:{settings.port}/ (API at /v1, docs at "
           "/docs)", flush=True)
     uvicorn.run(app, host=settings.host, port=settings.port, log_config=None, access_log=False,

@@ -46,10 +46,16 @@ def create_quote(
     "/cancellation",
     response_model=CancellationCharge,
     summary="Price the cancellation of a scheduled request",
-    responses={**errors(401, 403, 413, 422)},
+    responses={
+        200: {"content": {"application/json": {"example": examples.CANCELLATION_CHARGE}}},
+        **errors(401, 403, 413, 422),
+    },
 )
 def create_cancellation_quote(
-    data: Annotated[Any, Deferred(CancellationQuoteRequest), Body()],
+    data: Annotated[
+        Any, Deferred(CancellationQuoteRequest),
+        Body(openapi_examples=examples.CANCELLATION_QUOTE_REQUEST_EXAMPLES),
+    ],
     request: Request,
     principal: PrincipalDep,
     settings: SettingsDep,

@@ -74,6 +74,12 @@ CANCELLATION = {
 }
 
 
+def test_the_cancellation_example_is_what_the_service_answers(client: TestClient) -> None:
+    answer = client.post("/v1/quotes/cancellation", json=examples.CANCELLATION_QUOTE_REQUEST,
+                         headers=KENNESAW)
+    assert answer.json() == examples.CANCELLATION_CHARGE
+
+
 def test_cancellation_quote_under_48_hours(client: TestClient) -> None:
     answer = client.post("/v1/quotes/cancellation", json=CANCELLATION, headers=KENNESAW)
     assert answer.status_code == 200
