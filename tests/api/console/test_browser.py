@@ -124,6 +124,7 @@ def test_a_dispatcher_works_the_demo_week_in_chromium(server: tuple[str, object]
     _shot(d, "signin")
     _fill(d, "key", KENNESAW_KEY)
     d.find_element(By.CSS_SELECTOR, "form[action='/signin'] button").click()  # type: ignore
+    _settled(d, "/", away_from="/signin")
     d.get(base + "/?day=2026-12-08")  # type: ignore[attr-defined]
     rows = d.find_elements(By.CSS_SELECTOR, "#board tbody tr")  # type: ignore[attr-defined]
     assert len(rows) == 60
@@ -162,3 +163,13 @@ def _submit(d: object, form: str, values: dict[str, str], button: str = "") -> N
     for element_id, value in values.items():
         _fill(d, element_id, value)
     d.find_element(By.ID, button or f"{form}-submit").click()  # type: ignore[attr-defined]
+    _settled(d, "/actions/")
+
+
+def _settled(d: object, path: str, away_from: str = "\0") -> None:
+    """Wait until the browser has loaded a page under `path` (a click does not wait)."""
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    WebDriverWait(d, 60).until(  # type: ignore[arg-type]
+        lambda b: path in b.current_url and away_from not in b.current_url
+        and b.execute_script("return document.readyState") == "complete")
