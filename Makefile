@@ -17,7 +17,7 @@ setup: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/offduty demo
 	@echo "offduty is installed in $(VENV): run 'source $(BIN)/activate' to put it on PATH,"
-	@echo "or call $(BIN)/offduty. 'offduty serve' starts the API (its console is at /docs)."
+	@echo "or call $(BIN)/offduty. 'offduty serve --db out/demo/offduty.db' starts the console (/) and the API (/docs)."
 
 test: $(STAMP)
 	$(BIN)/ruff check .

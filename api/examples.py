@@ -384,3 +384,44 @@ JOB_CANCELLED: dict[str, Any] = {
     "finished_at": "2026-12-01T12:00:01Z",
     "result": None,
 }
+
+CANCELLATION_QUOTE_REQUEST: dict[str, Any] = {
+    "agency": "kennesaw-ga",
+    "start": "2026-12-01T08:00:00-05:00",
+    "end": "2026-12-01T12:00:00-05:00",
+    "received_at": "2026-11-20T09:00:00-05:00",
+    "officers": 2,
+    "notice_at": "2026-11-30T12:00:00-05:00",
+    "officers_removed": 1,
+    "worked_hours": "0",
+}
+
+CANCELLATION_QUOTE_REQUEST_EXAMPLES: dict[str, Any] = {
+    "under_48_hours": {
+        "summary": "One of two officers removed 20 hours before the start",
+        "value": CANCELLATION_QUOTE_REQUEST,
+    },
+}
+
+
+def _cancellation_line(rate: str, amount: str, description: str) -> dict[str, Any]:
+    return {"request_id": "quote", "rate_type": "regular", "unit": "hour", "quantity": "4.0000",
+            "rate": rate, "amount": amount, "padding_rate_type": None, "description": description}
+
+
+CANCELLATION_CHARGE: dict[str, Any] = {
+    "request_id": "quote",
+    "officers_affected": 1,
+    "notice_hours": 20.0,
+    "bracket": "under_48h",
+    "admin_fee_per_hour": "6.80",
+    "officer_pay_per_hour": "69.25",
+    "charged_hours_admin": 4.0,
+    "charged_hours_pay": 4.0,
+    "lines": [
+        _cancellation_line("6.80", "27.20", "cancellation: admin fee for the first 24 hours"),
+        _cancellation_line("69.25", "277.00",
+                           "cancellation: officer pay for the hours worked or the minimum"),
+    ],
+    "total": "304.20",
+}

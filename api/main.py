@@ -12,8 +12,12 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
 
 from api import errors
+from api.console import actions, pages
+from api.console.errors import install as install_console
+from api.console.session import SessionSigner
 from api.durable import DurableJobs
 from api.jobstore import JobStore
 from api.middleware import BodyLimitMiddleware, RequestContextMiddleware
@@ -21,6 +25,7 @@ from api.pool import SolvePool
 from api.routes import agencies, health, jobs, quotes, requests, rosters
 from api.security import build_key_ring
 from api.settings import Settings
+from store import Store
 from store.db import open_store
 
 logger = logging.getLogger(__name__)
@@ -32,7 +37,11 @@ Every `/v1` route needs an API key (`Authorization: Bearer <key>`, made by `offd
 a key covers the agencies it was made for."""
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
+def create_app(
+    settings: Settings | None = None, *, store: Store | None = None, database: str | None = None
+) -> FastAPI:
+    """The app; the console serves `store` (else the one at `database`, else the environment's,
+    opened on first use)."""
     settings = settings or Settings()
     keys = build_key_ring(settings.api_keys_file, settings.api_keys)
     if not len(keys):
@@ -64,10 +73,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.pool = None
     app.state.jobs = job_store
     app.state.durable = None
+    app.state.store = store
+    app.state.database = database
+    app.state.console_signer = SessionSigner(settings.console_secret, settings.console_session_s)
 
     for module in (rosters, jobs, quotes, requests, agencies, health):
         app.include_router(module.router)
+    for console in (pages, actions):
+        app.include_router(console.router)
+    app.mount("/static", StaticFiles(packages=[("api.console", "static")]), name="static")
     errors.install(app)
+    install_console(app)
     # Added last, so it runs first: the request id exists before the size check answers.
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(RequestContextMiddleware)

@@ -70,6 +70,10 @@ class KeyRing:
     def __len__(self) -> int:
         return len(self._entries)
 
+    def has_key_id(self, key_id: str) -> bool:
+        """Whether a key with this hash is still configured (a console session checks it)."""
+        return any(hmac.compare_digest(key_id, entry.sha256) for entry in self._entries)
+
     def identify(self, presented: str) -> Principal | None:
         digest = hash_key(presented)
         found: ApiKeyEntry | None = None

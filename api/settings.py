@@ -68,3 +68,13 @@ class Settings(BaseSettings):
         default=None, description="The same entries as JSON, for deployments without a file."
     )
     log_level: str = "INFO"
+    console_secret: str | None = Field(
+        default=None, description="Signs console session cookies; random per process if unset "
+        "(sessions then end when the service restarts)."
+    )
+    console_session_s: float = Field(
+        default=8 * 3600, gt=0, le=7 * 86400, description="How long a console sign-in lasts."
+    )
+    console_secure_cookie: bool = Field(
+        default=False, description="Mark the session cookie Secure (set when served over HTTPS)."
+    )

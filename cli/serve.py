@@ -23,6 +23,9 @@ def register(sub: Any) -> None:
     parser.add_argument("--port", type=int, default=None, help="port (default 8000)")
     parser.add_argument("--workers", type=int, default=None,
                         help="solves that run at once (OFFDUTY_SOLVE_WORKERS, default 2)")
+    parser.add_argument("--db", metavar="PATH|URL", default=None,
+                        help="the store the console at / serves (default: $OFFDUTY_DATABASE_URL, "
+                        "$OFFDUTY_DATABASE_PATH, offduty.db)")
     parser.set_defaults(func=run_serve)
 
 
@@ -32,6 +35,7 @@ def run_serve(args: argparse.Namespace) -> int:
     from api.logs import setup_logging
     from api.main import create_app
     from api.settings import Settings
+    from cli.store_args import store_from
 
     overrides = {
         name: value
@@ -48,6 +52,11 @@ def run_serve(args: argparse.Namespace) -> int:
         raise InputError("settings", str(exc)) from exc
     setup_logging(settings.log_level)
     app = create_app(settings)
+    # The store opens after the settings and keys are checked; an unreachable database fails
+    # here, before listening (exit 1).
+    app.state.store = store_from(args)
+    print(f"offduty console at http://{settings.host}:{settings.port}/ (API at /v1, docs at "
+          "/docs)", flush=True)
     uvicorn.run(app, host=settings.host, port=settings.port, log_config=None, access_log=False,
                 timeout_graceful_shutdown=10)
     return 0

@@ -37,6 +37,15 @@ class QuoteRequest(StrictModel):
         return self
 
 
+class CancellationQuoteRequest(QuoteRequest):
+    """A scheduled request (as quoted) and its cancellation: when notice is given, how many of
+    its officers are removed and the hours each already worked (API cancellation quotes)."""
+
+    notice_at: AwareDatetime
+    officers_removed: int = Field(default=1, ge=1, le=MAX_POSITIONS)
+    worked_hours: Decimal = Field(default=Decimal(0), ge=0, le=336)
+
+
 class InvoiceLine(OutputModel):
     """One rate type on one request: hours (or miles) summed over officers, rounded once."""
 

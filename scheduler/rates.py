@@ -14,7 +14,14 @@ from decimal import Decimal
 
 from models.agency import Agency, PolicySettings
 from models.common import InputError, to_cents
-from models.quote import InvoiceLine, Quote, QuoteRequest, RateType
+from models.quote import (
+    CancellationCharge,
+    CancellationQuoteRequest,
+    InvoiceLine,
+    Quote,
+    QuoteRequest,
+    RateType,
+)
 from models.request import Employer, Request
 from models.result import Pricing, RequestPricing
 from scheduler.agencies import get_agency
@@ -226,7 +233,20 @@ def quote_request(
 def quote(q: QuoteRequest) -> Quote:
     """A customer's quote: resolve the shipped agency, then price the request it describes."""
     agency = get_agency(q.agency)
-    request = Request(
+    return quote_request(_quoted(q), agency, effective_policy(agency))
+
+
+def quote_cancellation(q: CancellationQuoteRequest) -> CancellationCharge:
+    """What cancelling (or reducing) the quoted request at `notice_at` costs the customer."""
+    agency = get_agency(q.agency)
+    request = _quoted(q)
+    return price_cancellation(request, q.start, q.end, q.officers_removed, q.notice_at, agency,
+                              effective_policy(agency), q.worked_hours)
+
+
+def _quoted(q: QuoteRequest) -> Request:
+    """The request a quote describes."""
+    return Request(
         id="quote",
         employer=Employer(id="quote"),
         job_type=q.job_type,
@@ -237,4 +257,3 @@ def quote(q: QuoteRequest) -> Quote:
         officers_needed=q.officers,
         vehicle=q.vehicle,
     )
-    return quote_request(request, agency, effective_policy(agency))

@@ -134,6 +134,24 @@ def unassign(
         return HandMove(request, officer, times[0], times[1], "removed", lifted)
 
 
+def would_break(
+    store: Store, request: str, officer: str, *, start: datetime | None = None,
+    end: datetime | None = None, agency: str | None = None,
+) -> list[Violation]:
+    """The violations placing `officer` on `request` would add, without writing anything: the
+    same check `assign` makes (the console's "why not this officer?" asks it per officer)."""
+    with store.transaction() as session:
+        row = request_by_code(session, request, agency)
+        officer_by_code(session, row.agency_id, officer)
+        span = _span(row, start, end)
+        problem = _problem(session, row)
+        current = _roster(problem)
+        placed = _shift(request, officer, *span)
+        if any(_same(a, placed) for a in current):
+            return []
+        return _added(problem, current, [*current, placed])
+
+
 def _check_override(override: Override | None) -> None:
     if override is None:
         return

@@ -146,6 +146,19 @@ def cancel(
         return result
 
 
+def price_cancel(
+    store: Store, request: str, *, at: datetime | None = None, officer: str | None = None,
+    agency: str | None = None,
+) -> Cancellation:
+    """What `cancel` would charge now, without cancelling (the console shows it first)."""
+    notice_at = (at or datetime.now(UTC)).astimezone(UTC)
+    with store.transaction() as session:
+        row = request_by_code(session, request, agency)
+        if row.state == RequestState.CANCELLED.value:
+            raise InputError("request", f"{request} is already cancelled")
+        return _price(session, row, _targets(session, row, officer), notice_at)
+
+
 def _targets(session: Session, row: RequestRow, officer: str | None) -> list[AssignmentRow]:
     query = select(AssignmentRow).where(
         AssignmentRow.request_id == row.id, AssignmentRow.state.in_(ACTIVE)

@@ -12,7 +12,8 @@ from tests.api.conftest import KENNESAW, ROCKPORT, bearer
 
 V1 = [
     ("post", "/v1/rosters/propose"), ("post", "/v1/jobs"), ("get", "/v1/jobs/some-id"),
-    ("delete", "/v1/jobs/some-id"), ("post", "/v1/quotes"), ("post", "/v1/requests/validate"),
+    ("delete", "/v1/jobs/some-id"), ("post", "/v1/quotes"), ("post", "/v1/quotes/cancellation"),
+    ("post", "/v1/requests/validate"),
     ("get", "/v1/agencies"), ("get", "/v1/agencies/rockport-tx"),
 ]
 
@@ -41,7 +42,8 @@ def _bodies(agency: str) -> dict[str, Any]:
     validate = {**examples.VALIDATE_EXAMPLES["bar_inside"]["value"], "agency": agency}
     return {"/v1/rosters/propose": {**examples.PROBLEM, "agency": agency},
             "/v1/jobs": {**examples.PROBLEM, "agency": agency},
-            "/v1/quotes": quote, "/v1/requests/validate": validate}
+            "/v1/quotes": quote, "/v1/requests/validate": validate,
+            "/v1/quotes/cancellation": {**quote, "notice_at": quote["received_at"]}}
 
 
 @pytest.mark.parametrize(

@@ -14,6 +14,7 @@ from tests.api.conftest import ROCKPORT, app_of, settings
 def test_every_resource_is_mounted() -> None:
     paths = set(create_app(settings()).openapi()["paths"])
     assert paths == {"/v1/rosters/propose", "/v1/jobs", "/v1/jobs/{job_id}", "/v1/quotes",
+                     "/v1/quotes/cancellation",
                      "/v1/requests/validate", "/v1/agencies", "/v1/agencies/{agency_id}",
                      "/healthz", "/readyz"}
 

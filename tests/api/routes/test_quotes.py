@@ -65,3 +65,39 @@ def test_bad_input_is_422_naming_the_field(
     assert response.status_code == 422, response.text
     details = response.json()["detail"]
     assert any(d["loc"][: len(loc)] == loc and message in d["msg"] for d in details), details
+
+
+CANCELLATION = {
+    "agency": "kennesaw-ga", "start": "2026-12-01T08:00:00-05:00",
+    "end": "2026-12-01T12:00:00-05:00", "received_at": "2026-11-20T09:00:00-05:00",
+    "officers": 2, "notice_at": "2026-11-30T12:00:00-05:00", "officers_removed": 1,
+}
+
+
+def test_the_cancellation_example_is_what_the_service_answers(client: TestClient) -> None:
+    answer = client.post("/v1/quotes/cancellation", json=examples.CANCELLATION_QUOTE_REQUEST,
+                         headers=KENNESAW)
+    assert answer.json() == examples.CANCELLATION_CHARGE
+
+
+def test_cancellation_quote_under_48_hours(client: TestClient) -> None:
+    answer = client.post("/v1/quotes/cancellation", json=CANCELLATION, headers=KENNESAW)
+    assert answer.status_code == 200
+    body = answer.json()
+    # 20 h notice: admin 4 h x $6.80 = 27.20 plus the 4 h minimum at $69.25 = 277.00.
+    assert (body["bracket"], body["total"]) == ("under_48h", "304.20")
+    assert [line["amount"] for line in body["lines"]] == ["27.20", "277.00"]
+
+
+def test_cancellation_quote_with_48_hours_is_the_admin_fee_only(client: TestClient) -> None:
+    body = {**CANCELLATION, "notice_at": "2026-11-29T08:00:00-05:00", "officers_removed": 2}
+    answer = client.post("/v1/quotes/cancellation", json=body, headers=KENNESAW)
+    assert (answer.json()["bracket"], answer.json()["total"]) == ("48h_or_more", "54.40")
+
+
+def test_cancellation_quote_refuses_other_agencies_and_bad_counts(client: TestClient) -> None:
+    assert client.post("/v1/quotes/cancellation", json=CANCELLATION,
+                       headers=ROCKPORT).status_code == 403
+    bad = client.post("/v1/quotes/cancellation", json={**CANCELLATION, "officers_removed": 3},
+                      headers=KENNESAW)
+    assert bad.status_code == 422 and "officers_affected" in bad.text

@@ -1,0 +1,153 @@
+"""The console's actions: each posts a form with the session's CSRF token and calls the very
+store function the command line calls, attributed to the signed-in key in the audit trail.
+
+A user mistake (unknown request, bad time) answers 400 naming the field; a hand move that
+breaks a hard rule answers 409 with the rule's code and sentence; neither changes anything.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
+
+from api.console.deps import (
+    agencies_for,
+    check_csrf,
+    chosen_agency,
+    current_session,
+    form_of,
+    get_store,
+    render,
+)
+from api.console.session import ConsoleSession
+from models import InputError
+from store import Store
+from store.audit import acting_as
+from store.hand import MoveRefused, assign, unassign
+from store.nightly import run_nightly
+from store.settings import StoreSettings
+from store.workflow import cancel, confirm, price_cancel, record_worked
+
+log = logging.getLogger(__name__)
+
+router = APIRouter(prefix="/actions", include_in_schema=False)
+SessionDep = Annotated[ConsoleSession, Depends(current_session)]
+StoreDep = Annotated[Store, Depends(get_store)]
+
+
+def _aware(form: dict[str, str], field: str, required: bool = True) -> datetime | None:
+    text = form.get(field, "")
+    if not text:
+        if required:
+            raise InputError(field, "required")
+        return None
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError as exc:
+        raise InputError(field, f"not an ISO 8601 time: {text!r}") from exc
+    if moment.utcoffset() is None:
+        raise InputError(field, f"{text!r} has no UTC offset (write e.g. {text}-05:00)")
+    return moment
+
+
+async def _act(request: Request, session: ConsoleSession, store: Store, title: str,
+               action: Callable[[dict[str, str], str], dict[str, Any]]) -> Response:
+    """Check the token and the agency, run the action as the key, render what it did."""
+    form = await form_of(request)
+    check_csrf(request, session, form)
+    agency = chosen_agency(store, session, form.get("agency"))
+    context = {"session": session, "agency": agency, "title": title, "page": "actions",
+               "agencies": agencies_for(store, session)}
+    try:
+        with acting_as(session.principal.name):
+            outcome = action(form, agency)
+    except MoveRefused as exc:
+        log.info("console move refused: %s", exc)
+        return render(request, "result.html", 409, refused=exc, error=str(exc), **context)
+    except InputError as exc:
+        return render(request, "result.html", 400, error=str(exc), **context)
+    return render(request, outcome.pop("template", "result.html"), **outcome, **context)
+
+
+@router.post("/nightly")
+async def nightly(request: Request, session: SessionDep, store: StoreDep) -> Response:
+    def run(form: dict[str, str], agency: str) -> dict[str, Any]:
+        now = _aware(form, "now", required=False) or datetime.now(UTC)
+        days = int(form.get("horizon_days") or StoreSettings().horizon_days)
+        limit = float(form.get("time_limit_s") or StoreSettings().time_limit_s)
+        reports = run_nightly(store, agency=agency, now=now, horizon_days=days,
+                              time_limit_s=limit)
+        return {"lines": [report.summary() for report in reports]}
+
+    return await _act(request, session, store, "Nightly assignment", run)
+
+
+@router.post("/confirm")
+async def confirm_shifts(request: Request, session: SessionDep, store: StoreDep) -> Response:
+    def run(form: dict[str, str], agency: str) -> dict[str, Any]:
+        target = form.get("request") or None
+        count = confirm(store, target, agency=agency)
+        return {"lines": [f"confirmed {count} proposed shift(s)"
+                          f"{' on ' + target if target else ''}"]}
+
+    return await _act(request, session, store, "Confirm", run)
+
+
+@router.post("/cancel")
+async def cancel_request(request: Request, session: SessionDep, store: StoreDep) -> Response:
+    """`step=preview` shows the charge; `step=commit` cancels (the same notice time)."""
+    def run(form: dict[str, str], agency: str) -> dict[str, Any]:
+        target = form.get("request", "")
+        if not target:
+            raise InputError("request", "required")
+        at = _aware(form, "at", required=False) or datetime.now(UTC)
+        officer = form.get("officer") or None
+        if form.get("step") != "commit":
+            charge = price_cancel(store, target, at=at, officer=officer, agency=agency)
+            return {"template": "cancel.html", "charge": charge, "at": at.isoformat(),
+                    "officer": officer or "", "request_id": target}
+        done = cancel(store, target, at=at, officer=officer, agency=agency)
+        return {"lines": [done.summary()], "charge": done}
+
+    return await _act(request, session, store, "Cancel", run)
+
+
+@router.post("/worked")
+async def worked(request: Request, session: SessionDep, store: StoreDep) -> Response:
+    def run(form: dict[str, str], agency: str) -> dict[str, Any]:
+        start, end = _aware(form, "start"), _aware(form, "end")
+        assert start is not None and end is not None
+        shift = record_worked(store, form.get("request", ""), form.get("officer", ""), start,
+                              end, agency=agency)
+        hours = (end - start).total_seconds() / 3600
+        return {"lines": [f"{form.get('officer')} worked {hours:g} h on {form.get('request')} "
+                          f"({shift.state})"]}
+
+    return await _act(request, session, store, "Worked hours", run)
+
+
+@router.post("/assign")
+async def assign_officer(request: Request, session: SessionDep, store: StoreDep) -> Response:
+    """Place an officer by hand; `store.hand.assign` refuses a move that breaks a hard rule."""
+    def run(form: dict[str, str], agency: str) -> dict[str, Any]:
+        move = assign(store, form.get("request", ""), form.get("officer", ""),
+                      start=_aware(form, "start", False), end=_aware(form, "end", False),
+                      agency=agency)
+        return {"lines": [move.summary()]}
+
+    return await _act(request, session, store, "Hand move", run)
+
+
+@router.post("/unassign")
+async def unassign_officer(request: Request, session: SessionDep, store: StoreDep) -> Response:
+    def run(form: dict[str, str], agency: str) -> dict[str, Any]:
+        move = unassign(store, form.get("request", ""), form.get("officer", ""),
+                        start=_aware(form, "start", False), agency=agency)
+        return {"lines": [move.summary()]}
+
+    return await _act(request, session, store, "Remove", run)

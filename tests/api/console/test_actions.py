@@ -1,0 +1,140 @@
+"""The console's actions: CSRF, expired and ended sessions, agency scope, and each action
+through the store's own function (a refused hand move saves nothing)."""
+
+from __future__ import annotations
+
+import time
+
+from fastapi.testclient import TestClient
+
+from api.console.session import COOKIE
+from store import Store
+from store.roster import RosterFilter, roster_lines
+from tests.api.console.conftest import KEYS, sign_in
+
+
+def _states(store: Store, request: str) -> list[tuple[str, str]]:
+    with store.transaction() as session:
+        return [(line.officer_id, line.state)
+                for line in roster_lines(session, RosterFilter(request=request))]
+
+
+def test_an_action_without_the_csrf_token_is_refused_and_changes_nothing(
+    app_client: TestClient, store: Store
+) -> None:
+    sign_in(app_client)
+    for token in (None, "forged"):
+        data = {"request": "R-1"} if token is None else {"request": "R-1", "csrf": token}
+        answer = app_client.post("/actions/confirm", data=data)
+        assert answer.status_code == 403 and "csrf:" in answer.text
+    assert _states(store, "R-1") == [("K-3", "proposed")]
+
+
+def test_an_expired_session_is_refused(app_client: TestClient, store: Store) -> None:
+    token = sign_in(app_client)
+    signer = app_client.app.state.console_signer  # type: ignore[attr-defined]
+    principal = app_client.app.state.keys.identify(KEYS["kennesaw"])  # type: ignore[attr-defined]
+    cookie, _ = signer.issue(principal, now=time.time() - signer.lifetime_s - 1)
+    app_client.cookies.set(COOKIE, cookie)
+    assert app_client.get("/").headers["location"] == "/signin"
+    answer = app_client.post("/actions/confirm", data={"csrf": token, "request": "R-1"})
+    assert answer.status_code == 403 and "expired" in answer.text
+    assert _states(store, "R-1") == [("K-3", "proposed")]
+
+
+def test_sign_out_ends_the_session_even_for_a_kept_cookie(app_client: TestClient) -> None:
+    token = sign_in(app_client)
+    kept = app_client.cookies.get(COOKIE)
+    assert app_client.post("/signout", data={"csrf": token}).status_code == 303
+    app_client.cookies.set(COOKIE, kept or "")
+    assert app_client.get("/").headers["location"] == "/signin"
+
+
+def test_a_rockport_session_cannot_act_on_kennesaw(app_client: TestClient, store: Store) -> None:
+    token = sign_in(app_client, "rockport")
+    answer = app_client.post("/actions/confirm",
+                             data={"csrf": token, "agency": "kennesaw-ga", "request": "R-1"})
+    assert answer.status_code == 403
+    # Its own agency does not hold R-1: the request is unknown there, not touched.
+    answer = app_client.post("/actions/confirm", data={"csrf": token, "request": "R-1"})
+    assert answer.status_code == 400 and "request: unknown request &#39;R-1&#39;" in answer.text
+    assert _states(store, "R-1") == [("K-3", "proposed")]
+
+
+def test_confirm_one_request_then_all(app_client: TestClient, store: Store) -> None:
+    token = sign_in(app_client)
+    one = app_client.post("/actions/confirm", data={"csrf": token, "request": "R-1"})
+    assert "confirmed 1 proposed shift(s) on R-1" in one.text
+    rest = app_client.post("/actions/confirm", data={"csrf": token})
+    assert "confirmed 2 proposed shift(s)" in rest.text
+    assert _states(store, "R-2") == [("K-1", "confirmed"), ("K-2", "confirmed")]
+
+
+def test_a_refused_hand_move_shows_its_rule_and_saves_nothing(
+    app_client: TestClient, store: Store
+) -> None:
+    token = sign_in(app_client)
+    answer = app_client.post("/actions/assign", data={"csrf": token, "request": "R-9",
+                                                      "officer": "K-1"})
+    assert answer.status_code == 409
+    assert '<span class="code" id="refused-code">NOT_AVAILABLE</span>' in answer.text
+    assert _states(store, "R-9") == []
+
+
+def test_a_valid_hand_move_is_saved_confirmed_and_attributed(
+    app_client: TestClient, store: Store
+) -> None:
+    from sqlalchemy import select
+
+    from store.record_schema import AuditEventRow
+
+    token = sign_in(app_client)
+    out = app_client.post("/actions/unassign", data={"csrf": token, "request": "R-1",
+                                                     "officer": "K-3"})
+    assert out.status_code == 200
+    placed = app_client.post("/actions/assign", data={"csrf": token, "request": "R-1",
+                                                      "officer": "K-2"})
+    assert placed.status_code == 200 and "R-1: K-2 placed" in placed.text
+    assert _states(store, "R-1") == [("K-2", "confirmed")]
+    with store.transaction() as session:
+        last = session.scalars(select(AuditEventRow).order_by(AuditEventRow.id.desc())).first()
+        assert last is not None and (last.action, last.actor) == ("assign", "kennesaw-dispatch")
+
+
+def test_cancel_shows_the_charge_first_then_bills_it(app_client: TestClient, store: Store) -> None:
+    token = sign_in(app_client)
+    app_client.post("/actions/confirm", data={"csrf": token, "request": "R-1"})
+    at = "2026-11-30T12:00:00-05:00"  # 20 h before R-1's 08:00 start: under 48 hours
+    preview = app_client.post("/actions/cancel", data={"csrf": token, "request": "R-1",
+                                                       "at": at, "step": "preview"})
+    # Admin fee 4 h x $6.80 = 27.20, plus the 4 h minimum at officer pay $69.25 = 277.00.
+    assert '<strong id="cancel-total">304.20</strong>' in preview.text
+    assert _states(store, "R-1") == [("K-3", "confirmed")]
+    done = app_client.post("/actions/cancel", data={"csrf": token, "request": "R-1", "at": at,
+                                                    "step": "commit"})
+    assert "R-1: cancelled 1 confirmed officer(s) (under_48h); charge 304.20" in done.text
+    assert _states(store, "R-1") == []
+
+
+def test_worked_hours_need_a_begun_confirmed_shift(app_client: TestClient) -> None:
+    token = sign_in(app_client)
+    data = {"csrf": token, "request": "R-1", "officer": "K-3",
+            "start": "2026-12-01T08:00:00-05:00", "end": "2026-12-01T12:30:00-05:00"}
+    refused = app_client.post("/actions/worked", data=data)
+    assert refused.status_code == 400 and "officer: K-3 is only proposed on R-1" in refused.text
+    app_client.post("/actions/confirm", data={"csrf": token, "request": "R-1"})
+    done = app_client.post("/actions/worked", data=data)
+    assert done.status_code == 200 and "K-3 worked 4.5 h on R-1 (worked)" in done.text
+    naive = app_client.post("/actions/worked", data={**data, "start": "2026-12-01T08:00"})
+    assert naive.status_code == 400 and "start:" in naive.text
+
+
+def test_the_nightly_action_runs_and_reports_the_run(app_client: TestClient) -> None:
+    token = sign_in(app_client)
+    answer = app_client.post("/actions/nightly", data={
+        "csrf": token, "now": "2026-11-28T00:00:00-05:00", "horizon_days": "7",
+        "time_limit_s": "5"})
+    # Nothing changed since the fixture's run: run 2 keeps its three proposals unsolved.
+    assert answer.status_code == 200
+    assert ("kennesaw-ga: run 2 optimal; 3 requests, 3/4 positions filled (0 confirmed kept); "
+            "proposals 0 new, 3 unchanged, 0 withdrawn; 1 unfilled, 0 refused") in answer.text

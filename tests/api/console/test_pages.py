@@ -1,0 +1,112 @@
+"""The console's pages: sign-in, the board, the tray, "why not", quotes, and agency isolation."""
+
+from __future__ import annotations
+
+import re
+
+from fastapi.testclient import TestClient
+
+from tests.api.console.conftest import sign_in
+
+ROW_K1 = re.compile(r'<tr id="row-K-1">.*?</tr>', re.S)
+
+
+def test_pages_without_a_session_send_the_browser_to_sign_in(app_client: TestClient) -> None:
+    for path in ("/", "/unfilled", "/quotes"):
+        answer = app_client.get(path)
+        assert (answer.status_code, answer.headers["location"]) == (303, "/signin")
+
+
+def test_a_wrong_key_is_refused_with_a_line_naming_the_key(app_client: TestClient) -> None:
+    answer = app_client.post("/signin", data={"key": "od_not-a-key"})
+    assert answer.status_code == 401
+    assert "key: not a key this service knows" in answer.text
+    assert "offduty_session" not in answer.headers.get("set-cookie", "")
+
+
+def test_sign_in_sets_an_httponly_strict_expiring_cookie(app_client: TestClient) -> None:
+    from tests.api.console.conftest import KEYS
+
+    answer = app_client.post("/signin", data={"key": KEYS["kennesaw"]})
+    cookie = answer.headers["set-cookie"].lower()
+    assert answer.status_code == 303
+    assert "httponly" in cookie and "samesite=strict" in cookie and "max-age=28800" in cookie
+
+
+def test_the_board_shows_each_officer_with_hours_caps_and_blocks(app_client: TestClient) -> None:
+    sign_in(app_client)
+    html = app_client.get("/", params={"day": "2026-12-01"}).text
+    row = ROW_K1.search(html)
+    assert row is not None
+    # K-1 holds R-2 on Wednesday, 18:00-22:00: none of Tuesday's 12 h, 4 of the week's 24 h.
+    assert '<td class="num ">0/12</td>' in row.group(0)
+    assert '<td class="num ">4/24</td>' in row.group(0)
+    # Availability from Tuesday 06:00 (30 h into the 168 h week) for 42 h.
+    assert 'class="b available" style="left:17.857%;width:25.0%"' in row.group(0)
+    assert 'class="b proposed" style="left:39.286%;width:2.381%"' in row.group(0)
+    assert 'id="row-K-3"' in html and 'class="b on-duty"' in html
+    assert "3 officer(s), 3 shift(s) in view." in html
+
+
+def test_the_board_filters_by_request_and_status(app_client: TestClient) -> None:
+    sign_in(app_client)
+    html = app_client.get("/", params={"day": "2026-12-01", "request": "R-2"}).text
+    assert re.findall(r'<tr id="row-([^"]+)"', html) == ["K-1", "K-2"]
+    html = app_client.get("/", params={"day": "2026-12-01", "status": "confirmed"}).text
+    assert "0 officer(s), 0 shift(s) in view." in html
+
+
+def test_a_bad_filter_is_a_400_naming_the_field(app_client: TestClient) -> None:
+    sign_in(app_client)
+    answer = app_client.get("/", params={"status": "lost"})
+    assert answer.status_code == 400 and "status: one of proposed, confirmed, worked" in answer.text
+    assert app_client.get("/", params={"day": "12/01"}).status_code == 400
+
+
+def test_the_tray_lists_the_unfilled_position_with_its_reason(app_client: TestClient) -> None:
+    sign_in(app_client)
+    html = app_client.get("/unfilled").text
+    assert "<td>R-9</td><td>2026-12-04T10:00:00-05:00</td>" in html
+    assert '<span class="code">NO_ELIGIBLE_OFFICER</span>' in html
+    assert "Refused requests (0)" in html
+
+
+def test_why_not_names_the_one_rule_holding_each_officer(app_client: TestClient) -> None:
+    sign_in(app_client)
+    html = app_client.get("/whynot", params={"request": "R-9",
+                                             "start": "2026-12-04T10:00:00-05:00",
+                                             "end": "2026-12-04T14:00:00-05:00"}).text
+    held = re.findall(r'<td>(K-\d) [^<]*</td><td><span class="code">([A-Z_]+)</span>', html)
+    assert held == [("K-1", "NOT_AVAILABLE"), ("K-2", "NOT_AVAILABLE"), ("K-3", "NOT_AVAILABLE")]
+
+
+def test_why_not_without_an_offset_is_a_400(app_client: TestClient) -> None:
+    sign_in(app_client)
+    answer = app_client.get("/whynot", params={"request": "R-9", "start": "2026-12-04T10:00",
+                                               "end": "2026-12-04T14:00:00-05:00"})
+    assert answer.status_code == 400 and "start:" in answer.text
+
+
+def test_a_rockport_session_never_sees_kennesaw(app_client: TestClient) -> None:
+    sign_in(app_client, "rockport")
+    for path in ("/", "/unfilled", "/quotes"):
+        answer = app_client.get(path, params={"agency": "kennesaw-ga"})
+        assert answer.status_code == 403
+        assert "does not cover agency &#39;kennesaw-ga&#39;" in answer.text
+    own = app_client.get("/").text
+    assert "RP-7" in own
+    assert "K-1" not in own and "R-2" not in own and "A. One" not in own
+    assert app_client.get("/unfilled").text.count("R-9") == 0
+
+
+def test_the_quote_form_prices_with_the_rate_engine(app_client: TestClient) -> None:
+    token = sign_in(app_client)
+    answer = app_client.post("/quotes", data={
+        "csrf": token, "start": "2026-12-01T08:00:00-05:00", "end": "2026-12-01T12:00:00-05:00",
+        "received_at": "2026-11-20T09:00:00-05:00", "officers": "2"})
+    # Kennesaw regular $76.05 x 4 h x 2 officers.
+    assert answer.status_code == 200 and '<strong id="quote-total">608.40</strong>' in answer.text
+    bad = app_client.post("/quotes", data={"csrf": token, "start": "2026-12-01T08:00",
+                                           "end": "2026-12-01T12:00:00-05:00",
+                                           "received_at": "2026-11-20T09:00:00-05:00"})
+    assert bad.status_code == 400 and "start" in bad.text
