@@ -3,13 +3,15 @@ code, a valid move, confirm, and a cancellation whose charge is the rate engine'
 
 Skips only when Chromium or chromedriver is missing locally; with `CI` or
 `OFFDUTY_TEST_BROWSER=1` set (the CI script sets it) a missing browser fails the test.
-Screenshots go to docs/img/ (the README shows them).
+Screenshots go to a temporary folder, or with `OFFDUTY_SCREENSHOTS=docs/img` to the README's
+pictures (so a test run leaves the working tree as it was).
 """
 
 from __future__ import annotations
 
 import os
 import socket
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -33,7 +35,7 @@ from store.records import request_by_code, request_from_row
 from tests.api.conftest import KENNESAW_KEY, settings
 
 CHROMIUM, DRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
-SHOTS = Path(__file__).resolve().parents[3] / "docs" / "img"
+ROOT = Path(__file__).resolve().parents[3]
 REQUIRED = bool(os.environ.get("CI") or os.environ.get("OFFDUTY_TEST_BROWSER"))
 pytestmark = pytest.mark.browser
 
@@ -96,8 +98,10 @@ def _fill(driver: object, element_id: str, value: str) -> None:
 
 
 def _shot(driver: object, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    driver.save_screenshot(str(SHOTS / f"console-{name}.png"))  # type: ignore[attr-defined]
+    folder = os.environ.get("OFFDUTY_SCREENSHOTS")
+    shots = ROOT / folder if folder else Path(tempfile.gettempdir()) / "offduty-console-shots"
+    shots.mkdir(parents=True, exist_ok=True)
+    driver.save_screenshot(str(shots / f"console-{name}.png"))  # type: ignore[attr-defined]
 
 
 def _expected_charge(store: object, request: str, notice: str, officers: int) -> str:
