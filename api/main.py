@@ -22,7 +22,7 @@ from api.durable import DurableJobs
 from api.jobstore import JobStore
 from api.middleware import BodyLimitMiddleware, RequestContextMiddleware
 from api.pool import SolvePool
-from api.routes import agencies, health, jobs, quotes, requests, rosters
+from api.routes import agencies, approvals, health, jobs, quotes, requests, rosters
 from api.security import build_key_ring
 from api.settings import Settings
 from store import Store
@@ -77,7 +77,7 @@ def create_app(
     app.state.database = database
     app.state.console_signer = SessionSigner(settings.console_secret, settings.console_session_s)
 
-    for module in (rosters, jobs, quotes, requests, agencies, health):
+    for module in (rosters, jobs, quotes, requests, agencies, approvals, health):
         app.include_router(module.router)
     for console in (pages, actions):
         app.include_router(console.router)

@@ -27,8 +27,11 @@ class Vehicle(StrictModel):
     miles: float = Field(default=0, ge=0, le=MAX_MILES)
 
 
+ApprovalKind = Literal["chief_alcohol_outside", "out_of_city_uniform"]
+
+
 class Approval(StrictModel):
-    kind: Literal["chief_alcohol_outside", "out_of_city_uniform"]
+    kind: ApprovalKind
     reference: str = Field(min_length=1)
 
 

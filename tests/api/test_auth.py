@@ -15,13 +15,16 @@ V1 = [
     ("delete", "/v1/jobs/some-id"), ("post", "/v1/quotes"), ("post", "/v1/quotes/cancellation"),
     ("post", "/v1/requests/validate"),
     ("get", "/v1/agencies"), ("get", "/v1/agencies/rockport-tx"),
+    ("post", "/v1/agencies/rockport-tx/requests/R-4/approvals"),
+    ("delete", "/v1/agencies/rockport-tx/requests/R-4/approvals/out_of_city_uniform"),
 ]
 
 
 def test_the_list_covers_every_v1_operation(client: TestClient) -> None:
     spec = client.get("/openapi.json").json()
     documented = {(m, p) for p, item in spec["paths"].items() for m in item if p.startswith("/v1")}
-    listed = {(m, p.replace("some-id", "{job_id}").replace("rockport-tx", "{agency_id}"))
+    listed = {(m, p.replace("some-id", "{job_id}").replace("rockport-tx", "{agency_id}")
+                  .replace("R-4", "{request_id}").replace("out_of_city_uniform", "{kind}"))
               for m, p in V1}
     assert documented == listed
 

@@ -16,6 +16,8 @@ def test_every_resource_is_mounted() -> None:
     assert paths == {"/v1/rosters/propose", "/v1/jobs", "/v1/jobs/{job_id}", "/v1/quotes",
                      "/v1/quotes/cancellation",
                      "/v1/requests/validate", "/v1/agencies", "/v1/agencies/{agency_id}",
+                     "/v1/agencies/{agency_id}/requests/{request_id}/approvals",
+                     "/v1/agencies/{agency_id}/requests/{request_id}/approvals/{kind}",
                      "/healthz", "/readyz"}
 
 
