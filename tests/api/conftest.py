@@ -124,3 +124,12 @@ def blockers() -> Iterator[Callable[[TestClient], Blockers]]:
     yield build
     for item in made:
         item.release()
+
+
+@pytest.fixture(autouse=True)
+def _no_store_in_the_working_tree(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An app given no store opens the environment's (`offduty.db` in the working directory by
+    default): in the tests, a temporary one, so no test leaves a database in the tree."""
+    monkeypatch.setenv("OFFDUTY_DATABASE_PATH", str(tmp_path_factory.getbasetemp() / "api.db"))

@@ -48,7 +48,9 @@ def running_server(tmp_path: Path, **settings: str) -> Iterator[tuple[str, Path]
     keys.write_text(json.dumps([e.model_dump() for e in ENTRIES]), encoding="utf-8")
     log = tmp_path / "server.log"
     port = _free_port()
+    # The console's store too: in the test's folder, not the working tree.
     env = {**os.environ, "OFFDUTY_API_KEYS_FILE": str(keys),
+           "OFFDUTY_DATABASE_PATH": str(tmp_path / "offduty.db"),
            **{f"OFFDUTY_{name.upper()}": value for name, value in settings.items()}}
     with log.open("wb") as sink:
         proc = subprocess.Popen(
