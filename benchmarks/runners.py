@@ -20,13 +20,8 @@ from models.problem import Problem
 from models.result import RosterResult, SolverStats, StageStats
 from scenarios.generator import generate
 from scheduler import report
-from scheduler.context import prepare
-from scheduler.eligibility import OfficerLoad, candidates
-from scheduler.greedy import greedy
-from scheduler.locks import check_locks
-from scheduler.pieces import build_pieces
 from scheduler.polish import final_loads
-from scheduler.solver import solve
+from scheduler.solver import rotation_roster, solve
 from scheduler.validation import validate
 
 SOLVERS = ("offduty", "greedy", "mip")
@@ -88,15 +83,10 @@ def instance(job: Job) -> Problem:
 def solve_greedy(problem: Problem) -> RosterResult:
     """The rotation-list roster alone, assembled (and so validated) like the solver's."""
     started = time.perf_counter()
-    ctx = prepare(problem)
-    ps = build_pieces(ctx)
-    _, locked = check_locks(ctx, ps)
-    cands = candidates(ctx, ps, locked)
-    loads = {
-        o.index: (locked[o.index].copy() if o.index in locked else OfficerLoad(ctx, o))
-        for o in ctx.officers
-    }
-    draft = greedy(ctx, ps, cands, loads)
+    rotation = rotation_roster(problem)
+    ctx, ps, locked, cands, draft = (
+        rotation.ctx, rotation.ps, rotation.locked, rotation.cands, rotation.draft
+    )
     bound = trivial_bound(ctx, ps, cands)  # greedy proves nothing
     wall = round(time.perf_counter() - started, 3)
     stats = SolverStats(

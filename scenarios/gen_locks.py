@@ -16,11 +16,7 @@ from models.common import TimeWindow
 from models.officer import Officer
 from models.problem import AssignmentRef, Problem
 from scenarios.gen_common import Horizon, after, at_local
-from scheduler.context import prepare
-from scheduler.eligibility import OfficerLoad, candidates
-from scheduler.greedy import greedy
-from scheduler.locks import check_locks
-from scheduler.pieces import build_pieces
+from scheduler.solver import rotation_roster
 from scheduler.timeutil import from_minute
 
 log = logging.getLogger(__name__)
@@ -44,15 +40,8 @@ def with_prior_shifts(
 
 def greedy_locks(rng: random.Random, problem: Problem, share: float) -> list[AssignmentRef]:
     """The greedy roster's assignments on about `share` of the non-split requests it staffed."""
-    ctx = prepare(problem)
-    ps = build_pieces(ctx)
-    _, locked = check_locks(ctx, ps)
-    cands = candidates(ctx, ps, locked)
-    loads = {
-        o.index: (locked[o.index].copy() if o.index in locked else OfficerLoad(ctx, o))
-        for o in ctx.officers
-    }
-    draft = greedy(ctx, ps, cands, loads)
+    rotation = rotation_roster(problem)
+    ctx, ps, draft = rotation.ctx, rotation.ps, rotation.draft
     by_request: dict[int, list[tuple[int, int]]] = {}
     for p, o in draft.assign:
         piece = ps.pieces[p]

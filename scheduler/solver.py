@@ -578,3 +578,28 @@ def _lp_start(
     if found.has_solution:
         start = Draft(sorted(found.x_on), dict(found.y))
     return start, [found], lp_bound
+
+
+@dataclass
+class RotationRoster:
+    """A problem's rotation-list roster on its own, with what it was built from."""
+
+    ctx: Context
+    ps: PieceSet
+    locked: dict[int, OfficerLoad]
+    cands: dict[int, list[int]]
+    draft: Draft
+
+
+def rotation_roster(problem: Problem) -> RotationRoster:
+    """The rotation-list roster without the solver: the baseline of the benchmark, and the
+    source of realistic locked shifts for generated problems."""
+    ctx = prepare(problem)
+    ps = build_pieces(ctx)
+    _, locked = check_locks(ctx, ps)
+    cands = candidates(ctx, ps, locked)
+    loads = {
+        o.index: (locked[o.index].copy() if o.index in locked else OfficerLoad(ctx, o))
+        for o in ctx.officers
+    }
+    return RotationRoster(ctx, ps, locked, cands, greedy(ctx, ps, cands, loads))
