@@ -17,6 +17,7 @@ import matplotlib.dates as mdates
 import pandas as pd
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.patches import Patch
 
 from models.problem import Problem
 from models.result import RosterResult
@@ -24,6 +25,7 @@ from scenarios.figures import COVERAGE_PCT, GINI, PAY, POSITIONS_FILLED, REVENUE
 from scheduler.agencies import resolve_agency
 
 TIMELINE_ROWS = 60
+BASELINE_COLOUR, VARIANT_COLOUR = "#808080", "#4878a8"
 DPI = 100
 
 
@@ -114,17 +116,40 @@ def coverage_chart(problem: Problem, result: RosterResult, path: Path, title: st
 COMPARED = (POSITIONS_FILLED, COVERAGE_PCT, REVENUE, PAY, GINI)
 
 
-def compare_chart(table: pd.DataFrame, path: Path, figures: Sequence[str] = COMPARED) -> Path:
-    """One bar per scenario (a sweep shows its mean) for each headline figure."""
+def compare_chart(
+    table: pd.DataFrame, path: Path, figures: Sequence[str] = COMPARED, title: str = ""
+) -> Path:
+    """One bar per scenario (a sweep shows its mean) for each headline figure, its value written
+    on the bar; a figure that is the same for every scenario (coverage at 100% of its bound,
+    say) says nothing and gets no panel."""
     columns = [
         c for c in table.columns if not c.startswith("Δ") and not c.endswith(("p10", "p50", "p90"))
     ]
     names = [c.removesuffix(" mean") for c in columns]
-    fig = Figure(figsize=(3.2 * len(figures), 3.8))
-    for i, figure in enumerate(figures, start=1):
-        ax = fig.add_subplot(1, len(figures), i)
+    shown = [f for f in figures if len({float(table.at[f, c]) for c in columns}) > 1] or [
+        figures[0]
+    ]
+    fig = Figure(figsize=(3.2 * len(shown), 4.2))
+    colours = [BASELINE_COLOUR, *[VARIANT_COLOUR] * (len(names) - 1)]
+    for i, figure in enumerate(shown, start=1):
+        ax = fig.add_subplot(1, len(shown), i)
         values = [float(table.at[figure, c]) for c in columns]
-        ax.bar(range(len(names)), values, color=["#808080", *["#4878a8"] * (len(names) - 1)])
+        bars = ax.bar(range(len(names)), values, color=colours)
+        ax.bar_label(bars, labels=[_short(v) for v in values], fontsize=7, padding=2)
         ax.set_xticks(range(len(names)), names, rotation=30, ha="right", fontsize=8)
         ax.set_title(figure, fontsize=9)
+        ax.margins(y=0.15)
+    fig.legend(
+        handles=[Patch(color=BASELINE_COLOUR, label="baseline"),
+                 Patch(color=VARIANT_COLOUR, label="variant")],
+        loc="upper right", fontsize=8, frameon=False,
+    )
+    fig.suptitle(f"Scenarios compared{': ' + title if title else ''}", fontsize=11, x=0.01,
+                 ha="left")
+    fig.subplots_adjust(top=0.82)
     return _save(fig, path)
+
+
+def _short(value: float) -> str:
+    """A bar's label: thousands separated, two decimals only below 10 (a Gini, an average)."""
+    return f"{value:,.2f}" if abs(value) < 10 else f"{value:,.0f}"

@@ -42,5 +42,5 @@ def write_outputs(run: Run, folder: Path) -> list[Path]:
         written.append(hours_histogram(result, charts / f"hours-{label}.png", label))
         written.append(timeline(problem, result, charts / f"timeline-{label}.png", label))
         written.append(coverage_chart(problem, result, charts / f"coverage-{label}.png", label))
-    written.append(compare_chart(table, charts / "compare.png"))
+    written.append(compare_chart(table, charts / "compare.png", title=run.scenario.name))
     return written

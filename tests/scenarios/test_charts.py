@@ -98,7 +98,18 @@ def test_compare_chart_has_one_panel_per_figure(tmp_path: Path) -> None:
     }
     table = compare_table(figures, [("less", [{k: v / 2 for k, v in figures.items()}])])
     width, height = png_size(compare_chart(table, tmp_path / "compare.png"))
-    assert (width, height) == (1600, 380)
+    assert (width, height) == (1600, 420)  # 3.2 x 4.2 inches per panel at 100 dpi
+
+
+def test_compare_chart_leaves_out_a_figure_that_is_the_same_everywhere(tmp_path: Path) -> None:
+    figures = {
+        "coverage % of bound": 100.0, "positions filled": 2.0, "customer revenue $": 608.4,
+        "officer pay $": 554.0, "gini of total hours": 0.07,
+    }
+    same_coverage = {k: (v if k == "coverage % of bound" else v / 2) for k, v in figures.items()}
+    table = compare_table(figures, [("less", [same_coverage])])
+    width, _ = png_size(compare_chart(table, tmp_path / "compare.png"))
+    assert width == 1280  # four panels: coverage at 100% everywhere has none
 
 
 def test_timeline_of_an_empty_roster_still_draws(tmp_path: Path, baseline: Problem) -> None:
