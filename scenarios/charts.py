@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, tzinfo
 from pathlib import Path
 
 import matplotlib.dates as mdates
@@ -20,9 +20,10 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
 from models.problem import Problem
-from models.result import RosterResult
+from models.result import Assignment, RosterResult
 from scenarios.figures import COVERAGE_PCT, GINI, PAY, POSITIONS_FILLED, REVENUE
 from scheduler.agencies import resolve_agency
+from scheduler.holidays import is_holiday
 
 TIMELINE_ROWS = 60
 BASELINE_COLOUR, VARIANT_COLOUR = "#808080", "#4878a8"
@@ -48,29 +49,63 @@ def hours_histogram(result: RosterResult, path: Path, title: str = "") -> Path:
     return _save(fig, path)
 
 
+# The timeline's colours, by what a shift is: a dispatcher reads locked, traffic and holiday
+# work apart at a glance.
+SHIFT_KINDS = {
+    "regular": "#4878a8",
+    "traffic": "#e08a2c",
+    "on a holiday": "#b03a48",
+    "locked (confirmed)": "#5a5a5a",
+}
+
+
+def _shift_kind(a: Assignment, traffic: set[str], holidays: set[date], tz: tzinfo) -> str:
+    if a.locked:
+        return "locked (confirmed)"
+    if {a.start.astimezone(tz).date(), a.end.astimezone(tz).date()} & holidays:
+        return "on a holiday"
+    return "traffic" if a.request_id in traffic else "regular"
+
+
 def timeline(problem: Problem, result: RosterResult, path: Path, title: str = "") -> Path:
-    """Gantt chart of the roster by officer, in the agency's local time."""
-    tz = resolve_agency(problem.agency).tz
-    by_officer: dict[str, list[tuple[float, float]]] = defaultdict(list)
+    """Gantt chart of the roster by officer, in the agency's local time, each shift coloured by
+    its kind (regular, traffic, on a holiday, locked) with a legend."""
+    agency = resolve_agency(problem.agency)
+    tz = agency.tz
+    days = {a.start.astimezone(tz).date() for a in result.assignments}
+    days |= {a.end.astimezone(tz).date() for a in result.assignments}
+    holidays = {d for d in days if is_holiday(agency, d)}
+    traffic = {r.id for r in problem.requests if r.job_type == "traffic"}
+    by_officer: dict[str, dict[str, list[tuple[float, float]]]] = defaultdict(
+        lambda: defaultdict(list)
+    )
     busy: dict[str, float] = defaultdict(float)
     for a in result.assignments:
         start, end = mdates.date2num(a.start), mdates.date2num(a.end)
-        by_officer[a.officer_id].append((start, end - start))
+        by_officer[a.officer_id][_shift_kind(a, traffic, holidays, tz)].append((start, end - start))
         busy[a.officer_id] += a.hours
     shown = sorted(busy, key=lambda o: (-busy[o], o))[:TIMELINE_ROWS]
     shown.sort()
     fig = Figure(figsize=(10, 1.5 + 0.22 * max(1, len(shown))))
     ax = fig.add_subplot()
     for row, officer in enumerate(shown):
-        ax.broken_barh(by_officer[officer], (row - 0.4, 0.8), color="#4878a8")
-    ax.set_yticks(range(len(shown)), shown, fontsize=7)
+        for kind, spans in by_officer[officer].items():
+            ax.broken_barh(spans, (row - 0.4, 0.8), color=SHIFT_KINDS[kind])
+    ax.set_yticks(range(len(shown)), shown, fontsize=8)
     ax.set_ylim(-1, max(1, len(shown)))
     locator = mdates.AutoDateLocator(tz=tz)
     ax.xaxis.set_major_locator(locator)
     ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator, tz=tz))
+    ax.grid(axis="x", color="#dddddd")
     ax.set_xlabel(f"local time ({tz.key})")
+    used = {kind for officer in shown for kind in by_officer[officer]}
+    ax.legend(
+        handles=[Patch(color=c, label=k) for k, c in SHIFT_KINDS.items() if k in used],
+        loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8, frameon=False,
+    )
     more = f" ({len(shown)} busiest of {len(busy)})" if len(busy) > len(shown) else ""
     ax.set_title(f"Roster timeline{': ' + title if title else ''}{more}")
+    fig.subplots_adjust(right=0.84)
     return _save(fig, path)
 
 

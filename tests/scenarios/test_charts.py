@@ -122,3 +122,28 @@ def test_timeline_of_an_empty_roster_still_draws(tmp_path: Path, baseline: Probl
     )
     assert png_size(timeline(baseline, empty, tmp_path / "t.png"))[0] == 1000
     assert png_size(hours_histogram(empty, tmp_path / "h.png"))[0] == 600
+
+
+def test_timeline_colours_a_shift_by_what_it_is() -> None:
+    from datetime import date, datetime
+    from decimal import Decimal
+    from zoneinfo import ZoneInfo
+
+    from models.result import Assignment
+    from scenarios.charts import _shift_kind
+
+    tz = ZoneInfo("America/New_York")
+
+    def shift(request: str, day: int, hour: int, locked: bool = False) -> Assignment:
+        start = datetime(2026, 7, day, hour, tzinfo=tz)
+        return Assignment(request_id=request, officer_id="K-1", start=start,
+                          end=start.replace(hour=hour + 4), hours=4, billable_hours=4,
+                          amount=Decimal("304.20"), locked=locked)
+
+    holidays = {date(2026, 7, 4)}
+    assert _shift_kind(shift("R-1", 3, 8), {"T-1"}, holidays, tz) == "regular"
+    assert _shift_kind(shift("T-1", 3, 8), {"T-1"}, holidays, tz) == "traffic"
+    # Friday 3 July is a regular day; Saturday 4 July, Independence Day, is the holiday.
+    assert _shift_kind(shift("T-1", 4, 8), {"T-1"}, holidays, tz) == "on a holiday"
+    assert _shift_kind(shift("R-1", 4, 8, locked=True), set(), holidays, tz) == (
+        "locked (confirmed)")
