@@ -2,8 +2,8 @@
 
 It starts from the same prepared context, pieces and candidate pairs as the CP-SAT model, so both
 solvers choose among exactly the same (piece, officer) pairs; but every constraint family is
-written here afresh rather than translated from `scheduler/model.py`, so when both prove the same
-optimal coverage the two encodings check each other.
+written here afresh rather than translated from `scheduler/solve/model.py`, so when both prove
+the same optimal coverage the two encodings check each other.
 
 Columns: a binary x per possible pair, an integer y per segment of a split request (positions
 routed through it). Rows are kept in compressed sparse form and handed to HiGHS in one call.
@@ -21,10 +21,10 @@ from zoneinfo import ZoneInfo
 import numpy as np
 
 from scheduler.context import Context, piece_weight
-from scheduler.eligibility import DAY
-from scheduler.model import max_packing
-from scheduler.pieces import PieceSet
-from scheduler.rule_layers import NO_PAIR, Elsewhere
+from scheduler.rules.eligibility import DAY
+from scheduler.rules.rule_layers import NO_PAIR, Elsewhere
+from scheduler.solve.model import max_packing
+from scheduler.solve.pieces import PieceSet
 from scheduler.timeutil import split_by_local_day, split_by_local_week
 
 INF = float("inf")

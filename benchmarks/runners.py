@@ -19,15 +19,15 @@ from benchmarks.mip import solve_mip, trivial_bound
 from models.problem import Problem
 from models.result import RosterResult, SolverStats, StageStats
 from scenarios.generator import generate
-from scheduler import report
 from scheduler.context import prepare
-from scheduler.eligibility import OfficerLoad, candidates
-from scheduler.greedy import greedy
-from scheduler.locks import check_locks
-from scheduler.pieces import build_pieces
-from scheduler.polish import final_loads
-from scheduler.solver import solve
-from scheduler.validation import validate
+from scheduler.rules.eligibility import OfficerLoad, candidates
+from scheduler.solve import report
+from scheduler.solve.greedy import greedy
+from scheduler.solve.locks import check_locks
+from scheduler.solve.pieces import build_pieces
+from scheduler.solve.polish import final_loads
+from scheduler.solve.solver import solve
+from scheduler.validate.validator import validate
 
 SOLVERS = ("offduty", "greedy", "mip")
 

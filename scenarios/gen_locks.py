@@ -17,10 +17,10 @@ from models.officer import Officer
 from models.problem import AssignmentRef, Problem
 from scenarios.gen_common import Horizon, after, at_local
 from scheduler.context import prepare
-from scheduler.eligibility import OfficerLoad, candidates
-from scheduler.greedy import greedy
-from scheduler.locks import check_locks
-from scheduler.pieces import build_pieces
+from scheduler.rules.eligibility import OfficerLoad, candidates
+from scheduler.solve.greedy import greedy
+from scheduler.solve.locks import check_locks
+from scheduler.solve.pieces import build_pieces
 from scheduler.timeutil import from_minute
 
 log = logging.getLogger(__name__)

@@ -155,7 +155,7 @@ def prepare(problem: Problem) -> Context:
     """Resolve the agency and policy and convert the problem to minutes and indexes."""
     # Imported here: request_rules imports nothing of ours but models, and keeping the import
     # local avoids a cycle when request_rules grows helpers that use the context.
-    from scheduler.request_rules import refusal
+    from scheduler.rules.request_rules import refusal
 
     agency = resolve_agency(problem.agency)
     policy = problem.policy.apply(agency.policy)

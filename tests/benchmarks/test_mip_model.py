@@ -8,9 +8,9 @@ from __future__ import annotations
 from benchmarks.mip_model import MipModel, Rows, formulate
 from models.problem import Problem
 from scheduler.context import prepare
-from scheduler.eligibility import candidates
-from scheduler.locks import check_locks
-from scheduler.pieces import build_pieces
+from scheduler.rules.eligibility import candidates
+from scheduler.solve.locks import check_locks
+from scheduler.solve.pieces import build_pieces
 from tests.scheduler.builders import at, officer, problem, request, window
 
 
