@@ -1,7 +1,7 @@
 """One prepared view of a roster problem: integer minutes, indexes, policy, refusals.
 
 Everything the solver, the greedy baseline and the explanations need is converted here once, so
-the rest of the scheduler works on plain integers (see STYLE.md: convert in one place).
+the rest of the scheduler works on plain integers: time is converted in one place.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Every registered rule has solver tests of its own (STYLE.md: one ordered registry, all tested).
+"""Every registered rule has solver tests of its own: one ordered registry, all tested.
 
 Each solver test module keeps a `COVERED` set filled at import by its `@covers(...)` marks; this
 module collects them and compares with the registries in `scheduler.rules.codes`, so a rule
