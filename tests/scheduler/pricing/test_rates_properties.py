@@ -89,12 +89,14 @@ def test_splitting_at_an_hour_boundary_keeps_the_total(
     drawn: tuple[Agency, Request], more_first: int, more_second: int
 ) -> None:
     agency, request = drawn
-    # Two pieces of whole hours, each at least the agency minimum.
+    # Two pieces of whole elapsed hours, each at least the agency minimum. The arithmetic is in
+    # UTC: on local wall-clock time a piece across the spring-forward night is an hour short.
     minimum = int(agency.policy.min_hours)
     first, second = minimum + more_first, minimum + more_second
-    end = request.start + timedelta(hours=first + second)
+    start = request.start.astimezone(UTC)
+    end = (start + timedelta(hours=first + second)).astimezone(agency.tz)
     whole = request.model_copy(update={"end": end})
-    middle = whole.start + timedelta(hours=first)
+    middle = (start + timedelta(hours=first)).astimezone(agency.tz)
     split = _total(agency, whole, [(whole.start, middle), (middle, whole.end)])
     assert split == _whole(agency, whole)
 
