@@ -23,7 +23,6 @@ from dataclasses import dataclass, field
 import highspy
 import numpy as np
 
-from benchmarks.mip_model import INF, MipModel, Rows, formulate
 from models.problem import Problem
 from models.result import RosterResult, RosterStatus, SolverStats, StageStats
 from scheduler.context import Context, coverage_scale, prepare
@@ -31,6 +30,7 @@ from scheduler.rules.eligibility import OfficerLoad, candidates
 from scheduler.solve import report
 from scheduler.solve.greedy import Draft, greedy
 from scheduler.solve.locks import check_locks
+from scheduler.solve.mip import INF, MipModel, Rows, formulate
 from scheduler.solve.pieces import PieceSet, build_pieces
 from scheduler.solve.polish import final_loads
 from scheduler.solve.stages import StageOutcome

@@ -20,8 +20,6 @@ from typing import Any
 
 import pytest
 
-from benchmarks import mip_model
-from benchmarks.mip_model import MIP_ROWS, formulate
 from scheduler.context import Context, prepare
 from scheduler.rules import eligibility
 from scheduler.rules.codes import OFFICER_RULES, REQUEST_RULES, ROSTER_RULES, UNFILLED_REASONS
@@ -37,7 +35,9 @@ from scheduler.rules.eligibility import (
 )
 from scheduler.rules.rule_layers import LAYERS, Elsewhere, own_rules, registry_gaps
 from scheduler.solve import greedy, model
+from scheduler.solve import mip as mip_model
 from scheduler.solve.greedy import GREEDY_POLISH, bind_checks, may_take
+from scheduler.solve.mip import MIP_ROWS, formulate
 from scheduler.solve.model import CP_SAT_ROWS, build
 from scheduler.solve.pieces import build_pieces
 from tests.scheduler.builders import at, officer, problem, request

@@ -5,11 +5,11 @@ Kennesaw: travel gap 30 min, 12 h a day, 24 h a week, 16 h in any 24 h, supervis
 
 from __future__ import annotations
 
-from benchmarks.mip_model import MipModel, Rows, formulate
 from models.problem import Problem
 from scheduler.context import prepare
 from scheduler.rules.eligibility import candidates
 from scheduler.solve.locks import check_locks
+from scheduler.solve.mip import MipModel, Rows, formulate
 from scheduler.solve.pieces import build_pieces
 from tests.scheduler.builders import at, officer, problem, request, window
 
