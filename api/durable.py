@@ -32,7 +32,7 @@ from api.settings import Settings
 from models.common import InputError
 from models.problem import Problem
 from models.result import RosterResult
-from scheduler.solver import solve
+from scheduler.solve.solver import solve
 from store.db import Store
 from store.jobs import (
     JobState,

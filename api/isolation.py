@@ -39,7 +39,7 @@ def _fork_context() -> ForkServerContext:
     with _context_lock:
         if _context is None:
             context = cast(ForkServerContext, multiprocessing.get_context("forkserver"))
-            context.set_forkserver_preload(["api.isolation", "scheduler.solver"])
+            context.set_forkserver_preload(["api.isolation", "scheduler.solve.solver"])
             _context = context
         return _context
 
@@ -49,7 +49,7 @@ def _child(problem_json: str, out: Connection, stop: Any, fields: dict[str, Any]
     """The child's whole life: log like the parent, solve, send the result or the error."""
     setup_logging(logging.getLevelName(level))
     log_context.set(fields)
-    from scheduler.solver import solve  # preloaded by the fork server
+    from scheduler.solve.solver import solve  # preloaded by the fork server
 
     try:
         result = solve(Problem.model_validate_json(problem_json), stop_event=stop)

@@ -18,7 +18,7 @@ logger = logging.getLogger(__name__)
 
 def solve_remote(problem_json: str) -> tuple[str, Any]:
     """Solve the problem on this worker; `("ok", result_json)` or a tagged failure."""
-    from scheduler.solver import solve
+    from scheduler.solve.solver import solve
 
     try:
         result = solve(Problem.model_validate_json(problem_json))

@@ -32,7 +32,7 @@ from models.common import InputError
 from models.problem import Problem
 from models.result import RosterResult
 from scheduler.agencies import resolve_agency
-from scheduler.solver import solve
+from scheduler.solve.solver import solve
 
 logger = logging.getLogger("api.solve")
 

@@ -6,8 +6,8 @@ plus new). Like the offduty solver, stage 1 starts from the greedy rotation-list
 falls back to it when HiGHS finds nothing better in time (`warm_start=False` starts cold). There
 is no stage 3 (soft preferences) and no fairness polish: this is what a plain MIP of the same
 rules gives, not a copy of the offduty pipeline. The roster comes back as a `Draft`, so
-`scheduler.report.assemble` prices, explains and validates it like any other. HiGHS runs on its
-default threads; its branch and bound is essentially sequential.
+`scheduler.solve.report.assemble` prices, explains and validates it like any other. HiGHS runs
+on its default threads; its branch and bound is essentially sequential.
 """
 
 from __future__ import annotations
@@ -23,17 +23,17 @@ from dataclasses import dataclass, field
 import highspy
 import numpy as np
 
-from benchmarks.mip_model import INF, MipModel, Rows, formulate
 from models.problem import Problem
 from models.result import RosterResult, RosterStatus, SolverStats, StageStats
-from scheduler import report
 from scheduler.context import Context, coverage_scale, prepare
-from scheduler.eligibility import OfficerLoad, candidates
-from scheduler.greedy import Draft, greedy
-from scheduler.locks import check_locks
-from scheduler.pieces import PieceSet, build_pieces
-from scheduler.polish import final_loads
-from scheduler.stages import StageOutcome
+from scheduler.rules.eligibility import OfficerLoad, candidates
+from scheduler.solve import report
+from scheduler.solve.greedy import Draft, greedy
+from scheduler.solve.locks import check_locks
+from scheduler.solve.mip import INF, MipModel, Rows, formulate
+from scheduler.solve.pieces import PieceSet, build_pieces
+from scheduler.solve.polish import final_loads
+from scheduler.solve.stages import StageOutcome
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +44,7 @@ ABS_GAP = 0.5
 # Above this many pair columns HiGHS's presolve and symmetry detection ignore the time limit: on M
 # (123k columns) presolve took 24-36 s and symmetry detection 65 s of a 9 s stage budget, where
 # with both off the stage ends on time (16.3 s of 15 s). The solver switches strategy at the
-# same size (scheduler.solver.LARGE_MODEL).
+# same size (scheduler.solve.solver.LARGE_MODEL).
 LARGE_MIP = 30_000
 
 

@@ -19,10 +19,10 @@ from benchmarks.mip import solve_mip, trivial_bound
 from models.problem import Problem
 from models.result import RosterResult, SolverStats, StageStats
 from scenarios.generator import generate
-from scheduler import report
-from scheduler.polish import final_loads
-from scheduler.solver import rotation_roster, solve
-from scheduler.validation import validate
+from scheduler.solve import report
+from scheduler.solve.polish import final_loads
+from scheduler.solve.solver import rotation_roster, solve
+from scheduler.validate.validator import validate
 
 SOLVERS = ("offduty", "greedy", "mip")
 

@@ -19,6 +19,7 @@ from importlib import metadata
 from pydantic import ValidationError
 
 from cli.errors import describe
+from cli.extras import MissingExtra, missing_extra
 
 # Subcommand -> the module that registers it. Only the module of the command being run is
 # imported (the store, the service and the charts pull in heavy libraries); `--help` imports all.
@@ -69,7 +70,16 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     modules = [COMMANDS[command]] if command in COMMANDS else list(dict.fromkeys(COMMANDS.values()))
     for name in modules:
-        importlib.import_module(name).register(sub)
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            missing = missing_extra(exc, command)
+            if missing is None:
+                raise
+            if len(modules) == 1:
+                raise missing from exc
+            continue  # `--help` on a partial install lists the commands that can run
+        module.register(sub)
     return parser
 
 
@@ -101,6 +111,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ValidationError as exc:
         print(f"offduty: {_bad_setting(exc)}", file=sys.stderr)
         return 2
+    except MissingExtra as exc:
+        print(f"offduty: {exc}", file=sys.stderr)
+        return 1
     if not argv:
         # A bare `offduty` is someone finding their way: show the commands, not an error.
         parser.print_help()
@@ -133,6 +146,9 @@ def _run(args: argparse.Namespace) -> int:
         print("offduty: interrupted", file=sys.stderr)
         return 130
     except Exception as exc:  # describe() reports anything it does not know as a bug
+        if isinstance(exc, ModuleNotFoundError) and missing_extra(exc, args.command):
+            print(f"offduty: {missing_extra(exc, args.command)}", file=sys.stderr)
+            return 1  # a lazy import of an optional library the install lacks
         failure = describe(exc, args)
         print(f"offduty: {failure.message}", file=sys.stderr)
         return failure.status

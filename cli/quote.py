@@ -17,7 +17,7 @@ from models.common import describe_validation_error
 from models.quote import Quote, QuoteRequest
 from scheduler.agencies import get_agency, shipped_agency_ids
 from scheduler.input_bounds import check_bounds
-from scheduler.rates import quote
+from scheduler.pricing.rates import quote
 
 
 def register(sub: Any) -> None:

@@ -11,7 +11,7 @@ from typing import Any
 from cli.argtypes import bounded_float, bounded_int
 from models.common import InputError
 from scheduler.problem_io import load_problem, problem_schema, result_schema
-from scheduler.solver import solve
+from scheduler.solve.solver import solve
 from scheduler.summary import summarize
 
 

@@ -17,7 +17,7 @@ from pydantic import BaseModel, ValidationError
 from models.common import InputError, describe_validation_error
 from models.problem import Problem
 from models.result import RosterResult
-from scheduler.validation import ValidationReport, validate
+from scheduler.validate.validator import ValidationReport, validate
 
 Model = TypeVar("Model", bound=BaseModel)
 

@@ -33,7 +33,7 @@ from models.common import (
 LatePolicy = Literal["emergency_rate", "refuse", "none"]
 # A contract rate or a per-rate admin fee: dollars per hour, like the named rates.
 RateAmount = Annotated[Decimal, Field(ge=0, le=MAX_RATE)]
-# A rule's stable code (`ON_DUTY`, `WEEKLY_CAP`), as scheduler/codes.py lists them.
+# A rule's stable code (`ON_DUTY`, `WEEKLY_CAP`), as scheduler/rules/codes.py lists them.
 RuleCode = Annotated[str, Field(pattern=r"^[A-Z][A-Z0-9_]*$", max_length=64)]
 
 

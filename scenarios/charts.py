@@ -23,7 +23,7 @@ from models.problem import Problem
 from models.result import Assignment, RosterResult
 from scenarios.figures import COVERAGE_PCT, GINI, PAY, POSITIONS_FILLED, REVENUE
 from scheduler.agencies import resolve_agency
-from scheduler.holidays import is_holiday
+from scheduler.pricing.holidays import is_holiday
 
 TIMELINE_ROWS = 60
 BASELINE_COLOUR, VARIANT_COLOUR = "#808080", "#4878a8"

@@ -15,7 +15,7 @@ from decimal import Decimal
 from models.problem import Problem
 from models.result import Assignment, RosterResult
 from scheduler.agencies import resolve_agency
-from scheduler.rates import effective_policy, pay_lines
+from scheduler.pricing.rates import effective_policy, pay_lines
 
 Figures = dict[str, float]
 

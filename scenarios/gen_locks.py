@@ -16,7 +16,7 @@ from models.common import TimeWindow
 from models.officer import Officer
 from models.problem import AssignmentRef, Problem
 from scenarios.gen_common import Horizon, after, at_local
-from scheduler.solver import rotation_roster
+from scheduler.solve.solver import rotation_roster
 from scheduler.timeutil import from_minute
 
 log = logging.getLogger(__name__)

@@ -107,7 +107,7 @@ def plan(
 
 def solve_job(problem: Problem) -> Solved:
     """Solve one problem and compute its figures (runs in a worker: a top-level function)."""
-    from scheduler.solver import solve
+    from scheduler.solve.solver import solve
 
     result = solve(problem)
     return result, roster_figures(problem, result)

@@ -1,4 +1,22 @@
 """The scheduler: rules, rate engine, CP-SAT model and solver, validator and reports.
 
+Subpackages by concern (docs/architecture.md has the map):
+
+- `pricing/`  the rate engine: rate card, shift pricing, cancellation, payroll, holidays.
+- `validate/` the solver-independent validator and its recomputed metrics.
+- `rules/`    rule codes, request-level refusals, officer screening and load checks.
+- `solve/`    pieces, greedy, CP-SAT model and stages, window search, relaxation, bounds,
+              polish, locks, explanations and the assembled result.
+
+Modules left at this level are shared by all four: the prepared problem (`context`), time
+(`timeutil`), agencies and problem files (`agencies`, `problem_io`, `input_bounds`), `summary`.
+
 Imports flow one way: `models` <- `scheduler` <- `scenarios`, `store`, `api`, `cli`.
+The four public entry points are re-exported here.
 """
+
+from scheduler.pricing import price_roster, quote
+from scheduler.solve.solver import solve
+from scheduler.validate import validate
+
+__all__ = ["price_roster", "quote", "solve", "validate"]

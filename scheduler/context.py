@@ -1,7 +1,7 @@
 """One prepared view of a roster problem: integer minutes, indexes, policy, refusals.
 
 Everything the solver, the greedy baseline and the explanations need is converted here once, so
-the rest of the scheduler works on plain integers (see STYLE.md: convert in one place).
+the rest of the scheduler works on plain integers: time is converted in one place.
 """
 
 from __future__ import annotations
@@ -155,7 +155,7 @@ def prepare(problem: Problem) -> Context:
     """Resolve the agency and policy and convert the problem to minutes and indexes."""
     # Imported here: request_rules imports nothing of ours but models, and keeping the import
     # local avoids a cycle when request_rules grows helpers that use the context.
-    from scheduler.request_rules import refusal
+    from scheduler.rules.request_rules import refusal
 
     agency = resolve_agency(problem.agency)
     policy = problem.policy.apply(agency.policy)

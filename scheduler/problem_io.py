@@ -58,10 +58,6 @@ def load_problem(path: str | Path) -> Problem:
     return problem
 
 
-def load_result(path: str | Path) -> RosterResult:
-    return parse(RosterResult, read_data(path), str(path))
-
-
 def problem_schema() -> dict[str, Any]:
     return Problem.model_json_schema()
 

@@ -22,7 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import PolicyOverrides
-from scheduler.rates import effective_policy
+from scheduler.pricing.rates import effective_policy
 from scheduler.timeutil import week_monday
 from store.billing import invoice_items
 from store.record_schema import ApprovalRow

@@ -18,8 +18,8 @@ from sqlalchemy.orm import Session
 
 from models import InvoiceLine, PayLine
 from models.common import to_cents
-from scheduler.rates import pay_lines, price_request
-from scheduler.shift_pricing import HOURS_PLACES
+from scheduler.pricing.rates import pay_lines, price_request
+from scheduler.pricing.shift_pricing import HOURS_PLACES
 from store.roster import RosterFilter, RosterLine, roster_lines
 from store.schema import AssignmentState, CancellationRow, OfficerRow, RequestRow
 from store.workflow import priced_context

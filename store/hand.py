@@ -2,9 +2,9 @@
 
 `assign` and `unassign` are the one implementation every front end calls (the command line
 today, a web console later). A move is checked by the solver-independent validator
-(`scheduler.validation`) on the roster around it: the request's week with every live shift in
-it, before and after the move. A violation the move adds refuses it, with the rule's code and
-sentence, unless a supervisor overrides it with a reason and the agency's policy lists that
+(`scheduler.validate.validator`) on the roster around it: the request's week with every live
+shift in it, before and after the move. A violation the move adds refuses it, with the rule's
+code and sentence, unless a supervisor overrides it with a reason and the agency's policy lists that
 rule in `overridable_rules` (rules.md section 8; none by default, so caps and the rolling
 24-hour rule are never lifted implicitly). A placed shift is confirmed (the solver keeps it);
 every move and override appends audit events.
@@ -22,11 +22,11 @@ from sqlalchemy.orm import Session
 
 from models import Assignment, InputError, PolicyOverrides, Problem, RosterResult, SolveOptions
 from models.result import Violation
-from scheduler.codes import OFFICER_RULES, ROSTER_RULES
-from scheduler.rates import effective_policy
-from scheduler.report import EMPTY_METRICS
+from scheduler.pricing.rates import effective_policy
+from scheduler.rules.codes import OFFICER_RULES, ROSTER_RULES
+from scheduler.solve.report import EMPTY_METRICS
 from scheduler.timeutil import week_monday
-from scheduler.validation import validate
+from scheduler.validate.validator import validate
 from store.audit import record
 from store.db import Store
 from store.locking import hold_agencies

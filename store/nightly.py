@@ -81,7 +81,7 @@ class NightlyReport:
 
 
 def default_solver(problem: Problem) -> RosterResult:
-    from scheduler.solver import solve  # the solver pulls in OR-Tools; load it only to solve
+    from scheduler.solve.solver import solve  # the solver pulls in OR-Tools; load it only to solve
 
     return solve(problem)
 

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from models import CancellationCharge, InputError, PolicyOverrides, PolicySettings, Request
 from models.agency import Agency
-from scheduler.rates import effective_policy, price_cancellation
+from scheduler.pricing.rates import effective_policy, price_cancellation
 from store.audit import record
 from store.db import Store
 from store.locking import hold_agencies

@@ -3,8 +3,8 @@
 Officers, their availability and on-duty blocks and their fairness totals come from the same
 problem builder the nightly run uses (`store.problem_builder`), the shifts from the roster view
 (`store.roster`), the caps from the agency's effective policy, and the holiday and emergency
-marks from the rate engine's own tests (`scheduler.holidays`, `scheduler.rate_card`). The page
-only positions what this module returns.
+marks from the rate engine's own tests (`scheduler.pricing.holidays`,
+`scheduler.pricing.rate_card`). The page only positions what this module returns.
 """
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import Agency, Officer, PolicyOverrides, PolicySettings, SolveOptions
-from scheduler.holidays import is_holiday
-from scheduler.rate_card import effective_policy, is_emergency
+from scheduler.pricing.holidays import is_holiday
+from scheduler.pricing.rate_card import effective_policy, is_emergency
 from scheduler.timeutil import week_monday
 from store.problem_builder import Horizon, build_problem
 from store.records import agency_of, request_from_row

@@ -27,7 +27,7 @@ from api.console.session import COOKIE, ConsoleSession
 from api.console.tray import tray, why_not
 from models.common import InputError, describe_validation_error
 from models.quote import QuoteRequest
-from scheduler.rates import quote
+from scheduler.pricing.rates import quote
 from store import Store
 from store.roster import latest_runs
 

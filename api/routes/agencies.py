@@ -17,7 +17,7 @@ from api.routes.common import errors
 from api.schemas import AgencyDetail, AgencyList, AgencySummary, HolidayOut
 from models.agency import Agency
 from scheduler.agencies import get_agency, shipped_agency_ids
-from scheduler.holidays import holiday_dates
+from scheduler.pricing.holidays import holiday_dates
 
 router = APIRouter(prefix="/v1/agencies", tags=["agencies"])
 

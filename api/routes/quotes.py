@@ -13,7 +13,7 @@ from api.deps import PrincipalDep, SettingsDep, authorize
 from api.limits import check_quote
 from api.routes.common import errors
 from models.quote import CancellationCharge, CancellationQuoteRequest, Quote, QuoteRequest
-from scheduler.rates import quote, quote_cancellation
+from scheduler.pricing.rates import quote, quote_cancellation
 
 router = APIRouter(prefix="/v1/quotes", tags=["quotes"])
 

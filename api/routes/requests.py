@@ -18,8 +18,8 @@ from api.routes.common import errors
 from api.schemas import RuleHitOut, ValidateRequestBody, ValidateResponse
 from api.solving import agency_id_of
 from scheduler.agencies import resolve_agency
-from scheduler.rates import effective_policy, is_emergency, is_late
-from scheduler.request_rules import check_request
+from scheduler.pricing.rates import effective_policy, is_emergency, is_late
+from scheduler.rules.request_rules import check_request
 
 router = APIRouter(prefix="/v1/requests", tags=["requests"])
 

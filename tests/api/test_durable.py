@@ -18,7 +18,7 @@ from api import examples
 from api.isolation import SolverCrashed
 from models.problem import Problem
 from models.result import RosterResult
-from scheduler.validation import validate
+from scheduler.validate.validator import validate
 from store import open_store
 from store.jobs import add_job, claim_next
 from store.schema import JobRow

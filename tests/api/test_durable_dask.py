@@ -17,7 +17,7 @@ from fastapi.testclient import TestClient
 
 from models.problem import Problem
 from models.result import RosterResult
-from scheduler.validation import validate
+from scheduler.validate.validator import validate
 from tests.api.conftest import ROCKPORT, app_of
 
 pytestmark = pytest.mark.slow

@@ -16,7 +16,7 @@ import pytest
 
 from models.problem import Problem
 from models.result import RosterResult
-from scheduler.validation import validate
+from scheduler.validate.validator import validate
 from store import open_store
 from store.schema import JobRow
 from tests.api.conftest import ALL, ROCKPORT, load_example

@@ -11,8 +11,8 @@ import pytest
 from api.isolation import solve_isolated
 from models.common import InputError
 from models.problem import Problem
-from scheduler.solver import solve
-from scheduler.validation import validate
+from scheduler.solve.solver import solve
+from scheduler.validate.validator import validate
 
 
 def _deterministic(small: dict[str, Any]) -> Problem:

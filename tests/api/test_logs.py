@@ -55,7 +55,7 @@ import json, sys, threading
 from api.isolation import solve_isolated
 from api.logs import log_context, setup_logging
 from models.problem import Problem
-from scheduler.solver import solve
+from scheduler.solve.solver import solve
 
 setup_logging("DEBUG")
 problem = Problem.model_validate(json.load(open(sys.argv[1])) | {"options": {"time_limit_s": 2}})
@@ -77,4 +77,4 @@ def test_at_debug_level_every_line_of_a_solve_is_json(tmp_path: Path) -> None:
     entries = [json.loads(line) for line in done.stderr.splitlines()]  # each line must parse
     cp_sat = [e for e in entries if e["event"].startswith("cp-sat coverage:")]
     assert {e["request_id"] for e in cp_sat} == {"r-here", "r-child"}
-    assert all(e["level"] == "DEBUG" and e["logger"] == "scheduler.stages" for e in cp_sat)
+    assert all(e["level"] == "DEBUG" and e["logger"] == "scheduler.solve.stages" for e in cp_sat)

@@ -25,7 +25,7 @@ import pytest
 
 from models.problem import Problem
 from models.result import RosterResult
-from scheduler.validation import validate
+from scheduler.validate.validator import validate
 from tests.api.conftest import ALL
 from tests.api.test_serve import running_server
 

@@ -25,10 +25,10 @@ from models.problem import Problem
 from scenarios.generator import generate, problem_json
 from scheduler.agencies import get_agency
 from scheduler.context import prepare
-from scheduler.eligibility import candidates
-from scheduler.holidays import holiday_dates
-from scheduler.locks import check_locks, split_lock_violations, supervisor_lock_violations
-from scheduler.pieces import build_pieces
+from scheduler.pricing.holidays import holiday_dates
+from scheduler.rules.eligibility import candidates
+from scheduler.solve.locks import check_locks, split_lock_violations, supervisor_lock_violations
+from scheduler.solve.pieces import build_pieces
 
 
 def _problem(name: str, size: str = "S", seed: int = 0) -> Problem:

@@ -17,8 +17,8 @@ from models.agency import PolicyOverrides
 from models.problem import Problem
 from models.result import RosterResult
 from scenarios.generator import generate
-from scheduler.solver import solve
-from scheduler.validation import validate
+from scheduler.solve.solver import solve
+from scheduler.validate.validator import validate
 from tests.scheduler.builders import (
     ROCKPORT,
     at,

@@ -10,7 +10,7 @@ from decimal import Decimal
 from importlib import resources
 
 from models.quote import QuoteRequest
-from scheduler.rates import quote
+from scheduler.pricing.rates import quote
 
 
 def bundled_quotes() -> list[tuple[str, QuoteRequest]]:

@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 
 from models.problem import Problem
 from models.result import RosterResult
-from scheduler.validation import validate
+from scheduler.validate.validator import validate
 from store import open_store
 from tests.cli.clirun import TINY_PROBLEM, run_cli
 from tests.store.world import write_world

@@ -13,7 +13,7 @@ import pytest
 from models import InputError, Officer, Problem, Request
 from scenarios.generator import generate, problem_json
 from scheduler.agencies import get_agency
-from scheduler.request_rules import check_request
+from scheduler.rules.request_rules import check_request
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "scenarios" / "examples"
 KENNESAW = get_agency("kennesaw-ga")

@@ -17,9 +17,9 @@ from zoneinfo import ZoneInfo
 
 from models.problem import Problem
 from models.result import Reason, RosterResult
-from scheduler.solver import solve
+from scheduler.solve.solver import solve
 from scheduler.timeutil import to_minute
-from scheduler.validation import validate
+from scheduler.validate.validator import validate
 
 KENNESAW = ZoneInfo("America/New_York")
 ROCKPORT = ZoneInfo("America/Chicago")

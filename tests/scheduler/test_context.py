@@ -5,8 +5,8 @@ from __future__ import annotations
 from models.problem import Problem
 from models.result import InputWarning
 from scheduler.context import prepare
-from scheduler.solver import solve
-from scheduler.validation import validate
+from scheduler.solve.solver import solve
+from scheduler.validate.validator import validate
 from tests.scheduler.rosters import at, officer, request
 
 

@@ -28,7 +28,7 @@ from hypothesis import strategies as st
 from sqlalchemy import delete, func, select
 
 from models import InputError, SolveOptions
-from scheduler.validation import validate
+from scheduler.validate.validator import validate
 from store import Store
 from store.billing import invoice_items
 from store.nightly import NO_ROSTER, Pause, run_nightly

@@ -18,7 +18,7 @@ from sqlalchemy import select, text
 
 from cli.main import main
 from models import Problem, RosterResult
-from scheduler.validation import validate
+from scheduler.validate.validator import validate
 from store import Store, open_store
 from store.nightly import default_solver
 from store.nightly_all import run_all_agencies

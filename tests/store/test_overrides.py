@@ -12,8 +12,8 @@ import pytest
 from sqlalchemy import select
 
 from models import SolveOptions
-from scheduler.solver import solve
-from scheduler.validation import validate
+from scheduler.solve.solver import solve
+from scheduler.validate.validator import validate
 from store import Store
 from store.duty_import import import_on_duty
 from store.hand import Override, assign, unassign

@@ -25,7 +25,7 @@ from api.main import create_app
 from cli.demo import APPROVED, DEMO_NOW, demo_files
 from models import Agency
 from scheduler.agencies import get_agency
-from scheduler.rates import effective_policy, price_cancellation
+from scheduler.pricing.rates import effective_policy, price_cancellation
 from store import open_store
 from store.approvals import approve
 from store.duty_import import import_on_duty

@@ -1,0 +1,393 @@
+"""Officer-level hard rules (rules.md section 5), applied before any model is built.
+
+Static rules (status, qualification, conflict, availability, on-duty time) depend on the officer
+and the shift alone; load rules (overlap with travel gap, rolling 24 hours, daily and weekly caps)
+depend on what else the officer works, and `OfficerLoad` answers them for any set of held shifts.
+Filtering here is what keeps the CP-SAT model to possible pairs only.
+
+`SCREENING` is this layer's registry of the officer rules (see `rule_layers`): each static rule
+once, in a one-officer form (locks) and a pool form (screen, pools, candidates), and each load rule
+once, for `OfficerLoad.blocking` and `fits`.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+
+from models.officer import QUAL_LIQUOR, QUAL_TRAFFIC, QUAL_VEHICLE
+from scheduler.context import Context, OfficerData, RequestData
+from scheduler.rules.free_time import AvailabilityIndex, max_window_load
+from scheduler.rules.rule_layers import Elsewhere
+from scheduler.solve.pieces import PieceSet
+from scheduler.timeutil import split_by_local_day, split_by_local_week
+
+DAY = 24 * 60
+
+
+def status_barred(o: OfficerData, req: RequestData, start: int, end: int, ctx: Context) -> bool:
+    """Only active officers work off duty."""
+    return not o.active
+
+
+def required_qualifications(req: RequestData, ctx: Context) -> set[str]:
+    need = set()
+    if req.model.job_type == "traffic":
+        need.add(QUAL_TRAFFIC)
+    if req.model.vehicle.kind != "none":
+        need.add(QUAL_VEHICLE)
+    venue = req.model.venue
+    if ctx.policy.liquor_training_required and venue.alcohol_served and venue.post == "outside":
+        need.add(QUAL_LIQUOR)
+    return need
+
+
+def missing_qualification(
+    o: OfficerData, req: RequestData, start: int, end: int, ctx: Context
+) -> bool:
+    """Traffic jobs need traffic, vehicle jobs a vehicle, alcohol-outside posts the training."""
+    return not required_qualifications(req, ctx) <= o.quals
+
+
+def employer_conflict(o: OfficerData, req: RequestData, start: int, end: int, ctx: Context) -> bool:
+    """An officer never works for an employer on their conflict list."""
+    return req.model.employer.id in o.conflicts
+
+
+def not_available(o: OfficerData, req: RequestData, start: int, end: int, ctx: Context) -> bool:
+    """The shift must lie inside one (merged) declared availability window."""
+    i = bisect.bisect_right(o.availability, (start, float("inf"))) - 1
+    return i < 0 or o.availability[i][1] < end
+
+
+def on_duty(o: OfficerData, req: RequestData, start: int, end: int, ctx: Context) -> bool:
+    """The shift keeps the travel gap from on-duty time, in either order."""
+    gap = ctx.limits.gap
+    return any(s < end + gap and start < e + gap for s, e in o.on_duty)
+
+
+def static_block(
+    o: OfficerData, req: RequestData, start: int, end: int, ctx: Context
+) -> str | None:
+    """The first static rule that bars the officer from [start, end) of the request."""
+    for code, rule in STATIC_RULES.items():
+        if rule.one(o, req, start, end, ctx):
+            return code
+    return None
+
+
+class OfficerLoad:
+    """The shifts an officer holds, with the load rules checked for one more shift."""
+
+    def __init__(self, ctx: Context, officer: OfficerData) -> None:
+        self.ctx = ctx
+        self.officer = officer
+        self.shifts: list[tuple[int, int]] = []
+        self.day: dict[object, int] = {}
+        self.week: dict[object, int] = {}
+
+    def copy(self) -> OfficerLoad:
+        twin = OfficerLoad(self.ctx, self.officer)
+        twin.shifts, twin.day, twin.week = list(self.shifts), dict(self.day), dict(self.week)
+        return twin
+
+    def add(self, start: int, end: int) -> None:
+        bisect.insort(self.shifts, (start, end))
+        self._count(start, end, +1)
+
+    def remove(self, start: int, end: int) -> None:
+        self.shifts.remove((start, end))
+        self._count(start, end, -1)
+
+    def _count(self, start: int, end: int, sign: int) -> None:
+        for d, m in split_by_local_day(start, end, self.ctx.tz):
+            self.day[d] = self.day.get(d, 0) + sign * m
+        for w, m in split_by_local_week(start, end, self.ctx.tz):
+            self.week[w] = self.week.get(w, 0) + sign * m
+
+    def overlap(self, start: int, end: int) -> bool:
+        """OVERLAP: the shift comes within the travel gap of a held shift."""
+        gap = self.ctx.limits.gap
+        i = bisect.bisect_left(self.shifts, (start, start))
+        # Only the neighbours can come within the gap: shifts of one officer never overlap.
+        return any(s < end + gap and start < e + gap for s, e in self.shifts[max(0, i - 1) : i + 1])
+
+    def over_day(self, start: int, end: int) -> bool:
+        """DAILY_CAP: a local day would hold more off-duty minutes than the cap."""
+        days = split_by_local_day(start, end, self.ctx.tz)
+        return any(self.day.get(d, 0) + m > self.ctx.limits.per_day for d, m in days)
+
+    def over_week(self, start: int, end: int) -> bool:
+        """WEEKLY_CAP: a Monday-to-Monday week would pass the officer's own cap."""
+        weeks = split_by_local_week(start, end, self.ctx.tz)
+        return any(self.week.get(w, 0) + m > self.officer.week_cap for w, m in weeks)
+
+    def over_rest(self, start: int, end: int) -> bool:
+        """REST_24H: some 24 hours would hold more on- and off-duty minutes than allowed."""
+        return self._rolling_max(start, end) > self.ctx.limits.per_24h
+
+    def blocking(self, start: int, end: int) -> list[str]:
+        """Every load rule that one more shift [start, end) would break (empty: it fits)."""
+        return [code for code, broken in LOAD_RULES.items() if broken(self, start, end)]
+
+    def fits(self, start: int, end: int) -> bool:
+        """Whether one more shift breaks no load rule (cheapest checks first, stops at one)."""
+        for broken in _CHEAPEST_FIRST:  # noqa: SIM110 - a plain loop: the hottest call here
+            if broken(self, start, end):
+                return False
+        return True
+
+    def _rolling_max(self, start: int, end: int) -> int:
+        """Largest on-duty plus off-duty load of a 24-hour window that touches the new shift."""
+        blocks = [
+            b for b in self.shifts + self.officer.on_duty if b[1] > start - DAY and b[0] < end + DAY
+        ]
+        blocks.append((start, end))
+        if sum(e - s for s, e in blocks) <= self.ctx.limits.per_24h:
+            return 0  # everything near fits in the cap: no window can exceed it
+        return max_window_load(blocks, DAY, lo=start - DAY, hi=end)
+
+
+_QUAL_BITS = {QUAL_TRAFFIC: 1, QUAL_VEHICLE: 2, QUAL_LIQUOR: 4}
+
+
+class _OfficerArrays:
+    """Per-officer facts as arrays, so a piece's candidates are filtered in one vector step."""
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self.everyone = np.arange(len(ctx.officers), dtype=np.int64)
+        self.inactive = np.array([not o.active for o in ctx.officers], dtype=bool)
+        self.quals = np.array(
+            [sum(b for q, b in _QUAL_BITS.items() if q in o.quals) for o in ctx.officers],
+            dtype=np.int64,
+        )
+        self.week_cap = np.array([o.week_cap for o in ctx.officers], dtype=np.int64)
+        self._conflicted: dict[str, np.ndarray] = {}
+        for o in ctx.officers:
+            for employer in o.conflicts:
+                mask = self._conflicted.setdefault(employer, np.zeros(len(ctx.officers), bool))
+                mask[o.index] = True
+        self._no_conflict = np.zeros(len(ctx.officers), dtype=bool)
+        # Officers whose on-duty time may count in a 24-hour window with a given shift.
+        blocks = sorted((s, e, o.index) for o in ctx.officers for s, e in o.on_duty)
+        self.duty_start = np.array([b[0] for b in blocks], dtype=np.int64)
+        self.duty_officer = np.array([b[2] for b in blocks], dtype=np.int64)
+        self.longest_duty = max((b[1] - b[0] for b in blocks), default=0)
+        # The most on-duty time in any 24 hours: a shift of at most per_24h minus this cannot
+        # break the rest rule for an officer without other shifts, whenever it falls.
+        self.per_24h = ctx.limits.per_24h
+        self.duty_per_24h = np.array(
+            [max_window_load(o.on_duty, DAY) if o.on_duty else 0 for o in ctx.officers],
+            dtype=np.int64,
+        )
+
+    @cached_property
+    def available(self) -> AvailabilityIndex:
+        """Active officers' availability alone (to tell NOT_AVAILABLE from ON_DUTY)."""
+        return AvailabilityIndex(self.ctx.officers, None)
+
+    @cached_property
+    def free(self) -> AvailabilityIndex:
+        """Active officers' availability minus on-duty time widened by the travel gap."""
+        return AvailabilityIndex(self.ctx.officers, self.ctx.limits.gap)
+
+    def conflicted(self, employer: str) -> np.ndarray:
+        """Per officer, whether the employer is on their conflict list."""
+        return self._conflicted.get(employer, self._no_conflict)
+
+    def near_duty(self, start: int, end: int, minutes: int = DAY) -> set[int]:
+        """Officers with on-duty time within a day of [start, end) whose busiest 24 hours on
+        duty plus `minutes` could exceed the cap `per_24h` (with the default, all of them)."""
+        lo = int(np.searchsorted(self.duty_start, start - DAY - self.longest_duty, side="left"))
+        hi = int(np.searchsorted(self.duty_start, end + DAY, side="right"))
+        near = self.duty_officer[lo:hi]
+        return set(near[self.duty_per_24h[near] + minutes > self.per_24h].tolist())
+
+
+# The static rules over many officers at once: (arrays, request, start, end, pool) -> which
+# officers of the pool the rule bars.
+def _status_barred_many(
+    a: _OfficerArrays, req: RequestData, start: int, end: int, pool: np.ndarray
+) -> np.ndarray:
+    return np.asarray(a.inactive[pool])
+
+
+def _missing_qualification_many(
+    a: _OfficerArrays, req: RequestData, start: int, end: int, pool: np.ndarray
+) -> np.ndarray:
+    need = sum(_QUAL_BITS[q] for q in required_qualifications(req, a.ctx))
+    return np.asarray((a.quals[pool] & need) != need)
+
+
+def _employer_conflict_many(
+    a: _OfficerArrays, req: RequestData, start: int, end: int, pool: np.ndarray
+) -> np.ndarray:
+    return np.asarray(a.conflicted(req.model.employer.id)[pool])
+
+
+def _outside(index: AvailabilityIndex, n: int, start: int, end: int) -> np.ndarray:
+    """Per officer, whether no window of the index contains [start, end)."""
+    outside = np.ones(n, dtype=bool)
+    outside[index.containing(start, end)] = False
+    return outside
+
+
+def _not_available_many(
+    a: _OfficerArrays, req: RequestData, start: int, end: int, pool: np.ndarray
+) -> np.ndarray:
+    # Inactive officers are not in the index; they are barred by STATUS_BARRED first.
+    return np.asarray(_outside(a.available, len(a.everyone), start, end)[pool])
+
+
+def _on_duty_many(
+    a: _OfficerArrays, req: RequestData, start: int, end: int, pool: np.ndarray
+) -> np.ndarray:
+    return np.asarray(_outside(a.free, len(a.everyone), start, end)[pool])
+
+
+@dataclass(frozen=True)
+class StaticRule:
+    """A static rule for one officer (locks) and for a pool of officers (screening)."""
+
+    one: Callable[[OfficerData, RequestData, int, int, Context], bool]
+    many: Callable[[_OfficerArrays, RequestData, int, int, np.ndarray], np.ndarray]
+
+
+# The screening's static rules, in the order a first blocking rule is reported.
+STATIC_RULES: dict[str, StaticRule] = {
+    "STATUS_BARRED": StaticRule(status_barred, _status_barred_many),
+    "MISSING_QUALIFICATION": StaticRule(missing_qualification, _missing_qualification_many),
+    "EMPLOYER_CONFLICT": StaticRule(employer_conflict, _employer_conflict_many),
+    "NOT_AVAILABLE": StaticRule(not_available, _not_available_many),
+    "ON_DUTY": StaticRule(on_duty, _on_duty_many),
+}
+
+# The screening's load rules, in the order `OfficerLoad.blocking` reports them.
+LOAD_RULES: dict[str, Callable[[OfficerLoad, int, int], bool]] = {
+    "OVERLAP": OfficerLoad.overlap,
+    "REST_24H": OfficerLoad.over_rest,
+    "DAILY_CAP": OfficerLoad.over_day,
+    "WEEKLY_CAP": OfficerLoad.over_week,
+}
+# `fits` only needs one broken rule: the cheap checks go first.
+_CHEAPEST_FIRST = tuple(LOAD_RULES[c] for c in ("OVERLAP", "WEEKLY_CAP", "DAILY_CAP", "REST_24H"))
+
+# The screening layer: every officer rule, one entry each (see `rule_layers`).
+SCREENING: dict[str, StaticRule | Callable[[OfficerLoad, int, int], bool] | Elsewhere] = {
+    **STATIC_RULES,
+    **LOAD_RULES,
+    "SUPERVISOR_REQUIRED": Elsewhere(
+        "cp_sat",
+        "a rule of the crew, not of one pair: the CP-SAT and MIP rows and the greedy and polish "
+        "checks keep a supervisor on; locks.supervisor_lock_violations reports a locked crew",
+    ),
+}
+
+
+class StaticScreen:
+    """Every officer's first static blocking rule for a shift, found with arrays.
+
+    The same order as `static_block` (`STATIC_RULES`), so explanations at city scale count 2,000
+    officers per unfilled shift in microseconds.
+    """
+
+    RULES = tuple(STATIC_RULES)
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self.arrays = _OfficerArrays(ctx)
+
+    def screen(self, req: RequestData, start: int, end: int) -> tuple[dict[str, int], list[int]]:
+        """Counts of officers per first blocking rule, and the officers no static rule bars."""
+        everyone = self.arrays.everyone
+        counts: dict[str, int] = {}
+        left = np.ones(len(everyone), dtype=bool)
+        for code, rule in STATIC_RULES.items():
+            mask = rule.many(self.arrays, req, start, end, everyone)
+            hit = left & mask
+            if hit.any():
+                counts[code] = int(hit.sum())
+            left &= ~mask
+        return counts, np.flatnonzero(left).tolist()
+
+
+def candidate_pools(ctx: Context, ps: PieceSet) -> list[np.ndarray]:
+    """Per piece, the officers who pass the vector checks: time (availability minus on-duty),
+    qualifications, the piece's own day and week minutes against the caps. A superset of the
+    candidates (conflicts, 24-hour rest near on-duty time and locks are checked later), so a
+    bound computed over pools is still a valid bound.
+
+    The free-time index holds active officers only, minus on-duty time widened by the gap: it
+    answers STATUS_BARRED, NOT_AVAILABLE and ON_DUTY at once."""
+    arrays = _OfficerArrays(ctx)
+    index = arrays.free
+    qualified = STATIC_RULES["MISSING_QUALIFICATION"].many
+    pools = []
+    for piece in ps.pieces:
+        req = ctx.requests[piece.request]
+        days = split_by_local_day(piece.start, piece.end, ctx.tz)
+        if piece.minutes > ctx.limits.per_24h or max(m for _, m in days) > ctx.limits.per_day:
+            pools.append(np.empty(0, dtype=np.int64))
+            continue
+        pool = index.containing(piece.start, piece.end)
+        week_most = max(m for _, m in split_by_local_week(piece.start, piece.end, ctx.tz))
+        keep = ~qualified(arrays, req, piece.start, piece.end, pool)
+        keep &= arrays.week_cap[pool] >= week_most
+        pools.append(pool[keep])
+    return pools
+
+
+def candidates(
+    ctx: Context,
+    ps: PieceSet,
+    loads: dict[int, OfficerLoad],
+    pools: list[np.ndarray] | None = None,
+    cap: int | None = None,
+) -> dict[int, list[int]]:
+    """Piece -> officers who may take it alone (static rules, then load rules vs locked shifts).
+
+    Only officers with on-duty time within a day of the piece, or with locked shifts, go through
+    the full load check. With `cap`, a piece keeps at most that many candidates beyond its
+    positions, spread so that every officer is kept about as often: a city-scale model stays
+    small, at the price of no longer covering every pair.
+    """
+    pools = candidate_pools(ctx, ps) if pools is None else pools
+    arrays = _OfficerArrays(ctx)
+    conflicted = STATIC_RULES["EMPLOYER_CONFLICT"].many  # the one static rule pools leave out
+    hours = np.array([o.hours_to_date for o in ctx.officers], dtype=np.int64)
+    chosen = np.zeros(len(ctx.officers), dtype=np.int64)  # how often each officer was kept
+    fresh: dict[int, OfficerLoad] = {}
+    out: dict[int, list[int]] = {}
+    for piece in ps.pieces:
+        req = ctx.requests[piece.request]
+        pool = pools[piece.index]
+        limit = len(pool) if cap is None else cap + req.model.officers_needed
+        if limit < len(pool):
+            # Spread the kept officers over the pieces (a global "fewest hours" order would give
+            # every piece the same few officers), breaking ties by fewest hours to date.
+            pool = pool[np.lexsort((pool, hours[pool], chosen[pool]))]
+        barred = conflicted(arrays, req, piece.start, piece.end, pool)
+        if barred.any():
+            pool = pool[~barred]
+        # Without other shifts only the rest rule can bar an officer in the pool (overlap,
+        # day and week need a second shift), and it cannot when the shift plus the officer's
+        # busiest 24 hours on duty fit in the cap: most of a split request's short pieces.
+        check = arrays.near_duty(piece.start, piece.end, piece.minutes) | set(loads)
+        ok: list[int] = []
+        for oi in pool.tolist():
+            if len(ok) >= limit:
+                break
+            if oi in check:
+                load = loads.get(oi) or fresh.setdefault(oi, OfficerLoad(ctx, ctx.officers[oi]))
+                if not load.fits(piece.start, piece.end):
+                    continue
+            ok.append(oi)
+        if cap is not None:
+            chosen[ok] += 1
+        out[piece.index] = sorted(ok)
+    return out

@@ -1,0 +1,191 @@
+"""A reason for every position the roster leaves unfilled.
+
+NO_ELIGIBLE_OFFICER counts, per blocking rule, why each officer may not take the shift at all;
+ALL_ELIGIBLE_BUSY names the officers who could take it and what holds each one in the final
+roster (an overlapping shift, a daily, weekly or 24-hour cap).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from models.result import Reason, Unfilled
+from scheduler.context import Context, RequestData
+from scheduler.rules.codes import OFFICER_RULES
+from scheduler.rules.eligibility import OfficerLoad, StaticScreen
+from scheduler.solve.greedy import Draft
+from scheduler.solve.pieces import PieceSet
+from scheduler.timeutil import from_minute
+
+
+def _blocked_counts(
+    screen: StaticScreen, req: RequestData, s: int, e: int, locked: dict[int, OfficerLoad]
+) -> tuple[Counter[str], list[int]]:
+    """Officers per first blocking rule (static, then locked shifts), and who is left."""
+    static, passed = screen.screen(req, s, e)
+    counts: Counter[str] = Counter(static)
+    eligible = []
+    for o in passed:
+        # The shift alone against on-duty time and locked shifts: a rule that bars it whatever
+        # else the roster holds makes the officer ineligible, not busy.
+        load = locked.get(o) or OfficerLoad(screen.ctx, screen.ctx.officers[o])
+        held = load.blocking(s, e)
+        if held:
+            counts[held[0]] += 1
+        else:
+            eligible.append(o)
+    return counts, eligible
+
+
+def _summary(counts: Counter[str]) -> str:
+    """E.g. "33 officers: officer lacks a required qualification (MISSING_QUALIFICATION)"."""
+    return "; ".join(
+        f"{n} officer{'s' if n > 1 else ''}: {OFFICER_RULES.get(code, code)} ({code})"
+        for code, n in counts.most_common()
+    )
+
+
+def reasons_for(
+    ctx: Context,
+    screen: StaticScreen,
+    req: RequestData,
+    s: int,
+    e: int,
+    locked: dict[int, OfficerLoad],
+    final: dict[int, OfficerLoad],
+    proven: bool,
+) -> list[Reason]:
+    counts, eligible = _blocked_counts(screen, req, s, e, locked)
+    if not eligible:
+        return [
+            Reason(
+                code="NO_ELIGIBLE_OFFICER",
+                counts=dict(counts),
+                message=f"no officer may take this shift: {_summary(counts)}",
+            )
+        ]
+    holds = {ctx.officers[o].id: final[o].blocking(s, e) for o in eligible}
+    free = [oid for oid, codes in holds.items() if not codes]
+    if not free:
+        busy = sorted(holds)
+        return [
+            Reason(
+                code="ALL_ELIGIBLE_BUSY",
+                officers=busy,
+                counts=dict(counts),
+                holds={oid: holds[oid] for oid in busy},
+                message=f"{len(busy)} eligible officer{'s' if len(busy) > 1 else ''} all "
+                f"held: "
+                + ", ".join(f"{oid} ({'/'.join(holds[oid]).lower()})" for oid in busy[:10]),
+            )
+        ]
+    needs_sup = req.model.officers_needed >= ctx.limits.supervisor_at
+    if needs_sup and not any(ctx.officers[ctx.officer_index[oid]].supervisor for oid in free):
+        return [
+            Reason(
+                code="SUPERVISOR_REQUIRED",
+                officers=sorted(free),
+                message=f"{len(free)} free officer(s) could work it, but no supervisor "
+                f"(sergeant or above) is free to be on it",
+            )
+        ]
+    code = "TIME_LIMIT" if not proven else "NOT_PLACED"
+    return [
+        Reason(
+            code=code,
+            officers=sorted(free),
+            message=f"{len(free)} free officer(s) could work it; the solver stopped "
+            f"before placing it"
+            if not proven
+            else "free officers remain but no roster with it keeps coverage optimal",
+        )
+    ]
+
+
+def _no_split_message(ctx: Context, req: RequestData) -> str:
+    lo, hi = ctx.policy.min_hours, ctx.policy.max_continuous_hours
+    return (
+        f"{req.minutes / 60:g} h is longer than the {hi:g} h maximum and cannot be cut "
+        f"into segments of {lo:g}-{hi:g} h"
+    )
+
+
+def _uncovered(ctx: Context, ps: PieceSet, req: RequestData) -> list[tuple[int, int, int]]:
+    """Runs of grid slots of a long request with how many positions no lock covers."""
+    points = ps.grid_points[req.index]
+    locks = [(s, e) for r, _, s, e in ctx.locked if r == req.index]
+    runs: list[tuple[int, int, int]] = []
+    for a, b in zip(points, points[1:], strict=False):
+        free = req.model.officers_needed - sum(1 for s, e in locks if s <= a and e >= b)
+        if runs and runs[-1][2] == free and runs[-1][1] == a:
+            runs[-1] = (runs[-1][0], b, free)
+        else:
+            runs.append((a, b, free))
+    return [run for run in runs if run[2] > 0]
+
+
+def explain(
+    ctx: Context,
+    ps: PieceSet,
+    draft: Draft,
+    locked: dict[int, OfficerLoad],
+    final: dict[int, OfficerLoad],
+    proven: bool,
+) -> list[Unfilled]:
+    out: list[Unfilled] = []
+    screen = StaticScreen(ctx)
+    held: Counter[int] = Counter(p for p, _ in draft.assign)
+    locked_on: Counter[tuple[int, int, int]] = Counter((r, s, e) for r, _, s, e in ctx.locked)
+
+    def add(req: RequestData, s: int, e: int, n: int, reasons: list[Reason] | None = None) -> None:
+        out.append(
+            Unfilled(
+                request_id=req.id,
+                start=from_minute(s, ctx.tz),
+                end=from_minute(e, ctx.tz),
+                positions=n,
+                reasons=reasons or reasons_for(ctx, screen, req, s, e, locked, final, proven),
+            )
+        )
+
+    for req in ctx.requests:
+        if req.rejected is not None:
+            continue
+        need = req.model.officers_needed
+        if req.index in ps.no_valid_split:
+            add(
+                req,
+                req.start,
+                req.end,
+                need,
+                [
+                    Reason(
+                        code="NO_VALID_SPLIT",
+                        message=_no_split_message(ctx, req),
+                    )
+                ],
+            )
+            continue
+        for p in ps.by_request[req.index]:
+            piece = ps.pieces[p]
+            routed = draft.flow.get(p, 0) if piece.split else need
+            missing = routed - held[p] - locked_on[(req.index, piece.start, piece.end)]
+            if missing > 0:
+                add(req, piece.start, piece.end, missing)
+        if req.index in ps.split_requests and not any(
+            draft.flow.get(p) for p in ps.by_request[req.index]
+        ):
+            for s_, e_, n in _uncovered(ctx, ps, req):
+                add(
+                    req,
+                    s_,
+                    e_,
+                    n,
+                    [
+                        Reason(
+                            code="TIME_LIMIT",
+                            message="no split of this long request was chosen in time",
+                        )
+                    ],
+                )
+    return out

@@ -1,0 +1,108 @@
+"""A fast proven coverage bound from a transportation (min-cost flow) relaxation.
+
+Keeps: each request's positions (N officers per moment, as N x its minutes in total), one
+position per officer per piece, and per officer the minutes they can possibly work: from the
+pieces starting on a local day no more than their availability from that midnight until the
+longest piece could end, and in each week no more than the weekly cap (plus the longest spill of
+a piece over the week's end: such pieces all contain the Monday midnight, so only one is worked).
+Drops overlap, the daily, 24-hour and supervisor rules. Every roster is a feasible flow, so the
+optimum bounds coverage. Built from the candidate pools (a superset of the candidates) with
+array operations and solved by OR-Tools' min-cost flow: about a second at city scale, where the
+LP relaxation of the full model takes minutes.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date, timedelta
+
+import numpy as np
+from ortools.graph.python import min_cost_flow
+
+from scheduler.context import Context
+from scheduler.solve.pieces import PieceSet
+from scheduler.timeutil import local_date, local_midnight, week_monday
+
+PRECISION = 1000  # cost units per coverage unit per minute; rounded up to keep the bound valid
+WEEK = 7 * 24 * 60
+
+
+def _day_budgets(ctx: Context, first: date, days: int, reach: int) -> np.ndarray:
+    """Officer x day: availability minutes from the day's midnight to midnight + reach."""
+    budgets = np.zeros((len(ctx.officers), days), dtype=np.int64)
+    starts = [local_midnight(first + timedelta(days=d), ctx.tz) for d in range(days + 1)]
+    for o in ctx.officers:
+        if not o.active:
+            continue
+        for d in range(days):
+            lo, hi = starts[d], starts[d + 1] + reach
+            budgets[o.index, d] = sum(max(0, min(e, hi) - max(s, lo)) for s, e in o.availability)
+    return budgets
+
+
+def flow_bound(ctx: Context, ps: PieceSet, pools: list[np.ndarray]) -> float:
+    """Upper bound on coverage (in piece-weight units) of any valid roster."""
+    live = [p for p in ps.pieces if len(pools[p.index])]
+    if not live:
+        return 0.0
+    day_of = {p.index: local_date(p.start, ctx.tz) for p in live}
+    first = min(day_of.values())
+    days = (max(day_of.values()) - first).days + 1
+    first_monday = week_monday(first)
+    weeks = (week_monday(max(day_of.values())) - first_monday).days // 7 + 1
+    n_off, n_req = len(ctx.officers), len(ctx.requests)
+    req_base, day_base = 2, 2 + n_req
+    week_base = day_base + n_off * days
+    tails, heads, caps, costs = [], [], [], []
+    spill = np.zeros(n_off * weeks, dtype=np.int64)
+    for piece in live:
+        req = ctx.requests[piece.request]
+        pool = pools[piece.index]
+        d = (day_of[piece.index] - first).days
+        w = (week_monday(day_of[piece.index]) - first_monday).days // 7
+        per_minute = -math.ceil(req.model.priority * 1000 * PRECISION / req.minutes)
+        tails.append(np.full(len(pool), req_base + piece.request))
+        heads.append(day_base + pool * days + d)
+        caps.append(np.full(len(pool), piece.minutes))
+        costs.append(np.full(len(pool), per_minute))
+        week_end = local_midnight(first_monday + timedelta(days=7 * (w + 1)), ctx.tz)
+        if piece.end > week_end:
+            np.maximum.at(spill, pool * weeks + w, piece.end - week_end)
+    smcf = min_cost_flow.SimpleMinCostFlow()
+    smcf.add_arcs_with_capacity_and_unit_cost(
+        np.concatenate(tails), np.concatenate(heads), np.concatenate(caps), np.concatenate(costs)
+    )
+    total = 0
+    for r in ps.by_request:
+        cap = ctx.requests[r].model.officers_needed * ctx.requests[r].minutes
+        smcf.add_arc_with_capacity_and_unit_cost(0, req_base + r, cap, 0)
+        total += cap
+    reach = max(p.minutes for p in live)
+    budgets = _day_budgets(ctx, first, days, reach)
+    officers = np.repeat(np.arange(n_off), days)
+    day_idx = np.tile(np.arange(days), n_off)
+    week_idx = np.array(
+        [
+            (week_monday(first + timedelta(days=int(d))) - first_monday).days // 7
+            for d in range(days)
+        ]
+    )[day_idx]
+    smcf.add_arcs_with_capacity_and_unit_cost(
+        day_base + officers * days + day_idx,
+        week_base + officers * weeks + week_idx,
+        budgets.reshape(-1),
+        np.zeros(n_off * days, dtype=np.int64),
+    )
+    week_caps = np.repeat(np.array([o.week_cap for o in ctx.officers]), weeks) + spill
+    smcf.add_arcs_with_capacity_and_unit_cost(
+        week_base + np.arange(n_off * weeks),
+        np.full(n_off * weeks, 1),
+        week_caps,
+        np.zeros(n_off * weeks, dtype=np.int64),
+    )
+    smcf.add_arc_with_capacity_and_unit_cost(0, 1, total, 0)  # positions left unfilled
+    smcf.set_node_supply(0, total)
+    smcf.set_node_supply(1, -total)
+    if smcf.solve() != smcf.OPTIMAL:
+        return math.inf
+    return -smcf.optimal_cost() / PRECISION

@@ -1,0 +1,287 @@
+"""The CP-SAT model: one Boolean per *possible* (piece, officer) pair, constraints as modules.
+
+Positions of one request are interchangeable, so they are never separate variables: a request
+holds at most N officers (a whole request) or routes N units of flow through its candidate
+segments (a split request), and officers are chosen per piece. That removes the symmetry among
+identical positions at the source. Each `_rule()` below adds one family of hard constraints and
+skips instances that can never bind (checked by a small interval-packing bound), which keeps the
+model small at city scale.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections import Counter, defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from ortools.sat.python import cp_model
+
+from scheduler.context import Context, merge_windows, piece_weight
+from scheduler.rules.eligibility import DAY
+from scheduler.rules.free_time import max_window_load
+from scheduler.rules.rule_layers import NO_PAIR, Elsewhere
+from scheduler.solve.pieces import PieceSet
+from scheduler.timeutil import split_by_local_day, split_by_local_week
+
+Var = cp_model.IntVar
+
+
+@dataclass
+class Model:
+    """The CP-SAT model and every decision variable, in one container."""
+
+    cp: cp_model.CpModel
+    x: dict[tuple[int, int], Var] = field(default_factory=dict)  # (piece, officer)
+    y: dict[int, Var] = field(default_factory=dict)  # split piece -> positions routed through it
+    by_officer: dict[int, list[tuple[int, Var]]] = field(default_factory=dict)
+    by_piece: dict[int, list[tuple[int, Var]]] = field(default_factory=dict)
+    fixed_minutes: dict[int, int] = field(default_factory=dict)  # officer -> locked minutes
+    locked_weight: int = 0
+
+
+def max_packing(items: list[tuple[int, int, int]], gap: int) -> int:
+    """Largest total weight of items (start, end, weight) that one officer could all work."""
+    items = sorted(items, key=lambda it: it[1])
+    ends = [e for _, e, _ in items]
+    best = [0] * (len(items) + 1)
+    for i, (s, _, w) in enumerate(items):
+        j = bisect.bisect_right(ends, s - gap, 0, i)  # items finishing a gap before s
+        best[i + 1] = max(best[i], best[j] + w)
+    return best[-1]
+
+
+def build(ctx: Context, ps: PieceSet, cands: dict[int, list[int]]) -> Model:
+    """Variables for possible pairs, then the positions and each officer rule's rows, in the
+    order of `CP_SAT_ROWS` (any order is valid; a fixed one keeps the model reproducible)."""
+    m = Model(cp_model.CpModel())
+    for piece in ps.pieces:
+        for oi in cands[piece.index]:
+            var = m.cp.new_bool_var("")
+            m.x[piece.index, oi] = var
+            m.by_officer.setdefault(oi, []).append((piece.index, var))
+            m.by_piece.setdefault(piece.index, []).append((oi, var))
+    for r, oi, s, e in ctx.locked:
+        m.fixed_minutes[oi] = m.fixed_minutes.get(oi, 0) + e - s
+        m.locked_weight += piece_weight(ctx.requests[r], s, e)
+    _positions(ctx, ps, m)
+    for rule in dict.fromkeys(r for r in CP_SAT_ROWS.values() if not isinstance(r, Elsewhere)):
+        rule(ctx, ps, m)  # a family serving two codes runs once
+    return m
+
+
+def _positions(ctx: Context, ps: PieceSet, m: Model) -> None:
+    """A whole request holds at most N officers; a split one routes N positions as a flow."""
+    locked = Counter((r, s, e) for r, _, s, e in ctx.locked)
+    for r, piece_ids in ps.by_request.items():
+        need = ctx.requests[r].model.officers_needed
+        if r not in ps.split_requests:
+            p = piece_ids[0]
+            room = need - locked[(r, ctx.requests[r].start, ctx.requests[r].end)]
+            terms = [v for _, v in m.by_piece.get(p, [])]
+            if len(terms) > room:
+                m.cp.add(sum(terms) <= room)
+            continue
+        balance: dict[int, list[tuple[int, Var]]] = defaultdict(list)
+        for p in piece_ids:
+            piece = ps.pieces[p]
+            y = m.cp.new_int_var(0, need, "")
+            m.y[p] = y
+            balance[piece.start].append((-1, y))
+            balance[piece.end].append((1, y))
+            held = [v for _, v in m.by_piece.get(p, [])]
+            m.cp.add(sum(held) + locked[(r, piece.start, piece.end)] <= y)
+        req = ctx.requests[r]
+        for point, flows in balance.items():
+            net = need if point == req.end else -need if point == req.start else 0
+            m.cp.add(sum(sign * y for sign, y in flows) == net)
+
+
+def _no_overlap(ctx: Context, ps: PieceSet, m: Model) -> None:
+    """At most one of any set of an officer's pieces that overlap once the travel gap is added.
+
+    Intervals [start, end + gap) form an interval graph; its maximal cliques come from one sweep.
+    """
+    gap = ctx.limits.gap
+    for items in m.by_officer.values():
+        events = []
+        for p, var in items:
+            piece = ps.pieces[p]
+            events.append((piece.start, 1, var))
+            events.append((piece.end + gap, 0, var))
+        events.sort(key=lambda ev: (ev[0], ev[1]))  # ends before starts at the same instant
+        active: dict[int, Var] = {}
+        grew = False
+        for _, is_start, var in events:
+            if is_start:
+                active[var.index] = var
+                grew = True
+            else:
+                if grew and len(active) > 1:
+                    m.cp.add_at_most_one(list(active.values()))
+                grew = False
+                del active[var.index]
+
+
+def _cap(
+    ctx: Context, ps: PieceSet, m: Model, oi: int, items: list[tuple[int, Var, int]], room: int
+) -> None:
+    """Add sum(weight x) <= room unless no compatible selection could exceed it."""
+    if not items:
+        return
+    packed = max_packing(
+        [(ps.pieces[p].start, ps.pieces[p].end, w) for p, _, w in items], ctx.limits.gap
+    )
+    if packed > room:
+        m.cp.add(sum(w * v for _, v, w in items) <= max(room, 0))
+
+
+def _reach(ps: PieceSet, items: list[tuple[int, Var]]) -> list[tuple[int, int]]:
+    """The union of an officer's candidate pieces: no selection can work more than this."""
+    return merge_windows([(ps.pieces[p].start, ps.pieces[p].end) for p, _ in items])
+
+
+def _overlap(blocks: list[tuple[int, int]], start: int, end: int) -> int:
+    return sum(max(0, min(e, end) - max(s, start)) for s, e in blocks)
+
+
+def _minutes_by(blocks: list[tuple[int, int]], split: Callable[..., Any], tz: Any) -> Counter[date]:
+    out: Counter[date] = Counter()
+    for s, e in blocks:
+        for key, mins in split(s, e, tz):
+            out[key] += mins
+    return out
+
+
+def _daily_and_weekly_caps(ctx: Context, ps: PieceSet, m: Model) -> None:
+    """Off-duty minutes per local day and per Monday-to-Monday week, locked shifts included.
+
+    A day or week whose reachable minutes (the union of the officer's candidates) plus locked
+    minutes fit under the cap cannot bind and gets no constraint.
+    """
+    tz = ctx.tz
+    locked = _locked_by_officer(ctx)
+    for oi, items in m.by_officer.items():
+        reach = _reach(ps, items)
+        fixed = locked.get(oi, [])
+        for split, cap in (
+            (split_by_local_day, ctx.limits.per_day),
+            (split_by_local_week, ctx.officers[oi].week_cap),
+        ):
+            fixed_by = _minutes_by(fixed, split, tz)
+            reach_by = _minutes_by(reach, split, tz)
+            groups: dict[date, list[tuple[int, Var, int]]] = defaultdict(list)
+            for key in reach_by:
+                if reach_by[key] + fixed_by[key] > cap:
+                    groups[key] = []
+            if not groups:
+                continue
+            for p, var in items:
+                piece = ps.pieces[p]
+                for key, mins in split(piece.start, piece.end, tz):
+                    if key in groups:
+                        groups[key].append((p, var, mins))
+            for key, group in groups.items():
+                _cap(ctx, ps, m, oi, group, cap - fixed_by[key])
+
+
+def _locked_by_officer(ctx: Context) -> dict[int, list[tuple[int, int]]]:
+    """Each officer's fixed off-duty shifts: locked ones and those worked outside the problem."""
+    out: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for officer in ctx.officers:
+        if officer.prior:
+            out[officer.index].extend(officer.prior)
+    for _, o, s, e in ctx.locked:
+        out[o].append((s, e))
+    return out
+
+
+def _rolling_24h(ctx: Context, ps: PieceSet, m: Model) -> None:
+    """On-duty plus off-duty minutes in any 24-hour window stay within the rest rule.
+
+    Only windows that start at a block start or end at a block end can be the worst ones, and a
+    window whose reachable minutes plus fixed load fit under the cap is skipped; the pieces inside
+    a window are found by bisection on the sorted starts.
+    """
+    cap = ctx.limits.per_24h
+    locked = _locked_by_officer(ctx)
+    for oi, items in m.by_officer.items():
+        reach = _reach(ps, items)
+        # Only blocks within a day of the officer's pieces share a window with one of them
+        # (a window search fixes two weeks of shifts around a day of pieces).
+        first, last = min(s for s, _ in reach), max(e for _, e in reach)
+        fixed = [
+            (s, e)
+            for s, e in list(ctx.officers[oi].on_duty) + locked.get(oi, [])
+            if e > first - DAY and s < last + DAY
+        ]
+        if max_window_load(reach + fixed, DAY) <= cap:
+            continue
+        spans = sorted((ps.pieces[p].start, ps.pieces[p].end, p, var) for p, var in items)
+        span_starts = [s for s, *_ in spans]
+        longest = max(e - s for s, e, _, _ in spans)
+        windows = {s for s, _ in reach + fixed} | {e - DAY for _, e in reach + fixed}
+        windows |= {s for s, *_ in spans} | {e - DAY for _, e, *_ in spans}
+        seen: set[tuple[object, ...]] = set()
+        for t in sorted(windows):
+            w_end = t + DAY
+            fixed_load = _overlap(fixed, t, w_end)
+            if _overlap(reach, t, w_end) + fixed_load <= cap:
+                continue
+            lo = bisect.bisect_right(span_starts, t - longest)
+            hi = bisect.bisect_left(span_starts, w_end)
+            inside = [(p, var, min(e, w_end) - max(s, t)) for s, e, p, var in spans[lo:hi] if e > t]
+            # Two windows with the same pieces differ when their on-duty or locked load differs.
+            key = (fixed_load, *((p, w) for p, _, w in inside))
+            if inside and key not in seen:
+                seen.add(key)
+                _cap(ctx, ps, m, oi, inside, cap - fixed_load)
+
+
+def _supervisor(ctx: Context, ps: PieceSet, m: Model) -> None:
+    """A request for supervisor_at or more officers has a supervisor on it whenever staffed."""
+    for r, piece_ids in ps.by_request.items():
+        req = ctx.requests[r]
+        if req.model.officers_needed < ctx.limits.supervisor_at:
+            continue
+        bounds = ps.grid_points.get(r, [req.start, req.end])
+        for a, b in zip(bounds, bounds[1:], strict=False):
+            locked_here = [o for lr, o, s, e in ctx.locked if lr == r and s <= a and e >= b]
+            if any(ctx.officers[o].supervisor for o in locked_here):
+                continue
+            covering = [p for p in piece_ids if ps.pieces[p].start <= a and ps.pieces[p].end >= b]
+            sups: list[Var] = []
+            others: list[Var] = []
+            for p in covering:
+                for oi, var in m.by_piece.get(p, []):
+                    (sups if ctx.officers[oi].supervisor else others).append(var)
+            if locked_here:  # a locked officer staffs this moment: a supervisor must join
+                m.cp.add(sum(sups) >= 1)
+                continue
+            if not others:
+                continue
+            # One supervisor on at a moment lets the other N-1 positions go to anyone; none lets
+            # nobody on. One aggregated row per moment keeps the model small.
+            need = req.model.officers_needed
+            m.cp.add(sum(others) <= (need - 1) * sum(sups))
+
+
+RowRule = Callable[[Context, PieceSet, Model], None]
+_SCREENED = Elsewhere("screening", NO_PAIR)
+
+# The CP-SAT layer: each officer rule's rows, or where it is enforced instead. Both caps share
+# one pass per officer (its reachable minutes are computed once for days and weeks).
+CP_SAT_ROWS: dict[str, RowRule | Elsewhere] = {
+    "OVERLAP": _no_overlap,
+    "DAILY_CAP": _daily_and_weekly_caps,
+    "WEEKLY_CAP": _daily_and_weekly_caps,
+    "REST_24H": _rolling_24h,
+    "SUPERVISOR_REQUIRED": _supervisor,
+    "STATUS_BARRED": _SCREENED,
+    "MISSING_QUALIFICATION": _SCREENED,
+    "EMPLOYER_CONFLICT": _SCREENED,
+    "NOT_AVAILABLE": _SCREENED,
+    "ON_DUTY": _SCREENED,
+}

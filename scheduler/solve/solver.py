@@ -1,0 +1,605 @@
+"""The roster solver: eligibility filter, greedy warm start, three CP-SAT stages, fairness polish.
+
+Stages, in lexicographic order (each hinted with the previous solution, each keeping what the
+earlier ones won as a constraint):
+1. coverage: priority-weighted position-equivalents filled (rules.md section 7);
+2. fairness: the largest total hours (hours to date plus new) among officers;
+3. soft preferences: stability against a previous roster, customers' preferred officers,
+   continuity of one officer on a long request, and fewer segments per split position.
+A polish step then removes every improvable pair (it cannot undo stages 1 and 2). If CP-SAT has
+no roster when time runs out, the greedy rotation-list roster is returned, status `feasible`.
+Solving returns data and never raises for solver trouble; bad input raises `InputError`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import math
+import threading
+import time
+from dataclasses import dataclass
+
+import numpy as np
+from ortools import __version__ as ortools_version  # type: ignore[attr-defined]
+
+from models.problem import Problem
+from models.result import RosterResult, RosterStatus, SolverStats, StageStats
+from scheduler.context import Context, coverage_scale, prepare
+from scheduler.pricing.holidays import holiday_dates
+from scheduler.rules.eligibility import OfficerLoad, candidate_pools, candidates
+from scheduler.solve import report
+from scheduler.solve.flow_bound import flow_bound
+from scheduler.solve.greedy import Draft, greedy
+from scheduler.solve.limits import capped as time_capped
+from scheduler.solve.locks import check_locks, split_lock_violations, supervisor_lock_violations
+from scheduler.solve.model import Model, build
+from scheduler.solve.pieces import PieceSet, build_pieces
+from scheduler.solve.polish import final_loads, polish
+from scheduler.solve.relaxation import solve_relaxation, support
+from scheduler.solve.stages import WALL_GUARD, Clock, StageOutcome, hint, run_stage
+from scheduler.solve.windows import window_search
+from scheduler.timeutil import local_date, to_minute
+
+log = logging.getLogger(__name__)
+
+# Stage 3 weights: keeping a previous roster and honouring a customer's preference count most.
+W_STABLE, W_PREFERRED, W_CONTINUITY, W_SEGMENTS = 4, 4, 2, 1
+# The preference stage only breaks ties among equally covered, equally fair rosters: it gets at
+# most this share of the limit, so a roster does not wait on it.
+PREFERENCE_SHARE = 0.2
+# Above this many pair variables one monolithic model spends its budget in presolve.
+LARGE_MODEL = 30_000
+# Building, relaxing and first searching a model, per pair variable, on a busy 2-core machine.
+SECONDS_PER_PAIR = 4e-4
+BUILD_SECONDS_PER_PAIR = 4e-5  # building the CP-SAT model alone
+# The polish keeps at least this share of the limit: at M, 1,700 improvable pairs were left when
+# the window search ran to the report's reserve and the polish got 0.08 s.
+POLISH_SHARE = 0.04
+# Above this many possible pairs (2.5 million at 2,000 officers and 6,000 requests), each piece
+# keeps CANDIDATE_CAP candidates beyond its positions, fewest hours to date first.
+CAP_ABOVE = 400_000
+CANDIDATE_CAP = 12
+# From this many pair variables, the coverage stage starts from the LP relaxation's neighbourhood.
+LP_START_ABOVE = 1_000
+# From this many, CP-SAT's probing presolve alone can outlast a short limit.
+LIGHT_PRESOLVE_ABOVE = 4_000
+
+
+def _coverage(ps: PieceSet, m: Model):
+    return sum(ps.pieces[p].weight * var for (p, _), var in m.x.items())
+
+
+def _totals(ctx: Context, ps: PieceSet, m: Model) -> tuple[dict[int, object], int, int]:
+    """Totals that can reach the max, as expressions; a lower and an upper bound on the max.
+
+    Everyone with a candidate is in the fairness set, so the largest fixed total (hours to date
+    plus locked) is already a lower bound; officers who cannot exceed it need no row.
+    """
+    fixed = {
+        oi: ctx.officers[oi].hours_to_date + m.fixed_minutes.get(oi, 0)
+        for oi in set(m.by_officer) | set(m.fixed_minutes)
+    }
+    lo = max(fixed.values(), default=0)
+    totals: dict[int, object] = {}
+    hi = lo
+    for oi, items in m.by_officer.items():
+        most = fixed[oi] + sum(ps.pieces[p].minutes for p, _ in items)
+        if most > lo:
+            totals[oi] = fixed[oi] + sum(ps.pieces[p].minutes * var for p, var in items)
+            hi = max(hi, most)
+    return totals, lo, hi
+
+
+def _largest_total(
+    ctx: Context, ps: PieceSet, m: Model, x_on: set[tuple[int, int]], lo: int
+) -> int:
+    """The largest total (minutes) of the roster `x_on`, for the fairness stage's hint."""
+    new: dict[int, int] = {}
+    for p, oi in x_on:
+        new[oi] = new.get(oi, 0) + ps.pieces[p].minutes
+    fixed = m.fixed_minutes
+    return max(
+        [lo] + [ctx.officers[oi].hours_to_date + fixed.get(oi, 0) + n for oi, n in new.items()]
+    )
+
+
+def _preferences(ctx: Context, ps: PieceSet, m: Model, x_on: set[tuple[int, int]]):
+    """Stage 3's objective; its helper variables are hinted from the roster `x_on`."""
+    hinted = {
+        (h.request_id, h.officer_id, to_minute(h.start), to_minute(h.end)) for h in ctx.problem.hint
+    }
+    terms = []
+    for (p, oi), var in m.x.items():
+        piece, off = ps.pieces[p], ctx.officers[oi]
+        req = ctx.requests[piece.request]
+        if (req.id, off.id, piece.start, piece.end) in hinted:
+            terms.append(W_STABLE * var)
+        if off.id in req.model.preferred_officers:
+            terms.append(W_PREFERRED * var)
+    for r in ps.split_requests:
+        on_request: dict[int, list] = {}
+        for p in ps.by_request[r]:
+            for oi, var in m.by_piece.get(p, []):
+                on_request.setdefault(oi, []).append(var)
+        for oi, vars_ in on_request.items():
+            used = m.cp.new_bool_var("")
+            m.cp.add_max_equality(used, vars_)
+            m.cp.add_hint(used, any((p, oi) in x_on for p in ps.by_request[r]))
+            terms.append(-W_CONTINUITY * used)
+        terms.extend(-W_SEGMENTS * m.y[p] for p in ps.by_request[r])
+    return sum(terms)
+
+
+def _stats(
+    ctx: Context,
+    clock: Clock,
+    outcomes: list[StageOutcome],
+    status: str,
+    variables: int,
+    notes: list[str],
+    first: float | None,
+) -> SolverStats:
+    opts = ctx.problem.options
+    return SolverStats(
+        status=status,
+        wall_s=round(clock.elapsed(), 3),
+        first_solution_s=first,
+        objective=[o.objective for o in outcomes if o.objective is not None],
+        bound=[o.bound for o in outcomes if o.bound is not None],
+        stages=[
+            StageStats(
+                name=o.name,
+                status=o.status,
+                objective=o.objective,
+                bound=o.bound,
+                wall_s=round(o.wall_s, 3),
+            )
+            for o in outcomes
+        ],
+        seed=opts.seed,
+        workers=opts.num_workers,
+        deterministic=opts.deterministic,
+        ortools=ortools_version,
+        variables=variables,
+        notes=notes,
+    )
+
+
+@dataclass
+class _Search:
+    """What a search produced: the roster, its status and stages, and the bounds it proved."""
+
+    draft: Draft
+    status: RosterStatus
+    outcomes: list[StageOutcome]
+    notes: list[str]
+    variables: int
+    bound: float | None
+    max_total_bound: float | None = None
+
+
+def solve(problem: Problem, *, stop_event: threading.Event | None = None) -> RosterResult:
+    """A priced roster for the problem within `options.time_limit_s`, never an exception for
+    solver trouble (an unknown agency or contract rate is an `InputError`).
+
+    The limit counts from here to the assembled result; `solver.phases` says where it went."""
+    problem = time_capped(problem)  # OFFDUTY_TIME_LIMIT_CAP_S, for tests and CI
+    clock = Clock(problem.options.time_limit_s, problem.options.deterministic)
+    with clock.phase("prepare"):
+        ctx = prepare(problem)
+        warm_calendar(ctx)
+        ps = build_pieces(ctx)
+    with clock.phase("screening"):
+        pools = candidate_pools(ctx, ps)
+    full_bound = None
+    if ps.split_requests and _offer_fewer_splits(sum(len(p) for p in pools), clock.limit):
+        # A large model offers long requests fewer split points; the bound stays over all.
+        with clock.phase("bound"):
+            full_bound = flow_bound(ctx, ps, pools) / coverage_scale()
+        with clock.phase("prepare"):
+            ps = build_pieces(ctx, sparse=True)
+        with clock.phase("screening"):
+            pools = candidate_pools(ctx, ps)
+    with clock.phase("prepare"):
+        violations, locked_loads = check_locks(ctx, ps)
+        violations += split_lock_violations(ctx, ps)
+    if violations:
+        stats = _stats(ctx, clock, [], "infeasible", 0, [], None)
+        return _finish(clock, report.infeasible(ctx, violations, stats))
+    with clock.phase("screening"):
+        capped = sum(len(pool) for pool in pools) > CAP_ABOVE
+        cands = candidates(ctx, ps, locked_loads, pools, cap=CANDIDATE_CAP if capped else None)
+        violations = supervisor_lock_violations(ctx, ps, cands)
+    if violations:
+        stats = _stats(ctx, clock, [], "infeasible", 0, [], None)
+        return _finish(clock, report.infeasible(ctx, violations, stats))
+    with clock.phase("greedy"):
+        start = _rotation_start(ctx, ps, pools, cands, capped, locked_loads)
+    first = round(clock.elapsed(), 3)  # the greedy roster: valid, ready before any model
+    after = _after_search(ctx, clock)
+    polish_s = max(after, POLISH_SHARE * clock.limit)
+    clock.reserve_for(after + polish_s)
+    found = _search(ctx, ps, pools, cands, start, locked_loads, clock, stop_event, full_bound)
+    if found.status == "infeasible":
+        stats = _stats(ctx, clock, found.outcomes, "infeasible", found.variables, found.notes, None)
+        return _finish(clock, report.infeasible(ctx, [], stats))
+    if full_bound is not None:
+        found.notes.append(
+            "large model: long requests were offered splits at 2-hour points and even splits "
+            f"({len(ps.pieces)} pieces); the bound covers every split"
+        )
+    if capped:
+        found.notes.append(
+            f"city scale: each shift kept its {CANDIDATE_CAP} least-loaded "
+            "candidates beyond its positions"
+        )
+    with clock.phase("polish"):
+        deadline = _polish_deadline(clock, after)
+        draft, moved = polish(ctx, ps, pools, found.draft, locked_loads, deadline)
+        final = final_loads(ctx, ps, draft, locked_loads)
+    if moved:
+        found.notes.append(f"fairness polish moved {moved} shift(s) to lighter officers")
+    stats = _stats(ctx, clock, found.outcomes, found.status, found.variables, found.notes, first)
+    with clock.phase("report"):
+        result = report.assemble(
+            ctx,
+            ps,
+            cands,
+            draft,
+            locked_loads,
+            final,
+            found.status,
+            stats,
+            found.bound,
+            found.max_total_bound,
+            found.notes,
+        )
+    return _finish(clock, result)
+
+
+def _offer_fewer_splits(pool_pairs: int, limit: float) -> bool:
+    """Whether long requests get only their anchor splits (`pieces.anchors`): above the size
+    of one model, or when building and relaxing the full model would not fit the limit (about
+    0.4 ms per pair on a busy 2-core machine: at 2 s, Rockport's Christmas week with every
+    split returned the greedy roster, 516.9; with the anchors, 604.0, against 608.5 known)."""
+    return pool_pairs > LARGE_MODEL or pool_pairs * SECONDS_PER_PAIR > limit
+
+
+def _finish(clock: Clock, result: RosterResult) -> RosterResult:
+    """The wall time and its phases, measured after the result is assembled."""
+    phases = clock.phase_seconds()
+    wall = round(clock.elapsed(), 3)
+    notes = list(result.solver.notes)
+    if clock.deterministic:
+        notes.append(
+            f"deterministic: the {clock.limit:g} s limit is spent in CP-SAT's deterministic "
+            f"time, so the roster does not depend on the machine; it took {wall:.2f} s of "
+            "wall time"
+        )
+    solver = result.solver.model_copy(update={"wall_s": wall, "phases": phases, "notes": notes})
+    return result.model_copy(update={"solver": solver})
+
+
+def _after_search(ctx: Context, clock: Clock) -> float:
+    """Seconds to keep after the search for the report (explanations, pricing, validation).
+
+    The report costs about a millisecond per request on a busy 2-core machine (S 0.15 s, M
+    1.3 s, L 6.2 s with load average 5-9), a third of that idle. The estimate is the idle cost
+    scaled by how much slower than idle this machine ran the screening and the greedy roster
+    (about 1.2 ms per request idle), with a quarter again as margin: the limit is a promise."""
+    requests = len(ctx.requests)
+    idle = 0.05 + 0.35e-3 * requests
+    spent = clock.phases.get("screening", 0.0) + clock.phases.get("greedy", 0.0)
+    slower = max(1.0, spent / (0.01 + 1.2e-3 * requests))
+    return idle * min(slower, 4.0) * 1.25
+
+
+def _rotation_start(
+    ctx: Context,
+    ps: PieceSet,
+    pools: list[np.ndarray],
+    cands: dict[int, list[int]],
+    capped: bool,
+    locked: dict[int, OfficerLoad],
+) -> Draft:
+    """The greedy roster. It sees every officer even when the model's candidates are capped,
+    and the pairs it chose join the model, so the solver's roster can only improve on it."""
+    rotation = {p.index: pools[p.index].tolist() for p in ps.pieces} if capped else cands
+    loads = {o: load.copy() for o, load in _all_loads(ctx, locked).items()}
+    start = greedy(ctx, ps, rotation, loads)
+    for p, o in start.assign:
+        if o not in cands[p]:
+            cands[p].append(o)
+    return start
+
+
+def _search(
+    ctx: Context,
+    ps: PieceSet,
+    pools: list[np.ndarray],
+    cands: dict[int, list[int]],
+    start: Draft,
+    locked: dict[int, OfficerLoad],
+    clock: Clock,
+    stop_event: threading.Event | None,
+    full_bound: float | None = None,
+) -> _Search:
+    """One model in three stages, or above LARGE_MODEL pairs the time-window search.
+
+    `full_bound` is the flow bound over every split a long request allows, given when the
+    pieces offered are fewer (`build_pieces(sparse=True)`): then it is the only valid bound."""
+    pairs = sum(len(c) for c in cands.values())
+    if pairs > LARGE_MODEL:
+        bound = full_bound
+        if bound is None:
+            with clock.phase("bound"):
+                bound = flow_bound(ctx, ps, pools) / coverage_scale()
+        draft, status, outcomes, notes = _large(ctx, ps, cands, start, locked, clock, stop_event)
+        return _Search(draft, status, outcomes, notes, pairs, bound)
+    if not clock.deterministic and clock.search_left() < BUILD_SECONDS_PER_PAIR * pairs:
+        note = "time limit too short to build the model: greedy rotation-list roster"
+        bound = _trivial_bound(ctx, ps, cands) if full_bound is None else full_bound
+        return _Search(start, "feasible", [], [note], 0, bound)
+    with clock.phase("model"):
+        m = build(ctx, ps, cands)
+    log.info("model: %d pieces, %d pair variables", len(ps.pieces), len(m.x))
+    with clock.phase("search"):
+        draft, status, outcomes, notes, lp_bound = _stages(ctx, ps, m, start, clock, stop_event)
+    fairness = next((o for o in outcomes if o.name == "fairness"), None)
+    bound = (
+        _coverage_bound(ctx, ps, cands, outcomes, m.locked_weight, lp_bound)
+        if full_bound is None
+        else full_bound
+    )
+    if full_bound is not None and status == "optimal":
+        status = "feasible"  # optimal among the splits offered, not proven over all of them
+    return _Search(
+        draft,
+        status,
+        outcomes,
+        notes,
+        len(m.x),
+        bound,
+        round(fairness.bound / 60, 4) if fairness and fairness.bound is not None else None,
+    )
+
+
+def _polish_deadline(clock: Clock, report_s: float) -> float:
+    """Polish may use what is left of the limit, keeping `report_s` for assembling the result."""
+    left = clock.limit - clock.elapsed() - report_s
+    return time.monotonic() + max(0.05, left)
+
+
+def _coverage_bound(
+    ctx: Context,
+    ps: PieceSet,
+    cands: dict[int, list[int]],
+    outcomes: list[StageOutcome],
+    locked_weight: int,
+    lp_bound: float | None,
+) -> float | None:
+    """None when stage 1 is proven optimal (the bound is the coverage itself); otherwise the
+    best of CP-SAT's bound (weak when a stage stops early), the LP relaxation's and every
+    request filled as far as its candidates allow."""
+    stage1 = next((o for o in outcomes if o.name == "coverage"), None)
+    if stage1 and stage1.status == "optimal":
+        return None
+    bounds = [_trivial_bound(ctx, ps, cands)]
+    if stage1 and stage1.bound is not None:
+        bounds.append((stage1.bound + locked_weight) / coverage_scale())
+    if lp_bound is not None:
+        bounds.append((lp_bound + locked_weight) / coverage_scale())
+    return min(bounds)
+
+
+def _large(
+    ctx: Context,
+    ps: PieceSet,
+    cands: dict[int, list[int]],
+    start: Draft,
+    locked: dict[int, OfficerLoad],
+    clock: Clock,
+    stop_event: threading.Event | None,
+) -> tuple[Draft, RosterStatus, list[StageOutcome], list[str]]:
+    """Too many pairs for one model: improve the greedy roster window by window."""
+    with clock.phase("search"):
+        draft, outcomes = window_search(ctx, ps, cands, start, locked, clock, stop_event)
+    notes = [
+        f"large model: time-window search over {len(outcomes)} window solve(s) from the "
+        f"greedy roster; bound from the flow relaxation"
+    ]
+    return draft, "feasible", outcomes, notes
+
+
+def warm_calendar(ctx: Context) -> None:
+    """Load the holiday calendar of the horizon's years now, not inside the report's reserve
+    (the first use imports the holidays package: 0.3 s)."""
+    years = {local_date(r.start, ctx.tz).year for r in ctx.requests}
+    for year in sorted(years | {local_date(r.end, ctx.tz).year for r in ctx.requests}):
+        holiday_dates(ctx.agency, year)
+
+
+def _all_loads(ctx: Context, locked_loads: dict) -> dict:
+    from scheduler.rules.eligibility import OfficerLoad
+
+    return {o.index: locked_loads.get(o.index) or OfficerLoad(ctx, o) for o in ctx.officers}
+
+
+def _trivial_bound(ctx: Context, ps: PieceSet, cands: dict[int, list[int]]) -> float:
+    """Without a proven bound: every request with a candidate filled whole, plus locked."""
+    total = 0
+    for r, pieces in ps.by_request.items():
+        officers = {o for p in pieces for o in cands[p]}
+        locked = sum(1 for lr, *_ in ctx.locked if lr == r)
+        need = ctx.requests[r].model.officers_needed
+        total += ctx.requests[r].model.priority * min(need, len(officers) + locked)
+    return float(total)
+
+
+def _why_stopped(stop_event: threading.Event | None) -> str:
+    return (
+        "stopped on request"
+        if stop_event is not None and stop_event.is_set()
+        else ("time limit reached")
+    )
+
+
+def _stages(
+    ctx: Context,
+    ps: PieceSet,
+    m: Model,
+    start: Draft,
+    clock: Clock,
+    stop_event: threading.Event | None,
+) -> tuple[Draft, RosterStatus, list[StageOutcome], list[str], float | None]:
+    """The three lexicographic stages; also the LP relaxation's coverage bound, when solved."""
+    opts = ctx.problem.options
+    notes: list[str] = []
+    if not m.x:
+        return start, "optimal", [], ["no officer may take any open shift; nothing to solve"], None
+    coverage = _coverage(ps, m)
+    m.cp.maximize(coverage)
+    start, outcomes, lp_bound = _lp_start(ctx, ps, m, start, clock, stop_event)
+    if _out_of_time(clock):
+        notes.append("time limit reached before CP-SAT could search the whole model")
+        return start, "feasible", outcomes, notes, lp_bound
+    hint(m, {(p, o) for p, o in start.assign}, start.flow)
+    light = len(m.x) >= LIGHT_PRESOLVE_ABOVE
+    s1 = run_stage(
+        m, "coverage", opts, clock.share(0.5), stop_event, light, wall_cap=clock.wall_cap()
+    )
+    outcomes.append(s1)
+    if s1.status == "infeasible":
+        notes.append(
+            "the locked assignments leave no valid roster: CP-SAT proved it, no single "
+            "rule explains it"
+        )
+        return Draft(), "infeasible", outcomes, notes, lp_bound
+    if not s1.has_solution:
+        if len(outcomes) > 1 and outcomes[0].has_solution:
+            s1 = dataclasses.replace(
+                outcomes[0], name="coverage", status="feasible", bound=s1.bound
+            )
+        else:
+            notes.append(
+                f"{_why_stopped(stop_event)} before CP-SAT found a roster: "
+                "greedy rotation-list roster"
+            )
+            return start, "feasible", outcomes, notes, lp_bound
+    m.cp.add(coverage >= round(s1.objective or 0))
+    totals, lo, hi = _totals(ctx, ps, m)
+    t_max = m.cp.new_int_var(lo, hi, "t_max")
+    for expr in totals.values():
+        m.cp.add(t_max >= expr)
+    m.cp.minimize(t_max)
+    hint(m, s1.x_on, s1.y)
+    m.cp.add_hint(t_max, _largest_total(ctx, ps, m, s1.x_on, lo))  # a complete hint
+    s2 = run_stage(
+        m, "fairness", opts, clock.share(0.6), stop_event, light, wall_cap=clock.wall_cap()
+    )
+    outcomes.append(s2)
+    best = s2 if s2.has_solution else s1
+    if s2.has_solution:
+        m.cp.add(t_max <= round(s2.objective or 0))
+        hint(m, s2.x_on, s2.y)
+        m.cp.add_hint(t_max, round(s2.objective or 0))
+        m.cp.maximize(_preferences(ctx, ps, m, s2.x_on))
+        s3 = run_stage(
+            m,
+            "preferences",
+            opts,
+            min(clock.share(1.0), PREFERENCE_SHARE * clock.limit),
+            stop_event,
+            light,
+            wall_cap=clock.wall_cap(),
+        )
+        outcomes.append(s3)
+        if s3.has_solution:
+            best = s3
+    if clock.deterministic and clock.elapsed() >= WALL_GUARD * clock.limit - 0.1:
+        notes.append(
+            f"deterministic budget not reached within {WALL_GUARD} times the time limit: "
+            "this roster may differ between runs"
+        )
+    stages = [o for o in outcomes if o.name in ("coverage", "fairness", "preferences")]
+    proven = all(o.status == "optimal" for o in stages) and len(stages) == 3
+    if not proven:
+        notes.append(f"{_why_stopped(stop_event)} before every stage was proven optimal")
+    draft = Draft(sorted(best.x_on), dict(best.y))
+    return draft, "optimal" if proven else "feasible", outcomes, notes, lp_bound
+
+
+def _out_of_time(clock: Clock) -> bool:
+    """Too little search time left to start another solve (loading a large model into CP-SAT
+    alone takes a tenth of a second); deterministic runs never skip on the wall clock."""
+    return not clock.deterministic and clock.search_left() < 0.1
+
+
+def _lp_start(
+    ctx: Context,
+    ps: PieceSet,
+    m: Model,
+    start: Draft,
+    clock: Clock,
+    stop_event: threading.Event | None,
+) -> tuple[Draft, list[StageOutcome], float | None]:
+    """A better first roster than greedy's, and a coverage bound, from the LP relaxation.
+
+    CP-SAT's presolve alone can outlast a short limit (Rockport's Christmas week, 60 officers:
+    3 s of probing before the first search, so at 2 s the answer was the greedy roster). GLOP
+    solves the relaxation in a fraction of that, it is nearly integral, and CP-SAT, choosing
+    only among the pairs the LP uses plus greedy's, finds a roster close to it at once. That
+    roster is the coverage stage's hint; the LP optimum is a proven upper bound."""
+    if len(m.x) < LP_START_ABOVE or _out_of_time(clock):
+        return start, [], None
+    lp = solve_relaxation(m.cp, clock.share(0.4))
+    if lp is None:
+        return start, [], None
+    # The integer optimum is an integer; the slack covers GLOP's relative tolerance (1e-7).
+    lp_bound = math.floor(lp.objective + 1e-6 * max(1.0, abs(lp.objective)))
+    keep = support(m, lp, set(start.assign))
+    sub_cands: dict[int, list[int]] = {p: [] for p in range(len(ps.pieces))}
+    for p, o in keep:
+        sub_cands[p].append(o)
+    with clock.phase("model"):
+        sub = build(ctx, ps, sub_cands)
+        sub.cp.maximize(_coverage(ps, sub))
+        hint(sub, set(start.assign), start.flow)
+    found = run_stage(
+        sub,
+        "coverage-lp-neighbourhood",
+        ctx.problem.options,
+        clock.share(0.3),
+        stop_event,
+        light=True,
+        wall_cap=clock.wall_cap(),
+    )
+    if found.has_solution:
+        start = Draft(sorted(found.x_on), dict(found.y))
+    return start, [found], lp_bound
+
+
+@dataclass
+class RotationRoster:
+    """A problem's rotation-list roster on its own, with what it was built from."""
+
+    ctx: Context
+    ps: PieceSet
+    locked: dict[int, OfficerLoad]
+    cands: dict[int, list[int]]
+    draft: Draft
+
+
+def rotation_roster(problem: Problem) -> RotationRoster:
+    """The rotation-list roster without the solver: the baseline of the benchmark, and the
+    source of realistic locked shifts for generated problems."""
+    ctx = prepare(problem)
+    ps = build_pieces(ctx)
+    _, locked = check_locks(ctx, ps)
+    cands = candidates(ctx, ps, locked)
+    loads = {
+        o.index: (locked[o.index].copy() if o.index in locked else OfficerLoad(ctx, o))
+        for o in ctx.officers
+    }
+    return RotationRoster(ctx, ps, locked, cands, greedy(ctx, ps, cands, loads))

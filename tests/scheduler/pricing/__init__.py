@@ -1,0 +1,1 @@
+"""Tests of scheduler/pricing, mirroring its modules."""

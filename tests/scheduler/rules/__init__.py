@@ -1,0 +1,1 @@
+"""Tests of scheduler/rules, mirroring its modules."""

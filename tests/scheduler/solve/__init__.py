@@ -1,0 +1,1 @@
+"""Tests of scheduler/solve, mirroring its modules."""

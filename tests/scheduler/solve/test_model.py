@@ -1,0 +1,61 @@
+"""The CP-SAT model's constraint families (solve/model.py), on cases that once slipped through.
+
+Every roster goes through the solver-independent validator (`solve_checked`).
+"""
+
+from __future__ import annotations
+
+from tests.scheduler.builders import ROCKPORT, at, officer, on_duty, problem, request, solve_checked
+
+
+def test_rest_rule_keeps_windows_that_share_pieces_but_not_on_duty_load() -> None:
+    # Rockport, one officer, gap 30 min, 16 h in any 24 h. On duty 16:00-23:00 on the 1st and
+    # 14:30-24:00 on the 2nd. Requests on the 2nd: Q 06:00-08:00, S 07:00-09:00, P 08:30-14:00,
+    # each fine alone (P: 5.5 + 9.5 = 15 h).
+    # Window from 16:00 on the 1st: 7 h + 1.5 h on duty = 8.5 h; the most of Q, S, P one officer
+    # can work is Q + P = 7.5 h, so 16 h: no row needed.
+    # Window from 06:00 on the 2nd: the same Q, S, P but 9.5 h on duty: Q + P = 17 h > 16 h.
+    # A model that keyed windows by their pieces alone skipped the second window and gave the
+    # officer Q and P; only one of the three fits.
+    tz = ROCKPORT
+    prob = problem(
+        [officer("R-1", [(at(1, 0, tz=tz), at(3, 0, tz=tz))], tz=tz,
+                 on_duty=on_duty((at(1, 16, tz=tz), at(1, 23, tz=tz)),
+                                 (at(2, 14, 30, tz=tz), at(3, 0, tz=tz))))],
+        [request("Q", at(2, 6, tz=tz), at(2, 8, tz=tz)),
+         request("S", at(2, 7, tz=tz), at(2, 9, tz=tz)),
+         request("P", at(2, 8, 30, tz=tz), at(2, 14, tz=tz))],
+        agency="rockport-tx",
+    )
+    result = solve_checked(prob)
+    assert len(result.assignments) == 1
+    assert sum(u.positions for u in result.unfilled) == 2
+
+
+def test_shifts_worked_before_the_problem_count_toward_the_weekly_cap() -> None:
+    # Kennesaw, own weekly cap 8 h. Monday 7 Dec 08:00-14:00 was already worked (a prior shift,
+    # outside this problem): 6 h of the week are gone, so Wednesday's 4 h request (6 + 4 = 10 h)
+    # no longer fits, though it has the higher priority, while Tuesday's 2 h request (billed at
+    # the 4 h minimum, but 2 h worked) fits exactly: 6 + 2 = 8 h.
+    prob = problem(
+        [officer("K-1", max_hours_per_week=8,
+                 prior_shifts=[{"start": at(7, 8).isoformat(), "end": at(7, 14).isoformat()}])],
+        [request("R-WED", at(9, 10), at(9, 14), priority=5),
+         request("R-TUE", at(8, 10), at(8, 12))],
+    )
+    result = solve_checked(prob)
+    assert [(a.request_id, a.officer_id) for a in result.assignments] == [("R-TUE", "K-1")]
+    [wed] = [u for u in result.unfilled if u.request_id == "R-WED"]
+    assert wed.reasons[0].code == "NO_ELIGIBLE_OFFICER"
+    assert wed.reasons[0].counts == {"WEEKLY_CAP": 1}
+
+
+def test_a_prior_shift_keeps_the_travel_gap() -> None:
+    # Worked until 14:00 on the 7th: a request from 14:15 is within the 30 min gap; from 14:30 fits.
+    prior = [{"start": at(7, 8).isoformat(), "end": at(7, 14).isoformat()}]
+    close = solve_checked(problem([officer("K-1", prior_shifts=prior)],
+                                  [request("R-1", at(7, 14, 15), at(7, 18, 15))]))
+    assert close.assignments == []
+    apart = solve_checked(problem([officer("K-1", prior_shifts=prior)],
+                                  [request("R-1", at(7, 14, 30), at(7, 18, 30))]))
+    assert [(a.request_id, a.officer_id) for a in apart.assignments] == [("R-1", "K-1")]

@@ -1,0 +1,88 @@
+"""Sparse pieces: what a large problem offers a long request (`build_pieces(sparse=True)`).
+
+Rockport: minimum 2 h, continuous maximum 12 h. A 16-hour request 06:00-22:00 has 33 grid
+points; a segment lies on a valid split when it starts at 06:00 or from 08:00 on and ends at
+22:00 or by 20:00, so the full set offers 273 segments of 2-12 h.
+The sparse set keeps the points every 2 h from either end (06, 08, ..., 22: 9 points), the even
+splits into 2, 3 and 4 segments (14:00; 11:30 and 16:30 for thirds, 16/3 h = 5 h 20 min rounded
+to the grid; quarters fall on 2-hour points), and the ends of locked and hinted shifts."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from scheduler.context import prepare
+from scheduler.rules.eligibility import candidate_pools
+from scheduler.solve import solver as solver_module
+from scheduler.solve.flow_bound import flow_bound
+from scheduler.solve.pieces import anchors, build_pieces, split_arcs
+from scheduler.timeutil import to_minute
+from tests.scheduler.builders import at, lock, officer, problem, request, solve_checked
+
+ROCKPORT = ZoneInfo("America/Chicago")
+
+
+def _at(hour: int, minute: int = 0):
+    return at(9, hour, minute, tz=ROCKPORT)
+
+
+def _long(**kw):
+    officers = [officer(f"O-{i}", tz=ROCKPORT) for i in range(1, 4)]
+    return problem(
+        officers, [request("R-1", _at(6), _at(22), officers_needed=2)], agency="rockport-tx", **kw
+    )
+
+
+def _clock(ctx, minute: int) -> str:
+    hours, rest = divmod(minute - ctx.requests[0].start, 60)
+    return f"{6 + hours:02d}:{rest:02d}"
+
+
+def test_a_sixteen_hour_request_offers_two_hour_points_and_even_splits() -> None:
+    ctx = prepare(_long())
+    req = ctx.requests[0]
+    offered = sorted(_clock(ctx, p) for p in anchors(ctx, req))
+    assert offered == [
+        "06:00", "08:00", "10:00", "11:30", "12:00", "14:00", "16:00", "16:30", "18:00",
+        "20:00", "22:00",
+    ]
+    lim = ctx.limits
+    assert len(split_arcs(req, lim.min_minutes, lim.max_continuous)) == 273
+    sparse = build_pieces(ctx, sparse=True)
+    full = {(p.start, p.end) for p in build_pieces(ctx).pieces}
+    spans = {(p.start, p.end) for p in sparse.pieces}
+    assert spans <= full
+    # 11 points, all reachable from either end; the pairs 2-12 h apart: 48.
+    assert len(spans) == 48
+
+
+def test_locked_and_hinted_shifts_stay_pieces() -> None:
+    prob = _long(
+        locked=[lock("R-1", "O-1", _at(6), _at(13, 30))],
+        hint=[lock("R-1", "O-2", _at(9, 30), _at(15))],
+    )
+    ctx = prepare(prob)
+    offered = {_clock(ctx, p) for p in anchors(ctx, ctx.requests[0])}
+    assert {"13:30", "09:30", "15:00"} <= offered
+    spans = {(p.start, p.end) for p in build_pieces(ctx, sparse=True).pieces}
+    assert (to_minute(_at(6)), to_minute(_at(13, 30))) in spans
+    assert (to_minute(_at(9, 30)), to_minute(_at(15))) in spans
+
+
+def test_a_large_solve_reports_the_bound_over_every_split(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The size threshold lowered so that this small problem takes the large path.
+    monkeypatch.setattr(solver_module, "LARGE_MODEL", 5)
+    prob = _long(time_limit_s=3)
+    result = solve_checked(prob)
+    ctx = prepare(prob)
+    ps = build_pieces(ctx)
+    full = flow_bound(ctx, ps, candidate_pools(ctx, ps)) / 1000
+    assert result.metrics.coverage_upper_bound == pytest.approx(max(full, 2.0), abs=1e-4)
+    # Three officers for 2 x 16 h at 12 h a day each: both positions of priority 3 filled.
+    assert result.metrics.coverage == 6.0
+    assert any("bound covers every split" in note for note in result.notes)
+    assert result.status == "feasible"

@@ -1,0 +1,82 @@
+"""The LP relaxation of a CP-SAT model (GLOP) and the neighbourhood it restricts the search to,
+on models whose LP optimum is worked out by hand."""
+
+from __future__ import annotations
+
+import pytest
+from ortools.sat.python import cp_model
+
+from scheduler.solve.model import Model
+from scheduler.solve.relaxation import solve_relaxation, support
+
+
+def test_an_odd_cycle_has_a_half_integral_lp_optimum() -> None:
+    # Three pairwise-exclusive shifts: one can be worked, the LP takes half of each (1.5).
+    cp = cp_model.CpModel()
+    a, b, c = (cp.new_bool_var(n) for n in "abc")
+    cp.add(a + b <= 1)
+    cp.add(b + c <= 1)
+    cp.add(a + c <= 1)
+    cp.maximize(a + b + c)
+    lp = solve_relaxation(cp, 5)
+    assert lp is not None
+    assert lp.objective == pytest.approx(1.5)
+    assert lp.values.tolist() == pytest.approx([0.5, 0.5, 0.5])
+
+
+def test_negated_literals_and_at_most_one_are_translated() -> None:
+    # at_most_one(a, not b) is a <= b; with 2a + 2b <= 3 the LP takes a = b = 0.75 for
+    # 2a + b = 2.25, where the best integer point is a = 0, b = 1 (value 1).
+    cp = cp_model.CpModel()
+    a, b = cp.new_bool_var("a"), cp.new_bool_var("b")
+    cp.add_at_most_one([a, ~b])
+    cp.add(2 * a + 2 * b <= 3)
+    cp.maximize(2 * a + b)
+    lp = solve_relaxation(cp, 5)
+    assert lp is not None
+    assert lp.objective == pytest.approx(2.25)
+    assert lp.values.tolist() == pytest.approx([0.75, 0.75])
+
+
+def test_a_minimized_objective_keeps_its_offset() -> None:
+    cp = cp_model.CpModel()
+    x = cp.new_int_var(2, 7, "x")
+    cp.minimize(x + 5)
+    lp = solve_relaxation(cp, 5)
+    assert lp is not None and lp.objective == pytest.approx(7.0)
+
+
+def test_an_infeasible_model_has_no_relaxation() -> None:
+    cp = cp_model.CpModel()
+    a = cp.new_bool_var("a")
+    cp.add(a >= 2)
+    cp.maximize(a)
+    assert solve_relaxation(cp, 5) is None
+
+
+def test_an_enforced_constraint_is_refused_rather_than_dropped() -> None:
+    cp = cp_model.CpModel()
+    a, b = cp.new_bool_var("a"), cp.new_bool_var("b")
+    cp.add(a + b <= 1).only_enforce_if(a)
+    cp.maximize(a + b)
+    with pytest.raises(ValueError, match="enforced"):
+        solve_relaxation(cp, 5)
+
+
+def two_pieces_one_officer() -> Model:
+    """Piece 0 pays 3, piece 1 pays 1, one officer can work one of them: the LP takes piece 0."""
+    m = Model(cp_model.CpModel())
+    for piece in (0, 1):
+        m.x[piece, 7] = m.cp.new_bool_var(f"x{piece}")
+    m.cp.add(m.x[0, 7] + m.x[1, 7] <= 1)
+    m.cp.maximize(3 * m.x[0, 7] + m.x[1, 7])
+    return m
+
+
+def test_the_support_is_the_lp_pairs_and_the_kept_ones() -> None:
+    m = two_pieces_one_officer()
+    lp = solve_relaxation(m.cp, 5)
+    assert lp is not None and lp.objective == pytest.approx(3.0)
+    assert support(m, lp, keep=set()) == {(0, 7)}
+    # The current roster's pair stays, so its hint remains a valid roster.
+    assert support(m, lp, keep={(1, 7)}) == {(0, 7), (1, 7)}

@@ -1,0 +1,91 @@
+"""Where the time limit goes (`solver.phases`), and the LP relaxation's coverage bound.
+
+The phases are measured from a parsed problem to an assembled result and must account for the
+whole wall time; the LP bound is a proven upper bound, so it may never fall below a roster the
+solver proves optimal."""
+
+from __future__ import annotations
+
+from ortools.sat.python import cp_model
+
+from models.problem import Problem
+from scheduler.context import coverage_scale, prepare
+from scheduler.rules.eligibility import candidate_pools, candidates
+from scheduler.solve import solver as solver_module
+from scheduler.solve.locks import check_locks
+from scheduler.solve.model import build
+from scheduler.solve.pieces import build_pieces
+from scheduler.solve.relaxation import solve_relaxation
+from scheduler.solve.stages import parameters
+from tests.scheduler.builders import example, solve_checked
+
+PHASES = {"prepare", "screening", "greedy", "model", "search", "polish", "report"}
+
+
+def _week(**options: object) -> Problem:
+    return Problem.model_validate(example("kennesaw-week.json", **options))
+
+
+def test_the_phases_sum_to_the_wall_time() -> None:
+    result = solve_checked(_week(time_limit_s=3, num_workers=2, seed=0))
+    phases = result.solver.phases
+    assert set(phases) >= PHASES
+    assert abs(sum(phases.values()) - result.solver.wall_s) <= 0.05 * result.solver.wall_s
+    assert all(seconds >= 0 for seconds in phases.values())
+
+
+def test_an_infeasible_lock_still_reports_its_phases() -> None:
+    data = example("kennesaw-week.json", time_limit_s=2)
+    first = data["requests"][0]
+    # K-0016 is probationary: locking it breaks the status rule, so nothing is solved.
+    data["locked"] = [
+        {"request_id": first["id"], "officer_id": "K-0016", "start": first["start"],
+         "end": first["end"]}
+    ]
+    result = solve_checked(Problem.model_validate(data))
+    assert result.status == "infeasible"
+    assert [v.code for v in result.violations] == ["STATUS_BARRED"]
+    assert "prepare" in result.solver.phases
+    assert abs(sum(result.solver.phases.values()) - result.solver.wall_s) <= 0.01
+
+
+def test_the_lp_bound_never_falls_below_the_proven_optimum() -> None:
+    prob = _week(num_workers=2, seed=0)
+    ctx = prepare(prob)
+    ps = build_pieces(ctx)
+    _, locked = check_locks(ctx, ps)
+    cands = candidates(ctx, ps, locked, candidate_pools(ctx, ps))
+    m = build(ctx, ps, cands)
+    m.cp.maximize(solver_module._coverage(ps, m))
+    lp = solve_relaxation(m.cp, 30.0)
+    assert lp is not None
+    exact = cp_model.CpSolver()
+    parameters(exact, prob.options, 120.0)  # the solver's own portfolio: max_lp proves it
+    assert exact.solve(m.cp) == cp_model.OPTIMAL
+    optimum = exact.objective_value
+    assert lp.objective >= optimum
+    # The relaxation of this week is close: within 1% above the optimum.
+    assert lp.objective <= 1.01 * optimum
+    # solve() reports at most the LP bound, and the optimum itself once stage 1 is proven.
+    # Deterministic: the LP start runs whatever the machine's load.
+    result = solve_checked(_week(time_limit_s=5, num_workers=2, seed=0, deterministic=True))
+    bound = result.metrics.coverage_upper_bound
+    assert optimum / coverage_scale() - 1e-4 <= bound
+    # The reported bound keeps GLOP's tolerance (1e-6 relative) and rounds up to 4 places.
+    assert bound <= (lp.objective + m.locked_weight) / coverage_scale() + 1e-3
+
+
+def test_the_lp_start_runs_on_a_model_of_this_size() -> None:
+    result = solve_checked(_week(time_limit_s=3, num_workers=2, seed=0))
+    names = [stage.name for stage in result.solver.stages]
+    assert names[0] == "coverage-lp-neighbourhood"
+    assert "coverage" in names
+
+
+def test_a_deterministic_solve_says_how_its_budget_is_counted() -> None:
+    result = solve_checked(_week(time_limit_s=1, num_workers=2, seed=0, deterministic=True))
+    [note] = [n for n in result.solver.notes if n.startswith("deterministic:")]
+    assert note == (
+        "deterministic: the 1 s limit is spent in CP-SAT's deterministic time, so the roster "
+        f"does not depend on the machine; it took {result.solver.wall_s:.2f} s of wall time"
+    )

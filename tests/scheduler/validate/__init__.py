@@ -1,0 +1,1 @@
+"""Tests of scheduler/validate, mirroring its modules."""
