@@ -13,9 +13,7 @@ Solving returns data and never raises for solver trouble; bad input raises `Inpu
 
 from __future__ import annotations
 
-import dataclasses
 import logging
-import math
 import threading
 import time
 from dataclasses import dataclass
@@ -31,23 +29,18 @@ from scheduler.rules.eligibility import OfficerLoad, candidate_pools, candidates
 from scheduler.solve import report
 from scheduler.solve.flow_bound import flow_bound
 from scheduler.solve.greedy import Draft, greedy
+from scheduler.solve.lexicographic import three_stages
 from scheduler.solve.limits import capped as time_capped
 from scheduler.solve.locks import check_locks, split_lock_violations, supervisor_lock_violations
-from scheduler.solve.model import Model, build
+from scheduler.solve.model import build
 from scheduler.solve.pieces import PieceSet, build_pieces
 from scheduler.solve.polish import final_loads, polish
-from scheduler.solve.relaxation import solve_relaxation, support
-from scheduler.solve.stages import WALL_GUARD, Clock, StageOutcome, hint, run_stage
+from scheduler.solve.stages import Clock, StageOutcome
 from scheduler.solve.windows import window_search
-from scheduler.timeutil import local_date, to_minute
+from scheduler.timeutil import local_date
 
 log = logging.getLogger(__name__)
 
-# Stage 3 weights: keeping a previous roster and honouring a customer's preference count most.
-W_STABLE, W_PREFERRED, W_CONTINUITY, W_SEGMENTS = 4, 4, 2, 1
-# The preference stage only breaks ties among equally covered, equally fair rosters: it gets at
-# most this share of the limit, so a roster does not wait on it.
-PREFERENCE_SHARE = 0.2
 # Above this many pair variables one monolithic model spends its budget in presolve.
 LARGE_MODEL = 30_000
 # Building, relaxing and first searching a model, per pair variable, on a busy 2-core machine.
@@ -60,75 +53,6 @@ POLISH_SHARE = 0.04
 # keeps CANDIDATE_CAP candidates beyond its positions, fewest hours to date first.
 CAP_ABOVE = 400_000
 CANDIDATE_CAP = 12
-# From this many pair variables, the coverage stage starts from the LP relaxation's neighbourhood.
-LP_START_ABOVE = 1_000
-# From this many, CP-SAT's probing presolve alone can outlast a short limit.
-LIGHT_PRESOLVE_ABOVE = 4_000
-
-
-def _coverage(ps: PieceSet, m: Model):
-    return sum(ps.pieces[p].weight * var for (p, _), var in m.x.items())
-
-
-def _totals(ctx: Context, ps: PieceSet, m: Model) -> tuple[dict[int, object], int, int]:
-    """Totals that can reach the max, as expressions; a lower and an upper bound on the max.
-
-    Everyone with a candidate is in the fairness set, so the largest fixed total (hours to date
-    plus locked) is already a lower bound; officers who cannot exceed it need no row.
-    """
-    fixed = {
-        oi: ctx.officers[oi].hours_to_date + m.fixed_minutes.get(oi, 0)
-        for oi in set(m.by_officer) | set(m.fixed_minutes)
-    }
-    lo = max(fixed.values(), default=0)
-    totals: dict[int, object] = {}
-    hi = lo
-    for oi, items in m.by_officer.items():
-        most = fixed[oi] + sum(ps.pieces[p].minutes for p, _ in items)
-        if most > lo:
-            totals[oi] = fixed[oi] + sum(ps.pieces[p].minutes * var for p, var in items)
-            hi = max(hi, most)
-    return totals, lo, hi
-
-
-def _largest_total(
-    ctx: Context, ps: PieceSet, m: Model, x_on: set[tuple[int, int]], lo: int
-) -> int:
-    """The largest total (minutes) of the roster `x_on`, for the fairness stage's hint."""
-    new: dict[int, int] = {}
-    for p, oi in x_on:
-        new[oi] = new.get(oi, 0) + ps.pieces[p].minutes
-    fixed = m.fixed_minutes
-    return max(
-        [lo] + [ctx.officers[oi].hours_to_date + fixed.get(oi, 0) + n for oi, n in new.items()]
-    )
-
-
-def _preferences(ctx: Context, ps: PieceSet, m: Model, x_on: set[tuple[int, int]]):
-    """Stage 3's objective; its helper variables are hinted from the roster `x_on`."""
-    hinted = {
-        (h.request_id, h.officer_id, to_minute(h.start), to_minute(h.end)) for h in ctx.problem.hint
-    }
-    terms = []
-    for (p, oi), var in m.x.items():
-        piece, off = ps.pieces[p], ctx.officers[oi]
-        req = ctx.requests[piece.request]
-        if (req.id, off.id, piece.start, piece.end) in hinted:
-            terms.append(W_STABLE * var)
-        if off.id in req.model.preferred_officers:
-            terms.append(W_PREFERRED * var)
-    for r in ps.split_requests:
-        on_request: dict[int, list] = {}
-        for p in ps.by_request[r]:
-            for oi, var in m.by_piece.get(p, []):
-                on_request.setdefault(oi, []).append(var)
-        for oi, vars_ in on_request.items():
-            used = m.cp.new_bool_var("")
-            m.cp.add_max_equality(used, vars_)
-            m.cp.add_hint(used, any((p, oi) in x_on for p in ps.by_request[r]))
-            terms.append(-W_CONTINUITY * used)
-        terms.extend(-W_SEGMENTS * m.y[p] for p in ps.by_request[r])
-    return sum(terms)
 
 
 def _stats(
@@ -345,7 +269,8 @@ def _search(
         m = build(ctx, ps, cands)
     log.info("model: %d pieces, %d pair variables", len(ps.pieces), len(m.x))
     with clock.phase("search"):
-        draft, status, outcomes, notes, lp_bound = _stages(ctx, ps, m, start, clock, stop_event)
+        found = three_stages(ctx, ps, m, start, clock, stop_event)
+    draft, status, outcomes, notes, lp_bound = found
     fairness = next((o for o in outcomes if o.name == "fairness"), None)
     bound = (
         _coverage_bound(ctx, ps, cands, outcomes, m.locked_weight, lp_bound)
@@ -435,149 +360,6 @@ def _trivial_bound(ctx: Context, ps: PieceSet, cands: dict[int, list[int]]) -> f
         need = ctx.requests[r].model.officers_needed
         total += ctx.requests[r].model.priority * min(need, len(officers) + locked)
     return float(total)
-
-
-def _why_stopped(stop_event: threading.Event | None) -> str:
-    return (
-        "stopped on request"
-        if stop_event is not None and stop_event.is_set()
-        else ("time limit reached")
-    )
-
-
-def _stages(
-    ctx: Context,
-    ps: PieceSet,
-    m: Model,
-    start: Draft,
-    clock: Clock,
-    stop_event: threading.Event | None,
-) -> tuple[Draft, RosterStatus, list[StageOutcome], list[str], float | None]:
-    """The three lexicographic stages; also the LP relaxation's coverage bound, when solved."""
-    opts = ctx.problem.options
-    notes: list[str] = []
-    if not m.x:
-        return start, "optimal", [], ["no officer may take any open shift; nothing to solve"], None
-    coverage = _coverage(ps, m)
-    m.cp.maximize(coverage)
-    start, outcomes, lp_bound = _lp_start(ctx, ps, m, start, clock, stop_event)
-    if _out_of_time(clock):
-        notes.append("time limit reached before CP-SAT could search the whole model")
-        return start, "feasible", outcomes, notes, lp_bound
-    hint(m, {(p, o) for p, o in start.assign}, start.flow)
-    light = len(m.x) >= LIGHT_PRESOLVE_ABOVE
-    s1 = run_stage(
-        m, "coverage", opts, clock.share(0.5), stop_event, light, wall_cap=clock.wall_cap()
-    )
-    outcomes.append(s1)
-    if s1.status == "infeasible":
-        notes.append(
-            "the locked assignments leave no valid roster: CP-SAT proved it, no single "
-            "rule explains it"
-        )
-        return Draft(), "infeasible", outcomes, notes, lp_bound
-    if not s1.has_solution:
-        if len(outcomes) > 1 and outcomes[0].has_solution:
-            s1 = dataclasses.replace(
-                outcomes[0], name="coverage", status="feasible", bound=s1.bound
-            )
-        else:
-            notes.append(
-                f"{_why_stopped(stop_event)} before CP-SAT found a roster: "
-                "greedy rotation-list roster"
-            )
-            return start, "feasible", outcomes, notes, lp_bound
-    m.cp.add(coverage >= round(s1.objective or 0))
-    totals, lo, hi = _totals(ctx, ps, m)
-    t_max = m.cp.new_int_var(lo, hi, "t_max")
-    for expr in totals.values():
-        m.cp.add(t_max >= expr)
-    m.cp.minimize(t_max)
-    hint(m, s1.x_on, s1.y)
-    m.cp.add_hint(t_max, _largest_total(ctx, ps, m, s1.x_on, lo))  # a complete hint
-    s2 = run_stage(
-        m, "fairness", opts, clock.share(0.6), stop_event, light, wall_cap=clock.wall_cap()
-    )
-    outcomes.append(s2)
-    best = s2 if s2.has_solution else s1
-    if s2.has_solution:
-        m.cp.add(t_max <= round(s2.objective or 0))
-        hint(m, s2.x_on, s2.y)
-        m.cp.add_hint(t_max, round(s2.objective or 0))
-        m.cp.maximize(_preferences(ctx, ps, m, s2.x_on))
-        s3 = run_stage(
-            m,
-            "preferences",
-            opts,
-            min(clock.share(1.0), PREFERENCE_SHARE * clock.limit),
-            stop_event,
-            light,
-            wall_cap=clock.wall_cap(),
-        )
-        outcomes.append(s3)
-        if s3.has_solution:
-            best = s3
-    if clock.deterministic and clock.elapsed() >= WALL_GUARD * clock.limit - 0.1:
-        notes.append(
-            f"deterministic budget not reached within {WALL_GUARD} times the time limit: "
-            "this roster may differ between runs"
-        )
-    stages = [o for o in outcomes if o.name in ("coverage", "fairness", "preferences")]
-    proven = all(o.status == "optimal" for o in stages) and len(stages) == 3
-    if not proven:
-        notes.append(f"{_why_stopped(stop_event)} before every stage was proven optimal")
-    draft = Draft(sorted(best.x_on), dict(best.y))
-    return draft, "optimal" if proven else "feasible", outcomes, notes, lp_bound
-
-
-def _out_of_time(clock: Clock) -> bool:
-    """Too little search time left to start another solve (loading a large model into CP-SAT
-    alone takes a tenth of a second); deterministic runs never skip on the wall clock."""
-    return not clock.deterministic and clock.search_left() < 0.1
-
-
-def _lp_start(
-    ctx: Context,
-    ps: PieceSet,
-    m: Model,
-    start: Draft,
-    clock: Clock,
-    stop_event: threading.Event | None,
-) -> tuple[Draft, list[StageOutcome], float | None]:
-    """A better first roster than greedy's, and a coverage bound, from the LP relaxation.
-
-    CP-SAT's presolve alone can outlast a short limit (Rockport's Christmas week, 60 officers:
-    3 s of probing before the first search, so at 2 s the answer was the greedy roster). GLOP
-    solves the relaxation in a fraction of that, it is nearly integral, and CP-SAT, choosing
-    only among the pairs the LP uses plus greedy's, finds a roster close to it at once. That
-    roster is the coverage stage's hint; the LP optimum is a proven upper bound."""
-    if len(m.x) < LP_START_ABOVE or _out_of_time(clock):
-        return start, [], None
-    lp = solve_relaxation(m.cp, clock.share(0.4))
-    if lp is None:
-        return start, [], None
-    # The integer optimum is an integer; the slack covers GLOP's relative tolerance (1e-7).
-    lp_bound = math.floor(lp.objective + 1e-6 * max(1.0, abs(lp.objective)))
-    keep = support(m, lp, set(start.assign))
-    sub_cands: dict[int, list[int]] = {p: [] for p in range(len(ps.pieces))}
-    for p, o in keep:
-        sub_cands[p].append(o)
-    with clock.phase("model"):
-        sub = build(ctx, ps, sub_cands)
-        sub.cp.maximize(_coverage(ps, sub))
-        hint(sub, set(start.assign), start.flow)
-    found = run_stage(
-        sub,
-        "coverage-lp-neighbourhood",
-        ctx.problem.options,
-        clock.share(0.3),
-        stop_event,
-        light=True,
-        wall_cap=clock.wall_cap(),
-    )
-    if found.has_solution:
-        start = Draft(sorted(found.x_on), dict(found.y))
-    return start, [found], lp_bound
 
 
 @dataclass

@@ -13,7 +13,7 @@ import pytest
 
 from models.problem import Problem
 from scheduler.agencies import get_agency
-from scheduler.solve import solver as solver_module
+from scheduler.solve import lexicographic
 from scheduler.solve.solver import solve
 from scheduler.solve.stages import StageOutcome
 from scheduler.validate.validator import validate
@@ -118,7 +118,7 @@ def test_the_coverage_bound_never_exceeds_every_position_filled(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # CP-SAT stopped early reports whatever bound its search reached; simulate a weak one.
-    real = solver_module.run_stage
+    real = lexicographic.run_stage
 
     def weak_coverage_bound(*args: Any, **kwargs: Any) -> StageOutcome:
         outcome = real(*args, **kwargs)
@@ -126,7 +126,7 @@ def test_the_coverage_bound_never_exceeds_every_position_filled(
             outcome.status, outcome.bound = "feasible", 50_000.0
         return outcome
 
-    monkeypatch.setattr(solver_module, "run_stage", weak_coverage_bound)
+    monkeypatch.setattr(lexicographic, "run_stage", weak_coverage_bound)
     result = solve_checked(problem(
         [officer("K-1")], [request("R-1", at(1, 12), at(1, 16), priority=3, officers_needed=2)]
     ))

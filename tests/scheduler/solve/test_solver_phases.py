@@ -11,7 +11,7 @@ from ortools.sat.python import cp_model
 from models.problem import Problem
 from scheduler.context import coverage_scale, prepare
 from scheduler.rules.eligibility import candidate_pools, candidates
-from scheduler.solve import solver as solver_module
+from scheduler.solve.lexicographic import coverage
 from scheduler.solve.locks import check_locks
 from scheduler.solve.model import build
 from scheduler.solve.pieces import build_pieces
@@ -56,7 +56,7 @@ def test_the_lp_bound_never_falls_below_the_proven_optimum() -> None:
     _, locked = check_locks(ctx, ps)
     cands = candidates(ctx, ps, locked, candidate_pools(ctx, ps))
     m = build(ctx, ps, cands)
-    m.cp.maximize(solver_module._coverage(ps, m))
+    m.cp.maximize(coverage(ps, m))
     lp = solve_relaxation(m.cp, 30.0)
     assert lp is not None
     exact = cp_model.CpSolver()
