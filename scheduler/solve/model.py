@@ -18,6 +18,7 @@ from datetime import date
 from typing import Any
 
 from ortools.sat.python import cp_model
+from ortools.sat.python.cp_model import LinearExpr
 
 from scheduler.context import Context, merge_windows, piece_weight
 from scheduler.rules.eligibility import DAY
@@ -82,7 +83,7 @@ def _positions(ctx: Context, ps: PieceSet, m: Model) -> None:
             room = need - locked[(r, ctx.requests[r].start, ctx.requests[r].end)]
             terms = [v for _, v in m.by_piece.get(p, [])]
             if len(terms) > room:
-                m.cp.add(sum(terms) <= room)
+                m.cp.add(LinearExpr.sum(terms) <= room)
             continue
         balance: dict[int, list[tuple[int, Var]]] = defaultdict(list)
         for p in piece_ids:
@@ -92,11 +93,12 @@ def _positions(ctx: Context, ps: PieceSet, m: Model) -> None:
             balance[piece.start].append((-1, y))
             balance[piece.end].append((1, y))
             held = [v for _, v in m.by_piece.get(p, [])]
-            m.cp.add(sum(held) + locked[(r, piece.start, piece.end)] <= y)
+            m.cp.add(LinearExpr.sum(held) + locked[(r, piece.start, piece.end)] <= y)
         req = ctx.requests[r]
         for point, flows in balance.items():
             net = need if point == req.end else -need if point == req.start else 0
-            m.cp.add(sum(sign * y for sign, y in flows) == net)
+            signs, ys = [sign for sign, _ in flows], [y for _, y in flows]
+            m.cp.add(LinearExpr.weighted_sum(ys, signs) == net)
 
 
 def _no_overlap(ctx: Context, ps: PieceSet, m: Model) -> None:
@@ -135,7 +137,8 @@ def _cap(
         [(ps.pieces[p].start, ps.pieces[p].end, w) for p, _, w in items], ctx.limits.gap
     )
     if packed > room:
-        m.cp.add(sum(w * v for _, v, w in items) <= max(room, 0))
+        terms, weights = [v for _, v, _ in items], [w for *_, w in items]
+        m.cp.add(LinearExpr.weighted_sum(terms, weights) <= max(room, 0))
 
 
 def _reach(ps: PieceSet, items: list[tuple[int, Var]]) -> list[tuple[int, int]]:
@@ -258,14 +261,14 @@ def _supervisor(ctx: Context, ps: PieceSet, m: Model) -> None:
                 for oi, var in m.by_piece.get(p, []):
                     (sups if ctx.officers[oi].supervisor else others).append(var)
             if locked_here:  # a locked officer staffs this moment: a supervisor must join
-                m.cp.add(sum(sups) >= 1)
+                m.cp.add(LinearExpr.sum(sups) >= 1)
                 continue
             if not others:
                 continue
             # One supervisor on at a moment lets the other N-1 positions go to anyone; none lets
             # nobody on. One aggregated row per moment keeps the model small.
             need = req.model.officers_needed
-            m.cp.add(sum(others) <= (need - 1) * sum(sups))
+            m.cp.add(LinearExpr.sum(others) <= (need - 1) * LinearExpr.sum(sups))
 
 
 RowRule = Callable[[Context, PieceSet, Model], None]
