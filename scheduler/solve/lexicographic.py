@@ -14,12 +14,14 @@ import dataclasses
 import math
 import threading
 
+from ortools.sat.python.cp_model import LinearExpr
+
 from models.result import RosterStatus
 from scheduler.context import Context
 from scheduler.solve.greedy import Draft
-from scheduler.solve.model import Model, build
+from scheduler.solve.model import Model
 from scheduler.solve.pieces import PieceSet
-from scheduler.solve.relaxation import solve_relaxation, support
+from scheduler.solve.relaxation import fix_outside, solve_relaxation, support
 from scheduler.solve.stages import WALL_GUARD, Clock, StageOutcome, hint, run_stage
 from scheduler.timeutil import to_minute
 
@@ -34,8 +36,9 @@ LP_START_ABOVE = 1_000
 LIGHT_PRESOLVE_ABOVE = 4_000
 
 
-def coverage(ps: PieceSet, m: Model):
-    return sum(ps.pieces[p].weight * var for (p, _), var in m.x.items())
+def coverage(ps: PieceSet, m: Model) -> LinearExpr:
+    """Stage 1's objective: the weight of every pair on (one sum, built in C++)."""
+    return LinearExpr.weighted_sum(list(m.x.values()), [ps.pieces[p].weight for p, _ in m.x])
 
 
 def _totals(ctx: Context, ps: PieceSet, m: Model) -> tuple[dict[int, object], int, int]:
@@ -54,7 +57,8 @@ def _totals(ctx: Context, ps: PieceSet, m: Model) -> tuple[dict[int, object], in
     for oi, items in m.by_officer.items():
         most = fixed[oi] + sum(ps.pieces[p].minutes for p, _ in items)
         if most > lo:
-            totals[oi] = fixed[oi] + sum(ps.pieces[p].minutes * var for p, var in items)
+            minutes = [ps.pieces[p].minutes for p, _ in items]
+            totals[oi] = fixed[oi] + LinearExpr.weighted_sum([v for _, v in items], minutes)
             hi = max(hi, most)
     return totals, lo, hi
 
@@ -221,12 +225,10 @@ def _lp_start(
     # The integer optimum is an integer; the slack covers GLOP's relative tolerance (1e-7).
     lp_bound = math.floor(lp.objective + 1e-6 * max(1.0, abs(lp.objective)))
     keep = support(m, lp, set(start.assign))
-    sub_cands: dict[int, list[int]] = {p: [] for p in range(len(ps.pieces))}
-    for p, o in keep:
-        sub_cands[p].append(o)
     with clock.phase("model"):
-        sub = build(ctx, ps, sub_cands)
-        sub.cp.maximize(coverage(ps, sub))
+        # A copy of the model (made in C++) with the pairs the LP leaves out fixed to 0.
+        sub = dataclasses.replace(m, cp=m.cp.clone())
+        fix_outside(sub, keep)
         hint(sub, set(start.assign), start.flow)
     found = run_stage(
         sub,

@@ -102,3 +102,12 @@ def support(m: Model, lp: Relaxation, keep: set[tuple[int, int]]) -> set[tuple[i
     """The pairs the LP uses, and those in `keep` (the current roster, so that its hint stays a
     valid roster and a search among these pairs can only improve on it)."""
     return {key for key, var in m.x.items() if lp.values[var.index] > ZERO} | keep
+
+
+def fix_outside(m: Model, keep: set[tuple[int, int]]) -> None:
+    """Fix every pair outside `keep` to 0 in place. CP-SAT's presolve drops fixed variables in
+    C++, which costs a fraction of building the smaller model again in Python."""
+    variables = m.cp.proto.variables
+    for key, var in m.x.items():
+        if key not in keep:
+            variables[var.index].domain[1] = 0

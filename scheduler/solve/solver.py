@@ -122,9 +122,8 @@ def solve(problem: Problem, *, stop_event: threading.Event | None = None) -> Ros
         with clock.phase("bound"):
             full_bound = flow_bound(ctx, ps, pools) / coverage_scale()
         with clock.phase("prepare"):
-            ps = build_pieces(ctx, sparse=True)
-        with clock.phase("screening"):
-            pools = candidate_pools(ctx, ps)
+            full_ps, ps = ps, build_pieces(ctx, sparse=True)
+            pools = _same_pools(full_ps, pools, ps)
     with clock.phase("prepare"):
         violations, locked_loads = check_locks(ctx, ps)
         violations += split_lock_violations(ctx, ps)
@@ -188,6 +187,13 @@ def _offer_fewer_splits(pool_pairs: int, limit: float) -> bool:
     0.4 ms per pair on a busy 2-core machine: at 2 s, Rockport's Christmas week with every
     split returned the greedy roster, 516.9; with the anchors, 604.0, against 608.5 known)."""
     return pool_pairs > LARGE_MODEL or pool_pairs * SECONDS_PER_PAIR > limit
+
+
+def _same_pools(full: PieceSet, pools: list[np.ndarray], fewer: PieceSet) -> list[np.ndarray]:
+    """The pools of the fewer pieces, taken from the full set's: every segment offered is one
+    of the full set's, and a pool depends only on the segment (`candidate_pools`)."""
+    index = {(p.request, p.start, p.end): p.index for p in full.pieces}
+    return [pools[index[p.request, p.start, p.end]] for p in fewer.pieces]
 
 
 def _finish(clock: Clock, result: RosterResult) -> RosterResult:

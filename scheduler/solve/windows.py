@@ -22,15 +22,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 
-from ortools.sat.python.cp_model import LinearExpr
-
 from models.problem import SolveOptions
 from scheduler.context import Context
 from scheduler.rules.eligibility import DAY, OfficerLoad
 from scheduler.solve.greedy import Draft
+from scheduler.solve.lexicographic import coverage
 from scheduler.solve.model import Model, build
 from scheduler.solve.pieces import PieceSet
-from scheduler.solve.relaxation import solve_relaxation, support
+from scheduler.solve.relaxation import fix_outside, solve_relaxation, support
 from scheduler.solve.stages import Clock, StageOutcome, hint, run_stage
 from scheduler.timeutil import local_date
 
@@ -137,15 +136,6 @@ def _improve_window(
     return draft, outcome
 
 
-def fix_outside(m: Model, keep: set[tuple[int, int]]) -> None:
-    """Fix every pair outside `keep` to 0 in place. CP-SAT's presolve drops fixed variables in
-    C++, which costs a fraction of building the smaller model again in Python."""
-    variables = m.cp.proto.variables
-    for key, var in m.x.items():
-        if key not in keep:
-            variables[var.index].domain[1] = 0
-
-
 def _build_seconds(ps: PieceSet, cands: dict[int, list[int]], requests: list[int]) -> float:
     """Seconds to build a window's model (about 30 us per pair on a busy 2-core machine)."""
     return 3e-5 * sum(len(cands[p]) for r in requests for p in ps.by_request[r])
@@ -224,13 +214,13 @@ def _window_model(
 ) -> tuple[Model, float]:
     """The window's model with its objective, and the current roster's objective value."""
     m = build(sub_ctx, sub_ps, sub_cands)
-    coverage = LinearExpr.weighted_sum(list(m.x.values()), [ps.pieces[p].weight for p, _ in m.x])
+    covered = coverage(ps, m)
     current: float = sum(ps.pieces[p].weight for p, _ in inside)
     if fair:
-        m.cp.add(coverage >= current)
+        m.cp.add(covered >= current)
         current = _excess(ctx, ps, m, draft)
     else:
-        m.cp.maximize(coverage)
+        m.cp.maximize(covered)
     return m, current
 
 

@@ -86,3 +86,25 @@ def test_a_large_solve_reports_the_bound_over_every_split(
     assert result.metrics.coverage == 6.0
     assert any("bound covers every split" in note for note in result.notes)
     assert result.status == "feasible"
+
+
+def test_the_fewer_pieces_take_their_pools_from_the_full_set() -> None:
+    # Officers with different availability, so that the pools differ from piece to piece.
+    officers = [
+        officer("O-1", tz=ROCKPORT),
+        officer("O-2", [(_at(6), _at(14))], tz=ROCKPORT),
+        officer("O-3", [(_at(12), _at(22))], tz=ROCKPORT),
+    ]
+    prob = problem(
+        officers, [request("R-1", _at(6), _at(22), officers_needed=2)], agency="rockport-tx"
+    )
+    ctx = prepare(prob)
+    full = build_pieces(ctx)
+    fewer = build_pieces(ctx, sparse=True)
+    taken = solver_module._same_pools(full, candidate_pools(ctx, full), fewer)
+    screened = candidate_pools(ctx, fewer)
+    assert [p.tolist() for p in taken] == [p.tolist() for p in screened]
+    # 06:00-14:00 is open to O-1 and O-2; 12:00-22:00 to O-1 and O-3 (indices 0, 1, 2).
+    by_span = {(_clock(ctx, p.start), _clock(ctx, p.end)): p.index for p in fewer.pieces}
+    assert taken[by_span["06:00", "14:00"]].tolist() == [0, 1]
+    assert taken[by_span["12:00", "22:00"]].tolist() == [0, 2]
