@@ -211,13 +211,11 @@ def unknown_hint_ids(problem: Problem) -> list[InputWarning]:
     found = []
     for i, ref in enumerate(problem.hint):
         if ref.officer_id not in officers:
-            found.append(
-                _unknown("UNKNOWN_OFFICER", f"hint[{i}].officer_id", "officer", ref.officer_id)
-            )
+            found.append(_unknown("UNKNOWN_OFFICER", f"hint[{i}].officer_id", "officer",
+                                  ref.officer_id))
         if ref.request_id not in requests:
-            found.append(
-                _unknown("UNKNOWN_REQUEST", f"hint[{i}].request_id", "request", ref.request_id)
-            )
+            found.append(_unknown("UNKNOWN_REQUEST", f"hint[{i}].request_id", "request",
+                                  ref.request_id))
     return found
 
 
@@ -225,12 +223,8 @@ def unknown_preferred_officers(problem: Problem) -> list[InputWarning]:
     """UNKNOWN_OFFICER: a request prefers an officer the problem does not have."""
     officers = {o.id for o in problem.officers}
     return [
-        _unknown(
-            "UNKNOWN_OFFICER",
-            f"requests[{i}] ({r.id}).preferred_officers[{j}]",
-            "officer",
-            officer_id,
-        )
+        _unknown("UNKNOWN_OFFICER", f"requests[{i}] ({r.id}).preferred_officers[{j}]", "officer",
+                 officer_id)
         for i, r in enumerate(problem.requests)
         for j, officer_id in enumerate(r.preferred_officers)
         if officer_id not in officers

@@ -56,7 +56,8 @@ def year_problem(moment: date) -> str | None:
     """A time or date outside the supported years."""
     if EARLIEST_YEAR <= moment.year <= LATEST_YEAR:
         return None
-    return f"{moment.isoformat()} is outside the supported years {EARLIEST_YEAR}-{LATEST_YEAR}"
+    return (f"{moment.isoformat()} is outside the supported years "
+            f"{EARLIEST_YEAR}-{LATEST_YEAR}")
 
 
 def _number_problem(value: float | Decimal) -> str | None:

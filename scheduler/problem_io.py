@@ -30,10 +30,9 @@ def read_data(path: str | Path) -> Any:
     except OSError as exc:
         raise InputError(str(path), f"cannot read file: {exc.strerror}") from exc
     except UnicodeDecodeError as exc:
-        byte = exc.object[exc.start : exc.start + 1].hex()
-        raise InputError(
-            str(path), f"not UTF-8 text (byte 0x{byte} at offset {exc.start})"
-        ) from exc
+        byte = exc.object[exc.start:exc.start + 1].hex()
+        raise InputError(str(path), f"not UTF-8 text (byte 0x{byte} at offset {exc.start})") \
+            from exc
     try:
         if path.suffix in (".yaml", ".yml"):
             return yaml.safe_load(text)

@@ -240,16 +240,8 @@ def quote_cancellation(q: CancellationQuoteRequest) -> CancellationCharge:
     """What cancelling (or reducing) the quoted request at `notice_at` costs the customer."""
     agency = get_agency(q.agency)
     request = _quoted(q)
-    return price_cancellation(
-        request,
-        q.start,
-        q.end,
-        q.officers_removed,
-        q.notice_at,
-        agency,
-        effective_policy(agency),
-        q.worked_hours,
-    )
+    return price_cancellation(request, q.start, q.end, q.officers_removed, q.notice_at, agency,
+                              effective_policy(agency), q.worked_hours)
 
 
 def _quoted(q: QuoteRequest) -> Request:

@@ -73,18 +73,20 @@ def even_bounds(points: list[int], start: int, minutes: int, k: int) -> list[int
     return [start, *nearest, start + minutes]
 
 
-def anchors(ctx: Context, req: RequestData) -> set[int]:
+def anchors(ctx: Context, req: RequestData, step: int | None = ANCHOR_STEP) -> set[int]:
     """The boundary points a large problem offers on a long request.
 
     Every 30-minute grid point makes hundreds of segments per position (a 16-hour request at
     Rockport's 2-hour minimum: 496), most of them never chosen. Offered instead: the points
-    every ANCHOR_STEP from either end, the even splits into the fewest segments and the next
-    two counts (the splits the greedy roster and a customer expect), and the ends of the
-    request's locked and hinted shifts (so they stay pieces)."""
+    every `step` minutes from either end (none when `step` is None), the even splits into the
+    fewest segments and the next two counts (the splits the greedy roster and a customer
+    expect), and the ends of the request's locked and hinted shifts (so they stay pieces)."""
     points = grid_points(req)
-    keep = {
-        p for p in points if (p - req.start) % ANCHOR_STEP == 0 or (req.end - p) % ANCHOR_STEP == 0
-    }
+    keep = (
+        {p for p in points if (p - req.start) % step == 0 or (req.end - p) % step == 0}
+        if step is not None
+        else {req.start, req.end}
+    )
     fewest = -(-req.minutes // ctx.limits.max_continuous)
     for k in range(fewest, min(fewest + 3, len(points))):
         keep.update(even_bounds(points, req.start, req.minutes, k))
@@ -115,9 +117,10 @@ def split_arcs(
     ]
 
 
-def build_pieces(ctx: Context, sparse: bool = False) -> PieceSet:
+def build_pieces(ctx: Context, sparse: bool = False, step: int | None = ANCHOR_STEP) -> PieceSet:
     """The pieces of every staffable request; `sparse` offers long requests only the segments
-    between their `anchors` (all of them where the anchors admit no valid split)."""
+    between their `anchors` every `step` minutes (all of them where the anchors admit no valid
+    split)."""
     lim = ctx.limits
     out = PieceSet([], {}, set(), set(), {})
     for req in ctx.requests:
@@ -127,7 +130,10 @@ def build_pieces(ctx: Context, sparse: bool = False) -> PieceSet:
             spans = [(req.start, req.end)]
         else:
             spans = split_arcs(
-                req, lim.min_minutes, lim.max_continuous, anchors(ctx, req) if sparse else None
+                req,
+                lim.min_minutes,
+                lim.max_continuous,
+                anchors(ctx, req, step) if sparse else None,
             )
             if sparse and not spans:
                 spans = split_arcs(req, lim.min_minutes, lim.max_continuous)

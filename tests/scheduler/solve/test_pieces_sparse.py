@@ -108,3 +108,23 @@ def test_the_fewer_pieces_take_their_pools_from_the_full_set() -> None:
     by_span = {(_clock(ctx, p.start), _clock(ctx, p.end)): p.index for p in fewer.pieces}
     assert taken[by_span["06:00", "14:00"]].tolist() == [0, 1]
     assert taken[by_span["12:00", "22:00"]].tolist() == [0, 2]
+
+
+def test_a_short_limit_offers_only_the_even_splits() -> None:
+    # The 2-hour points make 48 segments (3 officers: 144 pairs, about 0.06 s to build, relax
+    # and search at 0.4 ms a pair); at 0.01 s only the even splits into 2, 3 and 4 are offered:
+    # points 06:00, 10:00, 11:30, 14:00, 16:30, 18:00 and 22:00, and the 18 segments of 2-12 h
+    # between them (5 from 06:00, 4 from 10:00, 4 from 11:30, 3 from 14:00, 1 from 16:30 and
+    # 1 from 18:00).
+    ctx = prepare(_long())
+    full = build_pieces(ctx)
+    pools = candidate_pools(ctx, full)
+    ps, fewer, offered = solver_module._fewer_splits(ctx, full, pools, limit=0.01)
+    assert offered == "only their even splits"
+    assert len(ps.pieces) == 18
+    assert {_clock(ctx, p.start) for p in ps.pieces} == {
+        "06:00", "10:00", "11:30", "14:00", "16:30", "18:00",
+    }
+    assert [len(pool) for pool in fewer] == [3] * 18
+    ps, _, offered = solver_module._fewer_splits(ctx, full, pools, limit=60)
+    assert (len(ps.pieces), offered) == (48, "splits at 2-hour points and even splits")
