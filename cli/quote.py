@@ -15,9 +15,9 @@ from typing import Any
 from pydantic import ValidationError
 
 from cli.argtypes import finite_float
+from models.agency import Agency
 from models.common import describe_validation_error
 from models.quote import Quote, QuoteRequest
-from models.agency import Agency
 from scheduler.agencies import agency_entries, agency_from_arg, check_agency_file
 from scheduler.input_bounds import check_bounds
 from scheduler.pricing.rates import quote
