@@ -40,6 +40,15 @@ AGENCY_SUFFIXES = (".yaml", ".yml", ".json")
 _DATA = "data/agencies"
 
 
+class AgencyFileError(InputError):
+    """An agency file of the folder that cannot be used: `str()` names the file and the field
+    (for the command line); `public` says the same without the server's paths (for the API)."""
+
+    def __init__(self, field: str, message: str, public: str) -> None:
+        super().__init__(field, message)
+        self.public = public
+
+
 @dataclass(frozen=True)
 class AgencyEntry:
     """One agency file offduty knows: its id, where it comes from, and the agency or the problem."""
@@ -153,8 +162,9 @@ def get_agency(agency_id: str) -> Agency:
 
 def _defined_twice(agency_id: str, paths: list[str | Path]) -> None:
     both = " and ".join(str(p) for p in paths)
-    raise InputError("agency", f"{agency_id!r} is defined twice: {both}; give one of them "
-                               "another id (and file name)")
+    raise AgencyFileError("agency", f"{agency_id!r} is defined twice: {both}; give one of them "
+                                    "another id (and file name)",
+                          f"agency {agency_id!r} is defined twice in the service's agencies")
 
 
 def _shipped_path(agency_id: str) -> str:
@@ -178,11 +188,19 @@ def folder_agency(path: Path) -> Agency:
 
 @lru_cache(maxsize=128)
 def _folder_agency_cached(path: str, _mtime_ns: int, _size: int) -> Agency:
-    agency = load_agency_file(path)
     stem = Path(path).stem
+    try:
+        agency = load_agency_file(path)
+    except InputError as exc:
+        inner = exc.field.removeprefix(path).removeprefix(": ")
+        raise AgencyFileError(exc.field, exc.message, f"agency {stem!r} cannot be used: its file "
+                              f"does not validate ({inner + ': ' if inner else ''}{exc.message})"
+                              ) from exc
     if agency.id != stem:
-        raise InputError(f"{path}: id", f"{agency.id!r} does not match the file name; a folder's "
-                                        f"file is named after its id ({agency.id}.yaml)")
+        raise AgencyFileError(f"{path}: id", f"{agency.id!r} does not match the file name; a "
+                              f"folder's file is named after its id ({agency.id}.yaml)",
+                              f"agency {stem!r} cannot be used: its file holds the id "
+                              f"{agency.id!r}")
     log.debug("agency %s loaded from %s", agency.id, path)
     return agency
 
