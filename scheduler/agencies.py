@@ -106,10 +106,14 @@ def parse_agency(data: Any, source: str = "agency") -> Agency:
 
 def load_agency_file(path: str | Path) -> Agency:
     """Load a user-written agency file (YAML or JSON), validated like the shipped ones."""
-    path = Path(path)
-    if path.is_dir():
+    return parse(Agency, _agency_data(path), str(path))
+
+
+def _agency_data(path: str | Path) -> Any:
+    """A file's plain data; a folder, a missing or unparsable file is one input error."""
+    if Path(path).is_dir():
         raise InputError(str(path), "is a folder, not an agency file")
-    return parse(Agency, read_data(path), str(path))
+    return read_data(path)
 
 
 def check_agency_file(path: str | Path) -> tuple[Agency | None, list[str]]:
@@ -119,9 +123,7 @@ def check_agency_file(path: str | Path) -> tuple[Agency | None, list[str]]:
     one line per bad field, where `load_agency_file` stops at the first.
     """
     try:
-        if Path(path).is_dir():
-            raise InputError(str(path), "is a folder, not an agency file")
-        data = read_data(path)
+        data = _agency_data(path)
     except InputError as exc:
         return None, [str(exc)]
     try:
