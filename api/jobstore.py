@@ -20,6 +20,7 @@ from api.pool import Ticket
 from api.schemas import ErrorDetail, JobState, JobStatus
 from models.common import InputError
 from models.result import RosterResult
+from scheduler.agencies import AgencyFileError
 
 logger = logging.getLogger(__name__)
 
@@ -56,6 +57,8 @@ def input_error_detail(exc: InputError) -> list[ErrorDetail]:
     When the field names an element by id (`requests[0] (R-1)`), the message keeps that field
     as written, so a reader sees which request is meant without counting.
     """
+    if isinstance(exc, AgencyFileError):  # the server's agency file: no server paths in the answer
+        return [ErrorDetail(loc=["body", "agency"], msg=exc.public, type="value_error")]
     loc: list[str | int] = ["body", *field_loc(exc.field)] if exc.field else ["body"]
     msg = f"{exc.field}: {exc.message}" if "(" in exc.field else exc.message
     return [ErrorDetail(loc=loc, msg=msg, type="value_error")]

@@ -14,6 +14,7 @@ from typing import Any
 
 from models.common import InputError
 from scenarios.generator import DEFAULT_START, generate, problem_json
+from scheduler.agencies import is_agency_file, load_agency_file
 
 
 def register(sub: Any) -> None:
@@ -26,7 +27,8 @@ def register(sub: Any) -> None:
     parser.add_argument("--requests", type=int, default=150, help="requests (default 150)")
     parser.add_argument("--days", type=int, default=7, help="days in the horizon (default 7)")
     parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
-    parser.add_argument("--agency", default="kennesaw-ga", help="shipped agency id")
+    parser.add_argument("--agency", default="kennesaw-ga",
+                        help="agency id, or an agency file (written into the problem)")
     parser.add_argument(
         "--start", type=_iso_date, default=DEFAULT_START,
         help=f"first local date of the horizon, YYYY-MM-DD (default {DEFAULT_START.isoformat()})",
@@ -45,7 +47,8 @@ def _iso_date(text: str) -> date:
 def run(args: argparse.Namespace) -> int:
     problem = generate(
         officers=args.officers, requests=args.requests, days=args.days, seed=args.seed,
-        agency=args.agency, start=args.start,
+        agency=load_agency_file(args.agency) if is_agency_file(args.agency) else args.agency,
+        start=args.start,
     )
     text = problem_json(problem)
     if args.out is None:

@@ -1,32 +1,41 @@
-"""`offduty agencies` and `offduty quote`: the shipped agencies and a price for one request.
+"""`offduty agencies` and `offduty quote`: the known agencies and a price for one request.
 
-Input goes through the same `QuoteRequest` model the API uses, so a naive time, an end before
-the start or an unknown job type is one line naming the field and exit status 2.
+`--agency` takes an id (shipped, or a file of the `OFFDUTY_AGENCIES_DIR` folder) or the path of
+an agency file. Input goes through the same `QuoteRequest` model the API uses, so a naive time,
+an end before the start or an unknown job type is one line naming the field and exit status 2.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import sys
 from typing import Any
 
 from pydantic import ValidationError
 
 from cli.argtypes import finite_float
+from models.agency import Agency
 from models.common import describe_validation_error
 from models.quote import Quote, QuoteRequest
-from scheduler.agencies import get_agency, shipped_agency_ids
+from scheduler.agencies import agency_entries, agency_from_arg, check_agency_file
 from scheduler.input_bounds import check_bounds
 from scheduler.pricing.rates import quote
 
 
 def register(sub: Any) -> None:
     """Add the `agencies` and `quote` subcommands."""
-    agencies = sub.add_parser("agencies", help="list the agencies that ship with offduty")
+    agencies = sub.add_parser(
+        "agencies", help="list the shipped agencies and those of $OFFDUTY_AGENCIES_DIR")
     agencies.set_defaults(func=run_agencies)
+    checks = agencies.add_subparsers(dest="agencies_command", parser_class=type(agencies))
+    validate = checks.add_parser("validate", help="check one agency file and say what is wrong")
+    validate.add_argument("file", help="an agency file (.yaml, .yml or .json)")
+    validate.set_defaults(func=run_validate)
 
-    parser = sub.add_parser("quote", help="price one request at a shipped agency")
-    parser.add_argument("--agency", required=True, help="agency id, e.g. kennesaw-ga")
+    parser = sub.add_parser("quote", help="price one request at an agency")
+    parser.add_argument("--agency", required=True,
+                        help="agency id (e.g. kennesaw-ga) or an agency file (.yaml/.json)")
     parser.add_argument("--start", required=True, help="ISO time with offset")
     parser.add_argument("--end", required=True, help="ISO time with offset")
     parser.add_argument("--received", required=True, help="when the request arrived (ISO)")
@@ -41,22 +50,42 @@ def register(sub: Any) -> None:
 
 
 def run_agencies(args: argparse.Namespace) -> int:
-    rows = [("id", "name", "zone", "regular", "minimum")]
-    for agency_id in shipped_agency_ids():
-        agency = get_agency(agency_id)
+    """The known agencies, one line each with their source; a broken folder file is one line
+    naming the file and the field (the others still list)."""
+    rows = [("id", "name", "zone", "regular", "minimum", "source")]
+    broken: list[str] = []
+    for entry in agency_entries():
+        if entry.agency is None:
+            broken.append(f"{entry.id}  BROKEN  {entry.problem}")
+            continue
+        agency = entry.agency
         rows.append((agency.id, agency.name, agency.time_zone, f"{agency.rates.regular:.2f}",
-                     f"{agency.policy.min_hours:g} h"))
+                     f"{agency.policy.min_hours:g} h", entry.source))
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     for row in rows:
         cells = (cell.ljust(width) for cell, width in zip(row, widths, strict=True))
         print("  ".join(cells).rstrip())
+    for line in broken:
+        print(line)
     return 0
 
 
-def quote_request_from_args(args: argparse.Namespace) -> QuoteRequest:
+def run_validate(args: argparse.Namespace) -> int:
+    """`ok: ...` for a valid agency file, else every problem on its own line and exit 2."""
+    agency, problems = check_agency_file(args.file)
+    if agency is None:
+        for problem in problems:
+            print(f"offduty: {problem}", file=sys.stderr)
+        return 2
+    print(f"ok: {agency.id} ({agency.name}), {agency.time_zone}, "
+          f"regular rate ${agency.rates.regular:.2f}")
+    return 0
+
+
+def quote_request_from_args(args: argparse.Namespace, agency: Agency) -> QuoteRequest:
     """Validate the command line through the public quote model (errors exit 2, one line)."""
     data: dict[str, Any] = {
-        "agency": args.agency,
+        "agency": agency.id,
         "start": args.start,
         "end": args.end,
         "received_at": args.received,
@@ -92,7 +121,8 @@ def format_quote(result: Quote) -> str:
 
 
 def run_quote(args: argparse.Namespace) -> int:
-    result = quote(quote_request_from_args(args))
+    agency = agency_from_arg(args.agency)
+    result = quote(quote_request_from_args(args, agency), agency)
     if args.json:
         print(json.dumps(result.model_dump(mode="json")))
     else:

@@ -36,6 +36,7 @@ def run_serve(args: argparse.Namespace) -> int:
     from api.main import create_app
     from api.settings import Settings
     from cli.store_args import store_from
+    from scheduler.agencies import agencies_dir
 
     overrides = {
         name: value
@@ -51,6 +52,7 @@ def run_serve(args: argparse.Namespace) -> int:
     except SettingsError as exc:
         raise InputError("settings", str(exc)) from exc
     setup_logging(settings.log_level)
+    agencies_dir()  # a folder that is not one stops the service here (exit 2), not per call
     app = create_app(settings)
     # The store opens after the settings and keys are checked; an unreachable database fails
     # here, before listening (exit 1).

@@ -1,7 +1,8 @@
 """Arguments shared by the store commands: where the store is, and aware times and dates.
 
 `--db` takes a SQLite path or a database URL; without it the environment decides
-(`OFFDUTY_DATABASE_URL`, else `OFFDUTY_DATABASE_PATH`, else `offduty.db`).
+(`OFFDUTY_DATABASE_URL`, else `OFFDUTY_DATABASE_PATH`, else `offduty.db`). `--agency` takes an
+id or an agency file, which the store keeps under its id (store/agencies.py).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from datetime import date, datetime
 
 from cli.errors import StoreOpenError
 from models import InputError
+from scheduler.agencies import is_agency_file
 from scheduler.input_bounds import year_problem
 from store import Store, open_store
 
@@ -21,7 +23,8 @@ def add_db_option(parser: argparse.ArgumentParser) -> None:
         help="store location (default: $OFFDUTY_DATABASE_URL, $OFFDUTY_DATABASE_PATH, offduty.db)",
     )
     parser.add_argument(
-        "--agency", default=None, help="agency id (needed when the store holds several)"
+        "--agency", default=None,
+        help="agency id (needed when the store holds several), or an agency file to keep in it",
     )
 
 
@@ -31,9 +34,20 @@ def store_from(args: argparse.Namespace) -> Store:
     from sqlalchemy.exc import DBAPIError
 
     try:
-        return open_store(args.db)
+        store = open_store(args.db)
     except DBAPIError as exc:
         raise StoreOpenError(exc) from exc
+    given = getattr(args, "agency", None)
+    if given and is_agency_file(given):
+        # The store keeps agencies by id: a file's agency is kept, then named by its id.
+        from store.agencies import keep_agency_file
+
+        try:
+            args.agency = keep_agency_file(store, given)
+        except BaseException:
+            store.close()
+            raise
+    return store
 
 
 def aware(text: str | None, field: str) -> datetime | None:

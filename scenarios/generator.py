@@ -14,14 +14,14 @@ from __future__ import annotations
 import random
 from datetime import date
 
-from models.agency import PolicyOverrides
+from models.agency import Agency, PolicyOverrides
 from models.common import InputError
 from models.problem import Problem, SolveOptions
 from scenarios.gen_common import Horizon
 from scenarios.gen_locks import greedy_locks, with_prior_shifts
 from scenarios.gen_officers import generate_officers
 from scenarios.gen_requests import RequestMix, employer_pool, generate_requests
-from scheduler.agencies import get_agency
+from scheduler.agencies import resolve_agency
 
 DEFAULT_START = date(2026, 12, 7)
 # Far beyond any benchmark, low enough that a typo cannot exhaust memory.
@@ -33,7 +33,7 @@ def generate(
     requests: int,
     days: int,
     seed: int,
-    agency: str = "kennesaw-ga",
+    agency: str | Agency = "kennesaw-ga",
     start: date = DEFAULT_START,
     *,
     policy: PolicyOverrides | None = None,
@@ -67,7 +67,7 @@ def generate(
         locked_share=locked_share,
     )
     overrides = policy if policy is not None else PolicyOverrides()
-    horizon = Horizon(agency=get_agency(agency), start=start, days=days, overrides=overrides)
+    horizon = Horizon(agency=resolve_agency(agency), start=start, days=days, overrides=overrides)
     master = random.Random(seed)
     employer_rng, officer_rng, request_rng = (random.Random(master.getrandbits(64)) for _ in "eor")
     pool = employer_pool(employer_rng, horizon, requests)

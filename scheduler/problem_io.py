@@ -39,8 +39,16 @@ def read_data(path: str | Path) -> Any:
         return json.loads(text)
     except (json.JSONDecodeError, yaml.YAMLError) as exc:
         raise InputError(
-            str(path), f"not valid {path.suffix.lstrip('.') or 'JSON'}: {exc}"
+            str(path), f"not valid {path.suffix.lstrip('.') or 'JSON'}: {_one_line(exc)}"
         ) from exc
+
+
+def _one_line(exc: Exception) -> str:
+    """A parser's error in one line: YAML's own message spans several, with a caret drawing."""
+    if isinstance(exc, yaml.MarkedYAMLError) and exc.problem_mark is not None:
+        mark = exc.problem_mark
+        return f"{exc.problem} (line {mark.line + 1}, column {mark.column + 1})"
+    return " ".join(str(exc).split())
 
 
 def parse(model: type[M], data: Any, source: str) -> M:

@@ -11,18 +11,16 @@ from sqlalchemy.orm import Session
 
 from models import Agency, Approval, Employer, InputError, Officer, Request, TimeWindow, Vehicle
 from models.request import Venue
-from scheduler.agencies import get_agency, parse_agency, shipped_agency_ids
+from scheduler.agencies import get_agency, parse_agency
 from store.schema import AgencyRow, OfficerRow, RequestRow
 
 
 def ensure_agency(session: Session, agency_id: str) -> AgencyRow:
-    """The agency's row, created on first use for a shipped agency."""
+    """The agency's row, created on first use for a known agency (shipped or of the agencies
+    folder; an unknown id is an input error naming the known ones)."""
     row = session.get(AgencyRow, agency_id)
     if row is not None:
         return row
-    if agency_id not in shipped_agency_ids():
-        known = ", ".join(shipped_agency_ids())
-        raise InputError("agency", f"unknown agency {agency_id!r} (known: {known})")
     agency = get_agency(agency_id)
     row = AgencyRow(id=agency.id, name=agency.name, time_zone=agency.time_zone, policy_overrides={})
     session.add(row)
@@ -31,7 +29,7 @@ def ensure_agency(session: Session, agency_id: str) -> AgencyRow:
 
 
 def agency_of(row: AgencyRow) -> Agency:
-    """The full agency: a stored definition, else the shipped agency of that id."""
+    """The full agency: a stored definition, else the known agency (shipped or folder) by id."""
     if row.definition:
         return parse_agency(row.definition, f"agency {row.id}")
     return get_agency(row.id)

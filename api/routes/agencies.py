@@ -1,11 +1,14 @@
 """`GET /v1/agencies` and `GET /v1/agencies/{id}`: the agencies a key covers, and their terms.
 
 The detail view shows the rate card, the policy settings and the holiday dates of one year (this
-year in the agency's zone unless `?year=` says otherwise).
+year in the agency's zone unless `?year=` says otherwise). Agencies are the shipped ones and those
+of the `OFFDUTY_AGENCIES_DIR` folder; a folder file that does not validate is left out of the list
+(and logged), and asking for it is a 422 naming the file and the field.
 """
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 from typing import Annotated
 
@@ -16,8 +19,10 @@ from api.deps import PrincipalDep, authorize
 from api.routes.common import errors
 from api.schemas import AgencyDetail, AgencyList, AgencySummary, HolidayOut
 from models.agency import Agency
-from scheduler.agencies import get_agency, shipped_agency_ids
+from scheduler.agencies import agency_entries, get_agency, known_agency_ids
 from scheduler.pricing.holidays import holiday_dates
+
+log = logging.getLogger(__name__)
 
 router = APIRouter(prefix="/v1/agencies", tags=["agencies"])
 
@@ -38,9 +43,12 @@ def _summary(agency: Agency) -> AgencySummary:
     },
 )
 def list_agencies(principal: PrincipalDep) -> AgencyList:
-    """The shipped agencies the caller's key may use."""
-    ids = [i for i in shipped_agency_ids() if principal.allows(i)]
-    return AgencyList(agencies=[_summary(get_agency(i)) for i in ids])
+    """The agencies (shipped, then the folder's) the caller's key may use."""
+    entries = [e for e in agency_entries() if principal.allows(e.id)]
+    for entry in entries:
+        if entry.agency is None:
+            log.warning("agency %s left out of the list: %s", entry.id, entry.problem)
+    return AgencyList(agencies=[_summary(e.agency) for e in entries if e.agency is not None])
 
 
 @router.get(
@@ -62,7 +70,7 @@ def agency_detail(
     ] = None,
 ) -> AgencyDetail:
     authorize(request, principal, agency_id)
-    if agency_id not in shipped_agency_ids():
+    if agency_id not in known_agency_ids():
         raise HTTPException(404, f"no agency {agency_id!r}")
     agency = get_agency(agency_id)
     year = year or datetime.now(agency.tz).year

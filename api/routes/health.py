@@ -11,15 +11,18 @@ from api.pool import SolvePool
 from api.schemas import Health, PoolStats, Readiness
 from api.settings import Settings
 from models.common import InputError
-from scheduler.agencies import get_agency, shipped_agency_ids
+from scheduler.agencies import agencies_dir, get_agency, shipped_agency_ids
 
 router = APIRouter(tags=["health"])
 
 
 def _agencies_load() -> bool:
+    """The shipped agencies load and the agencies folder, when set, is a folder (one broken
+    folder file fails only its own agency's calls, not the whole service)."""
     try:
         for agency_id in shipped_agency_ids():
             get_agency(agency_id)
+        agencies_dir()
     except (InputError, OSError):
         return False
     return True

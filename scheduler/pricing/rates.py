@@ -230,9 +230,10 @@ def quote_request(
     )
 
 
-def quote(q: QuoteRequest) -> Quote:
-    """A customer's quote: resolve the shipped agency, then price the request it describes."""
-    agency = get_agency(q.agency)
+def quote(q: QuoteRequest, agency: Agency | None = None) -> Quote:
+    """A customer's quote: resolve the agency by id (shipped or from the agencies folder), or
+    take the one given (a user's file), then price the request it describes."""
+    agency = agency or get_agency(q.agency)
     return quote_request(_quoted(q), agency, effective_policy(agency))
 
 

@@ -25,12 +25,12 @@ def test_agencies_table_lists_both_shipped_agencies(capsys: pytest.CaptureFixtur
     code, out, _ = _run(capsys, "agencies")
     rows = out.splitlines()
     assert code == 0
-    assert rows[0].split() == ["id", "name", "zone", "regular", "minimum"]
+    assert rows[0].split() == ["id", "name", "zone", "regular", "minimum", "source"]
     kennesaw = next(row for row in rows if row.startswith("kennesaw-ga"))
     assert "America/New_York" in kennesaw
-    assert kennesaw.split()[-3:] == ["76.05", "4", "h"]
+    assert kennesaw.split()[-4:] == ["76.05", "4", "h", "shipped"]
     rockport = next(row for row in rows if row.startswith("rockport-tx"))
-    assert rockport.split()[-3:] == ["56.50", "2", "h"]
+    assert rockport.split()[-4:] == ["56.50", "2", "h", "shipped"]
 
 
 def test_json_quote_reproduces_the_hand_computed_total(capsys: pytest.CaptureFixture[str]) -> None:
