@@ -26,9 +26,11 @@ import numpy as np
 from models.problem import Problem
 from models.result import RosterResult, RosterStatus, SolverStats, StageStats
 from scheduler.context import Context, coverage_scale, prepare
-from scheduler.rules.eligibility import OfficerLoad, candidates
+from scheduler.rules.eligibility import candidates
+from scheduler.rules.load import OfficerLoad
 from scheduler.solve import report
-from scheduler.solve.greedy import Draft, greedy
+from scheduler.solve.draft import Draft
+from scheduler.solve.greedy import greedy
 from scheduler.solve.locks import check_locks
 from scheduler.solve.mip import INF, MipModel, Rows, formulate
 from scheduler.solve.pieces import PieceSet, build_pieces

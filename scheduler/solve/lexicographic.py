@@ -16,7 +16,7 @@ import threading
 
 from models.result import RosterStatus
 from scheduler.context import Context
-from scheduler.solve.greedy import Draft
+from scheduler.solve.draft import Draft
 from scheduler.solve.model import Model, build
 from scheduler.solve.pieces import PieceSet
 from scheduler.solve.relaxation import solve_relaxation, support

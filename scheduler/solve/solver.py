@@ -25,10 +25,12 @@ from models.problem import Problem
 from models.result import RosterResult, RosterStatus, SolverStats, StageStats
 from scheduler.context import Context, coverage_scale, prepare
 from scheduler.pricing.holidays import holiday_dates
-from scheduler.rules.eligibility import OfficerLoad, candidate_pools, candidates
+from scheduler.rules.eligibility import candidate_pools, candidates
+from scheduler.rules.load import OfficerLoad
 from scheduler.solve import report
+from scheduler.solve.draft import Draft
 from scheduler.solve.flow_bound import flow_bound
-from scheduler.solve.greedy import Draft, greedy
+from scheduler.solve.greedy import greedy
 from scheduler.solve.lexicographic import three_stages
 from scheduler.solve.limits import capped as time_capped
 from scheduler.solve.locks import check_locks, split_lock_violations, supervisor_lock_violations
@@ -346,7 +348,7 @@ def warm_calendar(ctx: Context) -> None:
 
 
 def _all_loads(ctx: Context, locked_loads: dict) -> dict:
-    from scheduler.rules.eligibility import OfficerLoad
+    from scheduler.rules.load import OfficerLoad
 
     return {o.index: locked_loads.get(o.index) or OfficerLoad(ctx, o) for o in ctx.officers}
 

@@ -24,8 +24,8 @@ from datetime import date
 
 from models.problem import SolveOptions
 from scheduler.context import Context
-from scheduler.rules.eligibility import DAY, OfficerLoad
-from scheduler.solve.greedy import Draft
+from scheduler.rules.load import DAY, OfficerLoad
+from scheduler.solve.draft import Draft
 from scheduler.solve.model import Model, build
 from scheduler.solve.pieces import PieceSet
 from scheduler.solve.relaxation import solve_relaxation, support

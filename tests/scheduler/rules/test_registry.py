@@ -21,24 +21,23 @@ from typing import Any
 import pytest
 
 from scheduler.context import Context, prepare
-from scheduler.rules import eligibility
+from scheduler.rules import load as officer_load
 from scheduler.rules.codes import OFFICER_RULES, REQUEST_RULES, ROSTER_RULES, UNFILLED_REASONS
 from scheduler.rules.eligibility import (
-    LOAD_RULES,
     SCREENING,
     STATIC_RULES,
-    OfficerLoad,
     StaticRule,
     StaticScreen,
     candidates,
     static_block,
 )
+from scheduler.rules.load import LOAD_RULES, OfficerLoad
 from scheduler.rules.rule_layers import LAYERS, Elsewhere, own_rules, registry_gaps
-from scheduler.solve import greedy, model
 from scheduler.solve import mip as mip_model
-from scheduler.solve.greedy import GREEDY_POLISH, bind_checks, may_take
+from scheduler.solve import model, pair_checks
 from scheduler.solve.mip import MIP_ROWS, formulate
 from scheduler.solve.model import CP_SAT_ROWS, build
+from scheduler.solve.pair_checks import GREEDY_POLISH, bind_checks, may_take
 from scheduler.solve.pieces import build_pieces
 from tests.scheduler.builders import at, officer, problem, request
 from tests.scheduler.solve import (
@@ -179,14 +178,14 @@ def test_the_screening_runs_its_registry(monkeypatch: pytest.MonkeyPatch) -> Non
 
 
 def test_fits_checks_every_load_rule_of_the_registry() -> None:
-    assert sorted(map(id, eligibility._CHEAPEST_FIRST)) == sorted(map(id, LOAD_RULES.values()))
+    assert sorted(map(id, officer_load._CHEAPEST_FIRST)) == sorted(map(id, LOAD_RULES.values()))
 
 
 def test_the_greedy_and_polish_checks_are_the_registry_entries() -> None:
     # The load rules share one `fits` call; each distinct check runs once per officer tried.
     own = [GREEDY_POLISH[code] for code in own_rules(GREEDY_POLISH)]
-    assert list(greedy._CHECKS) == list(dict.fromkeys(own))
-    assert [c.__name__ for c in greedy._CHECKS] == [
+    assert list(pair_checks._CHECKS) == list(dict.fromkeys(own))
+    assert [c.__name__ for c in pair_checks._CHECKS] == [
         "employer_conflict", "supervisor_required", "load_rules"
     ]
     ctx = _context()
@@ -241,7 +240,8 @@ def _recorder(calls: list[str], name: str) -> Callable[..., None]:
 VALIDATOR = Path(__file__).resolve().parents[3] / "scheduler" / "validate"
 SOLVER_SIDE = {"scheduler.rules.eligibility", "scheduler.solve.model", "scheduler.solve.greedy",
                "scheduler.solve.polish", "scheduler.rules.rule_layers", "scheduler.solve.solver",
-               "scheduler.rules.free_time"}
+               "scheduler.rules.free_time", "scheduler.rules.load", "scheduler.rules.supervisor",
+               "scheduler.solve.pair_checks", "scheduler.solve.draft"}
 
 
 @pytest.mark.parametrize("path", sorted(VALIDATOR.glob("*.py")), ids=lambda p: p.name)
