@@ -18,6 +18,7 @@ from models.result import RosterStatus
 from scheduler.context import Context
 from scheduler.solve.draft import Draft
 from scheduler.solve.model import Model, build
+from scheduler.solve.objective import coverage
 from scheduler.solve.pieces import PieceSet
 from scheduler.solve.relaxation import solve_relaxation, support
 from scheduler.solve.stages import WALL_GUARD, Clock, StageOutcome, hint, run_stage
@@ -32,10 +33,6 @@ PREFERENCE_SHARE = 0.2
 LP_START_ABOVE = 1_000
 # From this many, CP-SAT's probing presolve alone can outlast a short limit.
 LIGHT_PRESOLVE_ABOVE = 4_000
-
-
-def coverage(ps: PieceSet, m: Model):
-    return sum(ps.pieces[p].weight * var for (p, _), var in m.x.items())
 
 
 def _totals(ctx: Context, ps: PieceSet, m: Model) -> tuple[dict[int, object], int, int]:

@@ -35,6 +35,7 @@ from scheduler.solve.lexicographic import three_stages
 from scheduler.solve.limits import capped as time_capped
 from scheduler.solve.locks import check_locks, split_lock_violations, supervisor_lock_violations
 from scheduler.solve.model import build
+from scheduler.solve.objective import trivial_bound as _trivial_bound
 from scheduler.solve.pieces import PieceSet, build_pieces
 from scheduler.solve.polish import final_loads, polish
 from scheduler.solve.stages import Clock, StageOutcome
@@ -351,17 +352,6 @@ def _all_loads(ctx: Context, locked_loads: dict) -> dict:
     from scheduler.rules.load import OfficerLoad
 
     return {o.index: locked_loads.get(o.index) or OfficerLoad(ctx, o) for o in ctx.officers}
-
-
-def _trivial_bound(ctx: Context, ps: PieceSet, cands: dict[int, list[int]]) -> float:
-    """Without a proven bound: every request with a candidate filled whole, plus locked."""
-    total = 0
-    for r, pieces in ps.by_request.items():
-        officers = {o for p in pieces for o in cands[p]}
-        locked = sum(1 for lr, *_ in ctx.locked if lr == r)
-        need = ctx.requests[r].model.officers_needed
-        total += ctx.requests[r].model.priority * min(need, len(officers) + locked)
-    return float(total)
 
 
 @dataclass

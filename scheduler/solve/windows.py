@@ -25,6 +25,7 @@ from datetime import date
 from models.problem import SolveOptions
 from scheduler.context import Context
 from scheduler.rules.load import DAY, OfficerLoad
+from scheduler.solve import objective
 from scheduler.solve.draft import Draft
 from scheduler.solve.model import Model, build
 from scheduler.solve.pieces import PieceSet
@@ -215,7 +216,7 @@ def _window_model(
 ) -> tuple[Model, float]:
     """The window's model with its objective, and the current roster's objective value."""
     m = build(sub_ctx, sub_ps, sub_cands)
-    coverage = sum(ps.pieces[p].weight * var for (p, _), var in m.x.items())
+    coverage = objective.coverage(ps, m)
     current: float = sum(ps.pieces[p].weight for p, _ in inside)
     if fair:
         m.cp.add(coverage >= current)
