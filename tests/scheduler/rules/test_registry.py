@@ -1,9 +1,9 @@
 """Every registered rule has solver tests of its own: one ordered registry, all tested.
 
-Each solver test module keeps a `COVERED` set filled at import by its `@covers(...)` marks; this
-module collects them and compares with the registries in `scheduler.rules.codes`, so a rule
-added to a registry without a solver test fails here, and so does a mark naming a code that does
-not exist.
+Each solver test marks the codes it exercises with `@pytest.mark.covers(...)`; this module
+collects the marks of the solver test modules (`tests.conftest.covered_codes`) and compares them
+with the registries in `scheduler.rules.codes`, so a rule added to a registry without a solver
+test fails here, and so does a mark naming a code that does not exist.
 
 Each solver layer keeps a registry of the officer rules (`scheduler.rules.rule_layers`): every code
 must be in every layer, either implemented there or sent to a layer that implements it, and each
@@ -39,6 +39,7 @@ from scheduler.solve.mip import MIP_ROWS, formulate
 from scheduler.solve.model import CP_SAT_ROWS, build
 from scheduler.solve.pair_checks import GREEDY_POLISH, bind_checks, may_take
 from scheduler.solve.pieces import build_pieces
+from tests.conftest import covered_codes
 from tests.scheduler.builders import at, officer, problem, request
 from tests.scheduler.solve import (
     test_solver_explain,
@@ -66,10 +67,7 @@ REQUIRED_REASONS = ("NO_ELIGIBLE_OFFICER", "ALL_ELIGIBLE_BUSY", "NO_VALID_SPLIT"
 
 
 def covered() -> set[str]:
-    found: set[str] = set()
-    for module in MODULES:
-        found |= module.COVERED
-    return found
+    return covered_codes(*MODULES)
 
 
 def test_every_officer_rule_has_a_solver_test() -> None:
@@ -95,7 +93,7 @@ def test_every_covered_code_is_registered() -> None:
 
 
 def test_each_module_covers_something() -> None:
-    assert [m.__name__ for m in MODULES if not m.COVERED] == []
+    assert [m.__name__ for m in MODULES if not covered_codes(m)] == []
 
 
 # --- one registry of the officer rules per solver layer --------------------------------------
