@@ -210,8 +210,8 @@ SCREENING: dict[str, StaticRule | Callable[[OfficerLoad, int, int], bool] | Else
 class StaticScreen:
     """Every officer's first static blocking rule for a shift, found with arrays.
 
-    The same order as `static_block` (`STATIC_RULES`), so explanations at city scale count 2,000
-    officers per unfilled shift in microseconds.
+    The same order as `static_block` (`STATIC_RULES`), so explanations at city scale count every
+    officer per unfilled shift in one array step per rule (figures in docs/solver.md).
     """
 
     RULES = tuple(STATIC_RULES)

@@ -35,7 +35,7 @@ def final_loads(
 class _Staff:
     """Who is on each request, kept current as the polish moves shifts: locked spans, and the
     indices of the request's shifts in the polish's assignment list (a scan of the whole list
-    per check made the supervisor check quadratic: 0.8 s of a 1.2 s polish at M)."""
+    per check made the supervisor check quadratic; figures in docs/solver.md, `polish.py`)."""
 
     def __init__(self, ctx: Context, ps: PieceSet, assign: list[tuple[int, int]]) -> None:
         self.ps = ps
