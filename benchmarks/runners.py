@@ -25,8 +25,6 @@ from scheduler.solve.polish import final_loads
 from scheduler.solve.solver import rotation_roster, solve
 from scheduler.validate.validator import validate
 
-SOLVERS = ("offduty", "greedy", "mip")
-
 
 @dataclass(frozen=True)
 class Size:
