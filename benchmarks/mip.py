@@ -26,11 +26,14 @@ import numpy as np
 from models.problem import Problem
 from models.result import RosterResult, RosterStatus, SolverStats, StageStats
 from scheduler.context import Context, coverage_scale, prepare
-from scheduler.rules.eligibility import OfficerLoad, candidates
+from scheduler.rules.eligibility import candidates
+from scheduler.rules.load import OfficerLoad
 from scheduler.solve import report
-from scheduler.solve.greedy import Draft, greedy
+from scheduler.solve.draft import Draft
+from scheduler.solve.greedy import greedy
 from scheduler.solve.locks import check_locks
 from scheduler.solve.mip import INF, MipModel, Rows, formulate
+from scheduler.solve.objective import trivial_bound
 from scheduler.solve.pieces import PieceSet, build_pieces
 from scheduler.solve.polish import final_loads
 from scheduler.solve.stages import StageOutcome
@@ -206,24 +209,12 @@ def _start(
     return np.append(m.values(s1.x_on, s1.y), max([lo, *totals.values()]))
 
 
-def trivial_bound(ctx: Context, ps: PieceSet, cands: dict[int, list[int]]) -> float:
-    """A bound that needs no solver: each request filled by at most as many officers as may
-    take some piece of it (locked ones included), at its priority."""
-    total = 0
-    for r, pieces in ps.by_request.items():
-        officers = {o for p in pieces for o in cands[p]} | {
-            o for lr, o, *_ in ctx.locked if lr == r
-        }
-        need = ctx.requests[r].model.officers_needed
-        total += ctx.requests[r].model.priority * min(need, len(officers))
-    return float(total)
-
-
-def _coverage_bound(
+def _highs_coverage_bound(
     ctx: Context, ps: PieceSet, cands: dict[int, list[int]], m: MipModel, s1: StageOutcome
 ) -> float:
     """Stage 1's dual bound (locked coverage added) or the trivial bound, whichever is lower:
-    without presolve HiGHS may only know the sum of all weights."""
+    without presolve HiGHS may only know the sum of all weights. The solver's own
+    `solver._coverage_bound` takes CP-SAT's and the LP's bounds instead: two solvers, two bounds."""
     trivial = trivial_bound(ctx, ps, cands)
     if s1.bound is None:
         return trivial
@@ -263,7 +254,7 @@ def run_stages(
     if s1.first_solution_s is not None:
         run.first_solution_s = round(stage1_at - origin + s1.first_solution_s, 3)
     if s1.status != "optimal":
-        run.coverage_bound = _coverage_bound(ctx, ps, cands, m, s1)
+        run.coverage_bound = _highs_coverage_bound(ctx, ps, cands, m, s1)
     if not s1.has_solution:
         return _without_roster(run, s1, start)
     best = s1

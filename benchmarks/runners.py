@@ -15,16 +15,15 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from benchmarks.mip import solve_mip, trivial_bound
+from benchmarks.mip import solve_mip
 from models.problem import Problem
 from models.result import RosterResult, SolverStats, StageStats
 from scenarios.generator import generate
 from scheduler.solve import report
+from scheduler.solve.objective import trivial_bound
 from scheduler.solve.polish import final_loads
 from scheduler.solve.solver import rotation_roster, solve
 from scheduler.validate.validator import validate
-
-SOLVERS = ("offduty", "greedy", "mip")
 
 
 @dataclass(frozen=True)

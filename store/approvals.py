@@ -93,13 +93,6 @@ def _summary(approval: ApprovalRow) -> dict[str, object]:
             "withdrawn_at": approval.withdrawn_at}
 
 
-def approvals_of(session: Session, request_id: int) -> list[ApprovalRow]:
-    """Every approval ever recorded on a request, in force or withdrawn, oldest first."""
-    return list(session.scalars(
-        select(ApprovalRow).where(ApprovalRow.request_id == request_id).order_by(ApprovalRow.id)
-    ))
-
-
 def in_force(session: Session, request_ids: list[int]) -> dict[int, list[Approval]]:
     """The approvals in force per request id, as the rules read them."""
     found: dict[int, list[Approval]] = defaultdict(list)

@@ -10,7 +10,6 @@ import csv
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Literal
 
 from models import InputError
 from store.billing import customer_totals, invoice_items, officer_totals, pay_items
@@ -20,7 +19,6 @@ from store.invoices import build_invoices, invoices_html, invoices_pdf
 from store.roster import RosterFilter, roster_lines
 from store.workbook import ROSTER_COLUMNS, write_workbook
 
-ExportKind = Literal["roster", "ics", "invoices", "payroll"]
 EXPORT_KINDS: tuple[str, ...] = ("roster", "ics", "invoices", "payroll")
 
 

@@ -36,7 +36,6 @@ from store.schema import AvailabilityRow, OfficerRow, OnDutyRow, RequestRow
 MODELS: dict[str, type[BaseModel]] = {
     "officers": Officer, "availability": WindowRow, "requests": Request,
 }
-MAX_REPORTED = 20
 
 
 @dataclass

@@ -98,6 +98,15 @@ def test_the_validator_reaches_nothing_of_the_solver() -> None:
         assert {m for m in reachable(GRAPH, name) if m.startswith("scheduler.solve")} == set()
 
 
+def test_the_rules_reach_nothing_of_the_solver() -> None:
+    # The screening reads pieces through `rules.piece_view`, not `solve.pieces`: no cycle.
+    rules = [m for m in GRAPH if m.startswith("scheduler.rules.")]
+    assert {"scheduler.rules.eligibility", "scheduler.rules.load"} <= set(rules)
+    reached = {f"{name} -> {m}" for name in rules for m in reachable(GRAPH, name)
+               if m.startswith("scheduler.solve")}
+    assert reached == set()
+
+
 def test_pricing_reaches_no_rule_solver_or_validator_module() -> None:
     for name in (m for m in GRAPH if m.startswith("scheduler.pricing.")):
         reached = reachable(GRAPH, name)

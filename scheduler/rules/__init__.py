@@ -1,7 +1,9 @@
 """The rules as code: rule codes, request-level refusals, officer screening and load checks.
 
 Owns the codes every layer reports (`codes`), whether a request may be staffed (`request_rules`),
-and the officer-level screening applied before any model is built (`eligibility`, `free_time`,
-`rule_layers`). It may import `models`, `scheduler.context`, `scheduler.timeutil` and the
-piece index of `scheduler.solve.pieces`; nothing else from `solve/`, and nothing from `validate/`.
+the officer-level screening applied before any model is built (`eligibility`, `free_time`,
+`rule_layers`), an officer's load and its rules (`load`) and the crew's supervisor rule
+(`supervisor`). It may import `models`, `scheduler.context` and `scheduler.timeutil`; nothing of
+`solve/` (the screening reads pieces through the protocols of `piece_view`) and nothing of
+`validate/`.
 """

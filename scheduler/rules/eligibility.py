@@ -2,12 +2,13 @@
 
 Static rules (status, qualification, conflict, availability, on-duty time) depend on the officer
 and the shift alone; load rules (overlap with travel gap, rolling 24 hours, daily and weekly caps)
-depend on what else the officer works, and `OfficerLoad` answers them for any set of held shifts.
-Filtering here is what keeps the CP-SAT model to possible pairs only.
+depend on what else the officer works, and `load.OfficerLoad` answers them for any set of held
+shifts. Filtering here is what keeps the CP-SAT model to possible pairs only.
 
 `SCREENING` is this layer's registry of the officer rules (see `rule_layers`): each static rule
 once, in a one-officer form (locks) and a pool form (screen, pools, candidates), and each load rule
-once, for `OfficerLoad.blocking` and `fits`.
+once, for `OfficerLoad.blocking` and `fits` (`load.LOAD_RULES`). The screening reads pieces
+through `piece_view`, so it imports nothing of `solve/`.
 """
 
 from __future__ import annotations
@@ -22,11 +23,10 @@ import numpy as np
 from models.officer import QUAL_LIQUOR, QUAL_TRAFFIC, QUAL_VEHICLE
 from scheduler.context import Context, OfficerData, RequestData
 from scheduler.rules.free_time import AvailabilityIndex, max_window_load
+from scheduler.rules.load import DAY, LOAD_RULES, OfficerLoad
+from scheduler.rules.piece_view import ScreenedPieces
 from scheduler.rules.rule_layers import Elsewhere
-from scheduler.solve.pieces import PieceSet
 from scheduler.timeutil import split_by_local_day, split_by_local_week
-
-DAY = 24 * 60
 
 
 def status_barred(o: OfficerData, req: RequestData, start: int, end: int, ctx: Context) -> bool:
@@ -78,78 +78,6 @@ def static_block(
         if rule.one(o, req, start, end, ctx):
             return code
     return None
-
-
-class OfficerLoad:
-    """The shifts an officer holds, with the load rules checked for one more shift."""
-
-    def __init__(self, ctx: Context, officer: OfficerData) -> None:
-        self.ctx = ctx
-        self.officer = officer
-        self.shifts: list[tuple[int, int]] = []
-        self.day: dict[object, int] = {}
-        self.week: dict[object, int] = {}
-
-    def copy(self) -> OfficerLoad:
-        twin = OfficerLoad(self.ctx, self.officer)
-        twin.shifts, twin.day, twin.week = list(self.shifts), dict(self.day), dict(self.week)
-        return twin
-
-    def add(self, start: int, end: int) -> None:
-        bisect.insort(self.shifts, (start, end))
-        self._count(start, end, +1)
-
-    def remove(self, start: int, end: int) -> None:
-        self.shifts.remove((start, end))
-        self._count(start, end, -1)
-
-    def _count(self, start: int, end: int, sign: int) -> None:
-        for d, m in split_by_local_day(start, end, self.ctx.tz):
-            self.day[d] = self.day.get(d, 0) + sign * m
-        for w, m in split_by_local_week(start, end, self.ctx.tz):
-            self.week[w] = self.week.get(w, 0) + sign * m
-
-    def overlap(self, start: int, end: int) -> bool:
-        """OVERLAP: the shift comes within the travel gap of a held shift."""
-        gap = self.ctx.limits.gap
-        i = bisect.bisect_left(self.shifts, (start, start))
-        # Only the neighbours can come within the gap: shifts of one officer never overlap.
-        return any(s < end + gap and start < e + gap for s, e in self.shifts[max(0, i - 1) : i + 1])
-
-    def over_day(self, start: int, end: int) -> bool:
-        """DAILY_CAP: a local day would hold more off-duty minutes than the cap."""
-        days = split_by_local_day(start, end, self.ctx.tz)
-        return any(self.day.get(d, 0) + m > self.ctx.limits.per_day for d, m in days)
-
-    def over_week(self, start: int, end: int) -> bool:
-        """WEEKLY_CAP: a Monday-to-Monday week would pass the officer's own cap."""
-        weeks = split_by_local_week(start, end, self.ctx.tz)
-        return any(self.week.get(w, 0) + m > self.officer.week_cap for w, m in weeks)
-
-    def over_rest(self, start: int, end: int) -> bool:
-        """REST_24H: some 24 hours would hold more on- and off-duty minutes than allowed."""
-        return self._rolling_max(start, end) > self.ctx.limits.per_24h
-
-    def blocking(self, start: int, end: int) -> list[str]:
-        """Every load rule that one more shift [start, end) would break (empty: it fits)."""
-        return [code for code, broken in LOAD_RULES.items() if broken(self, start, end)]
-
-    def fits(self, start: int, end: int) -> bool:
-        """Whether one more shift breaks no load rule (cheapest checks first, stops at one)."""
-        for broken in _CHEAPEST_FIRST:  # noqa: SIM110 - a plain loop: the hottest call here
-            if broken(self, start, end):
-                return False
-        return True
-
-    def _rolling_max(self, start: int, end: int) -> int:
-        """Largest on-duty plus off-duty load of a 24-hour window that touches the new shift."""
-        blocks = [
-            b for b in self.shifts + self.officer.on_duty if b[1] > start - DAY and b[0] < end + DAY
-        ]
-        blocks.append((start, end))
-        if sum(e - s for s, e in blocks) <= self.ctx.limits.per_24h:
-            return 0  # everything near fits in the cap: no window can exceed it
-        return max_window_load(blocks, DAY, lo=start - DAY, hi=end)
 
 
 _QUAL_BITS = {QUAL_TRAFFIC: 1, QUAL_VEHICLE: 2, QUAL_LIQUOR: 4}
@@ -267,16 +195,6 @@ STATIC_RULES: dict[str, StaticRule] = {
     "ON_DUTY": StaticRule(on_duty, _on_duty_many),
 }
 
-# The screening's load rules, in the order `OfficerLoad.blocking` reports them.
-LOAD_RULES: dict[str, Callable[[OfficerLoad, int, int], bool]] = {
-    "OVERLAP": OfficerLoad.overlap,
-    "REST_24H": OfficerLoad.over_rest,
-    "DAILY_CAP": OfficerLoad.over_day,
-    "WEEKLY_CAP": OfficerLoad.over_week,
-}
-# `fits` only needs one broken rule: the cheap checks go first.
-_CHEAPEST_FIRST = tuple(LOAD_RULES[c] for c in ("OVERLAP", "WEEKLY_CAP", "DAILY_CAP", "REST_24H"))
-
 # The screening layer: every officer rule, one entry each (see `rule_layers`).
 SCREENING: dict[str, StaticRule | Callable[[OfficerLoad, int, int], bool] | Elsewhere] = {
     **STATIC_RULES,
@@ -292,8 +210,8 @@ SCREENING: dict[str, StaticRule | Callable[[OfficerLoad, int, int], bool] | Else
 class StaticScreen:
     """Every officer's first static blocking rule for a shift, found with arrays.
 
-    The same order as `static_block` (`STATIC_RULES`), so explanations at city scale count 2,000
-    officers per unfilled shift in microseconds.
+    The same order as `static_block` (`STATIC_RULES`), so explanations at city scale count every
+    officer per unfilled shift in one array step per rule (figures in docs/solver.md).
     """
 
     RULES = tuple(STATIC_RULES)
@@ -316,7 +234,7 @@ class StaticScreen:
         return counts, np.flatnonzero(left).tolist()
 
 
-def candidate_pools(ctx: Context, ps: PieceSet) -> list[np.ndarray]:
+def candidate_pools(ctx: Context, ps: ScreenedPieces) -> list[np.ndarray]:
     """Per piece, the officers who pass the vector checks: time (availability minus on-duty),
     qualifications, the piece's own day and week minutes against the caps. A superset of the
     candidates (conflicts, 24-hour rest near on-duty time and locks are checked later), so a
@@ -344,7 +262,7 @@ def candidate_pools(ctx: Context, ps: PieceSet) -> list[np.ndarray]:
 
 def candidates(
     ctx: Context,
-    ps: PieceSet,
+    ps: ScreenedPieces,
     loads: dict[int, OfficerLoad],
     pools: list[np.ndarray] | None = None,
     cap: int | None = None,

@@ -1,7 +1,7 @@
 """What every solver layer does about each officer rule, so none can silently miss one.
 
 Each layer (the screening in `eligibility.py`, the CP-SAT rows in `model.py`, the greedy and polish
-checks in `greedy.py`, the MIP rows in `scheduler/solve/mip.py`) keeps one registry keyed by the
+checks in `pair_checks.py`, the MIP rows in `mip.py`) keeps one registry keyed by the
 codes of `codes.OFFICER_RULES`. An entry is either the layer's own implementation of the rule or
 an `Elsewhere` naming the layer that enforces it instead and why that suffices there (the CP-SAT
 model never sees a pair the screening removed, so it needs no STATUS_BARRED row). A test demands

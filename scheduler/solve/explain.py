@@ -12,8 +12,9 @@ from collections import Counter
 from models.result import Reason, Unfilled
 from scheduler.context import Context, RequestData
 from scheduler.rules.codes import OFFICER_RULES
-from scheduler.rules.eligibility import OfficerLoad, StaticScreen
-from scheduler.solve.greedy import Draft
+from scheduler.rules.eligibility import StaticScreen
+from scheduler.rules.load import OfficerLoad
+from scheduler.solve.draft import Draft
 from scheduler.solve.pieces import PieceSet
 from scheduler.timeutil import from_minute
 

@@ -18,8 +18,9 @@ from ortools.sat.python.cp_model import LinearExpr
 
 from models.result import RosterStatus
 from scheduler.context import Context
-from scheduler.solve.greedy import Draft
+from scheduler.solve.draft import Draft
 from scheduler.solve.model import Model
+from scheduler.solve.objective import coverage
 from scheduler.solve.pieces import PieceSet
 from scheduler.solve.relaxation import fix_outside, solve_relaxation, support
 from scheduler.solve.stages import WALL_GUARD, Clock, StageOutcome, hint, run_stage
@@ -34,11 +35,6 @@ PREFERENCE_SHARE = 0.2
 LP_START_ABOVE = 1_000
 # From this many, CP-SAT's probing presolve alone can outlast a short limit.
 LIGHT_PRESOLVE_ABOVE = 4_000
-
-
-def coverage(ps: PieceSet, m: Model) -> LinearExpr:
-    """Stage 1's objective: the weight of every pair on (one sum, built in C++)."""
-    return LinearExpr.weighted_sum(list(m.x.values()), [ps.pieces[p].weight for p, _ in m.x])
 
 
 def _totals(ctx: Context, ps: PieceSet, m: Model) -> tuple[dict[int, object], int, int]:

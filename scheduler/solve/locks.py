@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from models.result import Violation
 from scheduler.context import Context
-from scheduler.rules.eligibility import STATIC_RULES, OfficerLoad, static_block
-from scheduler.solve.greedy import supervisor_covered
+from scheduler.rules.eligibility import STATIC_RULES, static_block
+from scheduler.rules.load import OfficerLoad
+from scheduler.rules.supervisor import supervisor_covered
 from scheduler.solve.pieces import PieceSet, find_piece, reachable
 from scheduler.timeutil import from_minute
 

@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 
 from scheduler.context import Context, piece_weight
-from scheduler.rules.eligibility import DAY
+from scheduler.rules.load import DAY
 from scheduler.rules.rule_layers import NO_PAIR, Elsewhere
 from scheduler.solve.model import max_packing
 from scheduler.solve.pieces import PieceSet

@@ -21,8 +21,8 @@ from ortools.sat.python import cp_model
 from ortools.sat.python.cp_model import LinearExpr
 
 from scheduler.context import Context, merge_windows, piece_weight
-from scheduler.rules.eligibility import DAY
 from scheduler.rules.free_time import max_window_load
+from scheduler.rules.load import DAY
 from scheduler.rules.rule_layers import NO_PAIR, Elsewhere
 from scheduler.solve.pieces import PieceSet
 from scheduler.timeutil import split_by_local_day, split_by_local_week

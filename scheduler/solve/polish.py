@@ -13,8 +13,9 @@ import time
 import numpy as np
 
 from scheduler.context import Context
-from scheduler.rules.eligibility import OfficerLoad
-from scheduler.solve.greedy import Crew, Draft, bind_checks, may_take
+from scheduler.rules.load import OfficerLoad
+from scheduler.solve.draft import Draft
+from scheduler.solve.pair_checks import Crew, bind_checks, may_take
 from scheduler.solve.pieces import PieceSet
 
 
@@ -34,7 +35,7 @@ def final_loads(
 class _Staff:
     """Who is on each request, kept current as the polish moves shifts: locked spans, and the
     indices of the request's shifts in the polish's assignment list (a scan of the whole list
-    per check made the supervisor check quadratic: 0.8 s of a 1.2 s polish at M)."""
+    per check made the supervisor check quadratic; figures in docs/solver.md, `polish.py`)."""
 
     def __init__(self, ctx: Context, ps: PieceSet, assign: list[tuple[int, int]]) -> None:
         self.ps = ps
@@ -89,7 +90,7 @@ def polish(
 
     Looks at every officer who passes the vector checks for a piece (the pools, not just the
     model's candidates, so a capped city-scale model is polished against every eligible officer);
-    the greedy layer's checks (`greedy.GREEDY_POLISH`) run for the few lighter officers a move
+    the greedy layer's checks (`pair_checks.GREEDY_POLISH`) run for the few lighter officers a move
     could go to.
     """
     loads = final_loads(ctx, ps, draft, locked)

@@ -18,9 +18,9 @@ from models.result import (
 from scheduler.context import Context
 from scheduler.pricing.rates import price_roster
 from scheduler.pricing.shift_pricing import price_shift
-from scheduler.rules.eligibility import OfficerLoad
+from scheduler.rules.load import OfficerLoad
+from scheduler.solve.draft import Draft
 from scheduler.solve.explain import explain
-from scheduler.solve.greedy import Draft
 from scheduler.solve.pieces import PieceSet
 from scheduler.timeutil import from_minute, hours
 from scheduler.validate.validator import validate

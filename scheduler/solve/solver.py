@@ -25,14 +25,17 @@ from models.problem import Problem
 from models.result import RosterResult, RosterStatus, SolverStats, StageStats
 from scheduler.context import Context, coverage_scale, prepare
 from scheduler.pricing.holidays import holiday_dates
-from scheduler.rules.eligibility import OfficerLoad, candidate_pools, candidates
+from scheduler.rules.eligibility import candidate_pools, candidates
+from scheduler.rules.load import OfficerLoad
 from scheduler.solve import report
+from scheduler.solve.draft import Draft
 from scheduler.solve.flow_bound import flow_bound
-from scheduler.solve.greedy import Draft, greedy
+from scheduler.solve.greedy import greedy
 from scheduler.solve.lexicographic import three_stages
 from scheduler.solve.limits import capped as time_capped
 from scheduler.solve.locks import check_locks, split_lock_violations, supervisor_lock_violations
 from scheduler.solve.model import build
+from scheduler.solve.objective import trivial_bound as _trivial_bound
 from scheduler.solve.pieces import PieceSet, build_pieces
 from scheduler.solve.polish import final_loads, polish
 from scheduler.solve.stages import Clock, StageOutcome
@@ -370,20 +373,9 @@ def warm_calendar(ctx: Context) -> None:
 
 
 def _all_loads(ctx: Context, locked_loads: dict) -> dict:
-    from scheduler.rules.eligibility import OfficerLoad
+    from scheduler.rules.load import OfficerLoad
 
     return {o.index: locked_loads.get(o.index) or OfficerLoad(ctx, o) for o in ctx.officers}
-
-
-def _trivial_bound(ctx: Context, ps: PieceSet, cands: dict[int, list[int]]) -> float:
-    """Without a proven bound: every request with a candidate filled whole, plus locked."""
-    total = 0
-    for r, pieces in ps.by_request.items():
-        officers = {o for p in pieces for o in cands[p]}
-        locked = sum(1 for lr, *_ in ctx.locked if lr == r)
-        need = ctx.requests[r].model.officers_needed
-        total += ctx.requests[r].model.priority * min(need, len(officers) + locked)
-    return float(total)
 
 
 @dataclass

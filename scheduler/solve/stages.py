@@ -79,8 +79,8 @@ def parameters(solver: cp_model.CpSolver, options: SolveOptions, budget: float) 
         p.linearization_level = 2
     elif options.num_workers < 8:
         # CP-SAT's default portfolio needs 8+ workers to include its LP-heavy searches; below
-        # that, the coverage bound stalls (kennesaw-week: 5% gap after 10 s on 2 workers, proven
-        # in 1.3 s with max_lp). Pick the workers that carry the bound, then restarts.
+        # that, the coverage bound stalls (figures in docs/solver.md, `stages.py`). Pick the
+        # workers that carry the bound, then restarts.
         p.subsolvers.extend(PORTFOLIO[: options.num_workers])
     if options.deterministic:
         # Interleaved search with a deterministic-time budget gives the same answer on every run

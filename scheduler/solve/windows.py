@@ -24,9 +24,9 @@ from datetime import date
 
 from models.problem import SolveOptions
 from scheduler.context import Context, coverage_scale, piece_weight
-from scheduler.rules.eligibility import DAY, OfficerLoad
-from scheduler.solve.greedy import Draft
-from scheduler.solve.lexicographic import coverage
+from scheduler.rules.load import DAY, OfficerLoad
+from scheduler.solve import objective
+from scheduler.solve.draft import Draft
 from scheduler.solve.model import Model, build
 from scheduler.solve.pieces import PieceSet
 from scheduler.solve.relaxation import fix_outside, solve_relaxation, support
@@ -214,7 +214,7 @@ def _window_model(
 ) -> tuple[Model, float]:
     """The window's model with its objective, and the current roster's objective value."""
     m = build(sub_ctx, sub_ps, sub_cands)
-    covered = coverage(ps, m)
+    covered = objective.coverage(ps, m)
     current: float = sum(ps.pieces[p].weight for p, _ in inside)
     if fair:
         m.cp.add(covered >= current)

@@ -2,6 +2,7 @@
 
 Each case runs the CLI in a fresh interpreter where every library of an extra fails to import
 (as on `pip install offduty` without extras), so what the core needs is proven, not assumed.
+`test_core_install.py` does the same in a real environment installed without extras.
 """
 
 from __future__ import annotations

@@ -9,7 +9,6 @@ that every position is assigned, unfilled or refused exactly once.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -162,23 +161,6 @@ def unfilled_codes(result: RosterResult) -> dict[str, list[str]]:
     for u in result.unfilled:
         out.setdefault(u.request_id, []).extend(r.code for r in u.reasons)
     return out
-
-
-Test = Callable[..., None]
-
-
-def covers_into(covered: set[str]) -> Callable[..., Callable[[Test], Test]]:
-    """A `@covers(*codes)` mark that records at import which rule codes a test exercises (each
-    solver test module keeps a COVERED set; test_registry compares them with the registries)."""
-
-    def covers(*codes: str) -> Callable[[Test], Test]:
-        def mark(test: Test) -> Test:
-            covered.update(codes)
-            return test
-
-        return mark
-
-    return covers
 
 
 def alone(changes: dict[str, Any], start: Any = None, end: Any = None, **req: Any) -> RosterResult:

@@ -9,7 +9,8 @@ import pytest
 
 from scenarios.generator import generate
 from scheduler.context import prepare
-from scheduler.rules.eligibility import OfficerLoad, candidate_pools, candidates
+from scheduler.rules.eligibility import candidate_pools, candidates
+from scheduler.rules.load import OfficerLoad
 from scheduler.solve.locks import check_locks
 from scheduler.solve.pieces import build_pieces
 

@@ -1,9 +1,9 @@
 """Every registered rule has solver tests of its own: one ordered registry, all tested.
 
-Each solver test module keeps a `COVERED` set filled at import by its `@covers(...)` marks; this
-module collects them and compares with the registries in `scheduler.rules.codes`, so a rule
-added to a registry without a solver test fails here, and so does a mark naming a code that does
-not exist.
+Each solver test marks the codes it exercises with `@pytest.mark.covers(...)`; this module
+collects the marks of the solver test modules (`tests.conftest.covered_codes`) and compares them
+with the registries in `scheduler.rules.codes`, so a rule added to a registry without a solver
+test fails here, and so does a mark naming a code that does not exist.
 
 Each solver layer keeps a registry of the officer rules (`scheduler.rules.rule_layers`): every code
 must be in every layer, either implemented there or sent to a layer that implements it, and each
@@ -21,25 +21,25 @@ from typing import Any
 import pytest
 
 from scheduler.context import Context, prepare
-from scheduler.rules import eligibility
+from scheduler.rules import load as officer_load
 from scheduler.rules.codes import OFFICER_RULES, REQUEST_RULES, ROSTER_RULES, UNFILLED_REASONS
 from scheduler.rules.eligibility import (
-    LOAD_RULES,
     SCREENING,
     STATIC_RULES,
-    OfficerLoad,
     StaticRule,
     StaticScreen,
     candidates,
     static_block,
 )
+from scheduler.rules.load import LOAD_RULES, OfficerLoad
 from scheduler.rules.rule_layers import LAYERS, Elsewhere, own_rules, registry_gaps
-from scheduler.solve import greedy, model
 from scheduler.solve import mip as mip_model
-from scheduler.solve.greedy import GREEDY_POLISH, bind_checks, may_take
+from scheduler.solve import model, pair_checks
 from scheduler.solve.mip import MIP_ROWS, formulate
 from scheduler.solve.model import CP_SAT_ROWS, build
+from scheduler.solve.pair_checks import GREEDY_POLISH, bind_checks, may_take
 from scheduler.solve.pieces import build_pieces
+from tests.conftest import covered_codes
 from tests.scheduler.builders import at, officer, problem, request
 from tests.scheduler.solve import (
     test_solver_explain,
@@ -67,10 +67,7 @@ REQUIRED_REASONS = ("NO_ELIGIBLE_OFFICER", "ALL_ELIGIBLE_BUSY", "NO_VALID_SPLIT"
 
 
 def covered() -> set[str]:
-    found: set[str] = set()
-    for module in MODULES:
-        found |= module.COVERED
-    return found
+    return covered_codes(*MODULES)
 
 
 def test_every_officer_rule_has_a_solver_test() -> None:
@@ -96,7 +93,7 @@ def test_every_covered_code_is_registered() -> None:
 
 
 def test_each_module_covers_something() -> None:
-    assert [m.__name__ for m in MODULES if not m.COVERED] == []
+    assert [m.__name__ for m in MODULES if not covered_codes(m)] == []
 
 
 # --- one registry of the officer rules per solver layer --------------------------------------
@@ -179,14 +176,14 @@ def test_the_screening_runs_its_registry(monkeypatch: pytest.MonkeyPatch) -> Non
 
 
 def test_fits_checks_every_load_rule_of_the_registry() -> None:
-    assert sorted(map(id, eligibility._CHEAPEST_FIRST)) == sorted(map(id, LOAD_RULES.values()))
+    assert sorted(map(id, officer_load._CHEAPEST_FIRST)) == sorted(map(id, LOAD_RULES.values()))
 
 
 def test_the_greedy_and_polish_checks_are_the_registry_entries() -> None:
     # The load rules share one `fits` call; each distinct check runs once per officer tried.
     own = [GREEDY_POLISH[code] for code in own_rules(GREEDY_POLISH)]
-    assert list(greedy._CHECKS) == list(dict.fromkeys(own))
-    assert [c.__name__ for c in greedy._CHECKS] == [
+    assert list(pair_checks._CHECKS) == list(dict.fromkeys(own))
+    assert [c.__name__ for c in pair_checks._CHECKS] == [
         "employer_conflict", "supervisor_required", "load_rules"
     ]
     ctx = _context()
@@ -241,7 +238,8 @@ def _recorder(calls: list[str], name: str) -> Callable[..., None]:
 VALIDATOR = Path(__file__).resolve().parents[3] / "scheduler" / "validate"
 SOLVER_SIDE = {"scheduler.rules.eligibility", "scheduler.solve.model", "scheduler.solve.greedy",
                "scheduler.solve.polish", "scheduler.rules.rule_layers", "scheduler.solve.solver",
-               "scheduler.rules.free_time"}
+               "scheduler.rules.free_time", "scheduler.rules.load", "scheduler.rules.supervisor",
+               "scheduler.solve.pair_checks", "scheduler.solve.draft"}
 
 
 @pytest.mark.parametrize("path", sorted(VALIDATOR.glob("*.py")), ids=lambda p: p.name)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import sys
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -13,22 +13,10 @@ from models.request import Request
 from scheduler.agencies import get_agency
 from scheduler.rules import request_rules as rr
 from scheduler.rules.codes import REQUEST_RULES
+from tests.conftest import covered_codes
 
 EST = timezone(timedelta(hours=-5))
 START = datetime(2026, 12, 10, 16, 0, tzinfo=EST)
-
-# Codes the tests below exercise, recorded at import by `covers`, so the registry test holds
-# whatever order or subset of tests runs.
-TESTED: set[str] = set()
-
-
-def covers(code: str) -> Callable[[Callable[[], None]], Callable[[], None]]:
-    def mark(test: Callable[[], None]) -> Callable[[], None]:
-        TESTED.add(code)
-        return test
-
-    return mark
-
 
 def make_request(**changes: Any) -> Request:
     data: dict[str, Any] = {
@@ -64,7 +52,7 @@ def test_plain_request_is_allowed() -> None:
     assert rr.refusal(make_request(), KENNESAW, KENNESAW.policy) is None
 
 
-@covers("PROHIBITED_EMPLOYER")
+@pytest.mark.covers("PROHIBITED_EMPLOYER")
 def test_prohibited_employer() -> None:
     assert codes(make_request(employer={"category": "pawn_broker"})) == ["PROHIBITED_EMPLOYER"]
     # Case-insensitive, and Rockport uses the same list.
@@ -80,7 +68,7 @@ def test_prohibited_employer_follows_policy_override() -> None:
     assert codes(make_request(), prohibited_categories=["GROCERY"]) == ["PROHIBITED_EMPLOYER"]
 
 
-@covers("ALCOHOL_INSIDE")
+@pytest.mark.covers("ALCOHOL_INSIDE")
 def test_alcohol_inside() -> None:
     inside = make_request(venue={"alcohol_served": True, "post": "inside"})
     assert codes(inside) == ["ALCOHOL_INSIDE"]
@@ -93,7 +81,7 @@ def test_alcohol_inside() -> None:
     assert codes(make_request(venue={"alcohol_served": False, "post": "inside"})) == []
 
 
-@covers("ALCOHOL_OUTSIDE_UNAPPROVED")
+@pytest.mark.covers("ALCOHOL_OUTSIDE_UNAPPROVED")
 def test_alcohol_outside_unapproved() -> None:
     # A grocery store that sells alcohol: the venue flag decides, whatever the category.
     outside = make_request(venue={"alcohol_served": True, "post": "outside"})
@@ -110,13 +98,13 @@ def test_alcohol_outside_unapproved() -> None:
     assert codes(wrong_kind) == ["ALCOHOL_OUTSIDE_UNAPPROVED"]
 
 
-@covers("PENDING_LITIGATION")
+@pytest.mark.covers("PENDING_LITIGATION")
 def test_pending_litigation() -> None:
     assert codes(make_request(employer={"pending_litigation": True})) == ["PENDING_LITIGATION"]
     assert codes(make_request(employer={"pending_litigation": False})) == []
 
 
-@covers("OUT_OF_CITY_UNAPPROVED")
+@pytest.mark.covers("OUT_OF_CITY_UNAPPROVED")
 def test_out_of_city_unapproved() -> None:
     away = make_request(venue={"within_city_limits": False})
     assert codes(away) == ["OUT_OF_CITY_UNAPPROVED"]
@@ -129,7 +117,7 @@ def test_out_of_city_unapproved() -> None:
     assert codes(make_request(venue={"within_city_limits": False}, uniformed=False)) == []
 
 
-@covers("LEAD_TIME")
+@pytest.mark.covers("LEAD_TIME")
 def test_lead_time_only_when_policy_refuses() -> None:
     late = make_request(received_at=START - timedelta(hours=71))
     assert codes(late) == []  # Kennesaw bills late requests at the emergency rate
@@ -144,7 +132,7 @@ def test_lead_time_boundary_exactly_at_lead_time_is_in_time() -> None:
     assert codes(one_minute_late, late_request_policy="refuse") == ["LEAD_TIME"]
 
 
-@covers("MOVING_VEHICLE_NOT_OFFERED")
+@pytest.mark.covers("MOVING_VEHICLE_NOT_OFFERED")
 def test_moving_vehicle_not_offered() -> None:
     moving = make_request(vehicle={"kind": "moving", "miles": 40})
     assert codes(moving, KENNESAW) == ["MOVING_VEHICLE_NOT_OFFERED"]
@@ -185,4 +173,5 @@ def test_registry_follows_codes_order() -> None:
 
 @pytest.mark.parametrize("code", REQUEST_RULES)
 def test_every_request_rule_has_a_test(code: str) -> None:
-    assert code in TESTED, f"{code} has no test in test_request_rules.py"
+    tested = covered_codes(sys.modules[__name__])
+    assert code in tested, f"{code} has no test in test_request_rules.py"

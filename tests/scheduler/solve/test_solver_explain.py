@@ -7,10 +7,11 @@ officers who could take it and what holds each of them in the final roster.
 
 from __future__ import annotations
 
+import pytest
+
 from models.result import Reason, RosterResult
 from tests.scheduler.builders import (
     at,
-    covers_into,
     lock,
     officer,
     on_duty,
@@ -20,11 +21,6 @@ from tests.scheduler.builders import (
     staffed,
 )
 
-COVERED: set[str] = set()
-covers = covers_into(COVERED)
-
-
-
 
 def only_reason(result: RosterResult, rid: str, positions: int = 1) -> Reason:
     [unfilled] = [u for u in result.unfilled if u.request_id == rid]
@@ -33,7 +29,7 @@ def only_reason(result: RosterResult, rid: str, positions: int = 1) -> Reason:
     return reason
 
 
-@covers("ALL_ELIGIBLE_BUSY")
+@pytest.mark.covers("ALL_ELIGIBLE_BUSY")
 def test_every_eligible_officer_busy_names_them_and_what_holds_them() -> None:
     # K-1 and K-2 take the two priority-5 requests (the light K-1 the longer one); the
     # priority-1 request overlapping both is left.
@@ -52,7 +48,7 @@ def test_every_eligible_officer_busy_names_them_and_what_holds_them() -> None:
     assert reason.message.startswith("2 eligible officers all held")
 
 
-@covers("ALL_ELIGIBLE_BUSY", "OVERLAP", "DAILY_CAP")
+@pytest.mark.covers("ALL_ELIGIBLE_BUSY", "OVERLAP", "DAILY_CAP")
 def test_busy_holds_list_every_rule_that_holds_the_officer() -> None:
     # K-1 works 06:00-16:00 (priority 5); R-2 16:00-20:00 clashes with the gap and would bring
     # Tuesday to 14 h.
@@ -65,7 +61,7 @@ def test_busy_holds_list_every_rule_that_holds_the_officer() -> None:
     assert (reason.code, reason.holds) == ("ALL_ELIGIBLE_BUSY", {"K-1": ["OVERLAP", "DAILY_CAP"]})
 
 
-@covers("NO_ELIGIBLE_OFFICER", "STATUS_BARRED", "MISSING_QUALIFICATION")
+@pytest.mark.covers("NO_ELIGIBLE_OFFICER", "STATUS_BARRED", "MISSING_QUALIFICATION")
 def test_no_eligible_officer_counts_each_officer_under_its_first_rule() -> None:
     # A traffic job: K-1 suspended, K-2 probationary and untrained (counted as barred only),
     # K-3 active but without the traffic qualification.
@@ -82,7 +78,7 @@ def test_no_eligible_officer_counts_each_officer_under_its_first_rule() -> None:
     assert reason.officers == []
 
 
-@covers("NO_ELIGIBLE_OFFICER", "EMPLOYER_CONFLICT", "NOT_AVAILABLE", "ON_DUTY")
+@pytest.mark.covers("NO_ELIGIBLE_OFFICER", "EMPLOYER_CONFLICT", "NOT_AVAILABLE", "ON_DUTY")
 def test_no_eligible_officer_counts_conflict_availability_and_duty() -> None:
     result = solve_checked(problem(
         [officer("K-1", conflicts=["EMP-R-1"]),
@@ -97,7 +93,7 @@ def test_no_eligible_officer_counts_conflict_availability_and_duty() -> None:
         assert f"({code})" in reason.message
 
 
-@covers("NO_ELIGIBLE_OFFICER", "OVERLAP")
+@pytest.mark.covers("NO_ELIGIBLE_OFFICER", "OVERLAP")
 def test_a_locked_shift_makes_its_officer_ineligible_not_busy() -> None:
     result = solve_checked(problem(
         [officer("K-1")],

@@ -14,7 +14,6 @@ from models.problem import Problem
 from models.result import RosterResult
 from tests.scheduler.builders import (
     at,
-    covers_into,
     example,
     lock,
     officer,
@@ -26,11 +25,6 @@ from tests.scheduler.builders import (
     unfilled_codes,
     window,
 )
-
-COVERED: set[str] = set()
-covers = covers_into(COVERED)
-
-
 
 
 def totals(result: RosterResult) -> dict[str, float]:
@@ -78,7 +72,7 @@ def test_the_heavy_officer_is_used_when_coverage_needs_them() -> None:
     assert result.metrics.max_total_hours == 44
 
 
-@covers("ALL_ELIGIBLE_BUSY")
+@pytest.mark.covers("ALL_ELIGIBLE_BUSY")
 def test_higher_priority_is_filled_first() -> None:
     # One officer, two overlapping requests: priority 4 (4 h) beats priority 2 (8 h).
     result = solve_checked(problem(

@@ -16,7 +16,6 @@ from models.problem import Problem
 from scheduler.validate.validator import validate
 from tests.scheduler.builders import (
     at,
-    covers_into,
     example,
     lock,
     officer,
@@ -27,13 +26,8 @@ from tests.scheduler.builders import (
     solve_checked,
 )
 
-COVERED: set[str] = set()
-covers = covers_into(COVERED)
 
-
-
-
-@covers("LOCKED_CHANGED")
+@pytest.mark.covers("LOCKED_CHANGED")
 def test_a_lock_is_kept_exactly_even_on_the_heavier_officer() -> None:
     prob = problem(
         [officer("K-1"), officer("K-2", hours_to_date=10)],
@@ -93,7 +87,9 @@ def infeasible(prob: Problem) -> list[tuple[str, str | None, str | None]]:
     return [(v.code, v.officer_id, v.request_id) for v in result.violations]
 
 
-@covers("STATUS_BARRED", "MISSING_QUALIFICATION", "EMPLOYER_CONFLICT", "NOT_AVAILABLE", "ON_DUTY")
+@pytest.mark.covers(
+    "STATUS_BARRED", "MISSING_QUALIFICATION", "EMPLOYER_CONFLICT", "NOT_AVAILABLE", "ON_DUTY"
+)
 @pytest.mark.parametrize(
     ("code", "officer_changes", "req"),
     [
@@ -110,7 +106,7 @@ def test_a_lock_breaking_an_officer_rule_is_infeasible(
     assert infeasible(locked_alone(officer_changes, **req)) == [(code, "K-1", "R-1")]
 
 
-@covers("OVERLAP", "REST_24H", "DAILY_CAP", "WEEKLY_CAP")
+@pytest.mark.covers("OVERLAP", "REST_24H", "DAILY_CAP", "WEEKLY_CAP")
 @pytest.mark.parametrize(
     ("code", "second", "policy"),
     [
@@ -132,13 +128,13 @@ def test_two_locks_breaking_a_schedule_rule_are_infeasible(
     assert infeasible(prob) == [(code, "K-1", "R-2")]
 
 
-@covers("REQUEST_REFUSED_STAFFED")
+@pytest.mark.covers("REQUEST_REFUSED_STAFFED")
 def test_a_lock_on_a_refused_request_is_infeasible() -> None:
     prob = locked_alone({}, venue={"alcohol_served": True, "post": "inside"})
     assert infeasible(prob) == [("REQUEST_REFUSED_STAFFED", "K-1", "R-1")]
 
 
-@covers("INVALID_SEGMENT")
+@pytest.mark.covers("INVALID_SEGMENT")
 def test_a_lock_on_part_of_a_short_request_is_infeasible() -> None:
     prob = problem(
         [officer("K-1")],
@@ -148,7 +144,7 @@ def test_a_lock_on_part_of_a_short_request_is_infeasible() -> None:
     assert infeasible(prob) == [("INVALID_SEGMENT", "K-1", "R-1")]
 
 
-@covers("INVALID_SEGMENT")
+@pytest.mark.covers("INVALID_SEGMENT")
 def test_a_locked_segment_off_the_grid_is_infeasible() -> None:
     prob = problem(
         [officer("K-1")],
@@ -158,7 +154,7 @@ def test_a_locked_segment_off_the_grid_is_infeasible() -> None:
     assert infeasible(prob) == [("INVALID_SEGMENT", "K-1", "R-1")]
 
 
-@covers("OVERSTAFFED")
+@pytest.mark.covers("OVERSTAFFED")
 def test_more_locks_than_positions_is_infeasible() -> None:
     prob = problem(
         [officer("K-1"), officer("K-2")],
@@ -168,7 +164,7 @@ def test_more_locks_than_positions_is_infeasible() -> None:
     assert infeasible(prob) == [("OVERSTAFFED", "K-2", "R-1")]
 
 
-@covers("SUPERVISOR_REQUIRED")
+@pytest.mark.covers("SUPERVISOR_REQUIRED")
 def test_a_locked_officer_brings_a_free_supervisor_onto_the_request() -> None:
     result = solve_checked(problem(
         [officer("K-1"), officer("K-2"), officer("K-3", rank="sergeant", hours_to_date=40)],
@@ -182,7 +178,7 @@ def test_a_locked_officer_brings_a_free_supervisor_onto_the_request() -> None:
     ]
 
 
-@covers("SUPERVISOR_REQUIRED")
+@pytest.mark.covers("SUPERVISOR_REQUIRED")
 def test_a_lock_on_a_supervised_request_without_any_supervisor_is_infeasible() -> None:
     prob = problem(
         [officer("K-1"), officer("K-2")],
@@ -202,7 +198,7 @@ def long_request_locks(*locks: dict[str, str]) -> Problem:
     )
 
 
-@covers("OVERSTAFFED")
+@pytest.mark.covers("OVERSTAFFED")
 def test_overlapping_locked_segments_beyond_the_positions_are_infeasible() -> None:
     prob = long_request_locks(
         lock("R-1", "K-1", at(1, 6), at(1, 14)), lock("R-1", "K-2", at(1, 10), at(1, 22))
@@ -210,7 +206,7 @@ def test_overlapping_locked_segments_beyond_the_positions_are_infeasible() -> No
     assert infeasible(prob) == [("OVERSTAFFED", "K-2", "R-1")]
 
 
-@covers("INVALID_SEGMENT")
+@pytest.mark.covers("INVALID_SEGMENT")
 def test_locked_segments_that_no_split_can_complete_are_infeasible() -> None:
     # 06:00-14:00 and 16:00-22:00 on the one position leave 14:00-16:00, shorter than 4 h.
     prob = long_request_locks(
@@ -234,7 +230,7 @@ def test_the_greedy_fallback_accounts_for_a_locked_segment_once() -> None:
     assert rest in ([(at(1, 14), at(1, 22), 1)], [])
 
 
-@covers("UNKNOWN_REFERENCE", "OUTSIDE_REQUEST")
+@pytest.mark.covers("UNKNOWN_REFERENCE", "OUTSIDE_REQUEST")
 @pytest.mark.parametrize(
     ("locked", "message"),
     [

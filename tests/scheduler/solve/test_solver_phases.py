@@ -11,9 +11,9 @@ from ortools.sat.python import cp_model
 from models.problem import Problem
 from scheduler.context import coverage_scale, prepare
 from scheduler.rules.eligibility import candidate_pools, candidates
-from scheduler.solve.lexicographic import coverage
 from scheduler.solve.locks import check_locks
 from scheduler.solve.model import build
+from scheduler.solve.objective import coverage
 from scheduler.solve.pieces import build_pieces
 from scheduler.solve.relaxation import solve_relaxation
 from scheduler.solve.stages import parameters

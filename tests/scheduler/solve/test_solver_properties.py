@@ -19,7 +19,8 @@ from hypothesis import strategies as st
 from models.problem import Problem
 from models.result import Assignment, Metrics, RosterResult
 from scheduler.context import prepare
-from scheduler.rules.eligibility import OfficerLoad, candidates
+from scheduler.rules.eligibility import candidates
+from scheduler.rules.load import OfficerLoad
 from scheduler.solve.greedy import greedy
 from scheduler.solve.locks import check_locks
 from scheduler.solve.pieces import build_pieces, find_piece

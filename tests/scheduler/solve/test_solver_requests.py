@@ -20,18 +20,12 @@ from scheduler.rules.codes import REQUEST_RULES
 from scheduler.solve.solver import solve
 from tests.scheduler.builders import (
     at,
-    covers_into,
     officer,
     problem,
     request,
     roster,
     solve_checked,
 )
-
-COVERED: set[str] = set()
-covers = covers_into(COVERED)
-
-
 
 
 def with_plain_request(**refused: Any) -> Problem:
@@ -66,7 +60,7 @@ def test_every_request_rule_has_a_case() -> None:
     assert [code for code, _ in REFUSALS] == list(REQUEST_RULES)
 
 
-@covers(*REQUEST_RULES)
+@pytest.mark.covers(*REQUEST_RULES)
 @pytest.mark.parametrize(("code", "changes"), REFUSALS, ids=[c for c, _ in REFUSALS])
 def test_a_refused_request_is_rejected_and_never_staffed(
     code: str, changes: dict[str, Any]
@@ -79,7 +73,7 @@ def test_a_refused_request_is_rejected_and_never_staffed(
     assert result.metrics.positions_requested == 2
 
 
-@covers("ALCOHOL_INSIDE", "PENDING_LITIGATION", "OUT_OF_CITY_UNAPPROVED")
+@pytest.mark.covers("ALCOHOL_INSIDE", "PENDING_LITIGATION", "OUT_OF_CITY_UNAPPROVED")
 def test_every_refusal_is_reported_in_the_order_of_the_rules() -> None:
     result = solve_checked(with_plain_request(
         employer={"id": "EMP-X", "pending_litigation": True},
@@ -115,7 +109,7 @@ def one_late(received_at: str, **policy: Any) -> RosterResult:
     ))
 
 
-@covers("LEAD_TIME")
+@pytest.mark.covers("LEAD_TIME")
 def test_kennesaw_bills_a_late_request_at_the_emergency_rate_unless_told_to_refuse() -> None:
     billed = one_late(LATE)
     assert roster(billed) == [("R-1", "K-1", at(1, 12), at(1, 16))]
@@ -126,7 +120,7 @@ def test_kennesaw_bills_a_late_request_at_the_emergency_rate_unless_told_to_refu
     assert refused.pricing.total == Decimal("0")
 
 
-@covers("LEAD_TIME")
+@pytest.mark.covers("LEAD_TIME")
 def test_received_exactly_the_lead_time_before_is_in_time() -> None:
     result = one_late("2026-11-28T12:00:00-05:00", late_request_policy="refuse")
     assert result.rejected == []
@@ -135,7 +129,7 @@ def test_received_exactly_the_lead_time_before_is_in_time() -> None:
     assert shorter.rejected == []
 
 
-@covers("PROHIBITED_EMPLOYER")
+@pytest.mark.covers("PROHIBITED_EMPLOYER")
 def test_prohibited_categories_override_replaces_the_agency_list() -> None:
     pawn = {"employer": {"id": "EMP-P", "category": "pawn_broker"}}
     lifted = solve_checked(with_plain_request(**pawn, policy={"prohibited_categories": []}))

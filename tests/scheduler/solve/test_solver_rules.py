@@ -17,7 +17,6 @@ from models.result import RosterResult
 from tests.scheduler.builders import (
     alone,
     at,
-    covers_into,
     no_eligible,
     officer,
     on_duty,
@@ -26,9 +25,6 @@ from tests.scheduler.builders import (
     roster,
     solve_checked,
 )
-
-COVERED: set[str] = set()
-covers = covers_into(COVERED)
 
 
 def lighter_barred(barred: dict[str, Any], **req: Any) -> RosterResult:
@@ -42,7 +38,7 @@ def lighter_barred(barred: dict[str, Any], **req: Any) -> RosterResult:
 # --- status ---------------------------------------------------------------------------------
 
 
-@covers("STATUS_BARRED")
+@pytest.mark.covers("STATUS_BARRED")
 @pytest.mark.parametrize(
     "status",
     ["probationary", "light_duty", "suspended", "administrative_leave", "under_investigation"],
@@ -52,7 +48,7 @@ def test_barred_status_gives_the_shift_to_the_active_officer(status: str) -> Non
     assert roster(result) == [("R-1", "K-2", at(1, 12), at(1, 16))]
 
 
-@covers("STATUS_BARRED")
+@pytest.mark.covers("STATUS_BARRED")
 def test_a_barred_officer_alone_leaves_the_request_unfilled() -> None:
     assert no_eligible(alone({"status": "suspended"})) == {"STATUS_BARRED": 1}
     assert roster(alone({"status": "active"})) == [("R-1", "K-1", at(1, 12), at(1, 16))]
@@ -61,7 +57,7 @@ def test_a_barred_officer_alone_leaves_the_request_unfilled() -> None:
 # --- qualifications -------------------------------------------------------------------------
 
 
-@covers("MISSING_QUALIFICATION")
+@pytest.mark.covers("MISSING_QUALIFICATION")
 @pytest.mark.parametrize(
     ("qualification", "req"),
     [
@@ -86,7 +82,7 @@ ALCOHOL_OUTSIDE = {
 }
 
 
-@covers("MISSING_QUALIFICATION")
+@pytest.mark.covers("MISSING_QUALIFICATION")
 def test_liquor_training_counts_only_where_the_policy_requires_it() -> None:
     officers = [officer("K-1"), officer("K-2", hours_to_date=10, qualifications=["liquor_venue"])]
     requests = [request("R-1", at(1, 12), at(1, 16), **ALCOHOL_OUTSIDE)]
@@ -101,7 +97,7 @@ def test_liquor_training_counts_only_where_the_policy_requires_it() -> None:
 # --- employer conflict ----------------------------------------------------------------------
 
 
-@covers("EMPLOYER_CONFLICT")
+@pytest.mark.covers("EMPLOYER_CONFLICT")
 def test_conflicted_officer_takes_the_other_employer() -> None:
     result = solve_checked(problem(
         [officer("K-1", conflicts=["EMP-R-1"]), officer("K-2", hours_to_date=10)],
@@ -113,7 +109,7 @@ def test_conflicted_officer_takes_the_other_employer() -> None:
     ]
 
 
-@covers("EMPLOYER_CONFLICT")
+@pytest.mark.covers("EMPLOYER_CONFLICT")
 def test_a_conflict_with_another_employer_does_not_bar() -> None:
     assert no_eligible(alone({"conflicts": ["EMP-R-1"]})) == {"EMPLOYER_CONFLICT": 1}
     assert roster(alone({"conflicts": ["EMP-R-9"]})) == [("R-1", "K-1", at(1, 12), at(1, 16))]
@@ -122,7 +118,7 @@ def test_a_conflict_with_another_employer_does_not_bar() -> None:
 # --- availability ---------------------------------------------------------------------------
 
 
-@covers("NOT_AVAILABLE")
+@pytest.mark.covers("NOT_AVAILABLE")
 def test_availability_must_contain_the_whole_shift() -> None:
     short = alone({"available": [(at(1, 12), at(1, 15, 59))]})
     assert no_eligible(short) == {"NOT_AVAILABLE": 1}
@@ -130,7 +126,7 @@ def test_availability_must_contain_the_whole_shift() -> None:
     assert no_eligible(late) == {"NOT_AVAILABLE": 1}
 
 
-@covers("NOT_AVAILABLE")
+@pytest.mark.covers("NOT_AVAILABLE")
 def test_availability_exactly_the_shift_is_enough() -> None:
     exact = alone({"available": [(at(1, 12), at(1, 16))]})
     assert roster(exact) == [("R-1", "K-1", at(1, 12), at(1, 16))]
@@ -139,7 +135,7 @@ def test_availability_exactly_the_shift_is_enough() -> None:
     assert roster(touching) == [("R-1", "K-1", at(1, 12), at(1, 16))]
 
 
-@covers("NOT_AVAILABLE")
+@pytest.mark.covers("NOT_AVAILABLE")
 def test_the_available_officer_gets_it_over_the_lighter_one() -> None:
     result = lighter_barred({"available": [(at(2, 0), at(2, 23))]})
     assert roster(result) == [("R-1", "K-2", at(1, 12), at(1, 16))]
@@ -148,7 +144,7 @@ def test_the_available_officer_gets_it_over_the_lighter_one() -> None:
 # --- on-duty time ---------------------------------------------------------------------------
 
 
-@covers("ON_DUTY")
+@pytest.mark.covers("ON_DUTY")
 @pytest.mark.parametrize(
     ("duty", "fits"),
     [
@@ -167,7 +163,7 @@ def test_on_duty_keeps_the_travel_gap_in_either_order(duty: tuple[Any, Any], fit
         assert no_eligible(result) == {"ON_DUTY": 1}
 
 
-@covers("ON_DUTY")
+@pytest.mark.covers("ON_DUTY")
 def test_a_policy_gap_of_zero_allows_back_to_back_duty() -> None:
     prob = problem(
         [officer("K-1", on_duty=on_duty((at(1, 8), at(1, 12))))],

@@ -18,7 +18,6 @@ from tests.scheduler.builders import (
     alone,
     at,
     busy_holds,
-    covers_into,
     no_eligible,
     officer,
     on_duty,
@@ -29,10 +28,6 @@ from tests.scheduler.builders import (
     unfilled_codes,
     window,
 )
-
-COVERED: set[str] = set()
-covers = covers_into(COVERED)
-
 
 # --- overlap --------------------------------------------------------------------------------
 
@@ -47,7 +42,7 @@ def two_shifts(second_start: Any, second_end: Any, **policy: Any) -> RosterResul
     ))
 
 
-@covers("OVERLAP")
+@pytest.mark.covers("OVERLAP")
 def test_exactly_the_travel_gap_between_shifts_is_fine() -> None:
     after = two_shifts(at(1, 16, 30), at(1, 20, 30))
     assert roster(after) == [
@@ -61,7 +56,7 @@ def test_exactly_the_travel_gap_between_shifts_is_fine() -> None:
     ]
 
 
-@covers("OVERLAP", "ALL_ELIGIBLE_BUSY")
+@pytest.mark.covers("OVERLAP", "ALL_ELIGIBLE_BUSY")
 @pytest.mark.parametrize(
     ("start", "end"),
     [
@@ -76,7 +71,7 @@ def test_a_shift_inside_the_travel_gap_is_left_unfilled(start: Any, end: Any) ->
     assert busy_holds(result, "R-2") == {"K-1": ["OVERLAP"]}
 
 
-@covers("OVERLAP")
+@pytest.mark.covers("OVERLAP")
 def test_a_second_officer_takes_the_clashing_shift() -> None:
     result = solve_checked(problem(
         [officer("K-1"), officer("K-2", hours_to_date=10)],
@@ -93,7 +88,7 @@ def test_a_second_officer_takes_the_clashing_shift() -> None:
 # --- rest: any 24 hours ---------------------------------------------------------------------
 
 
-@covers("REST_24H")
+@pytest.mark.covers("REST_24H")
 def test_sixteen_hours_in_a_rolling_day_is_the_limit() -> None:
     # 16:00-24:00 Tuesday and 00:30-08:30 Wednesday: 16 h inside one 24-hour window.
     result = solve_checked(problem(
@@ -107,7 +102,7 @@ def test_sixteen_hours_in_a_rolling_day_is_the_limit() -> None:
     ]
 
 
-@covers("REST_24H", "ALL_ELIGIBLE_BUSY")
+@pytest.mark.covers("REST_24H", "ALL_ELIGIBLE_BUSY")
 def test_the_rolling_window_spans_midnight() -> None:
     # 8 h on Tuesday and 8.5 h on Wednesday: no calendar day holds more than 8.5 h, but the
     # 24 hours from Tuesday 16:00 hold 16.5.
@@ -119,7 +114,7 @@ def test_the_rolling_window_spans_midnight() -> None:
     assert busy_holds(result, "R-2") == {"K-1": ["REST_24H"]}
 
 
-@covers("REST_24H")
+@pytest.mark.covers("REST_24H")
 def test_on_duty_hours_count_toward_the_rolling_window() -> None:
     duty = on_duty((at(1, 20), at(2, 6)))  # 10 h overnight
     fits = alone({"on_duty": duty}, at(2, 6, 30), at(2, 12, 30))  # 6 h: 16 in the window
@@ -129,7 +124,7 @@ def test_on_duty_hours_count_toward_the_rolling_window() -> None:
     assert [u.request_id for u in over.unfilled] == ["R-1"]
 
 
-@covers("REST_24H")
+@pytest.mark.covers("REST_24H")
 @pytest.mark.parametrize(
     "blocks",
     [
@@ -143,7 +138,7 @@ def test_overlapping_on_duty_blocks_count_once(blocks: list[tuple[Any, Any]]) ->
     assert roster(result) == [("R-1", "K-1", at(1, 8, 30), at(1, 12, 30))]
 
 
-@covers("REST_24H", "NO_ELIGIBLE_OFFICER")
+@pytest.mark.covers("REST_24H", "NO_ELIGIBLE_OFFICER")
 def test_a_shift_too_long_after_duty_is_no_eligible_officer() -> None:
     # K-1 could never take it, whatever else the roster holds: nobody is eligible, and the
     # reason counts the rule (not ALL_ELIGIBLE_BUSY with K-1 "held" by REST_24H).
@@ -154,7 +149,7 @@ def test_a_shift_too_long_after_duty_is_no_eligible_officer() -> None:
 # --- daily cap ------------------------------------------------------------------------------
 
 
-@covers("DAILY_CAP")
+@pytest.mark.covers("DAILY_CAP")
 def test_daily_cap_counts_the_minutes_on_each_local_date() -> None:
     # 6 h Tuesday morning, then 18:00-02:00: 6 of its 8 hours fall on Tuesday, 12 h in all.
     result = solve_checked(problem(
@@ -167,7 +162,7 @@ def test_daily_cap_counts_the_minutes_on_each_local_date() -> None:
     ]
 
 
-@covers("DAILY_CAP", "ALL_ELIGIBLE_BUSY")
+@pytest.mark.covers("DAILY_CAP", "ALL_ELIGIBLE_BUSY")
 def test_half_an_hour_more_on_the_date_breaks_the_daily_cap() -> None:
     # Same 8 hours, half an hour earlier: 6.5 fall on Tuesday, 12.5 h that day.
     result = solve_checked(problem(
@@ -179,7 +174,7 @@ def test_half_an_hour_more_on_the_date_breaks_the_daily_cap() -> None:
     assert busy_holds(result, "R-2") == {"K-1": ["DAILY_CAP"]}
 
 
-@covers("DAILY_CAP")
+@pytest.mark.covers("DAILY_CAP")
 def test_a_shift_longer_than_the_daily_cap_on_one_date_has_no_officer() -> None:
     result = solve_checked(problem(
         [officer("K-1")], [request("R-1", at(1, 6), at(1, 17))], max_hours_per_day=10
@@ -188,7 +183,7 @@ def test_a_shift_longer_than_the_daily_cap_on_one_date_has_no_officer() -> None:
     assert [(u.request_id, u.positions) for u in result.unfilled] == [("R-1", 1)]
 
 
-@covers("DAILY_CAP", "NO_ELIGIBLE_OFFICER")
+@pytest.mark.covers("DAILY_CAP", "NO_ELIGIBLE_OFFICER")
 def test_a_shift_longer_than_the_daily_cap_is_no_eligible_officer() -> None:
     result = solve_checked(problem(
         [officer("K-1")], [request("R-1", at(1, 6), at(1, 17))], max_hours_per_day=10
@@ -196,7 +191,7 @@ def test_a_shift_longer_than_the_daily_cap_is_no_eligible_officer() -> None:
     assert no_eligible(result) == {"DAILY_CAP": 1}
 
 
-@covers("DAILY_CAP")
+@pytest.mark.covers("DAILY_CAP")
 @pytest.mark.parametrize(("end", "fits"), [((11, 30), True), ((12, 0), False)])
 def test_daily_cap_counts_real_minutes_on_the_long_dst_day(
     end: tuple[int, int], fits: bool
@@ -218,7 +213,7 @@ def test_daily_cap_counts_real_minutes_on_the_long_dst_day(
 # --- weekly cap -----------------------------------------------------------------------------
 
 
-@covers("WEEKLY_CAP")
+@pytest.mark.covers("WEEKLY_CAP")
 def test_the_week_turns_at_monday_midnight_local() -> None:
     # Own cap 8 h: Sunday 16:00-24:00 is last week, Monday 10:00-18:00 this week.
     result = solve_checked(problem(
@@ -231,7 +226,7 @@ def test_the_week_turns_at_monday_midnight_local() -> None:
     ]
 
 
-@covers("WEEKLY_CAP", "ALL_ELIGIBLE_BUSY")
+@pytest.mark.covers("WEEKLY_CAP", "ALL_ELIGIBLE_BUSY")
 def test_half_an_hour_past_monday_midnight_counts_in_the_new_week() -> None:
     result = solve_checked(problem(
         [officer("K-1", max_hours_per_week=8)],
@@ -242,7 +237,7 @@ def test_half_an_hour_past_monday_midnight_counts_in_the_new_week() -> None:
     assert busy_holds(result, "R-2") == {"K-1": ["WEEKLY_CAP"]}
 
 
-@covers("WEEKLY_CAP")
+@pytest.mark.covers("WEEKLY_CAP")
 def test_the_officers_own_lower_cap_sends_work_to_a_heavier_officer() -> None:
     requests = [request("R-1", at(7, 8), at(7, 12)), request("R-2", at(8, 8), at(8, 13))]
     free = solve_checked(problem([officer("K-1"), officer("K-2", hours_to_date=20)], requests))
@@ -259,7 +254,7 @@ def test_the_officers_own_lower_cap_sends_work_to_a_heavier_officer() -> None:
     ]
 
 
-@covers("WEEKLY_CAP")
+@pytest.mark.covers("WEEKLY_CAP")
 def test_an_own_cap_above_the_agency_cap_does_not_raise_it() -> None:
     # Agency cap 8 h by policy; the officer's own 30 h does not lift it.
     result = solve_checked(problem(
@@ -282,7 +277,7 @@ def crew(*officers: dict[str, Any], needed: int = 2) -> RosterResult:
     ))
 
 
-@covers("SUPERVISOR_REQUIRED")
+@pytest.mark.covers("SUPERVISOR_REQUIRED")
 def test_a_supervised_request_gets_its_sergeant() -> None:
     result = crew(officer("K-1"), officer("K-2", hours_to_date=10),
                   officer("K-3", rank="sergeant", hours_to_date=20))
@@ -292,7 +287,7 @@ def test_a_supervised_request_gets_its_sergeant() -> None:
     ]
 
 
-@covers("SUPERVISOR_REQUIRED")
+@pytest.mark.covers("SUPERVISOR_REQUIRED")
 def test_without_a_supervisor_nobody_staffs_it_not_even_partly() -> None:
     result = crew(officer("K-1"), officer("K-2"), officer("K-3", rank="corporal"))
     assert result.assignments == []
@@ -304,7 +299,7 @@ def test_without_a_supervisor_nobody_staffs_it_not_even_partly() -> None:
     assert [u.positions for u in short.unfilled] == [3]
 
 
-@covers("SUPERVISOR_REQUIRED")
+@pytest.mark.covers("SUPERVISOR_REQUIRED")
 def test_partial_staffing_keeps_the_supervisor() -> None:
     result = crew(officer("K-1"), officer("K-2", rank="lieutenant", hours_to_date=30), needed=3)
     assert roster(result) == [
@@ -314,13 +309,13 @@ def test_partial_staffing_keeps_the_supervisor() -> None:
     assert [u.positions for u in result.unfilled] == [1]
 
 
-@covers("SUPERVISOR_REQUIRED")
+@pytest.mark.covers("SUPERVISOR_REQUIRED")
 def test_below_supervisor_at_no_supervisor_is_needed() -> None:
     result = crew(officer("K-1"), needed=1)
     assert roster(result) == [("R-1", "K-1", at(1, 12), at(1, 16))]
 
 
-@covers("SUPERVISOR_REQUIRED")
+@pytest.mark.covers("SUPERVISOR_REQUIRED")
 @pytest.mark.parametrize(
     ("agency", "supervisor_at"), [("kennesaw-ga", 5), ("rockport-tx", 4)]
 )
@@ -347,7 +342,7 @@ def after_prior(
     return alone({"prior_shifts": [window(s, e) for s, e in prior], **changes}, start, end)
 
 
-@covers("WEEKLY_CAP")
+@pytest.mark.covers("WEEKLY_CAP")
 def test_prior_shifts_count_toward_the_weekly_cap() -> None:
     # Own cap 8 h; Monday's 4 h worked earlier leave 4 h for Tuesday.
     prior = [(at(7, 8), at(7, 12))]
@@ -357,7 +352,7 @@ def test_prior_shifts_count_toward_the_weekly_cap() -> None:
     assert no_eligible(over) == {"WEEKLY_CAP": 1}
 
 
-@covers("OVERLAP")
+@pytest.mark.covers("OVERLAP")
 def test_a_prior_shift_keeps_the_travel_gap() -> None:
     prior = [(at(8, 8), at(8, 12))]
     assert roster(after_prior(prior, at(8, 12, 30), at(8, 16, 30))) == [
@@ -366,7 +361,7 @@ def test_a_prior_shift_keeps_the_travel_gap() -> None:
     assert no_eligible(after_prior(prior, at(8, 12, 29), at(8, 16, 29))) == {"OVERLAP": 1}
 
 
-@covers("WEEKLY_CAP", "DAILY_CAP", "REST_24H")
+@pytest.mark.covers("WEEKLY_CAP", "DAILY_CAP", "REST_24H")
 @pytest.mark.parametrize(
     ("code", "changes", "policy"),
     [

@@ -19,18 +19,12 @@ from scheduler.agencies import get_agency
 from scheduler.pricing.rates import quote_request
 from tests.scheduler.builders import (
     at,
-    covers_into,
     officer,
     problem,
     request,
     roster,
     solve_checked,
 )
-
-COVERED: set[str] = set()
-covers = covers_into(COVERED)
-
-
 
 
 def whole_price(req: dict[str, object]) -> Decimal:
@@ -78,7 +72,7 @@ def test_two_positions_over_christmas_eve_midnight_price_like_two_whole_shifts()
     assert result.pricing.total == whole_price(req) == Decimal("2995.20")
 
 
-@covers("NO_ELIGIBLE_OFFICER")
+@pytest.mark.covers("NO_ELIGIBLE_OFFICER")
 def test_an_unstaffable_segment_is_left_unfilled_as_a_valid_piece() -> None:
     # K-1 is free 06:00-20:00. The only split with a 12 h segment inside that is 06:00-18:00 +
     # 18:00-22:00, so K-1 works 12 h and the last 4 h stay open as a piece that can be staffed.
@@ -95,7 +89,7 @@ def test_an_unstaffable_segment_is_left_unfilled_as_a_valid_piece() -> None:
     assert result.metrics.positions_filled == 0.75
 
 
-@covers("NO_VALID_SPLIT")
+@pytest.mark.covers("NO_VALID_SPLIT")
 def test_a_request_that_admits_no_split_is_unfilled() -> None:
     # Segments of 7-12 h: 13 h is too long for one and too short for two.
     result = solve_checked(problem(
@@ -112,7 +106,7 @@ def test_a_request_that_admits_no_split_is_unfilled() -> None:
     assert result.pricing.total == Decimal("0")
 
 
-@covers("NO_VALID_SPLIT")
+@pytest.mark.covers("NO_VALID_SPLIT")
 def test_exactly_two_minimum_segments_is_a_valid_split() -> None:
     req = request("R-1", at(1, 6), at(1, 20))
     result = solve_checked(problem(
@@ -132,7 +126,7 @@ def test_a_request_of_exactly_the_maximum_is_worked_whole() -> None:
     assert result.pricing.total == whole_price(req) == Decimal("912.60")  # 12 h x $76.05
 
 
-@covers("SUPERVISOR_REQUIRED")
+@pytest.mark.covers("SUPERVISOR_REQUIRED")
 def test_a_split_request_is_staffed_only_while_its_supervisor_is_on() -> None:
     # Two positions, supervisor from 2: the sergeant is free 06:00-18:00, so only those 12 h are
     # staffed (with K-1, whose total stays at the sergeant's 12 h); 18:00-22:00 stays open.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import sys
 from datetime import UTC, timedelta
 from typing import Any
 
@@ -14,19 +14,8 @@ from models.problem import Problem
 from models.result import Assignment
 from scheduler.rules.codes import OFFICER_RULES, ROSTER_RULES
 from scheduler.validate.validator import validate
+from tests.conftest import covered_codes
 from tests.scheduler.rosters import at, officer, problem, request, result, shift
-
-TESTED: set[str] = set()
-
-
-def covers(*codes: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
-    """Record at import which rule codes a test exercises (for the registry test)."""
-
-    def mark(test: Callable[..., None]) -> Callable[..., None]:
-        TESTED.update(codes)
-        return test
-
-    return mark
 
 
 def codes(prob: Problem, assignments: list[Assignment]) -> list[str]:
@@ -49,7 +38,7 @@ def test_a_plain_roster_is_valid() -> None:
     assert report.ok and report.violations == []
 
 
-@covers("UNKNOWN_REFERENCE")
+@pytest.mark.covers("UNKNOWN_REFERENCE")
 def test_unknown_reference() -> None:
     stray = shift("R-1", "K-404", at(1, 12), at(1, 16))
     report = validate(one(), result([stray, shift("R-9", "K-1", at(1, 12), at(1, 16))]))
@@ -58,7 +47,7 @@ def test_unknown_reference() -> None:
     assert "unknown request R-9" in report.violations[1].message
 
 
-@covers("REQUEST_REFUSED_STAFFED")
+@pytest.mark.covers("REQUEST_REFUSED_STAFFED")
 def test_request_refused_staffed() -> None:
     inside = one(venue={"alcohol_served": True, "post": "inside"})
     assert codes(inside, [R1]) == ["REQUEST_REFUSED_STAFFED"]
@@ -69,21 +58,21 @@ def test_request_refused_staffed() -> None:
     assert codes(approved, [R1]) == []
 
 
-@covers("OUTSIDE_REQUEST")
+@pytest.mark.covers("OUTSIDE_REQUEST")
 def test_outside_request() -> None:
     late = shift("R-1", "K-1", at(1, 12, 30), at(1, 16, 30))
     # A short request is worked whole, so the moved shift is also a bad segment.
     assert codes(one(), [late]) == ["OUTSIDE_REQUEST", "INVALID_SEGMENT"]
 
 
-@covers("STATUS_BARRED")
+@pytest.mark.covers("STATUS_BARRED")
 def test_status_barred() -> None:
     assert codes(one({"status": "probationary"}), [R1]) == ["STATUS_BARRED"]
     assert codes(one({"status": "light_duty"}), [R1]) == ["STATUS_BARRED"]
     assert codes(one({"status": "active"}), [R1]) == []
 
 
-@covers("MISSING_QUALIFICATION")
+@pytest.mark.covers("MISSING_QUALIFICATION")
 def test_missing_qualification() -> None:
     assert codes(one(job_type="traffic"), [R1]) == ["MISSING_QUALIFICATION"]
     assert codes(one({"qualifications": ["traffic"]}, job_type="traffic"), [R1]) == []
@@ -105,13 +94,13 @@ def test_liquor_training_only_when_the_agency_requires_it() -> None:
     assert "liquor_venue" in report.violations[0].message
 
 
-@covers("EMPLOYER_CONFLICT")
+@pytest.mark.covers("EMPLOYER_CONFLICT")
 def test_employer_conflict() -> None:
     assert codes(one({"conflicts": ["EMP-R-1"]}), [R1]) == ["EMPLOYER_CONFLICT"]
     assert codes(one({"conflicts": ["EMP-R-2"]}), [R1]) == []
 
 
-@covers("NOT_AVAILABLE")
+@pytest.mark.covers("NOT_AVAILABLE")
 def test_not_available() -> None:
     touching = [{"start": at(1, 10).isoformat(), "end": at(1, 14).isoformat()},
                 {"start": at(1, 14).isoformat(), "end": at(1, 20).isoformat()}]
@@ -124,7 +113,7 @@ def test_not_available() -> None:
     assert codes(one({"availability": []}), [R1]) == ["NOT_AVAILABLE"]
 
 
-@covers("ON_DUTY")
+@pytest.mark.covers("ON_DUTY")
 @pytest.mark.parametrize(
     ("duty", "expected"),
     [
@@ -148,7 +137,7 @@ def two_requests(second_start: Any, second_end: Any, **policy: Any) -> Problem:
     )
 
 
-@covers("OVERLAP")
+@pytest.mark.covers("OVERLAP")
 def test_overlap_respects_travel_gap() -> None:
     fine = two_requests(at(1, 16, 30), at(1, 20, 30))
     assert codes(fine, [R1, shift("R-2", "K-1", at(1, 16, 30), at(1, 20, 30))]) == []
@@ -165,7 +154,7 @@ def evening_then_duty(duty_end: Any) -> Problem:
     return problem([officer("K-1", on_duty=duty)], [request("R-1", at(1, 18), at(2, 0))])
 
 
-@covers("REST_24H")
+@pytest.mark.covers("REST_24H")
 def test_rest_rolling_window_across_midnight() -> None:
     night = shift("R-1", "K-1", at(1, 18), at(2, 0))
     assert codes(evening_then_duty(at(2, 17)), [night]) == []  # 6 + 10 = 16 h exactly
@@ -194,7 +183,7 @@ def test_rest_counts_two_shifts_and_duty_in_one_window() -> None:
     assert codes(prob2, both) == ["REST_24H", "DAILY_CAP"]
 
 
-@covers("DAILY_CAP")
+@pytest.mark.covers("DAILY_CAP")
 def test_daily_cap() -> None:
     second = shift("R-2", "K-1", at(1, 12, 30), at(1, 18, 30))
     first = shift("R-1", "K-1", at(1, 6), at(1, 12))
@@ -230,7 +219,7 @@ def test_dst_autumn_night_is_seven_hours_for_caps() -> None:
     assert codes(below, [night]) == ["DAILY_CAP"]
 
 
-@covers("WEEKLY_CAP")
+@pytest.mark.covers("WEEKLY_CAP")
 def test_weekly_cap_policy_and_officer() -> None:
     days = [request(f"R-{d}", at(d, 8), at(d, 16)) for d in (7, 8, 9)]
     shifts = [shift(f"R-{d}", "K-1", at(d, 8), at(d, 16)) for d in (7, 8, 9)]
@@ -260,7 +249,7 @@ def crew(ranks: list[str], needed: int, **policy: Any) -> tuple[Problem, list[As
     return prob, [shift("R-1", f"K-{i}", at(1, 12), at(1, 16)) for i in range(len(ranks))]
 
 
-@covers("SUPERVISOR_REQUIRED")
+@pytest.mark.covers("SUPERVISOR_REQUIRED")
 def test_supervisor_required() -> None:
     assert codes(*crew(["officer", "corporal"], 2, supervisor_at=2)) == ["SUPERVISOR_REQUIRED"]
     assert codes(*crew(["officer", "sergeant"], 2, supervisor_at=2)) == []
@@ -282,7 +271,7 @@ def test_supervisor_must_cover_every_staffed_moment_of_a_split_request() -> None
     assert "2026-12-01T14:00-05:00 to 2026-12-01T22:00-05:00" in report.violations[0].message
 
 
-@covers("OVERSTAFFED")
+@pytest.mark.covers("OVERSTAFFED")
 def test_overstaffed() -> None:
     prob = problem([officer("K-1"), officer("K-2")], [request("R-1", at(1, 12), at(1, 16))])
     both = [R1, shift("R-1", "K-2", at(1, 12), at(1, 16))]
@@ -293,7 +282,7 @@ def test_overstaffed() -> None:
 LONG = (at(1, 6), at(1, 22))  # 16 h: split into pieces of 4..12 h on the half hour
 
 
-@covers("INVALID_SEGMENT")
+@pytest.mark.covers("INVALID_SEGMENT")
 @pytest.mark.parametrize(
     ("start", "end", "ok"),
     [
@@ -320,7 +309,7 @@ def test_short_request_is_worked_whole_and_end_off_grid_counts_as_boundary() -> 
     assert codes(prob, [shift("R-1", "K-1", at(1, 14), at(1, 22, 15))]) == []
 
 
-@covers("LOCKED_CHANGED")
+@pytest.mark.covers("LOCKED_CHANGED")
 def test_locked_changed() -> None:
     lock = {"request_id": "R-1", "officer_id": "K-1",
             "start": at(1, 12).astimezone(UTC).isoformat(), "end": at(1, 16).isoformat()}
@@ -341,7 +330,8 @@ def test_violation_names_officer_request_and_times() -> None:
 
 @pytest.mark.parametrize("code", [*OFFICER_RULES, *ROSTER_RULES])
 def test_every_rule_code_has_a_test(code: str) -> None:
-    assert code in TESTED, f"{code} has no test in test_validation.py"
+    tested = covered_codes(sys.modules[__name__])
+    assert code in tested, f"{code} has no test in test_validation.py"
 
 
 def pieces_of_some_split(length: int, low: int, high: int) -> set[tuple[int, int]]:

@@ -1,0 +1,45 @@
+"""The coverage objective: its CP-SAT expression, and the bound on it that needs no solver.
+
+Coverage is the sum of the weights of the pieces a roster staffs (a whole position is 1,000 per
+priority point, `piece_weight`), locked shifts added by the callers. The lexicographic stages and
+every window of the window search maximize the same `coverage` expression (the window search
+over its sub-model, whose pieces keep their indexes in the full piece set). The MIP
+(`scheduler/solve/mip.py`, solved by the benchmark's HiGHS harness) states the same objective
+as a cost vector over its columns: another encoding, not another meaning. The validator keeps its
+own count (`validate/metrics.py`), on purpose: it must not share code with the solver.
+
+`trivial_bound` is the one bound used where no solver proves better: the greedy roster alone,
+a limit too short to build the model, and the MIP's dual bound before presolve.
+"""
+
+from __future__ import annotations
+
+from ortools.sat.python.cp_model import LinearExpr
+
+from scheduler.context import Context
+from scheduler.solve.model import Model
+from scheduler.solve.pieces import PieceSet
+
+
+def coverage(ps: PieceSet, m: Model) -> LinearExpr:
+    """The weighted coverage of the model's pair variables, as one CP-SAT linear expression
+    (one weighted sum, built in C++, not a Python sum of products)."""
+    return LinearExpr.weighted_sum(list(m.x.values()), [ps.pieces[p].weight for p, _ in m.x])
+
+
+def trivial_bound(ctx: Context, ps: PieceSet, cands: dict[int, list[int]]) -> float:
+    """Every request filled by at most as many officers as may work some piece of it, locked
+    officers included (each counted once), at its priority.
+
+    At any moment a request holds at most one position per distinct officer, so this bounds its
+    coverage whatever the split; counting an officer once even when they hold a lock on one
+    segment and are a candidate for another keeps it as tight as it can be without a solver.
+    """
+    total = 0
+    for r, pieces in ps.by_request.items():
+        officers = {o for p in pieces for o in cands[p]} | {
+            o for lr, o, *_ in ctx.locked if lr == r
+        }
+        need = ctx.requests[r].model.officers_needed
+        total += ctx.requests[r].model.priority * min(need, len(officers))
+    return float(total)
