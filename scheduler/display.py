@@ -89,3 +89,10 @@ def unfilled_line(request_id: str, employer: str, start: datetime, end: datetime
         shown.append(code)
     hidden = len(codes) - len(shown)
     return (head + ", ".join(shown) + (f" +{hidden}" if hidden else "")).rstrip()
+
+
+def fractional_note(counts: list[float]) -> list[str]:
+    """The one line explaining fractional positions, when any of `counts` is one (else none)."""
+    if any(not float(c).is_integer() for c in counts):
+        return [f"positions: {FRACTIONAL_POSITIONS}"]
+    return []

@@ -10,6 +10,7 @@ import pytest
 from scheduler.display import (
     clip,
     elapsed_hours,
+    fractional_note,
     hours_text,
     local_span,
     local_when,
@@ -91,3 +92,10 @@ def test_codes_that_do_not_fit_are_counted() -> None:
     assert line == ("REQ-00099  Westview Elementary #… Mon 07 Dec 11:00-17:00   3 open "
                     "ALL_ELIGIBLE_BUSY +2")
     assert len(line) <= 100
+
+
+def test_fractional_positions_are_explained_only_when_there_are_some() -> None:
+    assert fractional_note([3.0, 2]) == []
+    assert fractional_note([3.0, 5.7143]) == [
+        "positions: a split position counts the share of its hours that is covered"
+    ]
