@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench bench-refs bench-agencies bench-jobs lint setup clean
+.PHONY: demo test bench bench-refs bench-agencies bench-jobs lint readme setup clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -39,6 +39,11 @@ bench-agencies: $(STAMP)
 # A minute of sustained durable-job load on a real server, then a flood beyond its queue.
 bench-jobs: $(STAMP)
 	$(BIN)/offduty bench-jobs --duration 60 --clients 4 --out benchmarks/JOBS_LOAD.md
+
+# Re-run the commands whose output README.md shows (scenario tables) and rewrite those blocks;
+# `--all` also the time-limited ones, `--check` only compares.
+readme: $(STAMP)
+	$(BIN)/python scripts/readme_outputs.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

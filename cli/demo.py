@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from cli.demo_record import closing_note, write_record
+from scheduler.display import fractional_note
 from store import open_store
 from store.approvals import approve
 from store.duty_import import import_on_duty
@@ -90,8 +91,11 @@ def _record(store: Any) -> None:
 def _nightly(store: Any, time_limit: float) -> None:
     print(f"== nightly assignment as of {DEMO_NOW}, 7 days ahead")
     now = datetime.fromisoformat(DEMO_NOW)
-    for report in run_nightly(store, now=now, horizon_days=7, time_limit_s=time_limit):
+    reports = run_nightly(store, now=now, horizon_days=7, time_limit_s=time_limit)
+    for report in reports:
         print(" ", report.summary())
+    for line in fractional_note([r.positions_filled for r in reports]):
+        print(" ", line)
     with store.transaction() as session:
         lines = roster_lines(session, RosterFilter(first=now.date(), last=now.date()))
     print(format_table(lines[:8]))

@@ -14,6 +14,7 @@ from typing import Any
 from cli.argtypes import bounded_float, bounded_int
 from cli.store_args import add_db_option, aware, store_from
 from models import InputError
+from scheduler.display import fractional_note
 from store import StoreSettings
 from store.nightly import NO_ROSTER, recent_runs, run_nightly
 from store.nightly_all import run_all_agencies
@@ -65,6 +66,8 @@ def run(args: argparse.Namespace) -> int:
         store.close()
     for report in reports:
         print(report.summary())
+    for line in fractional_note([r.positions_filled for r in reports]):
+        print(line)
     return 1 if any(r.status in NO_ROSTER for r in reports) else 0
 
 
@@ -83,6 +86,8 @@ def _run_all(args: argparse.Namespace) -> int:
         store.close()
     for outcome in night.outcomes:
         print(outcome.summary())
+    for line in fractional_note([o.report.positions_filled for o in night.outcomes if o.report]):
+        print(line)
     print(night.summary())
     no_roster = any(o.report is not None and o.report.status in NO_ROSTER for o in night.outcomes)
     return 1 if night.failed or no_roster else 0
@@ -114,4 +119,6 @@ def run_list(args: argparse.Namespace) -> int:
             f"={metrics.get('kept', 0)} -{metrics.get('removed', 0)}, "
             f"solve {timings.get('solve_s', 0):.1f} s, inputs {run.inputs_hash[:12]}"
         )
+    for line in fractional_note([r.metrics.get("positions_filled", 0) for r in runs]):
+        print(line)
     return 0

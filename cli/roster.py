@@ -1,4 +1,9 @@
-"""The dispatcher's commands: `roster show`, `confirm`, `cancel`, `worked`."""
+"""The dispatcher's commands: `roster show`, `confirm`, `cancel`, `worked`.
+
+`roster show` has four views: one line per shift (the default), `--by request` (needs N,
+filled K, K open), `--hours` (each officer's week against the caps) and `--unfilled` (why the
+latest run left positions open).
+"""
 
 from __future__ import annotations
 
@@ -7,14 +12,18 @@ from typing import Any
 
 from cli.store_args import add_db_option, aware, day, required_aware, store_from
 from models import InputError
+from store.records import agency_of
 from store.roster import (
     RosterFilter,
     format_table,
     latest_runs,
+    request_labels,
     roster_lines,
     run_footer,
     unfilled_lines,
 )
+from store.roster_views import format_hours, format_requests, hours_rows, request_views
+from store.schema import AgencyRow
 from store.workflow import cancel, confirm, record_worked
 
 
@@ -33,8 +42,14 @@ def _show(sub: Any) -> None:
     parser.add_argument("--officer", default=None, help="one officer id")
     parser.add_argument("--request", default=None, help="one request id")
     parser.add_argument("--cancelled", action="store_true", help="include cancelled shifts")
-    parser.add_argument("--unfilled", action="store_true",
-                        help="list the latest run's unfilled positions and refused requests")
+    view = parser.add_mutually_exclusive_group()
+    view.add_argument("--by", choices=("shift", "request"), default="shift",
+                      help="one line per shift (default), or per request: needs N, filled K")
+    view.add_argument("--hours", action="store_true",
+                      help="hours per officer per week against the weekly and daily caps "
+                           "(with --date: that date's week)")
+    view.add_argument("--unfilled", action="store_true",
+                      help="list the latest run's unfilled positions and refused requests")
     parser.set_defaults(func=run_show)
 
 
@@ -45,14 +60,24 @@ def run_show(args: argparse.Namespace) -> int:
     store = store_from(args)
     try:
         with store.transaction() as session:
+            if args.hours:
+                rows = hours_rows(session, filters)
+                print(format_hours(rows) if rows else "no assignments match")
+                return 0
+            if args.by == "request":
+                views = request_views(session, filters)
+                print(format_requests(views) if views else "no requests match")
+                return 0
             lines = roster_lines(session, filters)
             runs = latest_runs(session, args.agency)
+            if args.unfilled:
+                for run in runs:
+                    agency = agency_of(session.get_one(AgencyRow, run.agency_id))
+                    labels = request_labels(session, run.agency_id)
+                    print("\n".join(unfilled_lines(run, labels, agency.tz)))
+                return 0
     finally:
         store.close()
-    if args.unfilled:
-        for run in runs:
-            print("\n".join(unfilled_lines(run)))
-        return 0
     print(format_table(lines) if lines else "no assignments match")
     for run in runs:
         print(run_footer(run))

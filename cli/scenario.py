@@ -17,6 +17,7 @@ from scenarios.output import write_outputs
 from scenarios.runner import Run, run
 from scenarios.spec import load_scenario
 from scenarios.table import format_table
+from scheduler.display import fractional_note
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
@@ -68,6 +69,8 @@ def run_scenario(args: argparse.Namespace) -> int:
     result = _solve(args)
     print(f"{result.scenario.name}: {len(result.outcomes)} rosters")
     print(format_table(result.table()))
+    for line in fractional_note([o.result.metrics.positions_filled for o in result.outcomes]):
+        print(line)
     if args.out:
         written = write_outputs(result, Path(args.out))
         print(f"wrote {len(written)} files to {args.out}")

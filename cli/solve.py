@@ -1,4 +1,9 @@
-"""`offduty solve` and `offduty schema`: a roster for a problem file, and the public JSON shapes."""
+"""`offduty solve` and `offduty schema`: a roster for a problem file, and the public JSON shapes.
+
+`solve` prints the roster for a person (scheduler/roster_text.py: the figures, then by request,
+by officer and what stayed unfilled); `--json` prints the roster result for programs instead,
+and `--out FILE` writes that JSON beside either.
+"""
 
 from __future__ import annotations
 
@@ -11,14 +16,15 @@ from typing import Any
 from cli.argtypes import bounded_float, bounded_int
 from models.common import InputError
 from scheduler.problem_io import load_problem, problem_schema, result_schema
+from scheduler.roster_text import roster_text
 from scheduler.solve.solver import solve
-from scheduler.summary import summarize
 
 
 def register(sub: Any) -> None:
     p = sub.add_parser("solve", help="solve a roster problem (JSON) and print the roster")
     p.add_argument("problem", help="roster problem file (JSON or YAML, roster-contract shape)")
-    p.add_argument("--json", action="store_true", help="print the full roster result as JSON")
+    p.add_argument("--json", action="store_true",
+                   help="print the full roster result as JSON instead of the readable roster")
     p.add_argument("--time-limit", type=bounded_float(0, 3600, low_open=True),
                    help="seconds, at most 3600 (overrides options.time_limit_s)")
     p.add_argument("--workers", type=bounded_int(1, 64),
@@ -62,7 +68,7 @@ def run_solve(args: argparse.Namespace) -> int:
             Path(args.out).write_text(text + "\n", encoding="utf-8")
         except OSError as exc:
             raise InputError("--out", f"cannot write {args.out}: {exc.strerror}") from exc
-    print(text if args.json else summarize(result))
+    print(text if args.json else roster_text(problem, result))
     return 0 if result.status in ("optimal", "feasible") else 1
 
 

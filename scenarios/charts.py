@@ -1,7 +1,8 @@
 """Charts of a what-if run, drawn off-screen (matplotlib's Agg canvas) into PNG files.
 
-Per roster: hours per officer (histogram), a roster timeline (one row per officer, the busiest
-first when there are many) and coverage by local day (filled, unfilled, refused positions).
+Per roster: hours per officer (histogram), a roster timeline (one row per officer in id order,
+40 officers to a page, so a large roster gives several PNG pages) and coverage by local day
+(filled, unfilled, refused positions).
 Across rosters: one bar chart comparing the scenarios on the headline figures. Each function
 writes one file and returns its path; nothing here touches pyplot's global state.
 """
@@ -12,6 +13,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date, tzinfo
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import matplotlib.dates as mdates
 import pandas as pd
@@ -25,7 +27,8 @@ from scenarios.figures import COVERAGE_PCT, GINI, PAY, POSITIONS_FILLED, REVENUE
 from scheduler.agencies import resolve_agency
 from scheduler.pricing.holidays import is_holiday
 
-TIMELINE_ROWS = 60
+# Officers on one page of the timeline: past this the rows are too thin to read.
+TIMELINE_PAGE = 40
 BASELINE_COLOUR, VARIANT_COLOUR = "#808080", "#4878a8"
 DPI = 100
 
@@ -67,9 +70,23 @@ def _shift_kind(a: Assignment, traffic: set[str], holidays: set[date], tz: tzinf
     return "traffic" if a.request_id in traffic else "regular"
 
 
-def timeline(problem: Problem, result: RosterResult, path: Path, title: str = "") -> Path:
+def timeline_pages(result: RosterResult, per_page: int = TIMELINE_PAGE) -> list[list[str]]:
+    """The officers with a shift, in id order, `per_page` to a page."""
+    officers = sorted({a.officer_id for a in result.assignments})
+    return [officers[i:i + per_page] for i in range(0, len(officers), per_page)] or [[]]
+
+
+def page_paths(path: Path, pages: int) -> list[Path]:
+    """`path` itself for one page; `timeline-1.png`, `timeline-2.png`... for more."""
+    if pages == 1:
+        return [path]
+    return [path.with_name(f"{path.stem}-{i}{path.suffix}") for i in range(1, pages + 1)]
+
+
+def timeline(problem: Problem, result: RosterResult, path: Path, title: str = "") -> list[Path]:
     """Gantt chart of the roster by officer, in the agency's local time, each shift coloured by
-    its kind (regular, traffic, on a holiday, locked) with a legend."""
+    its kind (regular, traffic, on a holiday, locked) with a legend; 40 officers to a page, every
+    page on the same time axis. Returns the pages written (see `page_paths`)."""
     agency = resolve_agency(problem.agency)
     tz = agency.tz
     days = {a.start.astimezone(tz).date() for a in result.assignments}
@@ -79,20 +96,37 @@ def timeline(problem: Problem, result: RosterResult, path: Path, title: str = ""
     by_officer: dict[str, dict[str, list[tuple[float, float]]]] = defaultdict(
         lambda: defaultdict(list)
     )
-    busy: dict[str, float] = defaultdict(float)
     for a in result.assignments:
         start, end = mdates.date2num(a.start), mdates.date2num(a.end)
         by_officer[a.officer_id][_shift_kind(a, traffic, holidays, tz)].append((start, end - start))
-        busy[a.officer_id] += a.hours
-    shown = sorted(busy, key=lambda o: (-busy[o], o))[:TIMELINE_ROWS]
-    shown.sort()
+    span = None
+    if result.assignments:
+        first = min(mdates.date2num(a.start) for a in result.assignments)
+        last = max(mdates.date2num(a.end) for a in result.assignments)
+        span = (first - 0.1, last + 0.1)
+    pages = timeline_pages(result)
+    paths = page_paths(path, len(pages))
+    for number, (shown, out) in enumerate(zip(pages, paths, strict=True), start=1):
+        page = f" (page {number} of {len(pages)}: {shown[0]} to {shown[-1]})" if len(pages) > 1 \
+            else ""
+        heading = f"Roster timeline{': ' + title if title else ''}{page}"
+        _timeline_page(shown, by_officer, span, tz, heading, out)
+    return paths
+
+
+def _timeline_page(shown: list[str], by_officer: dict[str, dict[str, list[tuple[float, float]]]],
+                   span: tuple[float, float] | None, tz: ZoneInfo, heading: str,
+                   path: Path) -> Path:
+    """One page of the timeline: these officers, top to bottom in id order."""
     fig = Figure(figsize=(10, 1.5 + 0.22 * max(1, len(shown))))
     ax = fig.add_subplot()
     for row, officer in enumerate(shown):
         for kind, spans in by_officer[officer].items():
             ax.broken_barh(spans, (row - 0.4, 0.8), color=SHIFT_KINDS[kind])
     ax.set_yticks(range(len(shown)), shown, fontsize=8)
-    ax.set_ylim(-1, max(1, len(shown)))
+    ax.set_ylim(max(1, len(shown)), -1)  # the first officer at the top
+    if span is not None:
+        ax.set_xlim(*span)
     locator = mdates.AutoDateLocator(tz=tz)
     ax.xaxis.set_major_locator(locator)
     ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator, tz=tz))
@@ -103,8 +137,7 @@ def timeline(problem: Problem, result: RosterResult, path: Path, title: str = ""
         handles=[Patch(color=c, label=k) for k, c in SHIFT_KINDS.items() if k in used],
         loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8, frameon=False,
     )
-    more = f" ({len(shown)} busiest of {len(busy)})" if len(busy) > len(shown) else ""
-    ax.set_title(f"Roster timeline{': ' + title if title else ''}{more}")
+    ax.set_title(heading)
     fig.subplots_adjust(right=0.84)
     return _save(fig, path)
 

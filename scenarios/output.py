@@ -5,6 +5,7 @@ Layout of `DIR`:
 - `rosters/LABEL.json`: each roster result (`baseline`, a variant's name, or `NAME-draw001`);
 - `charts/hours-LABEL.png`, `charts/timeline-LABEL.png`, `charts/coverage-LABEL.png` for the
   baseline, each variant and the first draw of a sweep; `charts/compare.png` across scenarios.
+  Past 40 officers the timeline is split into pages: `timeline-LABEL-1.png`, `-2.png`...
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ def write_outputs(run: Run, folder: Path) -> list[Path]:
     for outcome in _charted(run):
         label, problem, result = outcome.job.label, outcome.job.problem, outcome.result
         written.append(hours_histogram(result, charts / f"hours-{label}.png", label))
-        written.append(timeline(problem, result, charts / f"timeline-{label}.png", label))
+        written += timeline(problem, result, charts / f"timeline-{label}.png", label)
         written.append(coverage_chart(problem, result, charts / f"coverage-{label}.png", label))
     written.append(compare_chart(table, charts / "compare.png", title=run.scenario.name))
     return written

@@ -1,10 +1,14 @@
-"""A roster result as text a dispatcher reads: coverage and its bound, reasons, fairness, money."""
+"""The head of a roster result as text: status, coverage and its bound, fairness, money, reasons.
+
+scheduler/roster_text.py puts the roster itself (by request, by officer, unfilled) under it.
+"""
 
 from __future__ import annotations
 
 from collections import Counter
 
 from models.result import RosterResult
+from scheduler.display import FRACTIONAL_POSITIONS, packed
 
 
 def _coverage(result: RosterResult) -> list[str]:
@@ -15,6 +19,8 @@ def _coverage(result: RosterResult) -> list[str]:
         f"{result.solver.workers} worker(s), OR-Tools {result.solver.ortools})",
         f"positions     {m.positions_filled:g} of {m.positions_requested} filled "
         f"({len(result.rejected)} request(s) refused)",
+        *([f"              ({FRACTIONAL_POSITIONS})"] if not float(m.positions_filled).is_integer()
+          else []),
         f"coverage      {m.coverage:g} priority-weighted, proven bound {m.coverage_upper_bound:g}"
         f" (gap {gap:.4g})",
     ]
@@ -31,27 +37,28 @@ def _fairness(result: RosterResult) -> list[str]:
     ]
 
 
-def _reasons(result: RosterResult, limit: int) -> list[str]:
+def _counts(result: RosterResult) -> list[str]:
     lines = []
     codes = Counter(r.code for u in result.unfilled for r in u.reasons for _ in range(u.positions))
     if codes:
-        lines.append("unfilled      " + ", ".join(f"{n} {c}" for c, n in codes.most_common()))
-    for u in result.unfilled[:limit]:
-        when = f"{u.start:%a %d %b %H:%M}-{u.end:%H:%M}"
-        lines.append(f"  {u.request_id} {when} x{u.positions}: {u.reasons[0].message}")
-    if len(result.unfilled) > limit:
-        lines.append(f"  ... and {len(result.unfilled) - limit} more (see --json)")
+        lines += packed([f"{n} {c}" for c, n in codes.most_common()], "unfilled      ", sep=", ")
     refused = Counter(r.code for r in result.rejected)
     if refused:
-        lines.append("refused       " + ", ".join(f"{n} {c}" for c, n in refused.most_common()))
+        lines += packed([f"{n} {c}" for c, n in refused.most_common()], "refused       ", sep=", ")
     return lines
 
 
-def summarize(result: RosterResult, limit: int = 10) -> str:
-    lines = _coverage(result) + _fairness(result) + _reasons(result, limit)
+def header_lines(result: RosterResult) -> list[str]:
+    """Status, positions, coverage against its bound, hours, fairness, revenue, reason counts."""
+    return _coverage(result) + _fairness(result) + _counts(result)
+
+
+def summary_tail(result: RosterResult) -> list[str]:
+    """Violations and the solver's notes, if any."""
+    lines = []
     if result.violations:
         lines.append(
             "violations    " + "; ".join(f"{v.code}: {v.message}" for v in result.violations)
         )
-    lines += [f"note          {n}" for n in result.notes]
-    return "\n".join(lines)
+    return lines + [f"note          {n}" for n in result.notes]
+

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from icalendar import Calendar, Event
 
+from scheduler.display import local_span
 from store.db import Store
 from store.roster import RosterFilter, RosterLine, roster_lines
 
@@ -82,7 +83,8 @@ def shift_event(shift: RosterLine, stamp: datetime) -> Event:
 def _description(shift: RosterLine, worked: bool) -> str:
     text = f"Request {shift.request_id}, {shift.state}."
     if worked:
-        text += f" Scheduled {shift.start:%H:%M}-{shift.end:%H:%M}, worked as shown."
+        scheduled = local_span(shift.start, shift.end, shift.start.tzinfo or UTC)
+        text += f" Scheduled {scheduled}, worked as shown."
     return text
 
 

@@ -7,12 +7,14 @@ work in; filters by date use that local date too.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models.agency import Agency
+from scheduler.display import clip, elapsed_hours, local_span, local_when, unfilled_line
+from scheduler.timeutil import EPOCH
 from store.records import agency_of
 from store.schema import (
     AgencyRow,
@@ -43,13 +45,20 @@ class RosterLine:
 
     @property
     def hours(self) -> float:
-        return round((self.end - self.start).total_seconds() / 3600, 2)
+        return round(elapsed_hours(self.start, self.end), 2)
 
     @property
     def worked_hours(self) -> float | None:
         if self.worked_start is None or self.worked_end is None:
             return None
-        return round((self.worked_end - self.worked_start).total_seconds() / 3600, 2)
+        return round(elapsed_hours(self.worked_start, self.worked_end), 2)
+
+    @property
+    def agreed_span(self) -> tuple[datetime, datetime]:
+        """The times that count toward the caps: the times worked once recorded."""
+        if self.worked_start is not None and self.worked_end is not None:
+            return self.worked_start, self.worked_end
+        return self.start, self.end
 
     def as_record(self) -> dict[str, object]:
         """A flat row for CSV and Excel (times as local ISO text with their offset)."""
@@ -132,7 +141,8 @@ def format_table(lines: list[RosterLine]) -> str:
     header = ("date", "time", "request", "employer", "officer", "name", "state", "hours")
     rows = [
         (
-            line.day.isoformat(), f"{line.start:%H:%M}-{line.end:%H:%M}", line.request_id,
+            line.day.isoformat(), local_span(line.start, line.end, line.start.tzinfo or UTC),
+            line.request_id,
             line.employer[:24], line.officer_id, line.officer_name[:20], line.state,
             f"{line.worked_hours if line.worked_hours is not None else line.hours:g}",
         )
@@ -163,13 +173,37 @@ def run_footer(run: NightlyRunRow) -> str:
             f"refused; `roster show --unfilled` explains them")
 
 
-def unfilled_lines(run: NightlyRunRow) -> list[str]:
-    """Why each position of the run was left unfilled, and why each refused request was."""
+@dataclass(frozen=True)
+class RequestLabel:
+    """What a line about a request shows besides its id: employer and times."""
+
+    employer: str
+    start: datetime
+    end: datetime
+
+
+def unfilled_lines(run: NightlyRunRow, labels: dict[str, RequestLabel], tz: tzinfo) -> list[str]:
+    """Why each position of the run was left unfilled, and why each refused request was: one
+    short line each, in time order, with the employer and the local day and times."""
     lines = [f"{run.agency_id}, run {run.id} ({run.solver_status}):"]
-    for item in run.result.get("unfilled", []):
-        reasons = "; ".join(f"{r['code']}: {r['message']}" for r in item.get("reasons", []))
-        lines.append(f"  unfilled {item['request_id']} {item['start']} - {item['end']} "
-                     f"x{item['positions']}: {reasons}")
-    for item in run.result.get("rejected", []):
-        lines.append(f"  refused  {item['request_id']}: {item['code']}: {item['message']}")
+    unfilled = [(datetime.fromisoformat(u["start"]), datetime.fromisoformat(u["end"]), u)
+                for u in run.result.get("unfilled", [])]
+    for start, end, item in sorted(unfilled, key=lambda u: (u[0], u[2]["request_id"])):
+        label = labels.get(item["request_id"])
+        codes = list(dict.fromkeys(r["code"] for r in item.get("reasons", [])))
+        lines.append("  " + unfilled_line(item["request_id"], label.employer if label else "",
+                                          start, end, int(item["positions"]), codes, tz))
+    refused = [(labels.get(r["request_id"]), r) for r in run.result.get("rejected", [])]
+    for label, item in sorted(refused, key=lambda r: (r[0].start if r[0] else EPOCH,
+                                                      r[1]["request_id"])):
+        when = local_when(label.start, label.end, tz) if label else ""
+        employer = clip(label.employer, 22) if label else ""
+        lines.append(f"  {item['request_id']:<10} {employer:<22} {when:<24} refused "
+                     f"{item['code']}")
     return lines
+
+
+def request_labels(session: Session, agency: str) -> dict[str, RequestLabel]:
+    """Request id -> its employer's name (the id when it has none) and times, for one agency."""
+    rows = session.scalars(select(RequestRow).where(RequestRow.agency_id == agency))
+    return {r.code: RequestLabel(r.employer_name or r.employer_id, r.start, r.end) for r in rows}

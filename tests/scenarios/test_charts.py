@@ -17,6 +17,7 @@ from scenarios.charts import (
     coverage_chart,
     hours_histogram,
     timeline,
+    timeline_pages,
 )
 from scenarios.spec import load_scenario
 from scenarios.table import compare_table
@@ -82,7 +83,7 @@ def test_roster_charts_are_png_files(
 ) -> None:
     sizes = {
         "hours": png_size(hours_histogram(result, tmp_path / "h.png", "baseline")),
-        "timeline": png_size(timeline(baseline, result, tmp_path / "t.png", "baseline")),
+        "timeline": png_size(timeline(baseline, result, tmp_path / "t.png", "baseline")[0]),
         "coverage": png_size(coverage_chart(baseline, result, tmp_path / "c.png", "baseline")),
     }
     # Figure inches x 100 dpi.
@@ -120,7 +121,8 @@ def test_timeline_of_an_empty_roster_still_draws(tmp_path: Path, baseline: Probl
             hours_filled=0, max_total_hours=0, spread_hours=0, gini=0, improvable_pairs=0,
         ),
     )
-    assert png_size(timeline(baseline, empty, tmp_path / "t.png"))[0] == 1000
+    assert timeline(baseline, empty, tmp_path / "t.png") == [tmp_path / "t.png"]
+    assert png_size(tmp_path / "t.png")[0] == 1000
     assert png_size(hours_histogram(empty, tmp_path / "h.png"))[0] == 600
 
 
@@ -147,3 +149,32 @@ def test_timeline_colours_a_shift_by_what_it_is() -> None:
     assert _shift_kind(shift("T-1", 4, 8), {"T-1"}, holidays, tz) == "on a holiday"
     assert _shift_kind(shift("R-1", 4, 8, locked=True), set(), holidays, tz) == (
         "locked (confirmed)")
+
+
+def _hundred_officers() -> RosterResult:
+    """K-001 to K-100, each on a 4-hour shift of Monday 7 December (given in reverse order)."""
+    shifts = [
+        Assignment(request_id="R1", officer_id=f"K-{i:03d}",
+                   start=datetime.fromisoformat("2026-12-07T08:00:00-05:00"),
+                   end=datetime.fromisoformat("2026-12-07T12:00:00-05:00"), hours=4,
+                   billable_hours=4, amount=Decimal("304.20"))
+        for i in range(100, 0, -1)
+    ]
+    return RosterResult(status="feasible", assignments=shifts, metrics=Metrics(
+        positions_requested=100, positions_filled=100, coverage=100, coverage_upper_bound=100,
+        hours_filled=400, max_total_hours=4, spread_hours=0, gini=0, improvable_pairs=0))
+
+
+def test_a_hundred_officers_make_three_pages_in_id_order(tmp_path: Path,
+                                                          baseline: Problem) -> None:
+    result = _hundred_officers()
+    pages = timeline_pages(result)
+    assert [len(p) for p in pages] == [40, 40, 20]
+    assert pages[0] == [f"K-{i:03d}" for i in range(1, 41)]
+    assert pages[1] == [f"K-{i:03d}" for i in range(41, 81)]
+    assert pages[2] == [f"K-{i:03d}" for i in range(81, 101)]
+    paths = timeline(baseline, result, tmp_path / "timeline.png", "baseline")
+    assert paths == [tmp_path / f"timeline-{n}.png" for n in (1, 2, 3)]
+    # 1.5 + 0.22 inches per officer row at 100 dpi: 40 rows, 40 rows, 20 rows.
+    assert [png_size(p) for p in paths] == [(1000, 1030), (1000, 1030), (1000, 590)]
+    assert not (tmp_path / "timeline.png").exists()
