@@ -28,7 +28,7 @@ from api.console.session import ConsoleSession
 from models import InputError
 from store import Store
 from store.audit import acting_as
-from store.hand import MoveRefused, assign, unassign
+from store.hand import MoveRefused, assign, move, unassign
 from store.nightly import run_nightly
 from store.settings import StoreSettings
 from store.workflow import cancel, confirm, price_cancel, record_worked
@@ -133,12 +133,19 @@ async def worked(request: Request, session: SessionDep, store: StoreDep) -> Resp
 
 @router.post("/assign")
 async def assign_officer(request: Request, session: SessionDep, store: StoreDep) -> Response:
-    """Place an officer by hand; `store.hand.assign` refuses a move that breaks a hard rule."""
+    """Place an officer by hand, or with `replace` hand that officer's shift over in one step
+    (`store.hand.move`); either refuses a move that breaks a hard rule and saves nothing."""
     def run(form: dict[str, str], agency: str) -> dict[str, Any]:
-        move = assign(store, form.get("request", ""), form.get("officer", ""),
-                      start=_aware(form, "start", False), end=_aware(form, "end", False),
-                      agency=agency)
-        return {"lines": [move.summary()]}
+        request, officer = form.get("request", ""), form.get("officer", "")
+        if form.get("replace"):
+            if form.get("end"):
+                raise InputError("end", "a replacement keeps the shift's times; leave End empty")
+            done = move(store, request, form["replace"], officer,
+                        start=_aware(form, "start", False), agency=agency)
+        else:
+            done = assign(store, request, officer, start=_aware(form, "start", False),
+                          end=_aware(form, "end", False), agency=agency)
+        return {"lines": [done.summary()]}
 
     return await _act(request, session, store, "Hand move", run)
 
@@ -146,8 +153,8 @@ async def assign_officer(request: Request, session: SessionDep, store: StoreDep)
 @router.post("/unassign")
 async def unassign_officer(request: Request, session: SessionDep, store: StoreDep) -> Response:
     def run(form: dict[str, str], agency: str) -> dict[str, Any]:
-        move = unassign(store, form.get("request", ""), form.get("officer", ""),
+        done = unassign(store, form.get("request", ""), form.get("officer", ""),
                         start=_aware(form, "start", False), agency=agency)
-        return {"lines": [move.summary()]}
+        return {"lines": [done.summary()]}
 
     return await _act(request, session, store, "Remove", run)

@@ -138,3 +138,20 @@ def test_the_nightly_action_runs_and_reports_the_run(app_client: TestClient) -> 
     assert answer.status_code == 200
     assert ("kennesaw-ga: run 2 optimal; 3 requests, 3/4 positions filled (0 confirmed kept); "
             "proposals 0 new, 3 unchanged, 0 withdrawn; 1 unfilled, 0 refused") in answer.text
+
+
+def test_a_replacement_is_one_move_and_a_refused_one_keeps_the_shift(
+    app_client: TestClient, store: Store
+) -> None:
+    token = sign_in(app_client)
+    # K-3 holds R-1 (Tue 08:00-12:00) and K-1 is free then; there is no officer K-9.
+    refused = app_client.post("/actions/assign", data={"csrf": token, "request": "R-1",
+                                                       "officer": "K-9", "replace": "K-3"})
+    assert refused.status_code == 400 and "officer: unknown officer &#39;K-9&#39;" in refused.text
+    assert _states(store, "R-1") == [("K-3", "proposed")]
+    done = app_client.post("/actions/assign", data={"csrf": token, "request": "R-1",
+                                                    "officer": "K-1", "replace": "K-3"})
+    assert done.status_code == 200
+    assert ("R-1: K-1 placed instead of K-3 2026-12-01T13:00:00+00:00 to "
+            "2026-12-01T17:00:00+00:00") in done.text
+    assert _states(store, "R-1") == [("K-1", "confirmed")]
