@@ -50,6 +50,31 @@ def test_sign_out_ends_the_session_even_for_a_kept_cookie(app_client: TestClient
     assert app_client.get("/").headers["location"] == "/signin"
 
 
+def test_a_cookie_signed_out_in_one_process_is_refused_by_another(store: Store) -> None:
+    from fastapi.testclient import TestClient as Client
+
+    from api.main import create_app
+    from store import open_store
+    from tests.api.conftest import settings
+
+    shared = settings().model_copy(update={"console_secret": "one secret for both"})
+    second_store = open_store(store.engine.url.render_as_string(hide_password=False))
+    try:
+        with Client(create_app(shared, store=store), follow_redirects=False) as one, \
+                Client(create_app(shared, store=second_store), follow_redirects=False) as two:
+            token = sign_in(one)
+            kept = one.cookies.get(COOKIE) or ""
+            two.cookies.set(COOKIE, kept)
+            assert two.get("/").status_code == 200  # the same cookie is good in both
+            assert one.post("/signout", data={"csrf": token}).status_code == 303
+            assert two.get("/").headers["location"] == "/signin"
+            answer = two.post("/actions/confirm", data={"csrf": token, "request": "R-1"})
+            assert answer.status_code == 403
+    finally:
+        second_store.close()
+    assert _states(store, "R-1") == [("K-3", "proposed")]
+
+
 def test_a_rockport_session_cannot_act_on_kennesaw(app_client: TestClient, store: Store) -> None:
     token = sign_in(app_client, "rockport")
     answer = app_client.post("/actions/confirm",
