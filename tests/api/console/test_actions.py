@@ -4,7 +4,9 @@ through the store's own function (a refused hand move saves nothing)."""
 from __future__ import annotations
 
 import time
+from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 
 from api.console.session import COOKIE
@@ -154,15 +156,86 @@ def test_worked_hours_need_a_begun_confirmed_shift(app_client: TestClient) -> No
     assert naive.status_code == 400 and "start:" in naive.text
 
 
-def test_the_nightly_action_runs_and_reports_the_run(app_client: TestClient) -> None:
+def _watch(client: TestClient, page: str) -> dict[str, object]:
+    """Poll a run's progress as its page does until it is done; the last answer."""
+    for _ in range(600):
+        state: dict[str, object] = client.get(page.split("?")[0] + "/progress").json()
+        if state["done"]:
+            return state
+        assert state["phase"] in ("solving", "writing") and 0 <= int(state["percent"]) <= 95
+        time.sleep(0.05)
+    raise AssertionError("the run did not finish in 30 s")
+
+
+def test_the_nightly_action_runs_in_the_background_and_shows_its_phases_and_record(
+    app_client: TestClient,
+) -> None:
     token = sign_in(app_client)
     answer = app_client.post("/actions/nightly", data={
         "csrf": token, "now": "2026-11-28T00:00:00-05:00", "horizon_days": "7",
         "time_limit_s": "5"})
+    assert answer.status_code == 303
+    page = answer.headers["location"]
+    assert page.startswith("/actions/nightly/") and page.endswith("?agency=kennesaw-ga")
+    state = _watch(app_client, page)
     # Nothing changed since the fixture's run: run 2 keeps its three proposals unsolved.
-    assert answer.status_code == 200
-    assert ("kennesaw-ga: run 2 optimal; 3 requests, 3/4 positions filled (0 confirmed kept); "
-            "proposals 0 new, 3 unchanged, 0 withdrawn; 1 unfilled, 0 refused") in answer.text
+    record = ("kennesaw-ga: run 2 optimal; 3 requests, 3/4 positions filled (0 confirmed kept); "
+              "proposals 0 new, 3 unchanged, 0 withdrawn; 1 unfilled, 0 refused; solve 0.0 s")
+    assert state == {"id": page.split("/")[3].split("?")[0], "agency": "kennesaw-ga",
+                     "phase": "done", "phases": ["solving", "writing", "done"], "percent": 100,
+                     "done": True, "run_id": 2, "lines": [record], "error": None}
+    html = app_client.get(page).text
+    assert f'<ul class="done" id="result"><li>{record}</li></ul>' in html
+    assert 'data-poll=""' in html and "Unfilled positions of run 2" in html
+
+
+def test_a_running_page_polls_and_another_key_cannot_see_the_run(
+    app_client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    from store import nightly as store_nightly
+
+    stages = {name: threading.Event() for name in ("solve", "write")}
+
+    def held(store: Store, **kwargs: Any) -> list[Any]:
+        """The real run, held before its solve ends and before its write (the test lets go)."""
+        stages["solve"].wait(10)
+        kwargs["pause"]("solved")
+        stages["write"].wait(10)
+        return store_nightly.run_nightly(store, **kwargs)
+
+    monkeypatch.setattr("api.console.nightly_runs.run_nightly", held)
+    token = sign_in(app_client)
+    page = app_client.post("/actions/nightly", data={
+        "csrf": token, "now": "2026-11-28T00:00:00-05:00", "horizon_days": "7",
+        "time_limit_s": "5"}).headers["location"]
+    run_id = page.split("/")[3].split("?")[0]
+    progress = f"/actions/nightly/{run_id}/progress"
+    html = app_client.get(page).text
+    assert f'data-poll="{progress}"' in html and '<strong id="nightly-phase" ' in html
+    assert app_client.get(progress).json()["phases"] == ["solving"]
+    stages["solve"].set()
+    for _ in range(200):
+        if app_client.get(progress).json()["phase"] == "writing":
+            break
+        time.sleep(0.02)
+    assert app_client.get(progress).json()["percent"] == 95
+    # The same agency's run is not started twice: the button leads to the running one.
+    again = app_client.post("/actions/nightly", data={"csrf": token})
+    assert again.headers["location"] == page
+    stages["write"].set()
+    assert _watch(app_client, page)["phases"] == ["solving", "writing", "done"]
+    sign_in(app_client, "rockport")
+    assert app_client.get(progress).status_code == 404
+
+
+def test_a_bad_nightly_setting_is_a_400_naming_it(app_client: TestClient) -> None:
+    token = sign_in(app_client)
+    for field, value, said in (("horizon_days", "seven", "not a number: &#39;seven&#39;"),
+                               ("time_limit_s", "0", "must be positive, got &#39;0&#39;")):
+        answer = app_client.post("/actions/nightly", data={"csrf": token, field: value})
+        assert answer.status_code == 400 and f"{field}: {said}" in answer.text
 
 
 def test_a_replacement_is_one_move_and_a_refused_one_keeps_the_shift(
