@@ -10,14 +10,16 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from cli.store_args import add_db_option, aware, store_from
 from models import InputError
+from store import Store
 from store.approvals import KINDS, approve, withdraw
 from store.audit import EVENT_COLUMNS, event_cells, event_line, list_events, verify
-from store.hand import Override, assign, unassign
+from store.hand import HandMove, Override, assign, move, unassign
 from store.policy import set_policy
 
 
@@ -64,6 +66,9 @@ def _moves(sub: Any) -> None:
         parser.add_argument("--start", default=None, metavar="ISO")
         if name == "assign":
             parser.add_argument("--end", default=None, metavar="ISO")
+            parser.add_argument("--replace", default=None, metavar="OFFICER",
+                                help="hand this officer's shift to --officer in one step "
+                                     "(both or neither; --start picks the shift)")
         parser.add_argument("--override-reason", default=None, metavar="TEXT",
                             help="override the rules the agency's policy lets a supervisor lift")
         parser.add_argument("--by", default=None, help="the supervisor who authorizes it")
@@ -81,16 +86,27 @@ def run_move(args: argparse.Namespace) -> int:
     start = aware(args.start, "--start")
     store = store_from(args)
     try:
-        if args.command == "assign":
-            move = assign(store, args.request, args.officer, start=start,
+        if args.command == "assign" and args.replace is not None:
+            done = _replace(store, args, start, override)
+        elif args.command == "assign":
+            done = assign(store, args.request, args.officer, start=start,
                           end=aware(args.end, "--end"), override=override, agency=args.agency)
         else:
-            move = unassign(store, args.request, args.officer, start=start, override=override,
+            done = unassign(store, args.request, args.officer, start=start, override=override,
                             agency=args.agency)
     finally:
         store.close()
-    print(move.summary())
+    print(done.summary())
     return 0
+
+
+def _replace(store: Store, args: argparse.Namespace, start: datetime | None,
+             override: Override | None) -> HandMove:
+    """`assign --replace A --officer B`: A's shift goes to B (`store.hand.move`)."""
+    if args.end is not None:
+        raise InputError("--end", "--replace keeps the shift's times; give --start to pick one")
+    return move(store, args.request, args.replace, args.officer, start=start, override=override,
+                agency=args.agency)
 
 
 def _audit(sub: Any) -> None:

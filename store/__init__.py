@@ -5,6 +5,7 @@ Alembic migrations that `open_store` applies on every open, so a fresh file and 
 end up at the current schema. Imports flow `models` <- `scheduler` <- `store` <- `cli`.
 """
 
+import store.console_sessions  # noqa: F401  (its table joins the one metadata, as below)
 import store.record_schema  # noqa: F401  (its tables join the one metadata the migrations match)
 from store.db import Store, open_store
 from store.settings import StoreSettings

@@ -1,36 +1,42 @@
-"""Hand changes: a dispatcher places or removes an officer, checked like any solver roster.
+"""Hand changes: a dispatcher places, removes or moves an officer, checked like any solver roster.
 
-`assign` and `unassign` are the one implementation every front end calls (the command line
-today, a web console later). A move is checked by the solver-independent validator
+`assign`, `unassign` and `move` are the one implementation every front end calls (the command
+line and the web console). A move is checked by the solver-independent validator
 (`scheduler.validate.validator`) on the roster around it: the request's week with every live
-shift in it, before and after the move. A violation the move adds refuses it, with the rule's
-code and sentence, unless a supervisor overrides it with a reason and the agency's policy lists that
-rule in `overridable_rules` (rules.md section 8; none by default, so caps and the rolling
-24-hour rule are never lifted implicitly). A placed shift is confirmed (the solver keeps it);
-every move and override appends audit events.
+shift in it, before and after the move (`store.hand_check`). A violation the move adds refuses
+it, with the rule's code and sentence, unless a supervisor overrides it with a reason and the
+agency's policy lists that rule in `overridable_rules` (rules.md section 8; none by default, so
+caps and the rolling 24-hour rule are never lifted implicitly). A placed shift is confirmed (the
+solver keeps it); every move and override appends audit events. `move` hands one officer's shift
+to another in one transaction: both halves or neither, one audit event.
 """
 
 from __future__ import annotations
 
 import logging
-from collections import Counter
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, time, timedelta
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models import Assignment, InputError, PolicyOverrides, Problem, RosterResult, SolveOptions
+from models import Assignment, InputError, PolicyOverrides, Problem
 from models.result import Violation
 from scheduler.pricing.rates import effective_policy
 from scheduler.rules.codes import OFFICER_RULES, ROSTER_RULES
-from scheduler.solve.report import EMPTY_METRICS
-from scheduler.timeutil import week_monday
-from scheduler.validate.validator import validate
 from store.audit import record
 from store.db import Store
+from store.hand_check import (
+    Placement,
+    added_violations,
+    live_roster,
+    same_shift,
+    shift_of,
+    span_of,
+    unlocked,
+    week_problem,
+)
 from store.locking import hold_agencies
-from store.problem_builder import Horizon, build_problem
 from store.records import agency_of, officer_by_code, request_by_code
 from store.schema import AgencyRow, AssignmentRow, AssignmentState, RequestRow, RequestState
 
@@ -88,18 +94,16 @@ def assign(
         if row.state != RequestState.OPEN.value:
             raise InputError("request", f"{request} is cancelled")
         officer_row = officer_by_code(session, row.agency_id, officer)
-        span = _span(row, start, end)
-        problem = _problem(session, row)
-        current = _roster(problem)
-        placed = _shift(request, officer, *span)
-        if any(_same(a, placed) for a in current):
+        span = span_of(row, start, end)
+        problem = week_problem(session, row)
+        current = live_roster(problem)
+        placed = shift_of(request, officer, *span)
+        if any(same_shift(a, placed) for a in current):
             raise InputError("officer", f"{officer} already holds that shift on {request}")
         lifted = _checked(session, row, problem, current, [*current, placed], override)
-        shift = AssignmentRow(request_id=row.id, officer_id=officer_row.id,
-                              state=AssignmentState.CONFIRMED.value, start=span[0], end=span[1])
-        session.add(shift)
+        after = _place(session, row, officer_row.id, span)
         record(session, "assign", agency=row.agency_id, request=request, officer=officer,
-               after={"state": shift.state, "start": span[0], "end": span[1]})
+               after=after)
         _record_override(session, row, officer, override, lifted)
         return HandMove(request, officer, span[0], span[1], "placed", lifted)
 
@@ -116,22 +120,62 @@ def unassign(
         hold_agencies(session, [row.agency_id])
         officer_row = officer_by_code(session, row.agency_id, officer)
         shift = _held(session, row, officer_row.id, officer, start)
-        problem = _problem(session, row)
-        current = _roster(problem)
-        gone = _shift(request, officer, shift.start, shift.end)
-        after = [a for a in current if not _same(a, gone)]
-        lifted = _checked(session, row, _unlocked(problem, gone), current, after, override)
+        problem = week_problem(session, row)
+        current = live_roster(problem)
+        gone = shift_of(request, officer, shift.start, shift.end)
+        after = [a for a in current if not same_shift(a, gone)]
+        lifted = _checked(session, row, unlocked(problem, gone), current, after, override)
         times = (shift.start, shift.end)
         before = {"state": shift.state, "start": shift.start, "end": shift.end}
-        if shift.state == AssignmentState.PROPOSED.value:
-            session.delete(shift)
-            state = "withdrawn"
-        else:
-            shift.state = state = AssignmentState.CANCELLED.value
+        state = _release(session, shift)
         record(session, "unassign", agency=row.agency_id, request=request, officer=officer,
                before=before, after={"state": state})
         _record_override(session, row, officer, override, lifted)
         return HandMove(request, officer, times[0], times[1], "removed", lifted)
+
+
+def move(
+    store: Store, request: str, officer: str, to: str, *, start: datetime | None = None,
+    override: Override | None = None, agency: str | None = None,
+) -> HandMove:
+    """Hand `officer`'s live shift on `request` to officer `to`, as one change: the validator
+    judges the roster with both halves done, the store writes both or neither, and the audit
+    trail holds one `move` event. A refused move leaves the original shift in place."""
+    _check_override(override)
+    with store.write() as session:
+        row = request_by_code(session, request, agency)
+        hold_agencies(session, [row.agency_id])
+        if row.state != RequestState.OPEN.value:
+            raise InputError("request", f"{request} is cancelled")
+        if to == officer:
+            raise InputError("to", f"{officer} already holds the shift; name another officer")
+        officer_row = officer_by_code(session, row.agency_id, officer)
+        to_row = officer_by_code(session, row.agency_id, to)
+        shift = _held(session, row, officer_row.id, officer, start)
+        times = (shift.start, shift.end)
+        problem = week_problem(session, row)
+        current = live_roster(problem)
+        gone, placed = shift_of(request, officer, *times), shift_of(request, to, *times)
+        after = [a for a in current if not same_shift(a, gone)] + [placed]
+        lifted = _checked(session, row, unlocked(problem, gone), current, after, override)
+        before = {"officer": officer, "state": shift.state, "start": times[0], "end": times[1]}
+        _release(session, shift)
+        # The release reaches the database first: its guards count live rows on the request.
+        session.flush()
+        now = {"officer": to, **_place(session, row, to_row.id, times)}
+        record(session, "move", agency=row.agency_id, request=request, officer=to,
+               before=before, after=now)
+        _record_override(session, row, to, override, lifted)
+        return HandMove(request, to, times[0], times[1], f"placed instead of {officer}", lifted)
+
+
+def placement(store: Store, request: str, *, start: datetime | None = None,
+              end: datetime | None = None, agency: str | None = None) -> Placement:
+    """The check `would_break` makes, ready for any number of officers on one position: the
+    request's week is read once (the console's "why not this officer?" asks every officer)."""
+    with store.transaction() as session:
+        row = request_by_code(session, request, agency)
+        return Placement(week_problem(session, row), request, span_of(row, start, end))
 
 
 def would_break(
@@ -143,13 +187,13 @@ def would_break(
     with store.transaction() as session:
         row = request_by_code(session, request, agency)
         officer_by_code(session, row.agency_id, officer)
-        span = _span(row, start, end)
-        problem = _problem(session, row)
-        current = _roster(problem)
-        placed = _shift(request, officer, *span)
-        if any(_same(a, placed) for a in current):
+        span = span_of(row, start, end)
+        problem = week_problem(session, row)
+        current = live_roster(problem)
+        placed = shift_of(request, officer, *span)
+        if any(same_shift(a, placed) for a in current):
             return []
-        return _added(problem, current, [*current, placed])
+        return added_violations(problem, current, [*current, placed])
 
 
 def _check_override(override: Override | None) -> None:
@@ -161,74 +205,12 @@ def _check_override(override: Override | None) -> None:
         raise InputError("by", "name the supervisor who authorizes the override")
 
 
-def _span(row: RequestRow, start: datetime | None,
-          end: datetime | None) -> tuple[datetime, datetime]:
-    """The shift's times: the whole request unless given (the validator checks them)."""
-    first, last = (start or row.start).astimezone(UTC), (end or row.end).astimezone(UTC)
-    if last <= first:
-        raise InputError("end", f"{last.isoformat()} is not after start {first.isoformat()}")
-    return first, last
-
-
-def _problem(session: Session, row: RequestRow) -> Problem:
-    """The request's week (Monday to Monday local, a day of margin each side) as a problem."""
-    agency_row = session.get(AgencyRow, row.agency_id)
-    assert agency_row is not None
-    tz = agency_of(agency_row).tz
-    monday = datetime.combine(week_monday(row.start.astimezone(tz).date()), time(0), tzinfo=tz)
-    horizon = Horizon(now=min(monday - timedelta(days=1), row.start), days=9, window_days=0)
-    return build_problem(session, row.agency_id, horizon, SolveOptions())
-
-
-def _roster(problem: Problem) -> list[Assignment]:
-    """Every live shift of the problem: confirmed and worked ones (locked) and proposals."""
-    locked = [_shift(a.request_id, a.officer_id, a.start, a.end, True) for a in problem.locked]
-    return locked + [_shift(a.request_id, a.officer_id, a.start, a.end) for a in problem.hint]
-
-
-def _shift(request: str, officer: str, start: datetime, end: datetime,
-           locked: bool = False) -> Assignment:
-    hours = (end - start).total_seconds() / 3600
-    return Assignment(request_id=request, officer_id=officer, start=start, end=end, hours=hours,
-                      billable_hours=hours, amount=0, locked=locked)
-
-
-def _same(one: Assignment, two: Assignment) -> bool:
-    return (one.request_id, one.officer_id, one.start, one.end) == \
-        (two.request_id, two.officer_id, two.start, two.end)
-
-
-def _unlocked(problem: Problem, gone: Assignment) -> Problem:
-    """The problem without the lock a removal releases (else the validator misses it)."""
-    kept = [a for a in problem.locked
-            if (a.request_id, a.officer_id, a.start, a.end) !=
-            (gone.request_id, gone.officer_id, gone.start, gone.end)]
-    return problem.model_copy(update={"locked": kept})
-
-
-def _added(problem: Problem, before: list[Assignment], after: list[Assignment]) -> list[Violation]:
-    """The violations the move adds to the roster around it."""
-    def found(roster: list[Assignment]) -> list[Violation]:
-        result = RosterResult(status="feasible", assignments=roster, metrics=EMPTY_METRICS)
-        return validate(problem, result).violations
-
-    had = Counter((v.code, v.officer_id, v.request_id, v.message) for v in found(before))
-    new = []
-    for violation in found(after):
-        key = (violation.code, violation.officer_id, violation.request_id, violation.message)
-        if had[key]:
-            had[key] -= 1
-        else:
-            new.append(violation)
-    return new
-
-
 def _checked(
     session: Session, row: RequestRow, problem: Problem, before: list[Assignment],
     after: list[Assignment], override: Override | None,
 ) -> list[Violation]:
     """The violations an override lifts; raises `MoveRefused` for any it may not."""
-    new = _added(problem, before, after)
+    new = added_violations(problem, before, after)
     if not new:
         return []
     if override is None:
@@ -275,3 +257,21 @@ def _record_override(session: Session, row: RequestRow, officer: str,
            after={"by": override.by.strip(), "rules": [v.code for v in lifted],
                   "violations": [v.message for v in lifted]},
            reason=override.reason.strip())
+
+
+def _place(session: Session, row: RequestRow, officer_id: int,
+           span: tuple[datetime, datetime]) -> dict[str, object]:
+    """Add a confirmed shift (the solver keeps it); what the audit event says it is."""
+    shift = AssignmentRow(request_id=row.id, officer_id=officer_id,
+                          state=AssignmentState.CONFIRMED.value, start=span[0], end=span[1])
+    session.add(shift)
+    return {"state": shift.state, "start": span[0], "end": span[1]}
+
+
+def _release(session: Session, shift: AssignmentRow) -> str:
+    """Withdraw a proposal (deleted) or release a confirmed shift (kept, cancelled)."""
+    if shift.state == AssignmentState.PROPOSED.value:
+        session.delete(shift)
+        return "withdrawn"
+    shift.state = AssignmentState.CANCELLED.value
+    return shift.state

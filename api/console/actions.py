@@ -1,5 +1,6 @@
 """The console's actions: each posts a form with the session's CSRF token and calls the very
-store function the command line calls, attributed to the signed-in key in the audit trail.
+store function the command line calls, attributed to the signed-in key in the audit trail. The
+nightly run goes to the background and its page shows its progress (`api.console.nightly_runs`).
 
 A user mistake (unknown request, bad time) answers 400 naming the field; a hand move that
 breaks a hard rule answers 409 with the rule's code and sentence; neither changes anything.
@@ -12,8 +13,8 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request
-from fastapi.responses import Response
+from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from api.console.deps import (
     agencies_for,
@@ -24,12 +25,12 @@ from api.console.deps import (
     get_store,
     render,
 )
+from api.console.nightly_runs import NightlyRun, NightlyRuns
 from api.console.session import ConsoleSession
 from models import InputError
 from store import Store
 from store.audit import acting_as
-from store.hand import MoveRefused, assign, unassign
-from store.nightly import run_nightly
+from store.hand import MoveRefused, assign, move, unassign
 from store.settings import StoreSettings
 from store.workflow import cancel, confirm, price_cancel, record_worked
 
@@ -71,20 +72,71 @@ async def _act(request: Request, session: ConsoleSession, store: Store, title: s
         return render(request, "result.html", 409, refused=exc, error=str(exc), **context)
     except InputError as exc:
         return render(request, "result.html", 400, error=str(exc), **context)
+    if "redirect" in outcome:
+        return RedirectResponse(outcome["redirect"], status_code=303)
     return render(request, outcome.pop("template", "result.html"), **outcome, **context)
 
 
 @router.post("/nightly")
 async def nightly(request: Request, session: SessionDep, store: StoreDep) -> Response:
+    """Start the nightly run in the background and send the browser to watch it."""
     def run(form: dict[str, str], agency: str) -> dict[str, Any]:
         now = _aware(form, "now", required=False) or datetime.now(UTC)
-        days = int(form.get("horizon_days") or StoreSettings().horizon_days)
-        limit = float(form.get("time_limit_s") or StoreSettings().time_limit_s)
-        reports = run_nightly(store, agency=agency, now=now, horizon_days=days,
-                              time_limit_s=limit)
-        return {"lines": [report.summary() for report in reports]}
+        days = _number(form, "horizon_days", StoreSettings().horizon_days, int)
+        limit = _number(form, "time_limit_s", StoreSettings().time_limit_s, float)
+        if days < 1 or limit <= 0:
+            bad = "horizon_days" if days < 1 else "time_limit_s"
+            raise InputError(bad, f"must be positive, got {form.get(bad)!r}")
+        started = nightly_runs(request).start(store, session.principal.name, agency, now,
+                                              int(days), float(limit))
+        return {"redirect": f"/actions/nightly/{started.id}?agency={agency}"}
 
     return await _act(request, session, store, "Nightly assignment", run)
+
+
+@router.get("/nightly/{run_id}", response_class=HTMLResponse)
+def nightly_page(request: Request, run_id: str, session: SessionDep, store: StoreDep,
+                 agency: str | None = None) -> Response:
+    """The run's phase and percentage (the page polls `progress`), then its run record."""
+    agency_id = chosen_agency(store, session, agency)
+    found = _run_of(request, run_id, session)
+    return render(request, "nightly.html", session=session, agency=agency_id, run=found,
+                  title="Nightly assignment", agencies=agencies_for(store, session),
+                  page="board")
+
+
+@router.get("/nightly/{run_id}/progress")
+def nightly_progress(request: Request, run_id: str, session: SessionDep) -> JSONResponse:
+    """The run's phase, percentage and, once done, its run record lines, as JSON."""
+    return JSONResponse(_run_of(request, run_id, session).as_json(),
+                        headers={"Cache-Control": "no-store"})
+
+
+def nightly_runs(request: Request) -> NightlyRuns:
+    """The process's console runs (made on first use)."""
+    runs: NightlyRuns | None = getattr(request.app.state, "console_runs", None)
+    if runs is None:
+        runs = request.app.state.console_runs = NightlyRuns()
+    return runs
+
+
+def _run_of(request: Request, run_id: str, session: ConsoleSession) -> NightlyRun:
+    found = nightly_runs(request).get(run_id, session.principal.name)
+    if found is None:
+        raise HTTPException(404, f"run: no console run {run_id!r} in this process (it may have "
+                                 "ended long ago, or been started on another server)")
+    return found
+
+
+def _number(form: dict[str, str], field: str, default: float,
+            kind: Callable[[str], float]) -> float:
+    text = form.get(field) or ""
+    if not text:
+        return default
+    try:
+        return kind(text)
+    except ValueError as exc:
+        raise InputError(field, f"not a number: {text!r}") from exc
 
 
 @router.post("/confirm")
@@ -133,12 +185,19 @@ async def worked(request: Request, session: SessionDep, store: StoreDep) -> Resp
 
 @router.post("/assign")
 async def assign_officer(request: Request, session: SessionDep, store: StoreDep) -> Response:
-    """Place an officer by hand; `store.hand.assign` refuses a move that breaks a hard rule."""
+    """Place an officer by hand, or with `replace` hand that officer's shift over in one step
+    (`store.hand.move`); either refuses a move that breaks a hard rule and saves nothing."""
     def run(form: dict[str, str], agency: str) -> dict[str, Any]:
-        move = assign(store, form.get("request", ""), form.get("officer", ""),
-                      start=_aware(form, "start", False), end=_aware(form, "end", False),
-                      agency=agency)
-        return {"lines": [move.summary()]}
+        request, officer = form.get("request", ""), form.get("officer", "")
+        if form.get("replace"):
+            if form.get("end"):
+                raise InputError("end", "a replacement keeps the shift's times; leave End empty")
+            done = move(store, request, form["replace"], officer,
+                        start=_aware(form, "start", False), agency=agency)
+        else:
+            done = assign(store, request, officer, start=_aware(form, "start", False),
+                          end=_aware(form, "end", False), agency=agency)
+        return {"lines": [done.summary()]}
 
     return await _act(request, session, store, "Hand move", run)
 
@@ -146,8 +205,8 @@ async def assign_officer(request: Request, session: SessionDep, store: StoreDep)
 @router.post("/unassign")
 async def unassign_officer(request: Request, session: SessionDep, store: StoreDep) -> Response:
     def run(form: dict[str, str], agency: str) -> dict[str, Any]:
-        move = unassign(store, form.get("request", ""), form.get("officer", ""),
+        done = unassign(store, form.get("request", ""), form.get("officer", ""),
                         start=_aware(form, "start", False), agency=agency)
-        return {"lines": [move.summary()]}
+        return {"lines": [done.summary()]}
 
     return await _act(request, session, store, "Remove", run)

@@ -20,6 +20,7 @@ from sqlalchemy import select
 
 from api.console.session import COOKIE, ConsoleSession, SessionSigner
 from store import Store, open_store
+from store.console_sessions import is_revoked
 from store.schema import AgencyRow
 
 log = logging.getLogger(__name__)
@@ -51,8 +52,11 @@ def signer(request: Request) -> SessionSigner:
 
 
 def current_session(request: Request) -> ConsoleSession:
-    """The signed-in session, or `SignInRequired` (a page) / 403 (an action)."""
+    """The signed-in session, or `SignInRequired` (a page) / 403 (an action). A session signed
+    out in any process sharing the store is refused (`store.console_sessions`)."""
     session = signer(request).read(request.cookies.get(COOKIE), request.app.state.keys)
+    if session is not None and is_revoked(get_store(request), session.session_id):
+        session = None
     if session is None:
         if request.method == "GET":
             raise SignInRequired()

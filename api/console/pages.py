@@ -4,6 +4,7 @@ officer?" and the quote form. Actions that change data live in `api.console.acti
 from __future__ import annotations
 
 import logging
+import secrets
 from datetime import date
 from decimal import Decimal
 from typing import Annotated
@@ -23,12 +24,13 @@ from api.console.deps import (
     render,
     signer,
 )
-from api.console.session import COOKIE, ConsoleSession
+from api.console.session import COOKIE, SIGNIN_COOKIE, ConsoleSession
 from api.console.tray import tray, why_not
 from models.common import InputError, describe_validation_error
 from models.quote import QuoteRequest
 from scheduler.pricing.rates import quote
 from store import Store
+from store.console_sessions import revoke_session
 from store.roster import latest_runs
 
 log = logging.getLogger(__name__)
@@ -36,33 +38,54 @@ log = logging.getLogger(__name__)
 router = APIRouter(include_in_schema=False)
 SessionDep = Annotated[ConsoleSession, Depends(current_session)]
 StoreDep = Annotated[Store, Depends(get_store)]
+SIGNIN_COOKIE_S = 3600  # how long a sign-in form stays good
 
 
 @router.get("/signin", response_class=HTMLResponse)
 def signin_page(request: Request) -> Response:
-    return render(request, "signin.html")
+    """The sign-in form, its token paired with a pre-session cookie (kept if already set)."""
+    presession = request.cookies.get(SIGNIN_COOKIE) or secrets.token_urlsafe(16)
+    return _signin_form(request, presession)
+
+
+def _signin_form(request: Request, presession: str, code: int = 200,
+                 error: str | None = None) -> Response:
+    response = render(request, "signin.html", code, error=error,
+                      csrf=signer(request).signin_token(presession))
+    response.set_cookie(SIGNIN_COOKIE, presession, max_age=SIGNIN_COOKIE_S, httponly=True,
+                        samesite="strict", path="/signin",
+                        secure=request.app.state.settings.console_secure_cookie)
+    return response
 
 
 @router.post("/signin")
 async def signin(request: Request) -> Response:
-    """Exchange an API key for a session cookie (HttpOnly, SameSite=Strict, expiring)."""
+    """Exchange an API key for a session cookie (HttpOnly, SameSite=Strict, expiring); the form
+    must carry the token of the browser's pre-session cookie (else 403, nothing issued)."""
     form = await form_of(request)
+    presession = request.cookies.get(SIGNIN_COOKIE)
+    if not signer(request).signin_ok(presession, form.get("csrf")):
+        raise HTTPException(403, "csrf: the sign-in form's token is missing or stale; "
+                                 "reload the page")
+    assert presession is not None
     principal = request.app.state.keys.identify(form.get("key", ""))
     if principal is None:
-        return render(request, "signin.html", 401, error="key: not a key this service knows")
+        return _signin_form(request, presession, 401, "key: not a key this service knows")
     cookie, session = signer(request).issue(principal)
     response = RedirectResponse("/", status_code=303)
     response.set_cookie(COOKIE, cookie, max_age=int(signer(request).lifetime_s), httponly=True,
                         samesite="strict", secure=request.app.state.settings.console_secure_cookie,
                         path="/")
+    response.delete_cookie(SIGNIN_COOKIE, path="/signin")
     log.info("console sign-in by %s", principal.name)
     return response
 
 
 @router.post("/signout")
-async def signout(request: Request, session: SessionDep) -> Response:
+async def signout(request: Request, session: SessionDep, store: StoreDep) -> Response:
+    """End the session for every process sharing the store, then drop the cookie."""
     check_csrf(request, session, await form_of(request))
-    signer(request).revoke(session)
+    revoke_session(store, session.session_id, session.principal.name, session.expires)
     response = RedirectResponse("/signin", status_code=303)
     response.delete_cookie(COOKIE, path="/")
     return response

@@ -2,9 +2,11 @@
 
 The cookie holds the key's name, its hash, the agencies it covers, an expiry and a random
 session id, signed with HMAC-SHA256 under the server's secret (`console_secret`, random per
-process when unset). No table is needed: the key ring is consulted on every request, so a key
-removed from the ring ends its sessions, and sign-out puts the session id on a revoked list
-kept until the session would have expired anyway. The CSRF token is an HMAC of the session id.
+process when unset; set it when several processes serve one store). The key ring is consulted
+on every request, so a key removed from the ring ends its sessions; sign-out writes the session
+id to the store (`store.console_sessions`), which every process checks (`api.console.deps`).
+The CSRF token is an HMAC of the session id. Before sign-in there is no session: the sign-in
+form's token is an HMAC of a random pre-session cookie (double submit, SameSite=Strict).
 """
 
 from __future__ import annotations
@@ -15,7 +17,6 @@ import hmac
 import json
 import logging
 import secrets
-import threading
 import time
 from dataclasses import dataclass
 
@@ -24,6 +25,7 @@ from api.security import KeyRing, Principal
 log = logging.getLogger(__name__)
 
 COOKIE = "offduty_session"
+SIGNIN_COOKIE = "offduty_signin"
 
 
 @dataclass(frozen=True)
@@ -41,8 +43,6 @@ class SessionSigner:
     def __init__(self, secret: str | None, lifetime_s: float) -> None:
         self._secret = (secret or secrets.token_urlsafe(32)).encode("utf-8")
         self.lifetime_s = lifetime_s
-        self._revoked: dict[str, float] = {}
-        self._lock = threading.Lock()
 
     def issue(self, principal: Principal, now: float | None = None) -> tuple[str, ConsoleSession]:
         """A cookie value for this principal, valid for `lifetime_s` from `now`."""
@@ -56,8 +56,8 @@ class SessionSigner:
 
     def read(self, cookie: str | None, keys: KeyRing, now: float | None = None
              ) -> ConsoleSession | None:
-        """The session a cookie carries, or None when it is forged, expired, revoked or its key
-        is no longer configured."""
+        """The session a cookie carries, or None when it is forged, expired or its key is no
+        longer configured (a signed-out session is the store's to refuse)."""
         if not cookie or "." not in cookie:
             return None
         body, signature = cookie.rsplit(".", 1)
@@ -68,7 +68,7 @@ class SessionSigner:
         except ValueError:
             return None
         moment = time.time() if now is None else now
-        if float(payload["exp"]) <= moment or self._is_revoked(payload["sid"], moment):
+        if float(payload["exp"]) <= moment:
             return None
         if not keys.has_key_id(payload["key"]):
             return None
@@ -76,22 +76,19 @@ class SessionSigner:
                               key_id=payload["key"])
         return ConsoleSession(principal, payload["sid"], float(payload["exp"]))
 
-    def revoke(self, session: ConsoleSession) -> None:
-        """End a session now (sign-out); the entry is dropped once the cookie has expired."""
-        with self._lock:
-            self._revoked[session.session_id] = session.expires
-
     def csrf_token(self, session: ConsoleSession) -> str:
         return self._sign("csrf:" + session.session_id)
 
     def csrf_ok(self, session: ConsoleSession, token: str | None) -> bool:
         return bool(token) and hmac.compare_digest(str(token), self.csrf_token(session))
 
+    def signin_token(self, presession: str) -> str:
+        """The sign-in form's token for a pre-session cookie value."""
+        return self._sign("signin:" + presession)
+
+    def signin_ok(self, presession: str | None, token: str | None) -> bool:
+        return bool(presession) and bool(token) and hmac.compare_digest(
+            str(token), self.signin_token(str(presession)))
+
     def _sign(self, text: str) -> str:
         return hmac.new(self._secret, text.encode("utf-8"), hashlib.sha256).hexdigest()
-
-    def _is_revoked(self, session_id: str, moment: float) -> bool:
-        with self._lock:
-            for sid in [s for s, exp in self._revoked.items() if exp <= moment]:
-                del self._revoked[sid]
-            return session_id in self._revoked

@@ -2,9 +2,10 @@
 
 The tray reads the latest nightly run's record: unfilled positions sorted by start, each with
 its reason codes and the officers they name, and the refused requests with their rule codes.
-"Why not" asks the hand-move check (`store.hand.would_break`, the validator around the move)
-for every officer of the agency, and keeps those held by exactly one rule: lift that rule and
-the officer could take the position.
+"Why not" asks the hand-move check (`store.hand.placement`, the validator around the move) for
+every officer of the agency, and keeps those held by exactly one rule: lift that rule and the
+officer could take the position. The request's week is read once and each officer validated on
+the piece of the roster a placement can change, so the page answers in well under a second.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from sqlalchemy import select
 from models import InputError
 from models.result import Violation
 from store import Store
-from store.hand import LABELS, would_break
+from store.hand import LABELS, placement
 from store.schema import NightlyRunRow, OfficerRow
 
 log = logging.getLogger(__name__)
@@ -63,9 +64,10 @@ def why_not(store: Store, agency: str, request: str, start: str, end: str) -> li
         officers = list(session.execute(
             select(OfficerRow.code, OfficerRow.name).where(OfficerRow.agency_id == agency)
             .order_by(OfficerRow.code)))
+    check = placement(store, request, start=first, end=last, agency=agency)
     held = []
     for code, name in officers:
-        broken = would_break(store, request, code, start=first, end=last, agency=agency)
+        broken = check.added(code)
         found = _one_rule(broken)
         if found is not None:
             held.append(Held(code, name, found, LABELS.get(found, found),

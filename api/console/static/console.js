@@ -1,5 +1,6 @@
 // The console's only script: a form that takes a while (the nightly solve) says so while it runs,
-// and a shift on the board fills the hand-move and cancel forms when chosen (click or Enter).
+// a shift on the board fills the hand-move and cancel forms when chosen (click or Enter), and a
+// running nightly's page asks for its progress every second, then reloads to show the record.
 "use strict";
 document.addEventListener("submit", (event) => {
   const form = event.target;
@@ -19,4 +20,22 @@ document.addEventListener("click", (event) => {
 document.addEventListener("keydown", (event) => {
   const block = event.target.closest && event.target.closest("[data-request]");
   if (block && event.key === "Enter") { choose(block); }
+});
+function poll(section) {
+  const bar = document.getElementById("nightly-bar");
+  const tick = () => fetch(section.dataset.poll, {credentials: "same-origin"})
+    .then((answer) => answer.json())
+    .then((state) => {
+      bar.value = state.percent;
+      document.getElementById("nightly-percent").textContent = state.percent + "%";
+      document.getElementById("nightly-phase").textContent = state.phase;
+      document.getElementById("nightly-phases").textContent = "(" + state.phases.join(" → ") + ")";
+      if (state.done) { window.location.reload(); } else { setTimeout(tick, 1000); }
+    })
+    .catch(() => setTimeout(tick, 1000));
+  setTimeout(tick, 1000);
+}
+document.addEventListener("DOMContentLoaded", () => {
+  const section = document.querySelector("[data-poll]");
+  if (section && section.dataset.poll) { poll(section); }
 });

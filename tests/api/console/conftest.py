@@ -58,10 +58,15 @@ def app_client(store: Store) -> Iterator[TestClient]:
 
 
 def sign_in(client: TestClient, who: str = "kennesaw") -> str:
-    """Sign in with a key; returns the CSRF token of the board page."""
-    answer = client.post("/signin", data={"key": KEYS[who]})
+    """Sign in with a key (through the sign-in form); returns the board page's CSRF token."""
+    answer = client.post("/signin", data={"key": KEYS[who], "csrf": signin_token(client)})
     assert answer.status_code == 303
     return csrf_of(client.get("/").text)
+
+
+def signin_token(client: TestClient) -> str:
+    """The sign-in form's token (its pre-session cookie stays in the client)."""
+    return csrf_of(client.get("/signin").text)
 
 
 def csrf_of(html: str) -> str:

@@ -4,7 +4,9 @@ through the store's own function (a refused hand move saves nothing)."""
 from __future__ import annotations
 
 import time
+from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 
 from api.console.session import COOKIE
@@ -48,6 +50,31 @@ def test_sign_out_ends_the_session_even_for_a_kept_cookie(app_client: TestClient
     assert app_client.post("/signout", data={"csrf": token}).status_code == 303
     app_client.cookies.set(COOKIE, kept or "")
     assert app_client.get("/").headers["location"] == "/signin"
+
+
+def test_a_cookie_signed_out_in_one_process_is_refused_by_another(store: Store) -> None:
+    from fastapi.testclient import TestClient as Client
+
+    from api.main import create_app
+    from store import open_store
+    from tests.api.conftest import settings
+
+    shared = settings().model_copy(update={"console_secret": "one secret for both"})
+    second_store = open_store(store.engine.url.render_as_string(hide_password=False))
+    try:
+        with Client(create_app(shared, store=store), follow_redirects=False) as one, \
+                Client(create_app(shared, store=second_store), follow_redirects=False) as two:
+            token = sign_in(one)
+            kept = one.cookies.get(COOKIE) or ""
+            two.cookies.set(COOKIE, kept)
+            assert two.get("/").status_code == 200  # the same cookie is good in both
+            assert one.post("/signout", data={"csrf": token}).status_code == 303
+            assert two.get("/").headers["location"] == "/signin"
+            answer = two.post("/actions/confirm", data={"csrf": token, "request": "R-1"})
+            assert answer.status_code == 403
+    finally:
+        second_store.close()
+    assert _states(store, "R-1") == [("K-3", "proposed")]
 
 
 def test_a_rockport_session_cannot_act_on_kennesaw(app_client: TestClient, store: Store) -> None:
@@ -129,12 +156,100 @@ def test_worked_hours_need_a_begun_confirmed_shift(app_client: TestClient) -> No
     assert naive.status_code == 400 and "start:" in naive.text
 
 
-def test_the_nightly_action_runs_and_reports_the_run(app_client: TestClient) -> None:
+def _watch(client: TestClient, page: str) -> dict[str, object]:
+    """Poll a run's progress as its page does until it is done; the last answer."""
+    for _ in range(600):
+        state: dict[str, object] = client.get(page.split("?")[0] + "/progress").json()
+        if state["done"]:
+            return state
+        assert state["phase"] in ("solving", "writing") and 0 <= int(state["percent"]) <= 95
+        time.sleep(0.05)
+    raise AssertionError("the run did not finish in 30 s")
+
+
+def test_the_nightly_action_runs_in_the_background_and_shows_its_phases_and_record(
+    app_client: TestClient,
+) -> None:
     token = sign_in(app_client)
     answer = app_client.post("/actions/nightly", data={
         "csrf": token, "now": "2026-11-28T00:00:00-05:00", "horizon_days": "7",
         "time_limit_s": "5"})
+    assert answer.status_code == 303
+    page = answer.headers["location"]
+    assert page.startswith("/actions/nightly/") and page.endswith("?agency=kennesaw-ga")
+    state = _watch(app_client, page)
     # Nothing changed since the fixture's run: run 2 keeps its three proposals unsolved.
-    assert answer.status_code == 200
-    assert ("kennesaw-ga: run 2 optimal; 3 requests, 3/4 positions filled (0 confirmed kept); "
-            "proposals 0 new, 3 unchanged, 0 withdrawn; 1 unfilled, 0 refused") in answer.text
+    record = ("kennesaw-ga: run 2 optimal; 3 requests, 3/4 positions filled (0 confirmed kept); "
+              "proposals 0 new, 3 unchanged, 0 withdrawn; 1 unfilled, 0 refused; solve 0.0 s")
+    assert state == {"id": page.split("/")[3].split("?")[0], "agency": "kennesaw-ga",
+                     "phase": "done", "phases": ["solving", "writing", "done"], "percent": 100,
+                     "done": True, "run_id": 2, "lines": [record], "error": None}
+    html = app_client.get(page).text
+    assert f'<ul class="done" id="result"><li>{record}</li></ul>' in html
+    assert 'data-poll=""' in html and "Unfilled positions of run 2" in html
+
+
+def test_a_running_page_polls_and_another_key_cannot_see_the_run(
+    app_client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    from store import nightly as store_nightly
+
+    stages = {name: threading.Event() for name in ("solve", "write")}
+
+    def held(store: Store, **kwargs: Any) -> list[Any]:
+        """The real run, held before its solve ends and before its write (the test lets go)."""
+        stages["solve"].wait(10)
+        kwargs["pause"]("solved")
+        stages["write"].wait(10)
+        return store_nightly.run_nightly(store, **kwargs)
+
+    monkeypatch.setattr("api.console.nightly_runs.run_nightly", held)
+    token = sign_in(app_client)
+    page = app_client.post("/actions/nightly", data={
+        "csrf": token, "now": "2026-11-28T00:00:00-05:00", "horizon_days": "7",
+        "time_limit_s": "5"}).headers["location"]
+    run_id = page.split("/")[3].split("?")[0]
+    progress = f"/actions/nightly/{run_id}/progress"
+    html = app_client.get(page).text
+    assert f'data-poll="{progress}"' in html and '<strong id="nightly-phase" ' in html
+    assert app_client.get(progress).json()["phases"] == ["solving"]
+    stages["solve"].set()
+    for _ in range(200):
+        if app_client.get(progress).json()["phase"] == "writing":
+            break
+        time.sleep(0.02)
+    assert app_client.get(progress).json()["percent"] == 95
+    # The same agency's run is not started twice: the button leads to the running one.
+    again = app_client.post("/actions/nightly", data={"csrf": token})
+    assert again.headers["location"] == page
+    stages["write"].set()
+    assert _watch(app_client, page)["phases"] == ["solving", "writing", "done"]
+    sign_in(app_client, "rockport")
+    assert app_client.get(progress).status_code == 404
+
+
+def test_a_bad_nightly_setting_is_a_400_naming_it(app_client: TestClient) -> None:
+    token = sign_in(app_client)
+    for field, value, said in (("horizon_days", "seven", "not a number: &#39;seven&#39;"),
+                               ("time_limit_s", "0", "must be positive, got &#39;0&#39;")):
+        answer = app_client.post("/actions/nightly", data={"csrf": token, field: value})
+        assert answer.status_code == 400 and f"{field}: {said}" in answer.text
+
+
+def test_a_replacement_is_one_move_and_a_refused_one_keeps_the_shift(
+    app_client: TestClient, store: Store
+) -> None:
+    token = sign_in(app_client)
+    # K-3 holds R-1 (Tue 08:00-12:00) and K-1 is free then; there is no officer K-9.
+    refused = app_client.post("/actions/assign", data={"csrf": token, "request": "R-1",
+                                                       "officer": "K-9", "replace": "K-3"})
+    assert refused.status_code == 400 and "officer: unknown officer &#39;K-9&#39;" in refused.text
+    assert _states(store, "R-1") == [("K-3", "proposed")]
+    done = app_client.post("/actions/assign", data={"csrf": token, "request": "R-1",
+                                                    "officer": "K-1", "replace": "K-3"})
+    assert done.status_code == 200
+    assert ("R-1: K-1 placed instead of K-3 2026-12-01T13:00:00+00:00 to "
+            "2026-12-01T17:00:00+00:00") in done.text
+    assert _states(store, "R-1") == [("K-1", "confirmed")]

@@ -4,7 +4,8 @@ code, a valid move, confirm, and a cancellation whose charge is the rate engine'
 Skips only when Chromium or chromedriver is missing locally; with `CI` or
 `OFFDUTY_TEST_BROWSER=1` set (the CI script sets it) a missing browser fails the test.
 Screenshots go to a temporary folder, or with `OFFDUTY_SCREENSHOTS=docs/img` to the README's
-pictures (so a test run leaves the working tree as it was).
+pictures (so a test run leaves the working tree as it was). The last part of the flow turns the
+window to a tablet's 768x1024: no page scrolls sideways, and `console-tablet.png` shows the board.
 """
 
 from __future__ import annotations
@@ -158,7 +159,28 @@ def test_a_dispatcher_works_the_demo_week_in_chromium(server: tuple[str, object]
     _shot(d, "cancel-charge")
     d.find_element(By.ID, "cancel-commit").click()  # type: ignore[attr-defined]
     assert f"charge {total}" in d.find_element(By.ID, "result").text  # type: ignore
+    _on_a_tablet(d, base)
     print(f"browser flow: {time.monotonic() - started:.1f} s")
+
+
+def _on_a_tablet(d: object, base: str) -> None:
+    """At 768x1024 the board fits the page: no horizontal scrollbar, every control reachable."""
+    from selenium.webdriver.common.by import By
+
+    d.set_window_size(768, 1024)  # type: ignore[attr-defined]
+    try:
+        for path in ("/?day=2026-12-08", "/unfilled", "/quotes"):
+            d.get(base + path)  # type: ignore[attr-defined]
+            widths = d.execute_script(  # type: ignore[attr-defined]
+                "return [document.documentElement.scrollWidth, "
+                "document.documentElement.clientWidth]")
+            assert widths[0] <= widths[1], (path, widths)
+        d.get(base + "/?day=2026-12-08")  # type: ignore[attr-defined]
+        board = d.find_element(By.ID, "board")  # type: ignore[attr-defined]
+        assert board.size["width"] <= 768
+        _shot(d, "tablet")
+    finally:
+        d.set_window_size(1280, 800)  # type: ignore[attr-defined]
 
 
 def _submit(d: object, form: str, values: dict[str, str], button: str = "") -> None:

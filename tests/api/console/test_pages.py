@@ -6,7 +6,7 @@ import re
 
 from fastapi.testclient import TestClient
 
-from tests.api.console.conftest import sign_in
+from tests.api.console.conftest import KEYS, sign_in, signin_token
 
 ROW_K1 = re.compile(r'<tr id="row-K-1">.*?</tr>', re.S)
 
@@ -18,16 +18,41 @@ def test_pages_without_a_session_send_the_browser_to_sign_in(app_client: TestCli
 
 
 def test_a_wrong_key_is_refused_with_a_line_naming_the_key(app_client: TestClient) -> None:
-    answer = app_client.post("/signin", data={"key": "od_not-a-key"})
+    answer = app_client.post("/signin", data={"key": "od_not-a-key",
+                                              "csrf": signin_token(app_client)})
     assert answer.status_code == 401
     assert "key: not a key this service knows" in answer.text
     assert "offduty_session" not in answer.headers.get("set-cookie", "")
 
 
-def test_sign_in_sets_an_httponly_strict_expiring_cookie(app_client: TestClient) -> None:
-    from tests.api.console.conftest import KEYS
+def test_a_sign_in_without_the_forms_token_is_refused_and_issues_nothing(
+    app_client: TestClient,
+) -> None:
+    token = signin_token(app_client)
+    presession = app_client.cookies.get("offduty_signin")
+    assert presession and len(token) == 64
+    for data in ({"key": KEYS["kennesaw"]}, {"key": KEYS["kennesaw"], "csrf": "forged"}):
+        answer = app_client.post("/signin", data=data)
+        assert answer.status_code == 403 and "csrf: the sign-in form" in answer.text
+        assert "offduty_session" not in answer.headers.get("set-cookie", "")
+    # The right token without its cookie (another browser's form) is refused as well.
+    app_client.cookies.delete("offduty_signin")
+    answer = app_client.post("/signin", data={"key": KEYS["kennesaw"], "csrf": token})
+    assert answer.status_code == 403 and "offduty_session" not in app_client.cookies
+    assert app_client.get("/").headers["location"] == "/signin"
 
-    answer = app_client.post("/signin", data={"key": KEYS["kennesaw"]})
+
+def test_the_sign_in_form_pairs_its_token_with_a_strict_cookie(app_client: TestClient) -> None:
+    answer = app_client.get("/signin")
+    cookie = answer.headers["set-cookie"].lower()
+    assert cookie.startswith("offduty_signin=") and "httponly" in cookie
+    assert "samesite=strict" in cookie and "path=/signin" in cookie
+    assert 'name="csrf" value="' in answer.text
+
+
+def test_sign_in_sets_an_httponly_strict_expiring_cookie(app_client: TestClient) -> None:
+    answer = app_client.post("/signin", data={"key": KEYS["kennesaw"],
+                                              "csrf": signin_token(app_client)})
     cookie = answer.headers["set-cookie"].lower()
     assert answer.status_code == 303
     assert "httponly" in cookie and "samesite=strict" in cookie and "max-age=28800" in cookie
@@ -66,7 +91,7 @@ def test_a_bad_filter_is_a_400_naming_the_field(app_client: TestClient) -> None:
 def test_the_tray_lists_the_unfilled_position_with_its_reason(app_client: TestClient) -> None:
     sign_in(app_client)
     html = app_client.get("/unfilled").text
-    assert "<td>R-9</td><td>2026-12-04T10:00:00-05:00</td>" in html
+    assert "<td>R-9</td><td>2026-12-04T<wbr>10:00:00-05:00</td>" in html
     assert '<span class="code">NO_ELIGIBLE_OFFICER</span>' in html
     assert "Refused requests (0)" in html
 
