@@ -208,8 +208,8 @@ def _lp_start(
 ) -> tuple[Draft, list[StageOutcome], float | None]:
     """A better first roster than greedy's, and a coverage bound, from the LP relaxation.
 
-    CP-SAT's presolve alone can outlast a short limit (Rockport's Christmas week, 60 officers:
-    3 s of probing before the first search, so at 2 s the answer was the greedy roster). GLOP
+    CP-SAT's presolve alone can outlast a short limit (on Rockport's Christmas week the answer
+    at 2 s was the greedy roster: docs/solver.md). GLOP
     solves the relaxation in a fraction of that, it is nearly integral, and CP-SAT, choosing
     only among the pairs the LP uses plus greedy's, finds a roster close to it at once. That
     roster is the coverage stage's hint; the LP optimum is a proven upper bound."""

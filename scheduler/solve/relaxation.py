@@ -1,12 +1,11 @@
 """The LP relaxation of a CP-SAT model, solved by GLOP, and the neighbourhood it suggests.
 
-A window of the city-scale search (about 10,000 pair variables) has an LP relaxation that GLOP
-solves in about a tenth of a second, and that relaxation is nearly integral: on M (seed 0) the
-LP optimum of a day's window equalled its integer optimum, and only about 170 of its 11,000
-pair variables were fractional. CP-SAT needs 6-8 s on two workers to find that roster from the
-hint (its LP-guided dive re-solves the LP a thousand times). So the window search solves the LP
-first and lets CP-SAT choose only among the pairs the LP uses (`support`, a relaxation-induced
-neighbourhood, "RENS"): nearly the same roster in well under a second.
+A window of the city-scale search has an LP relaxation that GLOP solves quickly and that is
+nearly integral, while CP-SAT alone needs many times longer to find that roster from the hint
+(its LP-guided dive re-solves the LP again and again; figures in docs/solver.md). So the window
+search solves the LP first and lets CP-SAT choose only among the pairs the LP uses (`support`,
+a relaxation-induced neighbourhood, "RENS"; `fix_outside` fixes the rest to 0): nearly the same
+roster in a fraction of the time.
 
 The model builder only writes linear constraints and at-most-one constraints, so the translation
 covers those and refuses anything else.

@@ -49,10 +49,10 @@ LARGE_MODEL = 30_000
 # Building, relaxing and first searching a model, per pair variable, on a busy 2-core machine.
 SECONDS_PER_PAIR = 4e-4
 BUILD_SECONDS_PER_PAIR = 4e-5  # building the CP-SAT model alone
-# The polish keeps at least this share of the limit: at M, 1,700 improvable pairs were left when
-# the window search ran to the report's reserve and the polish got 0.08 s.
+# The polish keeps at least this share of the limit: at M, improvable pairs were left when the
+# window search ran to the report's reserve and the polish got almost nothing (docs/solver.md).
 POLISH_SHARE = 0.04
-# Above this many possible pairs (2.5 million at 2,000 officers and 6,000 requests), each piece
+# Above this many possible pairs (L has millions: docs/solver.md), each piece
 # keeps CANDIDATE_CAP candidates beyond its positions, fewest hours to date first.
 CAP_ABOVE = 400_000
 CANDIDATE_CAP = 12
@@ -186,9 +186,9 @@ def solve(problem: Problem, *, stop_event: threading.Event | None = None) -> Ros
 
 def _offer_fewer_splits(pool_pairs: int, limit: float) -> bool:
     """Whether long requests get only their anchor splits (`pieces.anchors`): above the size
-    of one model, or when building and relaxing the full model would not fit the limit (about
-    0.4 ms per pair on a busy 2-core machine: at 2 s, Rockport's Christmas week with every
-    split returned the greedy roster, 516.9; with the anchors, 604.0, against 608.5 known)."""
+    of one model, or when building and relaxing the full model would not fit the limit
+    (SECONDS_PER_PAIR; the short limits where every split left only the greedy roster are in
+    docs/solver.md)."""
     return pool_pairs > LARGE_MODEL or pool_pairs * SECONDS_PER_PAIR > limit
 
 
@@ -198,9 +198,8 @@ def _fewer_splits(
     """The pieces a large model offers, their pools, and how to say what was offered.
 
     Splits at 2-hour points and the even splits; when that one model still would not fit the
-    limit (and is not left to the window search), only the even splits. At 2 s on Rockport's
-    Christmas week (60 officers) the 2-hour points make 14,680 pairs, too many to build, relax
-    and search, so the answer was the greedy roster; the even splits alone make 687 pieces."""
+    limit (and is not left to the window search), only the even splits: a short limit then
+    searches a small model instead of returning the greedy roster (docs/solver.md)."""
     ps = build_pieces(ctx, sparse=True)
     fewer = _same_pools(full, pools, ps)
     pairs = sum(len(p) for p in fewer)
@@ -235,10 +234,10 @@ def _finish(clock: Clock, result: RosterResult) -> RosterResult:
 def _after_search(ctx: Context, clock: Clock) -> float:
     """Seconds to keep after the search for the report (explanations, pricing, validation).
 
-    The report costs about a millisecond per request on a busy 2-core machine (S 0.15 s, M
-    1.3 s, L 6.2 s with load average 5-9), a third of that idle. The estimate is the idle cost
-    scaled by how much slower than idle this machine ran the screening and the greedy roster
-    (about 1.2 ms per request idle), with a quarter again as margin: the limit is a promise."""
+    The report's cost grows with the requests and with how busy the machine is (figures in
+    docs/solver.md). The estimate is the idle cost scaled by how much slower than idle this
+    machine ran the screening and the greedy roster, with a quarter again as margin: the limit
+    is a promise."""
     requests = len(ctx.requests)
     idle = 0.05 + 0.35e-3 * requests
     spent = clock.phases.get("screening", 0.0) + clock.phases.get("greedy", 0.0)
@@ -366,7 +365,7 @@ def _large(
 
 def warm_calendar(ctx: Context) -> None:
     """Load the holiday calendar of the horizon's years now, not inside the report's reserve
-    (the first use imports the holidays package: 0.3 s)."""
+    (the first use imports the holidays package, a noticeable share of a short limit)."""
     years = {local_date(r.start, ctx.tz).year for r in ctx.requests}
     for year in sorted(years | {local_date(r.end, ctx.tz).year for r in ctx.requests}):
         holiday_dates(ctx.agency, year)

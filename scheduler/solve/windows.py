@@ -1,13 +1,13 @@
 """City scale: large-neighbourhood search over time windows, around CP-SAT.
 
-A monolithic model of 400 officers and two weeks (about 90,000 pair variables) spends CP-SAT's
-whole budget in presolve on two cores. Instead, start from the greedy roster and re-optimize one
-window of local days at a time: the window's requests are free, every shift outside it is fixed
-(it counts toward caps, overlap and rest exactly like a locked shift), and the current roster of
-the window is the hint, so each window can only improve coverage. Windows sweep the horizon
-until the time budget is spent. A large window is first solved as an LP (`relaxation.py`) and
-CP-SAT then chooses only among the pairs the LP uses, which is what makes a sweep fast enough
-to repeat.
+A monolithic model of a city's fortnight spends CP-SAT's whole budget in presolve on two cores
+(figures in docs/solver.md, "The figures behind the code's reasoning"). Instead, start from the
+greedy roster and re-optimize one window of local days at a time: the window's requests are free,
+every shift outside it is fixed (it counts toward caps, overlap and rest exactly like a locked
+shift), and the current roster of the window is the hint, so each window can only improve coverage.
+Windows sweep the horizon until the time budget is spent. A large window is first solved as an LP
+(`relaxation.py`) and CP-SAT then chooses only among the pairs the LP uses, which is what makes a
+sweep fast enough to repeat.
 """
 
 from __future__ import annotations
@@ -52,8 +52,8 @@ class _Budget:
 
 def _windows(ctx: Context, ps: PieceSet, cands: dict[int, list[int]]) -> list[list[int]]:
     """Requests grouped into runs of consecutive start dates of bounded model size. A day is
-    never cut: cutting M's largest day (24,000 pairs) into halves lowered coverage from about
-    7,570 to 7,500 in 30 s, as a half-day fixes the other half's shifts."""
+    never cut: a half-day window fixes the other half's shifts, and coverage fell when M's
+    largest day was cut in two (docs/solver.md)."""
     by_day: dict[date, list[int]] = defaultdict(list)
     for r in ps.by_request:
         by_day[local_date(ctx.requests[r].start, ctx.tz)].append(r)
@@ -93,16 +93,15 @@ def _improve_window(
     fair: bool = False,
     clock: Clock | None = None,
 ) -> tuple[Draft, StageOutcome]:
-    """Re-solve one window with the rest fixed: for coverage, or (fair) for the heavy officers'
-    hours with the window's coverage kept (`_excess`).
+    """Re-solve one window with the rest fixed: for coverage, or (fair) for the heavy
+    officers' hours with the window's coverage kept (`_excess`).
 
-    A window of more than RENS_ABOVE pairs is built whole, for its LP relaxation, and then
-    every pair outside those the LP uses and the current roster's is fixed to 0 (a
-    relaxation-induced neighbourhood; `fix_outside`). Near-integral LPs make that nearly the
-    whole window's optimum in a fraction of the time (M, seed 0: 960,318 against 960,851 in
-    0.3 s instead of 8 s). If GLOP proves nothing in 60% of the budget (deterministic runs:
-    four times the budget, so a wall-clock limit cannot change the roster), or the window is
-    small, it is searched whole."""
+    A window of more than RENS_ABOVE pairs is built whole, for its LP relaxation, and then every
+    pair outside those the LP uses and the current roster's is fixed to 0 (a relaxation-induced
+    neighbourhood; `fix_outside`). Near-integral LPs make that nearly the whole window's optimum in
+    a fraction of CP-SAT's time alone (docs/solver.md). If GLOP proves nothing in 60% of the budget
+    (deterministic runs: four times the budget, so a wall-clock limit cannot change the roster), or
+    the window is small, it is searched whole."""
     phase = clock.phase if clock is not None else _no_phase
     inside_req = set(requests)
     inside = [(p, o) for p, o in draft.assign if ps.pieces[p].request in inside_req]
@@ -270,9 +269,9 @@ def window_search(
     clock: Clock,
     stop_event: threading.Event | None,
 ) -> tuple[Draft, list[StageOutcome]]:
-    """Sweep the windows for coverage (half the time), then once for fairness. With two thirds
-    for coverage, M (seed 0) ended at coverage 7,579 and largest total 72.5 h in 30 s; with half,
-    7,563 and 65.0 h (20 s: 7,560 and 72.5 h against 7,529 and 67.0 h)."""
+    """Sweep the windows for coverage (half the time), then once for fairness. Half rather than
+    two thirds: the larger share won a few coverage units and cost hours on the largest total
+    (docs/solver.md)."""
     windows = _windows(ctx, ps, cands)
     total = clock.search_left()
     draft, outcomes = _sweep(
@@ -349,8 +348,8 @@ def most_open_first(
     """The windows by how much coverage they leave open, most first (ties in time order).
 
     A sweep may not reach every window of a large problem within its half of the limit (at M,
-    about 0.9 s of CPU per window, 14 windows, 10 s), so it starts where the most is left to
-    win: the positions of requests that some officer could take, less what the roster covers."""
+    see docs/solver.md), so it starts where the most is left to win: the positions of requests
+    that some officer could take, less what the roster covers."""
     covered: dict[int, int] = defaultdict(int)
     for p, _ in draft.assign:
         covered[ps.pieces[p].request] += ps.pieces[p].weight
