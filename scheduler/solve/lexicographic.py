@@ -215,7 +215,9 @@ def _lp_start(
     roster is the coverage stage's hint; the LP optimum is a proven upper bound."""
     if len(m.x) < LP_START_ABOVE or _out_of_time(clock):
         return start, [], None
-    lp = solve_relaxation(m.cp, clock.share(0.4))
+    # GLOP's limit is wall time: a deterministic run gives it four times its share, so that a
+    # busy machine does not change whether the LP start happens (as the window search does).
+    lp = solve_relaxation(m.cp, clock.share(0.4) * (4.0 if clock.deterministic else 1.0))
     if lp is None:
         return start, [], None
     # The integer optimum is an integer; the slack covers GLOP's relative tolerance (1e-7).

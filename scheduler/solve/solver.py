@@ -317,7 +317,12 @@ def _search(
 
 
 def _polish_deadline(clock: Clock, report_s: float) -> float:
-    """Polish may use what is left of the limit, keeping `report_s` for assembling the result."""
+    """Polish may use what is left of the limit, keeping `report_s` for assembling the result.
+
+    A deterministic run's polish may not stop on the wall clock (a busy machine would then give
+    another roster): it runs to its end, within the wall guard that caps the whole run."""
+    if clock.deterministic:
+        return time.monotonic() + max(0.05, (clock.wall_cap() or 0.0) - report_s)
     left = clock.limit - clock.elapsed() - report_s
     return time.monotonic() + max(0.05, left)
 

@@ -6,6 +6,8 @@ solver proves optimal."""
 
 from __future__ import annotations
 
+import time
+
 from ortools.sat.python import cp_model
 
 from models.problem import Problem
@@ -89,3 +91,18 @@ def test_a_deterministic_solve_says_how_its_budget_is_counted() -> None:
         "deterministic: the 1 s limit is spent in CP-SAT's deterministic time, so the roster "
         f"does not depend on the machine; it took {result.solver.wall_s:.2f} s of wall time"
     )
+
+
+def test_a_deterministic_polish_does_not_stop_on_the_wall_clock() -> None:
+    # A 2 s limit: a wall-clock run's polish may use what is left of it less the report's 0.5 s
+    # (at most 1.5 s from now); a deterministic run's may use the wall guard, 10 x 2 s, less the
+    # report's 0.5 s, so a busy machine cannot cut it short and change the roster.
+    from scheduler.solve import solver
+    from scheduler.solve.stages import WALL_GUARD, Clock
+
+    assert WALL_GUARD == 10
+    now = time.monotonic()
+    wall = solver._polish_deadline(Clock(2.0), 0.5) - now
+    fixed = solver._polish_deadline(Clock(2.0, deterministic=True), 0.5) - now
+    assert 1.4 < wall < 1.51
+    assert 19.4 < fixed < 19.51
