@@ -118,9 +118,12 @@ def _improve_window(
             log.debug("window LP %.0f, %d of %d pairs free", lp.objective, len(keep), len(m.x))
             with phase("model"):
                 fix_outside(m, keep)
-    seconds = max(0.5, budget - (time.perf_counter() - started))
-    if clock is not None and not options.deterministic:
-        seconds = min(seconds, max(0.05, clock.search_left()))
+    if options.deterministic:
+        seconds = max(0.5, budget)  # deterministic time, whatever building the model took
+    else:
+        seconds = max(0.5, budget - (time.perf_counter() - started))
+        if clock is not None:
+            seconds = min(seconds, max(0.05, clock.search_left()))
     hint(
         m, set(inside), {p: n for p, n in draft.flow.items() if ps.pieces[p].request in inside_req}
     )
@@ -274,6 +277,9 @@ def window_search(
     (docs/solver.md)."""
     windows = _windows(ctx, ps, cands)
     total = clock.search_left()
+    # A deterministic run splits its virtual budget, not the wall time left (which depends on
+    # how fast this machine got here), equally over the windows of each sweep.
+    fixed = clock.share(1.0) / 2 / max(1, len(windows)) if clock.deterministic else 0.0
     draft, outcomes = _sweep(
         ctx,
         ps,
@@ -284,9 +290,19 @@ def window_search(
         _Budget(clock, total / 2),
         stop_event,
         fair=False,
+        fixed_budget=fixed,
     )
     draft, more = _sweep(
-        ctx, ps, cands, draft, locked, windows, _Budget(clock, 0.0), stop_event, fair=True
+        ctx,
+        ps,
+        cands,
+        draft,
+        locked,
+        windows,
+        _Budget(clock, 0.0),
+        stop_event,
+        fair=True,
+        fixed_budget=fixed,
     )
     return draft, outcomes + more
 
@@ -301,11 +317,12 @@ def _sweep(
     budget_of: _Budget,
     stop_event: threading.Event | None,
     fair: bool,
+    fixed_budget: float = 0.0,
 ) -> tuple[Draft, list[StageOutcome]]:
-    """Coverage sweeps repeat while they improve; a fairness sweep runs once."""
+    """Coverage sweeps repeat while they improve; a fairness sweep runs once. A deterministic
+    run gives each window `fixed_budget` of deterministic time, in one sweep."""
     outcomes: list[StageOutcome] = []
     deterministic = ctx.problem.options.deterministic
-    fixed_budget = max(0.5, budget_of.left()) / max(1, len(windows))
     improved = True
     while improved:
         improved = False

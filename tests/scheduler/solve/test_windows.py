@@ -6,6 +6,7 @@ lowered so tiny problems take that path, one local day per window.
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import pytest
@@ -102,3 +103,35 @@ def test_a_sweep_starts_with_the_window_that_leaves_most_open() -> None:
     assert windows.most_open_first(ctx, ps, cands, draft, [day2, day9]) == [day2, day9]
     fewer = type(draft)([(p, o) for p, o in draft.assign if ps.pieces[p].request != 4])
     assert windows.most_open_first(ctx, ps, cands, fewer, [day2, day9]) == [day9, day2]
+
+
+def test_a_deterministic_window_search_does_not_depend_on_the_machine_speed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # 5 s deterministic: the virtual budget is 5 less the 0.25 s reserve, half of it per sweep,
+    # over two daily windows: 4.75 / 2 / 2 = 1.1875 s of deterministic time for every window,
+    # also when building each window's model is made 0.3 s slower.
+    prob = problem(
+        [officer("K-1", qualifications=["traffic"]), officer("K-2", hours_to_date=10)],
+        crossed_pair(2) + crossed_pair(9),
+        deterministic=True,
+    )
+    given: list[float] = []
+    real_stage, real_problem = windows.run_stage, windows._window_problem
+
+    def stage(m, name, options, seconds, *args, **kwargs):
+        given.append(seconds)
+        return real_stage(m, name, options, seconds, *args, **kwargs)
+
+    def slow_problem(*args, **kwargs):
+        time.sleep(0.3)
+        return real_problem(*args, **kwargs)
+
+    monkeypatch.setattr(windows, "run_stage", stage)
+    first = by_windows(monkeypatch, prob, rens_above=10_000)
+    budgets_first = list(given)
+    given.clear()
+    monkeypatch.setattr(windows, "_window_problem", slow_problem)
+    second = by_windows(monkeypatch, prob, rens_above=10_000)
+    assert budgets_first == given == [1.1875] * 4  # two coverage windows, two fairness ones
+    assert roster(first) == roster(second)
