@@ -27,6 +27,7 @@ from api.console.deps import (
 )
 from api.console.nightly_runs import NightlyRun, NightlyRuns
 from api.console.session import ConsoleSession
+from api.console.times import request_when
 from models import InputError
 from store import Store
 from store.audit import acting_as
@@ -162,7 +163,8 @@ async def cancel_request(request: Request, session: SessionDep, store: StoreDep)
         if form.get("step") != "commit":
             charge = price_cancel(store, target, at=at, officer=officer, agency=agency)
             return {"template": "cancel.html", "charge": charge, "at": at.isoformat(),
-                    "officer": officer or "", "request_id": target}
+                    "officer": officer or "", "request_id": target,
+                    "shift_when": request_when(store, agency, target)}
         done = cancel(store, target, at=at, officer=officer, agency=agency)
         return {"lines": [done.summary()], "charge": done}
 
