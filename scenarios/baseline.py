@@ -5,7 +5,9 @@ Three forms, exactly one per file:
 - `agency:` + `officers:` + `requests:` (each list inline or a file name; `locked:` optional);
 - `generator: {officers, requests, days, seed, agency, start}` (seeded realistic problem).
 `policy:` and `options:` may accompany any form and override the problem's own.
-File names are relative to the scenario file.
+File names are relative to the scenario file, and so is an `agency:` (of either form) that names
+an agency file rather than an id (`../agencies/pine-hollow-or.yaml`): it is read by the same
+reader as every command's `--agency FILE` (`scheduler.agencies`).
 """
 
 from __future__ import annotations
@@ -17,11 +19,13 @@ from typing import Any
 
 from pydantic import Field, TypeAdapter, ValidationError
 
+from models.agency import Agency
 from models.common import InputError, StrictModel
 from models.officer import Officer
 from models.problem import AssignmentRef, Problem
 from models.request import Request
 from scenarios.yamlmarks import MarkedDict, Where, load_marked
+from scheduler.agencies import is_agency_file, load_agency_file
 
 _FORMS = ("problem", "generator", "officers")
 _KEYS = ("problem", "generator", "agency", "officers", "requests", "locked", "policy", "options")
@@ -76,7 +80,18 @@ def _validate(adapter: TypeAdapter[Any], value: Any, at: Where) -> Any:
         raise at.from_validation(exc) from exc
 
 
-def _generated(where: Where, doc: MarkedDict) -> Problem:
+def _agency(at: Where, value: Any, folder: Path) -> Any:
+    """An agency id as given, or the agency of the file it names (relative to the scenario)."""
+    if not isinstance(value, str) or not is_agency_file(value):
+        return value
+    try:
+        agency: Agency = load_agency_file(folder / value)
+    except InputError as exc:
+        raise at.error(("agency",), str(exc)) from exc
+    return agency
+
+
+def _generated(where: Where, doc: MarkedDict, folder: Path) -> Problem:
     at = where.at("generator")
     settings = _validate(TypeAdapter(GeneratorSettings), doc["generator"] or {}, at)
     try:
@@ -85,7 +100,7 @@ def _generated(where: Where, doc: MarkedDict) -> Problem:
         raise where.error(("generator",), "the problem generator is not available") from exc
     problem: Problem = generate(
         settings.officers, settings.requests, settings.days, settings.seed,
-        agency=settings.agency, start=settings.start,
+        agency=_agency(at, settings.agency, folder), start=settings.start,
     )
     return problem
 
@@ -98,7 +113,8 @@ def _assembled(where: Where, doc: MarkedDict, folder: Path) -> Problem:
     requests = _validate(TypeAdapter(list[Request]), *_part(where, doc, "requests", folder))
     locks_at = where.at("locked") if "locked" in doc else where
     locked = _validate(TypeAdapter(list[AssignmentRef]), doc.get("locked") or [], locks_at)
-    fields = {"agency": doc["agency"], "officers": officers, "requests": requests, "locked": locked}
+    fields = {"agency": _agency(where, doc["agency"], folder), "officers": officers,
+              "requests": requests, "locked": locked}
     try:
         return Problem.model_validate(fields)
     except ValidationError as exc:
@@ -138,7 +154,7 @@ def build_baseline(where: Where, folder: Path) -> Problem:
         data, at = _part(where, doc, "problem", folder)
         problem = _validate(TypeAdapter(Problem), data, at)
     elif forms[0] == "generator":
-        problem = _generated(where, doc)
+        problem = _generated(where, doc, folder)
     else:
         problem = _assembled(where, doc, folder)
     return _overridden(problem, where, doc)

@@ -7,6 +7,7 @@ end up at the current schema. Imports flow `models` <- `scheduler` <- `store` <-
 
 import store.console_sessions  # noqa: F401  (its table joins the one metadata, as below)
 import store.record_schema  # noqa: F401  (its tables join the one metadata the migrations match)
+import store.run_progress  # noqa: F401  (its table joins the one metadata, as above)
 from store.db import Store, open_store
 from store.settings import StoreSettings
 

@@ -25,12 +25,14 @@ from api.console.deps import (
     get_store,
     render,
 )
-from api.console.nightly_runs import NightlyRun, NightlyRuns
+from api.console.nightly_runs import get_run, start_run
 from api.console.session import ConsoleSession
+from api.console.times import request_when
 from models import InputError
 from store import Store
 from store.audit import acting_as
 from store.hand import MoveRefused, assign, move, unassign
+from store.run_progress import RunProgress
 from store.settings import StoreSettings
 from store.workflow import cancel, confirm, price_cancel, record_worked
 
@@ -87,8 +89,8 @@ async def nightly(request: Request, session: SessionDep, store: StoreDep) -> Res
         if days < 1 or limit <= 0:
             bad = "horizon_days" if days < 1 else "time_limit_s"
             raise InputError(bad, f"must be positive, got {form.get(bad)!r}")
-        started = nightly_runs(request).start(store, session.principal.name, agency, now,
-                                              int(days), float(limit))
+        started = start_run(store, session.principal.name, agency, now, int(days),
+                            float(limit))
         return {"redirect": f"/actions/nightly/{started.id}?agency={agency}"}
 
     return await _act(request, session, store, "Nightly assignment", run)
@@ -99,32 +101,25 @@ def nightly_page(request: Request, run_id: str, session: SessionDep, store: Stor
                  agency: str | None = None) -> Response:
     """The run's phase and percentage (the page polls `progress`), then its run record."""
     agency_id = chosen_agency(store, session, agency)
-    found = _run_of(request, run_id, session)
+    found = _run_of(store, run_id, session)
     return render(request, "nightly.html", session=session, agency=agency_id, run=found,
                   title="Nightly assignment", agencies=agencies_for(store, session),
                   page="board")
 
 
 @router.get("/nightly/{run_id}/progress")
-def nightly_progress(request: Request, run_id: str, session: SessionDep) -> JSONResponse:
-    """The run's phase, percentage and, once done, its run record lines, as JSON."""
-    return JSONResponse(_run_of(request, run_id, session).as_json(),
+def nightly_progress(run_id: str, session: SessionDep, store: StoreDep) -> JSONResponse:
+    """The run's phase, percentage and, once done, its run record lines, as JSON (read from the
+    store, so any process sharing it answers)."""
+    return JSONResponse(_run_of(store, run_id, session).as_json(),
                         headers={"Cache-Control": "no-store"})
 
 
-def nightly_runs(request: Request) -> NightlyRuns:
-    """The process's console runs (made on first use)."""
-    runs: NightlyRuns | None = getattr(request.app.state, "console_runs", None)
-    if runs is None:
-        runs = request.app.state.console_runs = NightlyRuns()
-    return runs
-
-
-def _run_of(request: Request, run_id: str, session: ConsoleSession) -> NightlyRun:
-    found = nightly_runs(request).get(run_id, session.principal.name)
+def _run_of(store: Store, run_id: str, session: ConsoleSession) -> RunProgress:
+    found = get_run(store, run_id, session.principal.name)
     if found is None:
-        raise HTTPException(404, f"run: no console run {run_id!r} in this process (it may have "
-                                 "ended long ago, or been started on another server)")
+        raise HTTPException(404, f"run: no console run {run_id!r} for this key (it may have "
+                                 "ended more than a day ago)")
     return found
 
 
@@ -162,7 +157,8 @@ async def cancel_request(request: Request, session: SessionDep, store: StoreDep)
         if form.get("step") != "commit":
             charge = price_cancel(store, target, at=at, officer=officer, agency=agency)
             return {"template": "cancel.html", "charge": charge, "at": at.isoformat(),
-                    "officer": officer or "", "request_id": target}
+                    "officer": officer or "", "request_id": target,
+                    "shift_when": request_when(store, agency, target)}
         done = cancel(store, target, at=at, officer=officer, agency=agency)
         return {"lines": [done.summary()], "charge": done}
 

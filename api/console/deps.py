@@ -19,6 +19,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy import select
 
 from api.console.session import COOKIE, ConsoleSession, SessionSigner
+from api.console.times import span, when
 from store import Store, open_store
 from store.console_sessions import is_revoked
 from store.schema import AgencyRow
@@ -31,6 +32,7 @@ _TEMPLATES = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
+_TEMPLATES.globals.update(when=when, span=span)  # every page prints shift times one way
 
 
 class SignInRequired(Exception):

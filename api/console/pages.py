@@ -25,6 +25,7 @@ from api.console.deps import (
     signer,
 )
 from api.console.session import COOKIE, SIGNIN_COOKIE, ConsoleSession
+from api.console.times import agency_zone
 from api.console.tray import tray, why_not
 from models.common import InputError, describe_validation_error
 from models.quote import QuoteRequest
@@ -132,7 +133,7 @@ def unfilled_page(request: Request, session: SessionDep, store: StoreDep,
     unfilled, refused = tray(run)
     return render(request, "unfilled.html", session=session, agency=agency_id, run=run,
                   unfilled=unfilled, refused=refused, agencies=agencies_for(store, session),
-                  page="unfilled")
+                  tz=agency_zone(store, agency_id), page="unfilled")
 
 
 @router.get("/whynot", response_class=HTMLResponse)
@@ -147,7 +148,7 @@ def why_not_page(request: Request, session: SessionDep, store: StoreDep,
         raise HTTPException(400, str(exc)) from exc
     return render(request, "whynot.html", session=session, agency=agency_id, request_id=req,
                   start=start, end=end, held=held, agencies=agencies_for(store, session),
-                  page="unfilled")
+                  tz=agency_zone(store, agency_id), page="unfilled")
 
 
 @router.get("/quotes", response_class=HTMLResponse)

@@ -1,5 +1,5 @@
 // The console's only script: a form that takes a while (the nightly solve) says so while it runs,
-// a shift on the board fills the hand-move and cancel forms when chosen (click or Enter), and a
+// a shift on the board (a button) fills the hand-move and cancel forms when chosen, and a
 // running nightly's page asks for its progress every second, then reloads to show the record.
 "use strict";
 document.addEventListener("submit", (event) => {
@@ -13,13 +13,10 @@ function choose(block) {
     if (input) { input.value = block.dataset.request; }
   }
 }
+// A shift is a real <button>: Enter and Space click it, so one click handler serves both.
 document.addEventListener("click", (event) => {
-  const block = event.target.closest("[data-request]");
+  const block = event.target.closest("button[data-request]");
   if (block) { choose(block); }
-});
-document.addEventListener("keydown", (event) => {
-  const block = event.target.closest && event.target.closest("[data-request]");
-  if (block && event.key === "Enter") { choose(block); }
 });
 function poll(section) {
   const bar = document.getElementById("nightly-bar");

@@ -199,3 +199,28 @@ def _settled(d: object, path: str, away_from: str = "\0") -> None:
     WebDriverWait(d, 60).until(  # type: ignore[arg-type]
         lambda b: path in b.current_url and away_from not in b.current_url
         and b.execute_script("return document.readyState") == "complete")
+
+
+def test_tab_from_the_top_lands_on_the_skip_link_and_enter_moves_to_main(
+    server: tuple[str, object], driver: object
+) -> None:
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    base, _ = server
+    d = driver
+    d.get(base + "/unfilled")  # type: ignore[attr-defined]
+    if d.current_url.endswith("/signin"):  # type: ignore[attr-defined]
+        _fill(d, "key", KENNESAW_KEY)
+        d.find_element(By.CSS_SELECTOR, "form[action='/signin'] button").click()  # type: ignore
+        _settled(d, "/", away_from="/signin")
+    started = time.monotonic()
+    for path in ("/?day=2026-12-08", "/unfilled", "/quotes"):
+        d.get(base + path)  # type: ignore[attr-defined]
+        ActionChains(d).send_keys(Keys.TAB).perform()  # type: ignore[arg-type]
+        focused = d.switch_to.active_element  # type: ignore[attr-defined]
+        assert (focused.tag_name, focused.text) == ("a", "Skip to main content"), path
+        ActionChains(d).send_keys(Keys.ENTER).perform()  # type: ignore[arg-type]
+        assert d.switch_to.active_element.get_attribute("id") == "main", path  # type: ignore
+    assert time.monotonic() - started < 2

@@ -93,7 +93,8 @@ def test_every_control_of_every_page_has_a_name(app_client: TestClient) -> None:
         count, unnamed = unnamed_controls(html)
         assert unnamed == [], name
         counts[name] = count
-    # Sign-in: the key and its button. The board: 7 filter controls, sign-out, and the six
-    # action forms' 4 + 2 + 6 + 3 + 4 + 5 controls. The error page is drawn without the session.
-    assert counts == {"signin": 2, "board": 32, "unfilled": 1, "whynot": 1, "quotes": 7,
+    # Sign-in: the key and its button. The board: 7 filter controls, sign-out, the six action
+    # forms' 4 + 2 + 6 + 3 + 4 + 5 controls, and its 3 shifts (buttons named by their request).
+    # The error page is drawn without the session.
+    assert counts == {"signin": 2, "board": 35, "unfilled": 1, "whynot": 1, "quotes": 7,
                       "cancel": 2, "refused": 1, "error": 0, "nightly": 2}

@@ -91,7 +91,7 @@ def test_a_bad_filter_is_a_400_naming_the_field(app_client: TestClient) -> None:
 def test_the_tray_lists_the_unfilled_position_with_its_reason(app_client: TestClient) -> None:
     sign_in(app_client)
     html = app_client.get("/unfilled").text
-    assert "<td>R-9</td><td>2026-12-04T<wbr>10:00:00-05:00</td>" in html
+    assert "<td>R-9</td><td>Fri 04 Dec 10:00-14:00</td>" in html
     assert '<span class="code">NO_ELIGIBLE_OFFICER</span>' in html
     assert "Refused requests (0)" in html
 
