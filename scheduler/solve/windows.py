@@ -23,7 +23,7 @@ from contextlib import contextmanager
 from datetime import date
 
 from models.problem import SolveOptions
-from scheduler.context import Context, coverage_scale, piece_weight
+from scheduler.context import Context
 from scheduler.rules.load import DAY, OfficerLoad
 from scheduler.solve import objective
 from scheduler.solve.draft import Draft
@@ -326,8 +326,7 @@ def _sweep(
     improved = True
     while improved:
         improved = False
-        order = windows if fair else most_open_first(ctx, ps, cands, draft, windows)
-        for requests in order:
+        for requests in windows:
             left = budget_of.left()
             stopped = stop_event is not None and stop_event.is_set()
             if stopped or (left < 0.5 and not deterministic):
@@ -353,35 +352,3 @@ def _sweep(
             outcomes.append(outcome)
             improved = improved or (draft is not before and not deterministic and not fair)
     return draft, outcomes
-
-
-def most_open_first(
-    ctx: Context,
-    ps: PieceSet,
-    cands: dict[int, list[int]],
-    draft: Draft,
-    windows: list[list[int]],
-) -> list[list[int]]:
-    """The windows by how much coverage they leave open, most first (ties in time order).
-
-    A sweep may not reach every window of a large problem within its half of the limit (at M,
-    see docs/solver.md), so it starts where the most is left to win: the positions of requests
-    that some officer could take, less what the roster covers."""
-    covered: dict[int, int] = defaultdict(int)
-    for p, _ in draft.assign:
-        covered[ps.pieces[p].request] += ps.pieces[p].weight
-    locked: dict[int, int] = defaultdict(int)
-    for r, _, s, e in ctx.locked:
-        locked[r] += piece_weight(ctx.requests[r], s, e)
-
-    def open_weight(requests: list[int]) -> int:
-        total = 0
-        for r in requests:
-            if any(cands[p] for p in ps.by_request[r]):
-                req = ctx.requests[r].model
-                total += req.priority * req.officers_needed * coverage_scale()
-                total -= covered[r] + locked[r]
-        return total
-
-    ranked = sorted(range(len(windows)), key=lambda i: (-open_weight(windows[i]), i))
-    return [windows[i] for i in ranked]

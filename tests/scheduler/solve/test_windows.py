@@ -82,29 +82,6 @@ def test_windows_reach_the_monolithic_optimum(
     )
 
 
-def test_a_sweep_starts_with_the_window_that_leaves_most_open() -> None:
-    # Each day has the crossed pair (priority 1 each); day 9 also R-9c of priority 3. Greedy
-    # takes R-9c first (priority), then each day's R-a, so each day leaves its R-b open: 1,000
-    # units each, a tie kept in time order. Take R-9c off the roster and day 9 leaves
-    # 1,000 + 3,000 open: it comes first.
-    prob = problem(
-        [officer("K-1", qualifications=["traffic"]), officer("K-2", hours_to_date=10)],
-        crossed_pair(2) + crossed_pair(9) + [request("R-9c", at(9, 18), at(9, 22), priority=3)],
-    )
-    ctx = prepare(prob)
-    ps = build_pieces(ctx)
-    _, locked = check_locks(ctx, ps)
-    pools = candidate_pools(ctx, ps)
-    cands = candidates(ctx, ps, locked, pools)
-    draft = solver._rotation_start(ctx, ps, pools, cands, False, locked)
-    on = sorted(ctx.requests[ps.pieces[p].request].id for p, _ in draft.assign)
-    assert on == ["R-2a", "R-9a", "R-9c"]
-    day2, day9 = [0, 1], [2, 3, 4]
-    assert windows.most_open_first(ctx, ps, cands, draft, [day2, day9]) == [day2, day9]
-    fewer = type(draft)([(p, o) for p, o in draft.assign if ps.pieces[p].request != 4])
-    assert windows.most_open_first(ctx, ps, cands, fewer, [day2, day9]) == [day9, day2]
-
-
 def test_a_deterministic_window_search_does_not_depend_on_the_machine_speed(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
