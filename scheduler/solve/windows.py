@@ -112,8 +112,12 @@ def _improve_window(
         sub_ctx, sub_ps, sub_cands = _window_problem(ctx, ps, cands, requests, outside, locked)
         m, current = _window_model(ctx, ps, sub_ctx, sub_ps, sub_cands, draft, inside, fair)
     if len(m.x) > RENS_ABOVE:
+        lp_seconds = (4.0 if options.deterministic else 0.6) * budget
+        if clock is not None and not options.deterministic:
+            # Never past the search's deadline: what follows it (polish, report) keeps its time.
+            lp_seconds = min(lp_seconds, max(0.05, clock.search_left()))
         with phase("search"):
-            lp = solve_relaxation(m.cp, (4.0 if options.deterministic else 0.6) * budget)
+            lp = solve_relaxation(m.cp, lp_seconds)
         if lp is not None:
             keep = support(m, lp, set(inside))
             log.debug("window LP %.0f, %d of %d pairs free", lp.objective, len(keep), len(m.x))
@@ -140,8 +144,11 @@ def _improve_window(
 
 
 def _build_seconds(ps: PieceSet, cands: dict[int, list[int]], requests: list[int]) -> float:
-    """Seconds to build a window's model (about 30 us per pair on a busy 2-core machine)."""
-    return 3e-5 * sum(len(cands[p]) for r in requests for p in ps.by_request[r])
+    """Seconds a window takes before its search can stop: finding the candidates that still
+    fit, building the model and translating it for GLOP (about 70 us per pair on a 2-core
+    machine; counting the build alone, the last window of a sweep overran the search's
+    deadline and left the polish 0.07 s: docs/solver.md)."""
+    return 7e-5 * sum(len(cands[p]) for r in requests for p in ps.by_request[r])
 
 
 @contextmanager
