@@ -158,7 +158,8 @@ def test_a_dispatcher_works_the_demo_week_in_chromium(server: tuple[str, object]
     assert total == _expected_charge(store, "REQ-00001", notice, 2)
     _shot(d, "cancel-charge")
     d.find_element(By.ID, "cancel-commit").click()  # type: ignore[attr-defined]
-    assert f"charge {total}" in d.find_element(By.ID, "result").text  # type: ignore
+    # The preview is already under /actions/, so wait for the committed page's result itself.
+    assert f"charge {total}" in _result(d)
     _on_a_tablet(d, base)
     print(f"browser flow: {time.monotonic() - started:.1f} s")
 
@@ -190,6 +191,17 @@ def _submit(d: object, form: str, values: dict[str, str], button: str = "") -> N
         _fill(d, element_id, value)
     d.find_element(By.ID, button or f"{form}-submit").click()  # type: ignore[attr-defined]
     _settled(d, "/actions/")
+
+
+def _result(d: object) -> str:
+    """The text of the action's result, once the page that carries it has loaded."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    found = WebDriverWait(d, 60).until(  # type: ignore[arg-type]
+        ec.presence_of_element_located((By.ID, "result")))
+    return str(found.text)
 
 
 def _settled(d: object, path: str, away_from: str = "\0") -> None:
