@@ -23,7 +23,14 @@ from scheduler.solve.model import Model
 from scheduler.solve.objective import coverage
 from scheduler.solve.pieces import PieceSet
 from scheduler.solve.relaxation import fix_outside, solve_relaxation, support
-from scheduler.solve.stages import WALL_GUARD, Clock, StageOutcome, hint, run_stage
+from scheduler.solve.stages import (
+    DETERMINISTIC_WALL_FACTOR,
+    WALL_GUARD,
+    Clock,
+    StageOutcome,
+    hint,
+    run_stage,
+)
 from scheduler.timeutil import to_minute
 
 # Stage 3 weights: keeping a previous roster and honouring a customer's preference count most.
@@ -215,9 +222,10 @@ def _lp_start(
     roster is the coverage stage's hint; the LP optimum is a proven upper bound."""
     if len(m.x) < LP_START_ABOVE or _out_of_time(clock):
         return start, [], None
-    # GLOP's limit is wall time: a deterministic run gives it four times its share, so that a
-    # busy machine does not change whether the LP start happens (as the window search does).
-    lp = solve_relaxation(m.cp, clock.share(0.4) * (4.0 if clock.deterministic else 1.0))
+    # GLOP's limit is wall time: a deterministic run gives it the deterministic slack, so that
+    # a busy machine does not change whether the LP start happens (as the window search does).
+    slack = DETERMINISTIC_WALL_FACTOR if clock.deterministic else 1.0
+    lp = solve_relaxation(m.cp, clock.share(0.4) * slack)
     if lp is None:
         return start, [], None
     # The integer optimum is an integer; the slack covers GLOP's relative tolerance (1e-7).

@@ -23,6 +23,9 @@ from scheduler.solve.model import Model
 log = logging.getLogger(__name__)
 GRACE_S = 0.5
 WALL_GUARD = 10  # a deterministic run stops at this many times its limit in wall time
+# A deterministic stage (CP-SAT, or GLOP before it) may take this many times its budget of
+# wall time: enough that a busy machine does not cut it and change the roster.
+DETERMINISTIC_WALL_FACTOR = 4.0
 
 PORTFOLIO = [
     "max_lp",
@@ -87,7 +90,7 @@ def parameters(solver: cp_model.CpSolver, options: SolveOptions, budget: float) 
         # whatever the machine's load; it explores less per second than the parallel portfolio.
         p.interleave_search = True
         p.max_deterministic_time = max(budget, 0.01)
-        p.max_time_in_seconds = max(budget * 4, 1.0)
+        p.max_time_in_seconds = max(budget * DETERMINISTIC_WALL_FACTOR, 1.0)
 
 
 def light_presolve(solver: cp_model.CpSolver) -> None:
@@ -113,7 +116,9 @@ def run_stage(
     solver = cp_model.CpSolver()
     parameters(solver, options, budget)
     if wall_cap is not None:
-        solver.parameters.max_time_in_seconds = max(0.01, min(wall_cap, budget * 4))
+        solver.parameters.max_time_in_seconds = max(
+            0.01, min(wall_cap, budget * DETERMINISTIC_WALL_FACTOR)
+        )
     if light:
         light_presolve(solver)
     if log.isEnabledFor(logging.DEBUG):

@@ -30,7 +30,13 @@ from scheduler.solve.draft import Draft
 from scheduler.solve.model import Model, build
 from scheduler.solve.pieces import PieceSet
 from scheduler.solve.relaxation import fix_outside, solve_relaxation, support
-from scheduler.solve.stages import Clock, StageOutcome, hint, run_stage
+from scheduler.solve.stages import (
+    DETERMINISTIC_WALL_FACTOR,
+    Clock,
+    StageOutcome,
+    hint,
+    run_stage,
+)
 from scheduler.timeutil import local_date
 
 log = logging.getLogger(__name__)
@@ -112,7 +118,7 @@ def _improve_window(
         sub_ctx, sub_ps, sub_cands = _window_problem(ctx, ps, cands, requests, outside, locked)
         m, current = _window_model(ctx, ps, sub_ctx, sub_ps, sub_cands, draft, inside, fair)
     if len(m.x) > RENS_ABOVE:
-        lp_seconds = (4.0 if options.deterministic else 0.6) * budget
+        lp_seconds = (DETERMINISTIC_WALL_FACTOR if options.deterministic else 0.6) * budget
         if clock is not None and not options.deterministic:
             # Never past the search's deadline: what follows it (polish, report) keeps its time.
             lp_seconds = min(lp_seconds, max(0.05, clock.search_left()))
@@ -143,7 +149,7 @@ def _improve_window(
     return draft, outcome
 
 
-def _build_seconds(ps: PieceSet, cands: dict[int, list[int]], requests: list[int]) -> float:
+def _setup_seconds(ps: PieceSet, cands: dict[int, list[int]], requests: list[int]) -> float:
     """Seconds a window takes before its search can stop: finding the candidates that still
     fit, building the model and translating it for GLOP (about 70 us per pair on a 2-core
     machine; counting the build alone, the last window of a sweep overran the search's
@@ -340,7 +346,7 @@ def _sweep(
             stopped = stop_event is not None and stop_event.is_set()
             if stopped or (left < 0.5 and not deterministic):
                 return draft, outcomes
-            if not deterministic and left < 0.5 + _build_seconds(ps, cands, requests):
+            if not deterministic and left < 0.5 + _setup_seconds(ps, cands, requests):
                 continue  # its model is built before its search can stop; a smaller one may fit
             # Deterministic runs: one sweep with equal fixed budgets, whatever the machine's speed.
             budget = fixed_budget if deterministic else min(left, max(2.0, left / len(windows)))

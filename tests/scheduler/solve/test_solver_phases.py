@@ -13,12 +13,13 @@ from ortools.sat.python import cp_model
 from models.problem import Problem
 from scheduler.context import coverage_scale, prepare
 from scheduler.rules.eligibility import candidate_pools, candidates
+from scheduler.solve import solver
 from scheduler.solve.locks import check_locks
 from scheduler.solve.model import build
 from scheduler.solve.objective import coverage
 from scheduler.solve.pieces import build_pieces
 from scheduler.solve.relaxation import solve_relaxation
-from scheduler.solve.stages import parameters
+from scheduler.solve.stages import WALL_GUARD, Clock, parameters
 from tests.scheduler.builders import example, solve_checked
 
 PHASES = {"prepare", "screening", "greedy", "model", "search", "polish", "report"}
@@ -97,9 +98,6 @@ def test_a_deterministic_polish_does_not_stop_on_the_wall_clock() -> None:
     # A 2 s limit: a wall-clock run's polish may use what is left of it less the report's 0.5 s
     # (at most 1.5 s from now); a deterministic run's may use the wall guard, 10 x 2 s, less the
     # report's 0.5 s, so a busy machine cannot cut it short and change the roster.
-    from scheduler.solve import solver
-    from scheduler.solve.stages import WALL_GUARD, Clock
-
     assert WALL_GUARD == 10
     now = time.monotonic()
     wall = solver._polish_deadline(Clock(2.0), 0.5) - now
