@@ -11,10 +11,13 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass
 
+import numpy as np
+
 from scheduler.context import Context, RequestData, piece_weight
 
 GRID = 30
 ANCHOR_STEP = 120  # minutes between the boundary points a large problem offers (`anchors`)
+DUTY_EDGES = 4  # grid points per long request where most officers' free time begins or ends
 
 
 @dataclass(frozen=True)
@@ -73,14 +76,58 @@ def even_bounds(points: list[int], start: int, minutes: int, k: int) -> list[int
     return [start, *nearest, start + minutes]
 
 
-def anchors(ctx: Context, req: RequestData, step: int | None = ANCHOR_STEP) -> set[int]:
+@dataclass(frozen=True)
+class DutyEdges:
+    """Every active officer's instants of becoming free (an availability window opens, an
+    on-duty block ends and its travel gap has passed) and of stopping being free (a window
+    closes, the gap before an on-duty block begins), sorted."""
+
+    free_from: np.ndarray
+    free_until: np.ndarray
+
+    @classmethod
+    def of(cls, ctx: Context) -> DutyEdges:
+        gap = ctx.limits.gap
+        ups: list[int] = []
+        downs: list[int] = []
+        for o in ctx.officers:
+            if o.active:
+                ups += [s for s, _ in o.availability] + [e + gap for _, e in o.on_duty]
+                downs += [e for _, e in o.availability] + [s - gap for s, _ in o.on_duty]
+        return cls(
+            np.sort(np.asarray(ups, dtype=np.int64)), np.sort(np.asarray(downs, dtype=np.int64))
+        )
+
+    def busiest(self, req: RequestData, k: int) -> set[int]:
+        """The k grid points of the request where most edges fall strictly inside it (an edge
+        snapped to the grid point on the free side: the next one for a start of free time, the
+        previous one for its end); ties go to the earlier point."""
+        snapped = []
+        for edges, ceil in ((self.free_from, True), (self.free_until, False)):
+            inside = edges[
+                np.searchsorted(edges, req.start, "right") : np.searchsorted(edges, req.end, "left")
+            ]
+            steps = (inside - req.start) / GRID
+            snapped.append(
+                req.start + GRID * (np.ceil(steps) if ceil else np.floor(steps)).astype(np.int64)
+            )
+        points, counts = np.unique(np.concatenate(snapped), return_counts=True)
+        order = np.lexsort((points, -counts))[:k]  # most edges first, then the earlier point
+        return {int(p) for p in points[order]}
+
+
+def anchors(
+    ctx: Context, req: RequestData, step: int | None = ANCHOR_STEP, edges: DutyEdges | None = None
+) -> set[int]:
     """The boundary points a large problem offers on a long request.
 
     Every 30-minute grid point makes hundreds of segments per position (a 16-hour request at
     Rockport's 2-hour minimum: 496), most of them never chosen. Offered instead: the points
     every `step` minutes from either end (none when `step` is None), the even splits into the
     fewest segments and the next two counts (the splits the greedy roster and a customer
-    expect), and the ends of the request's locked and hinted shifts (so they stay pieces)."""
+    expect), the DUTY_EDGES points where most officers' free time begins or ends (`edges`: a
+    segment that starts when a patrol shift ends can go to those officers; docs/solver.md), and
+    the ends of the request's locked and hinted shifts (so they stay pieces)."""
     points = grid_points(req)
     keep = (
         {p for p in points if (p - req.start) % step == 0 or (req.end - p) % step == 0}
@@ -90,6 +137,8 @@ def anchors(ctx: Context, req: RequestData, step: int | None = ANCHOR_STEP) -> s
     fewest = -(-req.minutes // ctx.limits.max_continuous)
     for k in range(fewest, min(fewest + 3, len(points))):
         keep.update(even_bounds(points, req.start, req.minutes, k))
+    if edges is not None:
+        keep.update(edges.busiest(req, DUTY_EDGES))
     on_grid = set(points)
     keep.update(x for r, _, s, e in ctx.locked if r == req.index for x in (s, e) if x in on_grid)
     keep.update(x for s, e in ctx.hinted.get(req.index, []) for x in (s, e) if x in on_grid)
@@ -117,12 +166,15 @@ def split_arcs(
     ]
 
 
-def build_pieces(ctx: Context, sparse: bool = False, step: int | None = ANCHOR_STEP) -> PieceSet:
+def build_pieces(
+    ctx: Context, sparse: bool = False, step: int | None = ANCHOR_STEP, duty_edges: bool = True
+) -> PieceSet:
     """The pieces of every staffable request; `sparse` offers long requests only the segments
-    between their `anchors` every `step` minutes (all of them where the anchors admit no valid
-    split)."""
+    between their `anchors` every `step` minutes and (`duty_edges`) at the duty edges (all of
+    them where the anchors admit no valid split)."""
     lim = ctx.limits
     out = PieceSet([], {}, set(), set(), {})
+    edges = DutyEdges.of(ctx) if sparse and duty_edges else None
     for req in ctx.requests:
         if req.rejected is not None:
             continue
@@ -133,7 +185,7 @@ def build_pieces(ctx: Context, sparse: bool = False, step: int | None = ANCHOR_S
                 req,
                 lim.min_minutes,
                 lim.max_continuous,
-                anchors(ctx, req, step) if sparse else None,
+                anchors(ctx, req, step, edges) if sparse else None,
             )
             if sparse and not spans:
                 spans = split_arcs(req, lim.min_minutes, lim.max_continuous)

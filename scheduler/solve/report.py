@@ -124,8 +124,9 @@ def assemble(
         }
     )
     extra = [f"validator: {v.code} {v.message}" for v in report.violations]
-    extra += [f"override: {v.code} waived for this locked shift: {v.message}"
-              for v in report.waived]
+    extra += [
+        f"override: {v.code} waived for this locked shift: {v.message}" for v in report.waived
+    ]
     return result.model_copy(update={"metrics": metrics, "notes": notes + extra})
 
 

@@ -5,7 +5,8 @@ points; a segment lies on a valid split when it starts at 06:00 or from 08:00 on
 22:00 or by 20:00, so the full set offers 273 segments of 2-12 h.
 The sparse set keeps the points every 2 h from either end (06, 08, ..., 22: 9 points), the even
 splits into 2, 3 and 4 segments (14:00; 11:30 and 16:30 for thirds, 16/3 h = 5 h 20 min rounded
-to the grid; quarters fall on 2-hour points), and the ends of locked and hinted shifts."""
+to the grid; quarters fall on 2-hour points), the duty edges (the grid points where most officers'
+free time begins or ends inside the request), and the ends of locked and hinted shifts."""
 
 from __future__ import annotations
 
@@ -17,9 +18,17 @@ from scheduler.context import prepare
 from scheduler.rules.eligibility import candidate_pools
 from scheduler.solve import solver as solver_module
 from scheduler.solve.flow_bound import flow_bound
-from scheduler.solve.pieces import anchors, build_pieces, split_arcs
+from scheduler.solve.pieces import DUTY_EDGES, DutyEdges, anchors, build_pieces, split_arcs
 from scheduler.timeutil import to_minute
-from tests.scheduler.builders import at, lock, officer, problem, request, solve_checked
+from tests.scheduler.builders import (
+    at,
+    lock,
+    officer,
+    on_duty,
+    problem,
+    request,
+    solve_checked,
+)
 
 ROCKPORT = ZoneInfo("America/Chicago")
 
@@ -45,8 +54,17 @@ def test_a_sixteen_hour_request_offers_two_hour_points_and_even_splits() -> None
     req = ctx.requests[0]
     offered = sorted(_clock(ctx, p) for p in anchors(ctx, req))
     assert offered == [
-        "06:00", "08:00", "10:00", "11:30", "12:00", "14:00", "16:00", "16:30", "18:00",
-        "20:00", "22:00",
+        "06:00",
+        "08:00",
+        "10:00",
+        "11:30",
+        "12:00",
+        "14:00",
+        "16:00",
+        "16:30",
+        "18:00",
+        "20:00",
+        "22:00",
     ]
     lim = ctx.limits
     assert len(split_arcs(req, lim.min_minutes, lim.max_continuous)) == 273
@@ -120,11 +138,71 @@ def test_a_short_limit_offers_only_the_even_splits() -> None:
     full = build_pieces(ctx)
     pools = candidate_pools(ctx, full)
     ps, fewer, offered = solver_module._fewer_splits(ctx, full, pools, limit=0.01)
+    # 54 pairs with the even splits (0.022 s at 0.4 ms a pair): too many for 0.01 s, so the
+    # duty edges (none here: every officer is free all day) are left out too.
     assert offered == "only their even splits"
     assert len(ps.pieces) == 18
     assert {_clock(ctx, p.start) for p in ps.pieces} == {
-        "06:00", "10:00", "11:30", "14:00", "16:30", "18:00",
+        "06:00",
+        "10:00",
+        "11:30",
+        "14:00",
+        "16:30",
+        "18:00",
     }
     assert [len(pool) for pool in fewer] == [3] * 18
+    ps, _, offered = solver_module._fewer_splits(ctx, full, pools, limit=0.03)
+    assert (len(ps.pieces), offered) == (18, "only their even splits and the duty edges")
     ps, _, offered = solver_module._fewer_splits(ctx, full, pools, limit=60)
-    assert (len(ps.pieces), offered) == (48, "splits at 2-hour points and even splits")
+    assert (len(ps.pieces), offered) == (
+        48,
+        "splits at 2-hour points, even splits and the duty edges",
+    )
+
+
+def test_a_model_too_large_for_one_search_gets_the_even_splits(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Above LARGE_MODEL pairs the window search solves it, whatever the limit: the even splits.
+    # With the duty edges they make 54 pairs (none here, as above), over the lowered threshold.
+    monkeypatch.setattr(solver_module, "LARGE_MODEL", 50)
+    ctx = prepare(_long())
+    full = build_pieces(ctx)
+    ps, _, offered = solver_module._fewer_splits(ctx, full, candidate_pools(ctx, full), 600)
+    assert (len(ps.pieces), offered) == (18, "only their even splits")
+
+
+def _duty_ends() -> dict:
+    """Two officers come off patrol at 09:40 (free from 10:10 after the 30-minute travel gap,
+    the grid point 10:30), one is available until 15:10 (the grid point 15:00), and one is on
+    duty from 19:00 (free until 18:30, on the grid)."""
+    officers = [
+        officer("O-1", tz=ROCKPORT, on_duty=on_duty((_at(5), _at(9, 40)))),
+        officer("O-2", tz=ROCKPORT, on_duty=on_duty((_at(5), _at(9, 40)))),
+        officer("O-3", [(_at(6), _at(15, 10))], tz=ROCKPORT),
+        officer("O-4", tz=ROCKPORT, on_duty=on_duty((_at(19), _at(23)))),
+    ]
+    return problem(
+        officers, [request("R-1", _at(6), _at(22), officers_needed=2)], agency="rockport-tx"
+    )
+
+
+def test_the_duty_edges_are_the_grid_points_where_most_officers_become_free_or_stop() -> None:
+    ctx = prepare(_duty_ends())
+    edges = DutyEdges.of(ctx)
+    req = ctx.requests[0]
+    assert {_clock(ctx, p) for p in edges.busiest(req, 1)} == {"10:30"}
+    # Ties (one officer each) go to the earlier point.
+    assert sorted(_clock(ctx, p) for p in edges.busiest(req, 3)) == ["10:30", "15:00", "18:30"]
+    # The edges outside the request (on duty from 05:00, until 23:00) are not points of it.
+    assert len(edges.busiest(req, 10)) == 3
+    assert DUTY_EDGES == 4
+    offered = {_clock(ctx, p) for p in anchors(ctx, req, edges=edges)}
+    assert {"10:30", "15:00", "18:30"} <= offered
+    spans = {
+        (_clock(ctx, p.start), _clock(ctx, p.end)) for p in build_pieces(ctx, sparse=True).pieces
+    }
+    # O-1 and O-2 can take a piece from the moment they are free to the end of the request.
+    assert ("10:30", "22:00") in spans
+    no_edges = build_pieces(ctx, sparse=True, duty_edges=False).pieces
+    assert ("10:30", "22:00") not in {(_clock(ctx, p.start), _clock(ctx, p.end)) for p in no_edges}
