@@ -73,6 +73,14 @@ class OfficerLoad:
         """Every load rule that one more shift [start, end) would break (empty: it fits)."""
         return [code for code, broken in LOAD_RULES.items() if broken(self, start, end)]
 
+    def first_blocking(self, start: int, end: int) -> str | None:
+        """The first load rule, in `blocking`'s order, that one more shift would break; it stops
+        there (explaining a city's unfilled positions asks this of each officer in turn)."""
+        for code, broken in LOAD_RULES.items():
+            if broken(self, start, end):
+                return code
+        return None
+
     def fits(self, start: int, end: int) -> bool:
         """Whether one more shift breaks no load rule (cheapest checks first, stops at one)."""
         for broken in _CHEAPEST_FIRST:  # noqa: SIM110 - a plain loop: the hottest call here
@@ -89,7 +97,6 @@ class OfficerLoad:
         if sum(e - s for s, e in blocks) <= self.ctx.limits.per_24h:
             return 0  # everything near fits in the cap: no window can exceed it
         return max_window_load(blocks, DAY, lo=start - DAY, hi=end)
-
 
 
 # The screening's load rules, in the order `OfficerLoad.blocking` reports them.

@@ -7,7 +7,9 @@ roster (an overlapping shift, a daily, weekly or 24-hour cap).
 
 from __future__ import annotations
 
+import time
 from collections import Counter
+from collections.abc import Sequence, Sized
 
 from models.result import Reason, Unfilled
 from scheduler.context import Context, RequestData
@@ -17,6 +19,32 @@ from scheduler.rules.load import OfficerLoad
 from scheduler.solve.draft import Draft
 from scheduler.solve.pieces import PieceSet
 from scheduler.timeutil import from_minute
+
+# One officer's checks for one unfilled position, and the share of the limit explanations may
+# take at most (figures in docs/solver.md).
+SECONDS_PER_CHECK = 15e-6
+EXPLAIN_SHARE = 0.05
+NOT_EXAMINED = Reason(
+    code="TIME_LIMIT",
+    message="not examined: the time limit ran out before this position's officers were checked",
+)
+
+
+def explain_seconds(ctx: Context, ps: PieceSet, draft: Draft, pools: Sequence[Sized]) -> float:
+    """What explaining the positions `draft` leaves open may take: each of its open pieces
+    checks every officer of its pool (those who pass the vector checks). An estimate from a
+    first roster, so that the search can keep that time."""
+    held: Counter[int] = Counter(p for p, _ in draft.assign)
+    checks = 0
+    for req in ctx.requests:
+        if req.rejected is not None:
+            continue
+        for p in ps.by_request.get(req.index, []):
+            piece = ps.pieces[p]
+            routed = draft.flow.get(p, 0) if piece.split else req.model.officers_needed
+            if routed > held[p]:
+                checks += len(pools[p])
+    return SECONDS_PER_CHECK * checks
 
 
 def _blocked_counts(
@@ -30,9 +58,9 @@ def _blocked_counts(
         # The shift alone against on-duty time and locked shifts: a rule that bars it whatever
         # else the roster holds makes the officer ineligible, not busy.
         load = locked.get(o) or OfficerLoad(screen.ctx, screen.ctx.officers[o])
-        held = load.blocking(s, e)
-        if held:
-            counts[held[0]] += 1
+        held = load.first_blocking(s, e)
+        if held is not None:
+            counts[held] += 1
         else:
             eligible.append(o)
     return counts, eligible
@@ -65,9 +93,11 @@ def reasons_for(
                 message=f"no officer may take this shift: {_summary(counts)}",
             )
         ]
-    holds = {ctx.officers[o].id: final[o].blocking(s, e) for o in eligible}
-    free = [oid for oid, codes in holds.items() if not codes]
+    # Whether each one fits stops at the first rule broken; what holds them is only listed
+    # when none is free.
+    free = [ctx.officers[o].id for o in eligible if final[o].fits(s, e)]
     if not free:
+        holds = {ctx.officers[o].id: final[o].blocking(s, e) for o in eligible}
         busy = sorted(holds)
         return [
             Reason(
@@ -132,13 +162,18 @@ def explain(
     locked: dict[int, OfficerLoad],
     final: dict[int, OfficerLoad],
     proven: bool,
+    until: float | None = None,
 ) -> list[Unfilled]:
+    """Every open position with its reasons; past `until` (a `time.perf_counter()` instant)
+    the positions left say they were not examined, so the result keeps its time limit."""
     out: list[Unfilled] = []
     screen = StaticScreen(ctx)
     held: Counter[int] = Counter(p for p, _ in draft.assign)
     locked_on: Counter[tuple[int, int, int]] = Counter((r, s, e) for r, _, s, e in ctx.locked)
 
     def add(req: RequestData, s: int, e: int, n: int, reasons: list[Reason] | None = None) -> None:
+        if reasons is None and until is not None and time.perf_counter() > until:
+            reasons = [NOT_EXAMINED]
         out.append(
             Unfilled(
                 request_id=req.id,

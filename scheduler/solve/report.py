@@ -87,6 +87,7 @@ def assemble(
     coverage_bound: float | None,
     max_total_bound: float | None,
     notes: list[str],
+    explain_until: float | None = None,
 ) -> RosterResult:
     shifts = [(r, o, s, e) for r, o, s, e in ctx.locked]
     locked_keys = set(shifts)
@@ -105,7 +106,9 @@ def assemble(
         status=status,
         agency=ctx.agency.id,
         assignments=assignments,
-        unfilled=explain(ctx, ps, draft, locked_loads, final_loads, status == "optimal"),
+        unfilled=explain(
+            ctx, ps, draft, locked_loads, final_loads, status == "optimal", explain_until
+        ),
         rejected=[req.rejected for req in ctx.requests if req.rejected is not None],
         officer_hours=_officer_hours(ctx, shifts, cands),
         metrics=EMPTY_METRICS,

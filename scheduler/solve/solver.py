@@ -29,6 +29,7 @@ from scheduler.rules.eligibility import candidate_pools, candidates
 from scheduler.rules.load import OfficerLoad
 from scheduler.solve import report
 from scheduler.solve.draft import Draft
+from scheduler.solve.explain import EXPLAIN_SHARE, explain_seconds
 from scheduler.solve.flow_bound import flow_bound
 from scheduler.solve.greedy import greedy
 from scheduler.solve.lexicographic import three_stages
@@ -52,6 +53,10 @@ BUILD_SECONDS_PER_PAIR = 4e-5  # building the CP-SAT model alone
 # The polish keeps at least this share of the limit: at M, improvable pairs were left when the
 # window search ran to the report's reserve and the polish got almost nothing (docs/solver.md).
 POLISH_SHARE = 0.04
+# The flow bound's cost per pool pair (1.1-2.3 us measured from S to L, with a margin), and the
+# share of the limit it may take (docs/solver.md).
+FLOW_SECONDS_PER_PAIR = 2.5e-6
+BOUND_SHARE = 0.25
 # Above this many possible pairs (L has millions: docs/solver.md), each piece
 # keeps CANDIDATE_CAP candidates beyond its positions, fewest hours to date first.
 CAP_ABOVE = 400_000
@@ -120,11 +125,12 @@ def solve(problem: Problem, *, stop_event: threading.Event | None = None) -> Ros
     with clock.phase("screening"):
         pools = candidate_pools(ctx, ps)
     full_bound = None
+    bound_note = ""
     offered = ""
     if ps.split_requests and _offer_fewer_splits(sum(len(p) for p in pools), clock.limit):
         # A large model offers long requests fewer split points; the bound stays over all.
         with clock.phase("bound"):
-            full_bound = flow_bound(ctx, ps, pools) / coverage_scale()
+            full_bound, bound_note = _bound_before_search(ctx, ps, pools, clock.limit)
         with clock.phase("prepare"):
             ps, pools, offered = _fewer_splits(ctx, ps, pools, clock.limit)
     with clock.phase("prepare"):
@@ -143,10 +149,15 @@ def solve(problem: Problem, *, stop_event: threading.Event | None = None) -> Ros
     with clock.phase("greedy"):
         start = _rotation_start(ctx, ps, pools, cands, capped, locked_loads)
     first = round(clock.elapsed(), 3)  # the greedy roster: valid, ready before any model
-    after = _after_search(ctx, clock)
+    report_s = _after_search(ctx, clock)
+    # Explaining the open positions: what the greedy roster's would take, within a share.
+    explain_s = min(EXPLAIN_SHARE * clock.limit, explain_seconds(ctx, ps, start, pools))
+    after = report_s + explain_s
     polish_s = max(after, POLISH_SHARE * clock.limit)
     clock.reserve_for(after + polish_s)
     found = _search(ctx, ps, pools, cands, start, locked_loads, clock, stop_event, full_bound)
+    if bound_note:
+        found.notes.append(bound_note)
     if found.status == "infeasible":
         stats = _stats(ctx, clock, found.outcomes, "infeasible", found.variables, found.notes, None)
         return _finish(clock, report.infeasible(ctx, [], stats))
@@ -180,6 +191,7 @@ def solve(problem: Problem, *, stop_event: threading.Event | None = None) -> Ros
             found.bound,
             found.max_total_bound,
             found.notes,
+            _explain_until(clock, report_s),
         )
     return _finish(clock, result)
 
@@ -290,11 +302,12 @@ def _search(
     pairs = sum(len(c) for c in cands.values())
     if pairs > LARGE_MODEL:
         bound = full_bound
+        note = ""
         if bound is None:
             with clock.phase("bound"):
-                bound = flow_bound(ctx, ps, pools) / coverage_scale()
+                bound, note = _bound_before_search(ctx, ps, pools, clock.limit)
         draft, status, outcomes, notes = _large(ctx, ps, cands, start, locked, clock, stop_event)
-        return _Search(draft, status, outcomes, notes, pairs, bound)
+        return _Search(draft, status, outcomes, notes + [note] * bool(note), pairs, bound)
     if not clock.deterministic and clock.search_left() < BUILD_SECONDS_PER_PAIR * pairs:
         note = "time limit too short to build the model: greedy rotation-list roster"
         bound = _trivial_bound(ctx, ps, cands) if full_bound is None else full_bound
@@ -322,6 +335,34 @@ def _search(
         bound,
         round(fairness.bound / 60, 4) if fairness and fairness.bound is not None else None,
     )
+
+
+def _bound_before_search(
+    ctx: Context, ps: PieceSet, pools: list[np.ndarray], limit: float
+) -> tuple[float, str]:
+    """The flow bound over `ps` and its pools, and a note saying where the bound came from;
+    where the flow bound would take more than BOUND_SHARE of the limit (2,000 officers at 20 s:
+    about 5 s of 20), the trivial bound over the pools instead. Both hold for every piece of
+    `ps`, so for the fewer pieces a large model offers as well. The choice depends on the
+    problem's size and the limit only, never on the machine's speed."""
+    pairs = sum(len(pool) for pool in pools)
+    seconds = FLOW_SECONDS_PER_PAIR * pairs
+    if seconds <= BOUND_SHARE * limit:
+        return flow_bound(ctx, ps, pools) / coverage_scale(), "bound from the flow relaxation"
+    note = (
+        f"bound from each request's possible officers: the flow relaxation ({pairs:,} pairs, "
+        f"about {seconds:.1f} s) would take more than {BOUND_SHARE:.0%} of the time limit"
+    )
+    return _trivial_bound(ctx, ps, {p: pool.tolist() for p, pool in enumerate(pools)}), note
+
+
+def _explain_until(clock: Clock, report_s: float) -> float | None:
+    """The `time.perf_counter()` instant after which open positions are no longer examined,
+    keeping `report_s` for pricing and validating the roster. A deterministic run explains every
+    one: its result may not depend on the machine's speed."""
+    if clock.deterministic:
+        return None
+    return time.perf_counter() + max(0.0, clock.limit - clock.elapsed() - report_s)
 
 
 def _polish_deadline(clock: Clock, report_s: float) -> float:
@@ -371,7 +412,7 @@ def _large(
         draft, outcomes = window_search(ctx, ps, cands, start, locked, clock, stop_event)
     notes = [
         f"large model: time-window search over {len(outcomes)} window solve(s) from the "
-        f"greedy roster; bound from the flow relaxation"
+        "greedy roster"
     ]
     return draft, "feasible", outcomes, notes
 

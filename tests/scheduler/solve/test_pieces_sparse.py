@@ -206,3 +206,26 @@ def test_the_duty_edges_are_the_grid_points_where_most_officers_become_free_or_s
     assert ("10:30", "22:00") in spans
     no_edges = build_pieces(ctx, sparse=True, duty_edges=False).pieces
     assert ("10:30", "22:00") not in {(_clock(ctx, p.start), _clock(ctx, p.end)) for p in no_edges}
+
+
+def test_the_flow_bound_is_left_out_where_it_would_take_a_quarter_of_the_limit() -> None:
+    ctx = prepare(_long())
+    ps = build_pieces(ctx)
+    pools = candidate_pools(ctx, ps)
+    pairs = sum(len(pool) for pool in pools)
+    assert pairs == 273 * 3  # every segment open to the three officers
+    flow = flow_bound(ctx, ps, pools) / 1000
+    # 819 pairs at 2.5 us: about 2 ms, within a quarter of 60 s.
+    assert solver_module._bound_before_search(ctx, ps, pools, 60) == (
+        pytest.approx(flow),
+        "bound from the flow relaxation",
+    )
+    # Not within a quarter of 1 ms: each request filled by its possible officers, at most
+    # its 2 positions of priority 3.
+    bound, note = solver_module._bound_before_search(ctx, ps, pools, 0.001)
+    assert bound == 6.0
+    assert note == (
+        "bound from each request's possible officers: the flow relaxation (819 pairs, about "
+        "0.0 s) would take more than 25% of the time limit"
+    )
+    assert flow <= bound

@@ -7,9 +7,20 @@ officers who could take it and what holds each of them in the final roster.
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
+from models.problem import Problem
 from models.result import Reason, RosterResult
+from scheduler.context import prepare
+from scheduler.problem_io import parse
+from scheduler.rules.eligibility import candidate_pools
+from scheduler.solve import solver as solver_module
+from scheduler.solve.draft import Draft
+from scheduler.solve.explain import SECONDS_PER_CHECK, explain_seconds
+from scheduler.solve.pieces import build_pieces
+from scheduler.solve.stages import Clock
 from tests.scheduler.builders import (
     at,
     lock,
@@ -118,3 +129,44 @@ def test_every_unfilled_position_has_a_reason_and_the_right_times() -> None:
         ("R-2", at(2, 8), at(2, 12), 1, ["ALL_ELIGIBLE_BUSY"]),
     ]
     assert only_reason(result, "R-1", positions=2).holds == {"K-1": ["OVERLAP"]}
+
+
+def _busy_week() -> dict:
+    # The problem of the first test: R-3 is left open; K-3 is suspended.
+    return problem(
+        [officer("K-1"), officer("K-2", hours_to_date=10), officer("K-3", status="suspended")],
+        [request("R-1", at(1, 12), at(1, 16), priority=5),
+         request("R-2", at(1, 12), at(1, 17), priority=5),
+         request("R-3", at(1, 13), at(1, 17), priority=1)],
+    )
+
+
+def test_positions_past_the_explanation_deadline_say_they_were_not_examined(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The time limit is a promise: an instant already past stops the explanations at once.
+    monkeypatch.setattr(solver_module, "_explain_until", lambda clock, report_s: 0.0)
+    result = solve_checked(_busy_week())
+    assert staffed(result) == {"R-1": ["K-2"], "R-2": ["K-1"]}
+    reason = only_reason(result, "R-3")
+    assert reason.code == "TIME_LIMIT"
+    assert reason.message.startswith("not examined: the time limit ran out")
+    assert (reason.officers, reason.counts, reason.holds) == ([], {}, {})
+
+
+def test_a_deterministic_run_explains_every_position() -> None:
+    assert solver_module._explain_until(Clock(10, deterministic=True), 1.0) is None
+    until = solver_module._explain_until(Clock(10), 1.0)
+    assert until is not None
+    assert 8.9 < until - time.perf_counter() <= 9.0
+
+
+def test_the_explanations_cost_is_estimated_from_the_open_pieces_pools() -> None:
+    ctx = prepare(parse(Problem, _busy_week(), "problem"))
+    ps = build_pieces(ctx)
+    pools = candidate_pools(ctx, ps)
+    # K-3 is suspended: each piece's pool is K-1 and K-2.
+    assert [pool.tolist() for pool in pools] == [[0, 1], [0, 1], [0, 1]]
+    assert explain_seconds(ctx, ps, Draft(), pools) == pytest.approx(6 * SECONDS_PER_CHECK)
+    greedy_like = Draft([(0, 1), (1, 0)])
+    assert explain_seconds(ctx, ps, greedy_like, pools) == pytest.approx(2 * SECONDS_PER_CHECK)
