@@ -104,3 +104,22 @@ def test_a_deterministic_polish_does_not_stop_on_the_wall_clock() -> None:
     fixed = solver._polish_deadline(Clock(2.0, deterministic=True), 0.5) - now
     assert 1.4 < wall < 1.51
     assert 19.4 < fixed < 19.51
+
+
+def test_an_answer_later_than_its_limit_says_so_and_where_the_time_went() -> None:
+    # No problem is read, screened and priced in a millisecond: the answer is late and says so,
+    # naming its three longest phases.
+    result = solve_checked(_week(time_limit_s=0.001))
+    [note] = [n for n in result.solver.notes if n.startswith("answered in")]
+    assert note.endswith("; a problem this size needs a longer limit")
+    assert f"answered in {result.solver.wall_s:.1f} s, over the 0.001 s limit: " in note
+    slowest = sorted(result.solver.phases.items(), key=lambda kv: -kv[1])[:3]
+    assert [part.split()[0] for part in note.split(": ", 1)[1].split(";")[0].split(", ")] == [
+        name for name, _ in slowest
+    ]
+
+
+def test_an_answer_within_its_limit_has_no_such_note() -> None:
+    result = solve_checked(_week(time_limit_s=10))
+    assert result.solver.wall_s <= 10 * solver.OVERRUN
+    assert not [n for n in result.solver.notes if n.startswith("answered in")]
