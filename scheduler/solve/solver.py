@@ -61,7 +61,7 @@ OVERRUN = 1.05  # an answer later than this says so (the promise: the limit plus
 # Above this many possible pairs (L has millions: docs/solver.md), each piece
 # keeps CANDIDATE_CAP candidates beyond its positions, fewest hours to date first.
 CAP_ABOVE = 400_000
-CANDIDATE_CAP = 12
+CANDIDATE_CAP = 24
 
 
 def _stats(
