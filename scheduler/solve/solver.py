@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -27,10 +26,8 @@ from scheduler.context import Context, coverage_scale, prepare
 from scheduler.pricing.holidays import holiday_dates
 from scheduler.rules.eligibility import candidate_pools, candidates
 from scheduler.rules.load import OfficerLoad
-from scheduler.solve import report
+from scheduler.solve import budget, report
 from scheduler.solve.draft import Draft
-from scheduler.solve.explain import EXPLAIN_SHARE, explain_seconds
-from scheduler.solve.flow_bound import flow_bound
 from scheduler.solve.greedy import greedy
 from scheduler.solve.lexicographic import three_stages
 from scheduler.solve.limits import capped as time_capped
@@ -50,14 +47,6 @@ LARGE_MODEL = 30_000
 # Building, relaxing and first searching a model, per pair variable, on a busy 2-core machine.
 SECONDS_PER_PAIR = 4e-4
 BUILD_SECONDS_PER_PAIR = 4e-5  # building the CP-SAT model alone
-# The polish keeps at least this share of the limit: at M, improvable pairs were left when the
-# window search ran to the report's reserve and the polish got almost nothing (docs/solver.md).
-POLISH_SHARE = 0.04
-# The flow bound's cost per pool pair (1.1-2.3 us measured from S to L, with a margin), and the
-# share of the limit it may take (docs/solver.md).
-FLOW_SECONDS_PER_PAIR = 2.5e-6
-BOUND_SHARE = 0.25
-OVERRUN = 1.05  # an answer later than this says so (the promise: the limit plus 5%)
 # Above this many possible pairs (L has millions: docs/solver.md), each piece
 # keeps CANDIDATE_CAP candidates beyond its positions, fewest hours to date first.
 CAP_ABOVE = 400_000
@@ -131,7 +120,7 @@ def solve(problem: Problem, *, stop_event: threading.Event | None = None) -> Ros
     if ps.split_requests and _offer_fewer_splits(sum(len(p) for p in pools), clock.limit):
         # A large model offers long requests fewer split points; the bound stays over all.
         with clock.phase("bound"):
-            full_bound, bound_note = _bound_before_search(ctx, ps, pools, clock.limit)
+            full_bound, bound_note = budget.bound_before_search(ctx, ps, pools, clock.limit)
         with clock.phase("prepare"):
             ps, pools, offered = _fewer_splits(ctx, ps, pools, clock.limit)
     with clock.phase("prepare"):
@@ -150,14 +139,9 @@ def solve(problem: Problem, *, stop_event: threading.Event | None = None) -> Ros
     with clock.phase("greedy"):
         start = _rotation_start(ctx, ps, pools, cands, capped, locked_loads)
     first = round(clock.elapsed(), 3)  # the greedy roster: valid, ready before any model
-    report_s = _after_search(ctx, clock)
-    # Explaining the open positions: what the greedy roster's would take, within a share.
-    explain_s = min(EXPLAIN_SHARE * clock.limit, explain_seconds(ctx, ps, start, pools))
-    after = report_s + explain_s
-    # The polish costs about what the report does from a thousand requests on, a few
-    # milliseconds on a week of 150 (docs/solver.md).
-    polish_s = max(report_s * min(1.0, len(ctx.requests) / 1000), POLISH_SHARE * clock.limit)
-    clock.reserve_for(after + polish_s)
+    report_s = budget.report_seconds(ctx, clock)
+    after = report_s + budget.explain_seconds_within(ctx, ps, start, pools, clock.limit)
+    clock.reserve_for(after + budget.polish_seconds(ctx, clock, report_s))
     found = _search(ctx, ps, pools, cands, start, locked_loads, clock, stop_event, full_bound)
     if bound_note:
         found.notes.append(bound_note)
@@ -175,7 +159,7 @@ def solve(problem: Problem, *, stop_event: threading.Event | None = None) -> Ros
             "candidates beyond its positions"
         )
     with clock.phase("polish"):
-        deadline = _polish_deadline(clock, after)
+        deadline = budget.polish_deadline(clock, after)
         draft, moved = polish(ctx, ps, pools, found.draft, locked_loads, deadline)
         final = final_loads(ctx, ps, draft, locked_loads)
     if moved:
@@ -194,7 +178,7 @@ def solve(problem: Problem, *, stop_event: threading.Event | None = None) -> Ros
             found.bound,
             found.max_total_bound,
             found.notes,
-            _explain_until(clock, report_s),
+            budget.explain_until(clock, report_s),
         )
     return _finish(clock, result)
 
@@ -250,31 +234,10 @@ def _finish(clock: Clock, result: RosterResult) -> RosterResult:
             f"time, so the roster does not depend on the machine; it took {wall:.2f} s of "
             "wall time"
         )
-    elif wall > clock.limit * OVERRUN:
-        # Only when the work every answer needs (reading, screening, the greedy roster, pricing
-        # and validating it) outlasts the limit: the search itself always stops in time.
-        slowest = sorted(phases.items(), key=lambda kv: -kv[1])[:3]
-        notes.append(
-            f"answered in {wall:.1f} s, over the {clock.limit:g} s limit: "
-            + ", ".join(f"{name} {seconds:.1f} s" for name, seconds in slowest)
-            + "; a problem this size needs a longer limit"
-        )
+    elif (late := budget.overrun_note(clock, wall, phases)) is not None:
+        notes.append(late)
     solver = result.solver.model_copy(update={"wall_s": wall, "phases": phases, "notes": notes})
     return result.model_copy(update={"solver": solver})
-
-
-def _after_search(ctx: Context, clock: Clock) -> float:
-    """Seconds to keep after the search for the report (explanations, pricing, validation).
-
-    The report's cost grows with the requests and with how busy the machine is (figures in
-    docs/solver.md). The estimate is the idle cost scaled by how much slower than idle this
-    machine ran the screening and the greedy roster, with a quarter again as margin: the limit
-    is a promise."""
-    requests = len(ctx.requests)
-    idle = 0.05 + 0.35e-3 * requests
-    spent = clock.phases.get("screening", 0.0) + clock.phases.get("greedy", 0.0)
-    slower = max(1.0, spent / (0.01 + 1.2e-3 * requests))
-    return idle * min(slower, 4.0) * 1.25
 
 
 def _rotation_start(
@@ -317,7 +280,7 @@ def _search(
         note = ""
         if bound is None:
             with clock.phase("bound"):
-                bound, note = _bound_before_search(ctx, ps, pools, clock.limit)
+                bound, note = budget.bound_before_search(ctx, ps, pools, clock.limit)
         draft, status, outcomes, notes = _large(ctx, ps, cands, start, locked, clock, stop_event)
         return _Search(draft, status, outcomes, notes + [note] * bool(note), pairs, bound)
     if not clock.deterministic and clock.search_left() < BUILD_SECONDS_PER_PAIR * pairs:
@@ -347,45 +310,6 @@ def _search(
         bound,
         round(fairness.bound / 60, 4) if fairness and fairness.bound is not None else None,
     )
-
-
-def _bound_before_search(
-    ctx: Context, ps: PieceSet, pools: list[np.ndarray], limit: float
-) -> tuple[float, str]:
-    """The flow bound over `ps` and its pools, and a note saying where the bound came from;
-    where the flow bound would take more than BOUND_SHARE of the limit (2,000 officers at 20 s:
-    about 5 s of 20), the trivial bound over the pools instead. Both hold for every piece of
-    `ps`, so for the fewer pieces a large model offers as well. The choice depends on the
-    problem's size and the limit only, never on the machine's speed."""
-    pairs = sum(len(pool) for pool in pools)
-    seconds = FLOW_SECONDS_PER_PAIR * pairs
-    if seconds <= BOUND_SHARE * limit:
-        return flow_bound(ctx, ps, pools) / coverage_scale(), "bound from the flow relaxation"
-    note = (
-        f"bound from each request's possible officers: the flow relaxation ({pairs:,} pairs, "
-        f"about {seconds:.1f} s) would take more than {BOUND_SHARE:.0%} of the time limit"
-    )
-    return _trivial_bound(ctx, ps, {p: pool.tolist() for p, pool in enumerate(pools)}), note
-
-
-def _explain_until(clock: Clock, report_s: float) -> float | None:
-    """The `time.perf_counter()` instant after which open positions are no longer examined,
-    keeping `report_s` for pricing and validating the roster. A deterministic run explains every
-    one: its result may not depend on the machine's speed."""
-    if clock.deterministic:
-        return None
-    return time.perf_counter() + max(0.0, clock.limit - clock.elapsed() - report_s)
-
-
-def _polish_deadline(clock: Clock, report_s: float) -> float:
-    """Polish may use what is left of the limit, keeping `report_s` for assembling the result.
-
-    A deterministic run's polish may not stop on the wall clock (a busy machine would then give
-    another roster): it runs to its end, within the wall guard that caps the whole run."""
-    if clock.deterministic:
-        return time.monotonic() + max(0.05, (clock.wall_cap() or 0.0) - report_s)
-    left = clock.limit - clock.elapsed() - report_s
-    return time.monotonic() + max(0.05, left)
 
 
 def _coverage_bound(

@@ -16,6 +16,7 @@ import pytest
 
 from scheduler.context import prepare
 from scheduler.rules.eligibility import candidate_pools
+from scheduler.solve import budget
 from scheduler.solve import solver as solver_module
 from scheduler.solve.flow_bound import flow_bound
 from scheduler.solve.pieces import DUTY_EDGES, DutyEdges, anchors, build_pieces, split_arcs
@@ -216,13 +217,13 @@ def test_the_flow_bound_is_left_out_where_it_would_take_a_quarter_of_the_limit()
     assert pairs == 273 * 3  # every segment open to the three officers
     flow = flow_bound(ctx, ps, pools) / 1000
     # 819 pairs at 2.5 us: about 2 ms, within a quarter of 60 s.
-    assert solver_module._bound_before_search(ctx, ps, pools, 60) == (
+    assert budget.bound_before_search(ctx, ps, pools, 60) == (
         pytest.approx(flow),
         "bound from the flow relaxation",
     )
     # Not within a quarter of 1 ms: each request filled by its possible officers, at most
     # its 2 positions of priority 3.
-    bound, note = solver_module._bound_before_search(ctx, ps, pools, 0.001)
+    bound, note = budget.bound_before_search(ctx, ps, pools, 0.001)
     assert bound == 6.0
     assert note == (
         "bound from each request's possible officers: the flow relaxation (819 pairs, about "

@@ -16,7 +16,7 @@ from models.result import Reason, RosterResult
 from scheduler.context import prepare
 from scheduler.problem_io import parse
 from scheduler.rules.eligibility import candidate_pools
-from scheduler.solve import solver as solver_module
+from scheduler.solve import budget
 from scheduler.solve.draft import Draft
 from scheduler.solve.explain import SECONDS_PER_CHECK, explain_seconds
 from scheduler.solve.pieces import build_pieces
@@ -145,7 +145,7 @@ def test_positions_past_the_explanation_deadline_say_they_were_not_examined(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # The time limit is a promise: an instant already past stops the explanations at once.
-    monkeypatch.setattr(solver_module, "_explain_until", lambda clock, report_s: 0.0)
+    monkeypatch.setattr(budget, "explain_until", lambda clock, report_s: 0.0)
     result = solve_checked(_busy_week())
     assert staffed(result) == {"R-1": ["K-2"], "R-2": ["K-1"]}
     reason = only_reason(result, "R-3")
@@ -155,8 +155,8 @@ def test_positions_past_the_explanation_deadline_say_they_were_not_examined(
 
 
 def test_a_deterministic_run_explains_every_position() -> None:
-    assert solver_module._explain_until(Clock(10, deterministic=True), 1.0) is None
-    until = solver_module._explain_until(Clock(10), 1.0)
+    assert budget.explain_until(Clock(10, deterministic=True), 1.0) is None
+    until = budget.explain_until(Clock(10), 1.0)
     assert until is not None
     assert 8.9 < until - time.perf_counter() <= 9.0
 

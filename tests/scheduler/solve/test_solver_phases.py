@@ -13,7 +13,7 @@ from ortools.sat.python import cp_model
 from models.problem import Problem
 from scheduler.context import coverage_scale, prepare
 from scheduler.rules.eligibility import candidate_pools, candidates
-from scheduler.solve import solver
+from scheduler.solve import budget
 from scheduler.solve.locks import check_locks
 from scheduler.solve.model import build
 from scheduler.solve.objective import coverage
@@ -100,8 +100,8 @@ def test_a_deterministic_polish_does_not_stop_on_the_wall_clock() -> None:
     # report's 0.5 s, so a busy machine cannot cut it short and change the roster.
     assert WALL_GUARD == 10
     now = time.monotonic()
-    wall = solver._polish_deadline(Clock(2.0), 0.5) - now
-    fixed = solver._polish_deadline(Clock(2.0, deterministic=True), 0.5) - now
+    wall = budget.polish_deadline(Clock(2.0), 0.5) - now
+    fixed = budget.polish_deadline(Clock(2.0, deterministic=True), 0.5) - now
     assert 1.4 < wall < 1.51
     assert 19.4 < fixed < 19.51
 
@@ -121,5 +121,5 @@ def test_an_answer_later_than_its_limit_says_so_and_where_the_time_went() -> Non
 
 def test_an_answer_within_its_limit_has_no_such_note() -> None:
     result = solve_checked(_week(time_limit_s=10))
-    assert result.solver.wall_s <= 10 * solver.OVERRUN
+    assert result.solver.wall_s <= 10 * budget.OVERRUN
     assert not [n for n in result.solver.notes if n.startswith("answered in")]

@@ -1,0 +1,110 @@
+"""How a solve's time limit is kept: what the work after the search may take, the deadlines it
+keeps, whether the flow bound is affordable, and the note of an answer that came late.
+
+The search gets what is left of the limit once these reserves are kept (`Clock.reserve_for`);
+the figures behind each estimate are in docs/solver.md, under "solve/solver.py".
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+from scheduler.context import Context, coverage_scale
+from scheduler.solve.draft import Draft
+from scheduler.solve.explain import EXPLAIN_SHARE, explain_seconds
+from scheduler.solve.flow_bound import flow_bound
+from scheduler.solve.objective import trivial_bound
+from scheduler.solve.pieces import PieceSet
+from scheduler.solve.stages import Clock
+
+# The polish keeps at least this share of the limit: at M, improvable pairs were left when the
+# window search ran to the report's reserve and the polish got almost nothing (docs/solver.md).
+POLISH_SHARE = 0.04
+# The flow bound's cost per pool pair (1.1-2.3 us measured from S to L, with a margin), and the
+# share of the limit it may take (docs/solver.md).
+FLOW_SECONDS_PER_PAIR = 2.5e-6
+BOUND_SHARE = 0.25
+OVERRUN = 1.05  # an answer later than this says so (the promise: the limit plus 5%)
+
+
+def report_seconds(ctx: Context, clock: Clock) -> float:
+    """Seconds to keep after the search and the explanations for the rest of the report:
+    pricing, validating and assembling the roster.
+
+    The report's cost grows with the requests and with how busy the machine is (figures in
+    docs/solver.md). The estimate is the idle cost scaled by how much slower than idle this
+    machine ran the screening and the greedy roster, with a quarter again as margin: the limit
+    is a promise."""
+    requests = len(ctx.requests)
+    idle = 0.05 + 0.35e-3 * requests
+    spent = clock.phases.get("screening", 0.0) + clock.phases.get("greedy", 0.0)
+    slower = max(1.0, spent / (0.01 + 1.2e-3 * requests))
+    return idle * min(slower, 4.0) * 1.25
+
+
+def explain_seconds_within(
+    ctx: Context, ps: PieceSet, start: Draft, pools: list[np.ndarray], limit: float
+) -> float:
+    """Explaining the open positions: what the first roster's would take, within a share."""
+    return min(EXPLAIN_SHARE * limit, explain_seconds(ctx, ps, start, pools))
+
+
+def polish_seconds(ctx: Context, clock: Clock, report_s: float) -> float:
+    """The polish's reserve: about what the report costs from a thousand requests on, a few
+    milliseconds on a week of 150 (docs/solver.md), and never below POLISH_SHARE."""
+    return max(report_s * min(1.0, len(ctx.requests) / 1000), POLISH_SHARE * clock.limit)
+
+
+def bound_before_search(
+    ctx: Context, ps: PieceSet, pools: list[np.ndarray], limit: float
+) -> tuple[float, str]:
+    """The flow bound over `ps` and its pools, and a note saying where the bound came from;
+    where the flow bound would take more than BOUND_SHARE of the limit (2,000 officers at 20 s:
+    about 5 s of 20), the trivial bound over the pools instead. Both hold for every piece of
+    `ps`, so for the fewer pieces a large model offers as well. The choice depends on the
+    problem's size and the limit only, never on the machine's speed."""
+    pairs = sum(len(pool) for pool in pools)
+    seconds = FLOW_SECONDS_PER_PAIR * pairs
+    if seconds <= BOUND_SHARE * limit:
+        return flow_bound(ctx, ps, pools) / coverage_scale(), "bound from the flow relaxation"
+    note = (
+        f"bound from each request's possible officers: the flow relaxation ({pairs:,} pairs, "
+        f"about {seconds:.1f} s) would take more than {BOUND_SHARE:.0%} of the time limit"
+    )
+    return trivial_bound(ctx, ps, {p: pool.tolist() for p, pool in enumerate(pools)}), note
+
+
+def explain_until(clock: Clock, report_s: float) -> float | None:
+    """The `time.perf_counter()` instant after which open positions are no longer examined,
+    keeping `report_s` for pricing and validating the roster. A deterministic run explains every
+    one: its result may not depend on the machine's speed."""
+    if clock.deterministic:
+        return None
+    return time.perf_counter() + max(0.0, clock.limit - clock.elapsed() - report_s)
+
+
+def polish_deadline(clock: Clock, report_s: float) -> float:
+    """Polish may use what is left of the limit, keeping `report_s` for assembling the result.
+
+    A deterministic run's polish may not stop on the wall clock (a busy machine would then give
+    another roster): it runs to its end, within the wall guard that caps the whole run."""
+    if clock.deterministic:
+        return time.monotonic() + max(0.05, (clock.wall_cap() or 0.0) - report_s)
+    left = clock.limit - clock.elapsed() - report_s
+    return time.monotonic() + max(0.05, left)
+
+
+def overrun_note(clock: Clock, wall: float, phases: dict[str, float]) -> str | None:
+    """What an answer later than its limit plus 5% says, naming its three longest phases. Only
+    the work every answer needs (reading, screening, the greedy roster, pricing and validating
+    it) can outlast the limit: the search itself always stops in time."""
+    if wall <= clock.limit * OVERRUN:
+        return None
+    slowest = sorted(phases.items(), key=lambda kv: -kv[1])[:3]
+    return (
+        f"answered in {wall:.1f} s, over the {clock.limit:g} s limit: "
+        + ", ".join(f"{name} {seconds:.1f} s" for name, seconds in slowest)
+        + "; a problem this size needs a longer limit"
+    )
