@@ -1,7 +1,8 @@
 """A fast proven coverage bound from a transportation (min-cost flow) relaxation.
 
 Keeps: each request's positions (N officers per moment, as N x its minutes in total), one
-position per officer per piece, and per officer the minutes they can possibly work: from the
+position per officer at a time on a request (no more of it than the union of the pieces they may
+take that start on one day: one arc for them all, where every piece had its own), and per officer the minutes they can possibly work: from the
 pieces starting on a local day no more than their availability from that midnight until the
 longest piece could end, and in each week no more than the weekly cap (plus the longest spill of
 a piece over the week's end: such pieces all contain the Monday midnight, so only one is worked).
@@ -14,13 +15,14 @@ LP relaxation of the full model takes minutes.
 from __future__ import annotations
 
 import math
+from collections import defaultdict
 from datetime import date, timedelta
 
 import numpy as np
 from ortools.graph.python import min_cost_flow
 
 from scheduler.context import Context
-from scheduler.solve.pieces import PieceSet
+from scheduler.solve.pieces import Piece, PieceSet
 from scheduler.timeutil import local_date, local_midnight, week_monday
 
 PRECISION = 1000  # cost units per coverage unit per minute; rounded up to keep the bound valid
@@ -40,6 +42,36 @@ def _day_budgets(ctx: Context, first: date, days: int, reach: int) -> np.ndarray
     return budgets
 
 
+def _reach(group: list[Piece], pools: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """The officers of a request's pieces that start on one day, and for each the minutes of
+    the union of the pieces they may take: one position per officer at any moment, so no roster
+    gives them more of this request (the pieces of a split overlap one another)."""
+    if len(group) == 1:
+        pool = pools[group[0].index]
+        return pool, np.full(len(pool), group[0].minutes, dtype=np.int64)
+    officers = np.concatenate([pools[p.index] for p in group])
+    which = np.concatenate([np.full(len(pools[p.index]), i) for i, p in enumerate(group)])
+    order = np.argsort(officers, kind="stable")
+    officers, which = officers[order], which[order]
+    firsts = np.flatnonzero(np.r_[True, officers[1:] != officers[:-1]])
+    reach = np.empty(len(firsts), dtype=np.int64)
+    known: dict[tuple[int, ...], int] = {}
+    for k, (a, b) in enumerate(zip(firsts, np.r_[firsts[1:], len(officers)], strict=True)):
+        key = tuple(which[a:b])
+        if key not in known:
+            known[key] = _union_minutes([(group[i].start, group[i].end) for i in key])
+        reach[k] = known[key]
+    return officers[firsts], reach
+
+
+def _union_minutes(spans: list[tuple[int, int]]) -> int:
+    total, end = 0, -(2**62)
+    for s, e in sorted(spans):
+        total += max(0, e - max(s, end))
+        end = max(end, e)
+    return total
+
+
 def flow_bound(ctx: Context, ps: PieceSet, pools: list[np.ndarray]) -> float:
     """Upper bound on coverage (in piece-weight units) of any valid roster."""
     live = [p for p in ps.pieces if len(pools[p.index])]
@@ -55,19 +87,22 @@ def flow_bound(ctx: Context, ps: PieceSet, pools: list[np.ndarray]) -> float:
     week_base = day_base + n_off * days
     tails, heads, caps, costs = [], [], [], []
     spill = np.zeros(n_off * weeks, dtype=np.int64)
+    groups: dict[tuple[int, int], list[Piece]] = defaultdict(list)
     for piece in live:
-        req = ctx.requests[piece.request]
-        pool = pools[piece.index]
-        d = (day_of[piece.index] - first).days
+        groups[piece.request, (day_of[piece.index] - first).days].append(piece)
         w = (week_monday(day_of[piece.index]) - first_monday).days // 7
-        per_minute = -math.ceil(req.model.priority * 1000 * PRECISION / req.minutes)
-        tails.append(np.full(len(pool), req_base + piece.request))
-        heads.append(day_base + pool * days + d)
-        caps.append(np.full(len(pool), piece.minutes))
-        costs.append(np.full(len(pool), per_minute))
         week_end = local_midnight(first_monday + timedelta(days=7 * (w + 1)), ctx.tz)
         if piece.end > week_end:
+            pool = pools[piece.index]
             np.maximum.at(spill, pool * weeks + w, piece.end - week_end)
+    for (r, d), group in groups.items():
+        req = ctx.requests[r]
+        officers, minutes = _reach(group, pools)
+        per_minute = -math.ceil(req.model.priority * 1000 * PRECISION / req.minutes)
+        tails.append(np.full(len(officers), req_base + r))
+        heads.append(day_base + officers * days + d)
+        caps.append(minutes)
+        costs.append(np.full(len(officers), per_minute))
     smcf = min_cost_flow.SimpleMinCostFlow()
     smcf.add_arcs_with_capacity_and_unit_cost(
         np.concatenate(tails), np.concatenate(heads), np.concatenate(caps), np.concatenate(costs)

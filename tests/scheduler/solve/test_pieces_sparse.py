@@ -230,3 +230,19 @@ def test_the_flow_bound_is_left_out_where_it_would_take_a_quarter_of_the_limit()
         "0.0 s) would take more than 25% of the time limit"
     )
     assert flow <= bound
+
+
+def test_the_flow_bound_gives_an_officer_no_more_of_a_request_than_its_span() -> None:
+    # One officer, both positions of the 16-hour request: every split's pieces are open to them,
+    # and together they overlap many times over. One position at a time: the union of the
+    # pieces, 16 h of the 32 (priority 3 over 16 h: 3.0), under the 24 h weekly cap that alone
+    # would allow 24 h (4.5). The officer can really work 12 h of it (2.25).
+    prob = problem(
+        [officer("O-1", tz=ROCKPORT)],
+        [request("R-1", _at(6), _at(22), officers_needed=2)],
+        agency="rockport-tx",
+    )
+    ctx = prepare(prob)
+    ps = build_pieces(ctx)
+    assert flow_bound(ctx, ps, candidate_pools(ctx, ps)) / 1000 == pytest.approx(3.0)
+    assert solve_checked(prob).metrics.coverage == 2.25
