@@ -1,11 +1,12 @@
 """A fast proven coverage bound from a transportation (min-cost flow) relaxation.
 
 Keeps: each request's positions (N officers per moment, as N x its minutes in total), one
-position per officer at a time on a request (no more of it than the union of the pieces they may
-take that start on one day: one arc for them all, where every piece had its own), and per officer the minutes they can possibly work: from the
-pieces starting on a local day no more than their availability from that midnight until the
-longest piece could end, and in each week no more than the weekly cap (plus the longest spill of
-a piece over the week's end: such pieces all contain the Monday midnight, so only one is worked).
+position per officer at a time on a request (no more of it than the union of the pieces they
+may take that start on one day: one arc for them all, where every piece had its own), and per
+officer the minutes they can possibly work: from the pieces starting on a local day no more
+than their availability from that midnight until the longest piece could end, and in each week
+no more than the weekly cap (plus the longest spill of a piece over the week's end: such pieces
+all contain the Monday midnight, so only one is worked).
 Drops overlap, the daily, 24-hour and supervisor rules. Every roster is a feasible flow, so the
 optimum bounds coverage. Built from the candidate pools (a superset of the candidates) with
 array operations and solved by OR-Tools' min-cost flow: about a second at city scale, where the

@@ -245,13 +245,17 @@ def _rolling_24h(ctx: Context, ps: PieceSet, m: Model) -> None:
 
 def _supervisor(ctx: Context, ps: PieceSet, m: Model) -> None:
     """A request for supervisor_at or more officers has a supervisor on it whenever staffed."""
+    # A window's locked shifts include every shift outside it: look them up by request once.
+    locked_on: dict[int, list[tuple[int, int, int]]] = defaultdict(list)
+    for lr, o, s, e in ctx.locked:
+        locked_on[lr].append((o, s, e))
     for r, piece_ids in ps.by_request.items():
         req = ctx.requests[r]
         if req.model.officers_needed < ctx.limits.supervisor_at:
             continue
         bounds = ps.grid_points.get(r, [req.start, req.end])
         for a, b in zip(bounds, bounds[1:], strict=False):
-            locked_here = [o for lr, o, s, e in ctx.locked if lr == r and s <= a and e >= b]
+            locked_here = [o for o, s, e in locked_on.get(r, []) if s <= a and e >= b]
             if any(ctx.officers[o].supervisor for o in locked_here):
                 continue
             covering = [p for p in piece_ids if ps.pieces[p].start <= a and ps.pieces[p].end >= b]
