@@ -82,6 +82,15 @@ class HandMove:
         return f"{self.request_id}: {self.officer_id} {self.action} {when}{lifted}"
 
 
+def _open_request(session: Session, request: str, agency: str | None) -> RequestRow:
+    """The request's row, its agency locked for this change; a cancelled one is refused."""
+    row = request_by_code(session, request, agency)
+    hold_agencies(session, [row.agency_id])
+    if row.state != RequestState.OPEN.value:
+        raise InputError("request", f"{request} is cancelled")
+    return row
+
+
 def assign(
     store: Store, request: str, officer: str, *, start: datetime | None = None,
     end: datetime | None = None, override: Override | None = None, agency: str | None = None,
@@ -89,10 +98,7 @@ def assign(
     """Place an officer on a request by hand (the whole request unless times are given)."""
     _check_override(override)
     with store.write() as session:
-        row = request_by_code(session, request, agency)
-        hold_agencies(session, [row.agency_id])
-        if row.state != RequestState.OPEN.value:
-            raise InputError("request", f"{request} is cancelled")
+        row = _open_request(session, request, agency)
         officer_row = officer_by_code(session, row.agency_id, officer)
         span = span_of(row, start, end)
         problem = week_problem(session, row)
@@ -143,10 +149,7 @@ def move(
     trail holds one `move` event. A refused move leaves the original shift in place."""
     _check_override(override)
     with store.write() as session:
-        row = request_by_code(session, request, agency)
-        hold_agencies(session, [row.agency_id])
-        if row.state != RequestState.OPEN.value:
-            raise InputError("request", f"{request} is cancelled")
+        row = _open_request(session, request, agency)
         if to == officer:
             raise InputError("to", f"{officer} already holds the shift; name another officer")
         officer_row = officer_by_code(session, row.agency_id, officer)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Sequence, Sized
+from collections.abc import Iterator, Sequence, Sized
 
 from models.result import Reason, Unfilled
 from scheduler.context import Context, RequestData
@@ -17,7 +17,7 @@ from scheduler.rules.codes import OFFICER_RULES
 from scheduler.rules.eligibility import StaticScreen
 from scheduler.rules.load import OfficerLoad
 from scheduler.solve.draft import Draft
-from scheduler.solve.pieces import PieceSet
+from scheduler.solve.pieces import Piece, PieceSet
 from scheduler.timeutil import from_minute
 
 # One officer's checks for one unfilled position, and the share of the limit explanations may
@@ -34,17 +34,34 @@ def explain_seconds(ctx: Context, ps: PieceSet, draft: Draft, pools: Sequence[Si
     """What explaining the positions `draft` leaves open may take: each of its open pieces
     checks every officer of its pool (those who pass the vector checks). An estimate from a
     first roster, so that the search can keep that time."""
-    held: Counter[int] = Counter(p for p, _ in draft.assign)
-    checks = 0
-    for req in ctx.requests:
-        if req.rejected is not None:
-            continue
+    open_ = _OpenPositions(ctx, draft)
+    checks = sum(
+        len(pools[piece.index])
+        for req in ctx.requests
+        if req.rejected is None
+        for piece, _ in open_.of(ps, req)
+    )
+    return SECONDS_PER_CHECK * checks
+
+
+class _OpenPositions:
+    """How many positions of each piece a draft leaves open: those routed through it (all of a
+    whole request's) less the officers it holds and the locked shifts on it."""
+
+    def __init__(self, ctx: Context, draft: Draft) -> None:
+        self.draft = draft
+        self.held: Counter[int] = Counter(p for p, _ in draft.assign)
+        self.locked_on: Counter[tuple[int, int, int]] = Counter(
+            (r, s, e) for r, _, s, e in ctx.locked
+        )
+
+    def of(self, ps: PieceSet, req: RequestData) -> Iterator[tuple[Piece, int]]:
         for p in ps.by_request.get(req.index, []):
             piece = ps.pieces[p]
-            routed = draft.flow.get(p, 0) if piece.split else req.model.officers_needed
-            if routed > held[p]:
-                checks += len(pools[p])
-    return SECONDS_PER_CHECK * checks
+            routed = self.draft.flow.get(p, 0) if piece.split else req.model.officers_needed
+            missing = routed - self.held[p] - self.locked_on[(req.index, piece.start, piece.end)]
+            if missing > 0:
+                yield piece, missing
 
 
 def _blocked_counts(
@@ -168,8 +185,7 @@ def explain(
     the positions left say they were not examined, so the result keeps its time limit."""
     out: list[Unfilled] = []
     screen = StaticScreen(ctx)
-    held: Counter[int] = Counter(p for p, _ in draft.assign)
-    locked_on: Counter[tuple[int, int, int]] = Counter((r, s, e) for r, _, s, e in ctx.locked)
+    open_ = _OpenPositions(ctx, draft)
 
     def add(req: RequestData, s: int, e: int, n: int, reasons: list[Reason] | None = None) -> None:
         if reasons is None and until is not None and time.perf_counter() > until:
@@ -202,12 +218,8 @@ def explain(
                 ],
             )
             continue
-        for p in ps.by_request[req.index]:
-            piece = ps.pieces[p]
-            routed = draft.flow.get(p, 0) if piece.split else need
-            missing = routed - held[p] - locked_on[(req.index, piece.start, piece.end)]
-            if missing > 0:
-                add(req, piece.start, piece.end, missing)
+        for piece, missing in open_.of(ps, req):
+            add(req, piece.start, piece.end, missing)
         if req.index in ps.split_requests and not any(
             draft.flow.get(p) for p in ps.by_request[req.index]
         ):

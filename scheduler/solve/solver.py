@@ -207,19 +207,29 @@ def _fewer_splits(
         (None, True, "only their even splits and the duty edges"),
         (None, False, "only their even splits"),
     )
+    index = _piece_index(full)
     for step, edges, offered in tiers:
         ps = build_pieces(ctx, sparse=True, step=step, duty_edges=edges)
-        fewer = _same_pools(full, pools, ps)
+        fewer = _same_pools(full, pools, ps, index)
         pairs = sum(len(p) for p in fewer)
         if pairs <= LARGE_MODEL and not _offer_fewer_splits(pairs, limit):
             return ps, fewer, offered
     return ps, fewer, offered
 
 
-def _same_pools(full: PieceSet, pools: list[np.ndarray], fewer: PieceSet) -> list[np.ndarray]:
-    """The pools of the fewer pieces, taken from the full set's: every segment offered is one
-    of the full set's, and a pool depends only on the segment (`candidate_pools`)."""
-    index = {(p.request, p.start, p.end): p.index for p in full.pieces}
+def _piece_index(ps: PieceSet) -> dict[tuple[int, int, int], int]:
+    return {(p.request, p.start, p.end): p.index for p in ps.pieces}
+
+
+def _same_pools(
+    full: PieceSet,
+    pools: list[np.ndarray],
+    fewer: PieceSet,
+    index: dict[tuple[int, int, int], int] | None = None,
+) -> list[np.ndarray]:
+    """The pools of the fewer pieces, taken from the full set's (a pool depends only on its
+    segment: `candidate_pools`); `index`, `_piece_index(full)`, serves several lookups."""
+    index = _piece_index(full) if index is None else index
     return [pools[index[p.request, p.start, p.end]] for p in fewer.pieces]
 
 
