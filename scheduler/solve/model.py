@@ -15,8 +15,9 @@ from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, Protocol
 
+import numpy as np
 from ortools.sat.python import cp_model
 from ortools.sat.python.cp_model import LinearExpr
 
@@ -27,7 +28,26 @@ from scheduler.rules.rule_layers import NO_PAIR, Elsewhere
 from scheduler.solve.pieces import PieceSet
 from scheduler.timeutil import split_by_local_day, split_by_local_week
 
-Var = cp_model.IntVar
+Var = Any  # a CP-SAT variable in `Model`, a column number in `rows.Rows`
+
+
+class Sink(Protocol):
+    """Where the rules write their rows: a CP-SAT `Model`, or `rows.Rows`, which keeps them
+    as arrays (the window search builds them once for the whole horizon and cuts one window
+    at a time out of them)."""
+
+    x: dict[tuple[int, int], Var]
+    y: dict[int, Var]
+    by_officer: dict[int, list[tuple[int, Var]]]
+    by_piece: dict[int, list[tuple[int, Var]]]
+    fixed_minutes: dict[int, int]
+    locked_weight: int
+
+    def new_pair(self) -> Var: ...
+    def new_flow(self, most: int) -> Var: ...
+    def at_most_one(self, variables: list[Var]) -> None: ...
+    def at_most(self, variables: list[Var], coefs: list[int], most: int) -> None: ...
+    def equal(self, variables: list[Var], coefs: list[int], value: int) -> None: ...
 
 
 @dataclass
@@ -42,6 +62,21 @@ class Model:
     fixed_minutes: dict[int, int] = field(default_factory=dict)  # officer -> locked minutes
     locked_weight: int = 0
 
+    def new_pair(self) -> Var:
+        return self.cp.new_bool_var("")
+
+    def new_flow(self, most: int) -> Var:
+        return self.cp.new_int_var(0, most, "")
+
+    def at_most_one(self, variables: list[Var]) -> None:
+        self.cp.add_at_most_one(variables)
+
+    def at_most(self, variables: list[Var], coefs: list[int], most: int) -> None:
+        self.cp.add(LinearExpr.weighted_sum(variables, coefs) <= most)
+
+    def equal(self, variables: list[Var], coefs: list[int], value: int) -> None:
+        self.cp.add(LinearExpr.weighted_sum(variables, coefs) == value)
+
 
 def max_packing(items: list[tuple[int, int, int]], gap: int) -> int:
     """Largest total weight of items (start, end, weight) that one officer could all work."""
@@ -55,12 +90,18 @@ def max_packing(items: list[tuple[int, int, int]], gap: int) -> int:
 
 
 def build(ctx: Context, ps: PieceSet, cands: dict[int, list[int]]) -> Model:
+    """The CP-SAT model of the pieces and their candidates."""
+    m = Model(cp_model.CpModel())
+    fill(ctx, ps, cands, m)
+    return m
+
+
+def fill(ctx: Context, ps: PieceSet, cands: dict[int, list[int]], m: Sink) -> None:
     """Variables for possible pairs, then the positions and each officer rule's rows, in the
     order of `CP_SAT_ROWS` (any order is valid; a fixed one keeps the model reproducible)."""
-    m = Model(cp_model.CpModel())
     for piece in ps.pieces:
         for oi in cands[piece.index]:
-            var = m.cp.new_bool_var("")
+            var = m.new_pair()
             m.x[piece.index, oi] = var
             m.by_officer.setdefault(oi, []).append((piece.index, var))
             m.by_piece.setdefault(piece.index, []).append((oi, var))
@@ -70,10 +111,9 @@ def build(ctx: Context, ps: PieceSet, cands: dict[int, list[int]]) -> Model:
     _positions(ctx, ps, m)
     for rule in dict.fromkeys(r for r in CP_SAT_ROWS.values() if not isinstance(r, Elsewhere)):
         rule(ctx, ps, m)  # a family serving two codes runs once
-    return m
 
 
-def _positions(ctx: Context, ps: PieceSet, m: Model) -> None:
+def _positions(ctx: Context, ps: PieceSet, m: Sink) -> None:
     """A whole request holds at most N officers; a split one routes N positions as a flow."""
     locked = Counter((r, s, e) for r, _, s, e in ctx.locked)
     for r, piece_ids in ps.by_request.items():
@@ -83,25 +123,24 @@ def _positions(ctx: Context, ps: PieceSet, m: Model) -> None:
             room = need - locked[(r, ctx.requests[r].start, ctx.requests[r].end)]
             terms = [v for _, v in m.by_piece.get(p, [])]
             if len(terms) > room:
-                m.cp.add(LinearExpr.sum(terms) <= room)
+                m.at_most(terms, [1] * len(terms), room)
             continue
         balance: dict[int, list[tuple[int, Var]]] = defaultdict(list)
         for p in piece_ids:
             piece = ps.pieces[p]
-            y = m.cp.new_int_var(0, need, "")
+            y = m.new_flow(need)
             m.y[p] = y
             balance[piece.start].append((-1, y))
             balance[piece.end].append((1, y))
             held = [v for _, v in m.by_piece.get(p, [])]
-            m.cp.add(LinearExpr.sum(held) + locked[(r, piece.start, piece.end)] <= y)
+            m.at_most([*held, y], [1] * len(held) + [-1], -locked[(r, piece.start, piece.end)])
         req = ctx.requests[r]
         for point, flows in balance.items():
             net = need if point == req.end else -need if point == req.start else 0
-            signs, ys = [sign for sign, _ in flows], [y for _, y in flows]
-            m.cp.add(LinearExpr.weighted_sum(ys, signs) == net)
+            m.equal([y for _, y in flows], [sign for sign, _ in flows], net)
 
 
-def _no_overlap(ctx: Context, ps: PieceSet, m: Model) -> None:
+def _no_overlap(ctx: Context, ps: PieceSet, m: Sink) -> None:
     """At most one of any set of an officer's pieces that overlap once the travel gap is added.
 
     Intervals [start, end + gap) form an interval graph; its maximal cliques come from one sweep.
@@ -111,24 +150,24 @@ def _no_overlap(ctx: Context, ps: PieceSet, m: Model) -> None:
         events = []
         for p, var in items:
             piece = ps.pieces[p]
-            events.append((piece.start, 1, var))
-            events.append((piece.end + gap, 0, var))
+            events.append((piece.start, 1, p, var))
+            events.append((piece.end + gap, 0, p, var))
         events.sort(key=lambda ev: (ev[0], ev[1]))  # ends before starts at the same instant
-        active: dict[int, Var] = {}
+        active: dict[int, Var] = {}  # piece -> variable (one officer's pieces)
         grew = False
-        for _, is_start, var in events:
+        for _, is_start, p, var in events:
             if is_start:
-                active[var.index] = var
+                active[p] = var
                 grew = True
             else:
                 if grew and len(active) > 1:
-                    m.cp.add_at_most_one(list(active.values()))
+                    m.at_most_one(list(active.values()))
                 grew = False
-                del active[var.index]
+                del active[p]
 
 
 def _cap(
-    ctx: Context, ps: PieceSet, m: Model, oi: int, items: list[tuple[int, Var, int]], room: int
+    ctx: Context, ps: PieceSet, m: Sink, oi: int, items: list[tuple[int, Var, int]], room: int
 ) -> None:
     """Add sum(weight x) <= room unless no compatible selection could exceed it."""
     if not items:
@@ -137,8 +176,7 @@ def _cap(
         [(ps.pieces[p].start, ps.pieces[p].end, w) for p, _, w in items], ctx.limits.gap
     )
     if packed > room:
-        terms, weights = [v for _, v, _ in items], [w for *_, w in items]
-        m.cp.add(LinearExpr.weighted_sum(terms, weights) <= max(room, 0))
+        m.at_most([v for _, v, _ in items], [w for *_, w in items], max(room, 0))
 
 
 def _reach(ps: PieceSet, items: list[tuple[int, Var]]) -> list[tuple[int, int]]:
@@ -158,7 +196,7 @@ def _minutes_by(blocks: list[tuple[int, int]], split: Callable[..., Any], tz: An
     return out
 
 
-def _daily_and_weekly_caps(ctx: Context, ps: PieceSet, m: Model) -> None:
+def _daily_and_weekly_caps(ctx: Context, ps: PieceSet, m: Sink) -> None:
     """Off-duty minutes per local day and per Monday-to-Monday week, locked shifts included.
 
     A day or week whose reachable minutes (the union of the officer's candidates) plus locked
@@ -201,12 +239,12 @@ def _locked_by_officer(ctx: Context) -> dict[int, list[tuple[int, int]]]:
     return out
 
 
-def _rolling_24h(ctx: Context, ps: PieceSet, m: Model) -> None:
+def _rolling_24h(ctx: Context, ps: PieceSet, m: Sink) -> None:
     """On-duty plus off-duty minutes in any 24-hour window stay within the rest rule.
 
     Only windows that start at a block start or end at a block end can be the worst ones, and a
-    window whose reachable minutes plus fixed load fit under the cap is skipped; the pieces inside
-    a window are found by bisection on the sorted starts.
+    window whose reachable minutes plus fixed load fit under the cap is skipped. An officer's
+    windows are computed at once, as a matrix of each window's overlap with each piece.
     """
     cap = ctx.limits.per_24h
     locked = _locked_by_officer(ctx)
@@ -214,7 +252,7 @@ def _rolling_24h(ctx: Context, ps: PieceSet, m: Model) -> None:
         reach = _reach(ps, items)
         # Only blocks within a day of the officer's pieces share a window with one of them
         # (a window search fixes two weeks of shifts around a day of pieces).
-        first, last = min(s for s, _ in reach), max(e for _, e in reach)
+        first, last = reach[0][0], reach[-1][1]
         fixed = [
             (s, e)
             for s, e in list(ctx.officers[oi].on_duty) + locked.get(oi, [])
@@ -222,28 +260,61 @@ def _rolling_24h(ctx: Context, ps: PieceSet, m: Model) -> None:
         ]
         if max_window_load(reach + fixed, DAY) <= cap:
             continue
-        spans = sorted((ps.pieces[p].start, ps.pieces[p].end, p, var) for p, var in items)
-        span_starts = [s for s, *_ in spans]
-        longest = max(e - s for s, e, _, _ in spans)
-        windows = {s for s, _ in reach + fixed} | {e - DAY for _, e in reach + fixed}
-        windows |= {s for s, *_ in spans} | {e - DAY for _, e, *_ in spans}
-        seen: set[tuple[object, ...]] = set()
-        for t in sorted(windows):
-            w_end = t + DAY
-            fixed_load = _overlap(fixed, t, w_end)
-            if _overlap(reach, t, w_end) + fixed_load <= cap:
-                continue
-            lo = bisect.bisect_right(span_starts, t - longest)
-            hi = bisect.bisect_left(span_starts, w_end)
-            inside = [(p, var, min(e, w_end) - max(s, t)) for s, e, p, var in spans[lo:hi] if e > t]
-            # Two windows with the same pieces differ when their on-duty or locked load differs.
-            key = (fixed_load, *((p, w) for p, _, w in inside))
-            if inside and key not in seen:
-                seen.add(key)
-                _cap(ctx, ps, m, oi, inside, cap - fixed_load)
+        _rolling_rows(ctx, ps, m, items, reach, fixed, cap)
 
 
-def _supervisor(ctx: Context, ps: PieceSet, m: Model) -> None:
+def _load_at(blocks: list[tuple[int, int]], t: np.ndarray) -> np.ndarray:
+    """Minutes of the blocks inside each 24-hour window [t, t + DAY)."""
+    if not blocks:
+        return np.zeros(len(t), dtype=np.int64)
+    b = np.asarray(blocks, dtype=np.int64)
+    inside = np.minimum(b[:, 1], t[:, None] + DAY) - np.maximum(b[:, 0], t[:, None])
+    return np.clip(inside, 0, None).sum(axis=1)
+
+
+def _rolling_rows(
+    ctx: Context,
+    ps: PieceSet,
+    m: Sink,
+    items: list[tuple[int, Var]],
+    reach: list[tuple[int, int]],
+    fixed: list[tuple[int, int]],
+    cap: int,
+) -> None:
+    """One officer's rows: each window's overlap with each piece (pieces in order of their
+    end, as `max_packing` needs), for the windows that could exceed the cap."""
+    by_end = sorted(items, key=lambda it: ps.pieces[it[0]].end)
+    start = np.asarray([ps.pieces[p].start for p, _ in by_end], dtype=np.int64)
+    end = np.asarray([ps.pieces[p].end for p, _ in by_end], dtype=np.int64)
+    edges = np.asarray(reach + fixed, dtype=np.int64)
+    t = np.unique(np.concatenate((start, end - DAY, edges[:, 0], edges[:, 1] - DAY)))
+    fixed_load = _load_at(fixed, t)
+    maybe = _load_at(reach, t) + fixed_load > cap
+    t, fixed_load = t[maybe], fixed_load[maybe]
+    inside = np.minimum(end, t[:, None] + DAY) - np.maximum(start, t[:, None])
+    inside = np.clip(inside, 0, None)
+    room = cap - fixed_load
+    gap = ctx.limits.gap
+    seen: set[tuple[int, bytes]] = set()
+    for k in np.flatnonzero(inside.sum(axis=1) > room).tolist():
+        row = inside[k]
+        # Two windows with the same pieces differ when their on-duty or locked load differs.
+        key = (int(fixed_load[k]), row.tobytes())
+        if key in seen:
+            continue
+        seen.add(key)
+        idx = np.flatnonzero(row)
+        weights = row[idx]
+        # The most one officer could work of these pieces (`max_packing`, vectorized lookups).
+        before = np.searchsorted(end[idx], start[idx] - gap, side="right").tolist()
+        best = [0]
+        for i, (j, w) in enumerate(zip(before, weights.tolist(), strict=True)):
+            best.append(max(best[i], best[j] + w))
+        if best[-1] > room[k]:
+            m.at_most([by_end[i][1] for i in idx.tolist()], weights.tolist(), max(int(room[k]), 0))
+
+
+def _supervisor(ctx: Context, ps: PieceSet, m: Sink) -> None:
     """A request for supervisor_at or more officers has a supervisor on it whenever staffed."""
     # A window's locked shifts include every shift outside it: look them up by request once.
     locked_on: dict[int, list[tuple[int, int, int]]] = defaultdict(list)
@@ -265,17 +336,17 @@ def _supervisor(ctx: Context, ps: PieceSet, m: Model) -> None:
                 for oi, var in m.by_piece.get(p, []):
                     (sups if ctx.officers[oi].supervisor else others).append(var)
             if locked_here:  # a locked officer staffs this moment: a supervisor must join
-                m.cp.add(LinearExpr.sum(sups) >= 1)
+                m.at_most(sups, [-1] * len(sups), -1)
                 continue
             if not others:
                 continue
             # One supervisor on at a moment lets the other N-1 positions go to anyone; none lets
             # nobody on. One aggregated row per moment keeps the model small.
             need = req.model.officers_needed
-            m.cp.add(LinearExpr.sum(others) <= (need - 1) * LinearExpr.sum(sups))
+            m.at_most(others + sups, [1] * len(others) + [1 - need] * len(sups), 0)
 
 
-RowRule = Callable[[Context, PieceSet, Model], None]
+RowRule = Callable[[Context, PieceSet, Sink], None]
 _SCREENED = Elsewhere("screening", NO_PAIR)
 
 # The CP-SAT layer: each officer rule's rows, or where it is enforced instead. Both caps share

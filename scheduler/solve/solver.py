@@ -355,7 +355,7 @@ def _large(
 ) -> tuple[Draft, RosterStatus, list[StageOutcome], list[str]]:
     """Too many pairs for one model: improve the greedy roster window by window."""
     with clock.phase("search"):
-        draft, outcomes = window_search(ctx, ps, cands, start, locked, clock, stop_event)
+        draft, outcomes = window_search(ctx, ps, cands, start, clock, stop_event)
     notes = [
         f"large model: time-window search over {len(outcomes)} window solve(s) from the "
         "greedy roster"

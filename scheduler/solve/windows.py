@@ -12,9 +12,9 @@ sweep fast enough to repeat.
 
 from __future__ import annotations
 
-import bisect
 import dataclasses
 import logging
+import math
 import threading
 import time
 from collections import defaultdict
@@ -24,12 +24,10 @@ from datetime import date
 
 from models.problem import SolveOptions
 from scheduler.context import Context
-from scheduler.rules.load import DAY, OfficerLoad
-from scheduler.solve import objective
 from scheduler.solve.draft import Draft
-from scheduler.solve.model import Model, build
+from scheduler.solve.model import fill
 from scheduler.solve.pieces import PieceSet
-from scheduler.solve.relaxation import fix_outside, solve_relaxation, support
+from scheduler.solve.rows import Horizon, Rows, Window
 from scheduler.solve.stages import (
     DETERMINISTIC_WALL_FACTOR,
     Clock,
@@ -43,6 +41,10 @@ log = logging.getLogger(__name__)
 WINDOW_VARIABLES = 12_000  # pair variables per window that CP-SAT handles in a couple of seconds
 RENS_ABOVE = 3_000  # smaller windows are searched whole: CP-SAT proves them fast, and exactly
 COVERAGE_SHARE = 0.7  # of the window search's time, for the coverage sweeps
+# Writing the horizon's rows once, and cutting, relaxing and modelling one window, per pair
+# variable on a busy 2-core machine (docs/solver.md).
+ROWS_SECONDS_PER_PAIR = 4e-5
+SETUP_SECONDS_PER_PAIR = 1e-5
 
 
 @dataclasses.dataclass
@@ -77,58 +79,51 @@ def _windows(ctx: Context, ps: PieceSet, cands: dict[int, list[int]]) -> list[li
     return windows
 
 
-def _fixed_loads(
-    ctx: Context, ps: PieceSet, outside: list[tuple[int, int]], locked: dict[int, OfficerLoad]
-) -> dict[int, OfficerLoad]:
-    loads = {o: load.copy() for o, load in locked.items()}
-    for p, o in outside:
-        piece = ps.pieces[p]
-        loads.setdefault(o, OfficerLoad(ctx, ctx.officers[o])).add(piece.start, piece.end)
-    return loads
-
-
 def _improve_window(
     ctx: Context,
     ps: PieceSet,
-    cands: dict[int, list[int]],
+    horizon: Horizon,
     draft: Draft,
     requests: list[int],
-    locked: dict[int, OfficerLoad],
     options: SolveOptions,
     budget: float,
     stop_event: threading.Event | None,
     fair: bool = False,
     clock: Clock | None = None,
+    whole: bool = False,
 ) -> tuple[Draft, StageOutcome]:
     """Re-solve one window with the rest fixed: for coverage, or (fair) for the heavy
     officers' hours with the window's coverage kept (`_excess`).
 
-    A window of more than RENS_ABOVE pairs is built whole, for its LP relaxation, and then every
-    pair outside those the LP uses and the current roster's is fixed to 0 (a relaxation-induced
-    neighbourhood; `fix_outside`). Near-integral LPs make that nearly the whole window's optimum in
-    a fraction of CP-SAT's time alone (docs/solver.md). If GLOP proves nothing in 60% of the budget
-    (deterministic runs: four times the budget, so a wall-clock limit cannot change the roster), or
-    the window is small, it is searched whole."""
+    The window is cut out of the horizon's rows (`rows.Horizon.cut`). One of more than
+    RENS_ABOVE pairs is first solved as an LP, and CP-SAT then gets only the pairs the LP uses
+    and the current roster's (a relaxation-induced neighbourhood). Near-integral LPs make that
+    nearly the whole window's optimum in a fraction of CP-SAT's time alone (docs/solver.md). If
+    GLOP proves nothing in 60% of the budget (deterministic runs: four times the budget, so a
+    wall-clock limit cannot change the roster), or the window is small, it is searched whole."""
     phase = clock.phase if clock is not None else _no_phase
     inside_req = set(requests)
     inside = [(p, o) for p, o in draft.assign if ps.pieces[p].request in inside_req]
-    outside = [(p, o) for p, o in draft.assign if ps.pieces[p].request not in inside_req]
+    outside = [horizon.x[p, o] for p, o in draft.assign if ps.pieces[p].request not in inside_req]
     started = time.perf_counter()
     with phase("model"):
-        sub_ctx, sub_ps, sub_cands = _window_problem(ctx, ps, cands, requests, outside, locked)
-        m, current = _window_model(ctx, ps, sub_ctx, sub_ps, sub_cands, draft, inside, fair)
-    if len(m.x) > RENS_ABOVE:
+        win = horizon.cut(inside_req, outside)
+        current: float = sum(ps.pieces[p].weight for p, _ in inside)
+        if fair:
+            current = _excess(ctx, ps, win, draft, inside_req, current)
+    keep = None
+    if win.pairs > RENS_ABOVE and not whole:
         lp_seconds = (DETERMINISTIC_WALL_FACTOR if options.deterministic else 0.6) * budget
         if clock is not None and not options.deterministic:
             # Never past the search's deadline: what follows it (polish, report) keeps its time.
             lp_seconds = min(lp_seconds, max(0.05, clock.search_left()))
         with phase("search"):
-            lp = solve_relaxation(m.cp, lp_seconds)
-        if lp is not None:
-            keep = support(m, lp, set(inside))
-            log.debug("window LP %.0f, %d of %d pairs free", lp.objective, len(keep), len(m.x))
-            with phase("model"):
-                fix_outside(m, keep)
+            values = win.relax(lp_seconds)
+        if values is not None:
+            keep = win.support(values, set(inside))
+            log.debug("window LP: %d of %d pairs free", int(keep.sum()), win.pairs)
+    with phase("model"):
+        m = win.model(keep)
     if options.deterministic:
         seconds = max(0.5, budget)  # deterministic time, whatever building the model took
     else:
@@ -143,18 +138,17 @@ def _improve_window(
         outcome = run_stage(m, name, options, seconds, stop_event, light=True)
     better = (outcome.objective or 0) < current if fair else (outcome.objective or 0) > current
     if outcome.has_solution and better:
+        kept = [(p, o) for p, o in draft.assign if ps.pieces[p].request not in inside_req]
         flow = {p: n for p, n in draft.flow.items() if ps.pieces[p].request not in inside_req}
         flow.update(outcome.y)
-        return Draft(outside + sorted(outcome.x_on), flow), outcome
+        return Draft(kept + sorted(outcome.x_on), flow), outcome
     return draft, outcome
 
 
 def _setup_seconds(ps: PieceSet, cands: dict[int, list[int]], requests: list[int]) -> float:
-    """Seconds a window takes before its search can stop: finding the candidates that still
-    fit, building the model and translating it for GLOP (about 70 us per pair on a 2-core
-    machine; counting the build alone, the last window of a sweep overran the search's
-    deadline and left the polish 0.07 s: docs/solver.md)."""
-    return 7e-5 * sum(len(cands[p]) for r in requests for p in ps.by_request[r])
+    """Seconds a window takes before its search can stop: cutting its rows out of the
+    horizon's, translating them for GLOP and building the CP-SAT model of the LP's pairs."""
+    return SETUP_SECONDS_PER_PAIR * sum(len(cands[p]) for r in requests for p in ps.by_request[r])
 
 
 @contextmanager
@@ -162,118 +156,51 @@ def _no_phase(name: str) -> Iterator[None]:
     yield
 
 
-def _window_problem(
-    ctx: Context,
-    ps: PieceSet,
-    cands: dict[int, list[int]],
-    requests: list[int],
-    outside: list[tuple[int, int]],
-    locked: dict[int, OfficerLoad],
-) -> tuple[Context, PieceSet, dict[int, list[int]]]:
-    """The window's requests free, every shift outside it fixed like a locked one, and the
-    candidates that still fit beside those shifts."""
-    inside_req = set(requests)
-    fixed = _fixed_loads(ctx, ps, outside, locked)
-    near = _outside_starts(ps, outside)
-    sub_cands: dict[int, list[int]] = {p.index: [] for p in ps.pieces}
-    for r in requests:
-        for p in ps.by_request[r]:
-            piece = ps.pieces[p]
-            sub_cands[p] = [
-                o
-                for o in cands[p]
-                if o not in fixed or _still_fits(fixed[o], near.get(o, []), piece.start, piece.end)
-            ]
-    shifts = [(ps.pieces[p].request, o, ps.pieces[p].start, ps.pieces[p].end) for p, o in outside]
-    sub_ctx = dataclasses.replace(ctx, locked=ctx.locked + shifts)
-    sub_ps = dataclasses.replace(
-        ps,
-        by_request={r: ps.by_request[r] for r in requests},
-        split_requests=ps.split_requests & inside_req,
-    )
-    return sub_ctx, sub_ps, sub_cands
-
-
-def _outside_starts(ps: PieceSet, outside: list[tuple[int, int]]) -> dict[int, list[int]]:
-    starts: dict[int, list[int]] = defaultdict(list)
-    for p, o in outside:
-        starts[o].append(ps.pieces[p].start)
-    for s in starts.values():
-        s.sort()
-    return starts
-
-
-def _still_fits(load: OfficerLoad, near: list[int], start: int, end: int) -> bool:
-    """Whether a candidate (already checked against locked shifts and on-duty time) still fits
-    beside the outside shifts. The week may hold one anywhere; overlap, the day and the 24-hour
-    rule only involve shifts that come within a day (and the travel gap) of this one, so
-    the expensive rest check is skipped for officers with no such shift."""
-    if load.over_week(start, end):
-        return False
-    limits = load.ctx.limits
-    # Outside shifts are at most per_24h long, so one that starts earlier cannot come near.
-    i = bisect.bisect_left(near, start - DAY - limits.gap - limits.per_24h)
-    if i == len(near) or near[i] >= end + DAY + limits.gap:
-        return True
-    return load.fits(start, end)
-
-
-def _window_model(
-    ctx: Context,
-    ps: PieceSet,
-    sub_ctx: Context,
-    sub_ps: PieceSet,
-    sub_cands: dict[int, list[int]],
-    draft: Draft,
-    inside: list[tuple[int, int]],
-    fair: bool,
-) -> tuple[Model, float]:
-    """The window's model with its objective, and the current roster's objective value."""
-    m = build(sub_ctx, sub_ps, sub_cands)
-    covered = objective.coverage(ps, m)
-    current: float = sum(ps.pieces[p].weight for p, _ in inside)
-    if fair:
-        m.cp.add(covered >= current)
-        current = _excess(ctx, ps, m, draft)
-    else:
-        m.cp.maximize(covered)
-    return m, current
-
-
 STEP = 180  # minutes between the thresholds of the fairness penalty
 SLOPES = (16, 8, 4, 2, 1)  # per minute above each threshold, the highest (3 h below the top) first
 
 
-def _excess(ctx: Context, ps: PieceSet, m: Model, draft: Draft) -> float:
-    """Minimize a convex penalty of the window officers' totals: minutes above the roster's
-    largest total are forbidden, and each minute above thresholds 3, 6, ... 15 hours below it
-    costs 1, 3, 7, 15 or 31, more the higher it lies. Unlike the largest total alone, this
-    keeps lowering the heavy officers when the largest one cannot shed a shift in this window,
-    and it is an LP whose relaxation stays close to integral. Returns the penalty of the
-    current roster."""
+def _excess(
+    ctx: Context, ps: PieceSet, win: Window, draft: Draft, inside_req: set[int], covered: float
+) -> float:
+    """Minimize a convex penalty of the window officers' totals, the window's coverage kept:
+    minutes above the roster's largest total are forbidden, and each minute above thresholds
+    3, 6, ... 15 hours below it costs 1, 3, 7, 15 or 31, more the higher it lies. Unlike the
+    largest total alone, this keeps lowering the heavy officers when the largest one cannot
+    shed a shift in this window, and it is an LP whose relaxation stays close to integral.
+    Returns the penalty of the current roster."""
     minutes: dict[int, int] = defaultdict(int)
+    outside: dict[int, int] = defaultdict(int)
     for p, o in draft.assign:
         minutes[o] += ps.pieces[p].minutes
+        if ps.pieces[p].request not in inside_req:
+            outside[o] += ps.pieces[p].minutes
     for _, o, s, e in ctx.locked:
         minutes[o] += e - s
+        outside[o] += e - s
     totals = {o.index: o.hours_to_date + minutes[o.index] for o in ctx.officers}
     top = max(totals.values(), default=0)
     thresholds = [top - STEP * k for k in range(1, len(SLOPES) + 1)]
-    terms = []
+    pairs = win.pair_columns()
+    win.add_row(list(pairs.values()), [ps.pieces[p].weight for p, _ in pairs], covered, math.inf)
+    by_officer: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for (p, o), col in pairs.items():
+        by_officer[o].append((col, ps.pieces[p].minutes))
+    win.maximize = False
+    win.objective[:] = 0
     current = 0.0
-    for o, items in m.by_officer.items():
-        fixed = ctx.officers[o].hours_to_date + m.fixed_minutes.get(o, 0)
-        total = fixed + sum(ps.pieces[p].minutes * var for p, var in items)
-        m.cp.add(total <= max(top, totals[o]))
-        most = fixed + sum(ps.pieces[p].minutes for p, _ in items)
+    for o, items in by_officer.items():
+        fixed = ctx.officers[o].hours_to_date + outside[o]
+        cols, mins = [c for c, _ in items], [n for _, n in items]
+        win.add_row(cols, mins, -math.inf, max(top, totals[o]) - fixed)
+        most = fixed + sum(mins)
         for threshold, slope in zip(thresholds, SLOPES, strict=True):
             if most <= threshold:
                 continue
-            over = m.cp.new_int_var(0, most - threshold, "")
-            m.cp.add(over >= total - threshold)
-            terms.append(slope * over)
+            over = win.add_column(most - threshold, slope)
+            # total - over <= threshold
+            win.add_row([*cols, over], [*mins, -1], -math.inf, threshold - fixed)
             current += slope * max(0, totals[o] - threshold)
-    m.cp.minimize(sum(terms))
     return current
 
 
@@ -282,14 +209,20 @@ def window_search(
     ps: PieceSet,
     cands: dict[int, list[int]],
     start: Draft,
-    locked: dict[int, OfficerLoad],
     clock: Clock,
     stop_event: threading.Event | None,
 ) -> tuple[Draft, list[StageOutcome]]:
-    """Sweep the windows for coverage (COVERAGE_SHARE of the time, or until a sweep improves
-    nothing), then once for fairness. Coverage comes first in the objective, and once each window
-    costs less to build, 70% won more coverage than half on the M families without raising the
-    largest total at equal coverage (docs/solver.md)."""
+    """Write the horizon's rows once, then sweep the windows for coverage (COVERAGE_SHARE of
+    the time, or until a sweep improves nothing), then once for fairness. Coverage comes first
+    in the objective, and once each window costs less to build, 70% won more coverage than half
+    on the M families without raising the largest total at equal coverage (docs/solver.md)."""
+    pairs = sum(len(c) for c in cands.values())
+    if not clock.deterministic and clock.search_left() < ROWS_SECONDS_PER_PAIR * pairs + 0.5:
+        return start, []  # no time to write the rows and search a window: the greedy roster
+    with clock.phase("model"):
+        rows = Rows()
+        fill(ctx, ps, cands, rows)
+        horizon = rows.freeze(ps)
     windows = _windows(ctx, ps, cands)
     total = clock.search_left()
     # A deterministic run splits its virtual budget, not the wall time left (which depends on
@@ -299,8 +232,8 @@ def window_search(
         ctx,
         ps,
         cands,
+        horizon,
         start,
-        locked,
         windows,
         _Budget(clock, total * (1 - COVERAGE_SHARE)),
         stop_event,
@@ -311,8 +244,8 @@ def window_search(
         ctx,
         ps,
         cands,
+        horizon,
         draft,
-        locked,
         windows,
         _Budget(clock, 0.0),
         stop_event,
@@ -326,8 +259,8 @@ def _sweep(
     ctx: Context,
     ps: PieceSet,
     cands: dict[int, list[int]],
+    horizon: Horizon,
     draft: Draft,
-    locked: dict[int, OfficerLoad],
     windows: list[list[int]],
     budget_of: _Budget,
     stop_event: threading.Event | None,
@@ -339,6 +272,7 @@ def _sweep(
     outcomes: list[StageOutcome] = []
     deterministic = ctx.problem.options.deterministic
     improved = True
+    whole = False
     while improved:
         improved = False
         for requests in windows:
@@ -354,16 +288,18 @@ def _sweep(
             draft, outcome = _improve_window(
                 ctx,
                 ps,
-                cands,
+                horizon,
                 draft,
                 requests,
-                locked,
                 ctx.problem.options,
                 budget,
                 stop_event,
                 fair,
                 budget_of.clock,
+                whole,
             )
             outcomes.append(outcome)
             improved = improved or (draft is not before and not deterministic and not fair)
+        if not improved and not whole and not fair and not deterministic:
+            whole, improved = True, True
     return draft, outcomes

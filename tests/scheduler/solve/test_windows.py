@@ -18,6 +18,7 @@ from scheduler.rules.eligibility import candidate_pools, candidates
 from scheduler.solve import solver, windows
 from scheduler.solve.locks import check_locks
 from scheduler.solve.pieces import build_pieces
+from scheduler.solve.rows import Horizon
 from tests.scheduler.builders import at, officer, problem, request, roster, solve_checked
 
 
@@ -95,21 +96,21 @@ def test_a_deterministic_window_search_does_not_depend_on_the_machine_speed(
         deterministic=True,
     )
     given: list[float] = []
-    real_stage, real_problem = windows.run_stage, windows._window_problem
+    real_stage, real_cut = windows.run_stage, Horizon.cut
 
     def stage(m, name, options, seconds, *args, **kwargs):
         given.append(seconds)
         return real_stage(m, name, options, seconds, *args, **kwargs)
 
-    def slow_problem(*args, **kwargs):
+    def slow_cut(*args, **kwargs):
         time.sleep(0.3)
-        return real_problem(*args, **kwargs)
+        return real_cut(*args, **kwargs)
 
     monkeypatch.setattr(windows, "run_stage", stage)
     first = by_windows(monkeypatch, prob, rens_above=10_000)
     budgets_first = list(given)
     given.clear()
-    monkeypatch.setattr(windows, "_window_problem", slow_problem)
+    monkeypatch.setattr(Horizon, "cut", slow_cut)
     second = by_windows(monkeypatch, prob, rens_above=10_000)
     assert budgets_first == given
     assert given == pytest.approx([1.6625, 1.6625, 0.7125, 0.7125])

@@ -1,0 +1,366 @@
+"""The model's rows as arrays, built once for the horizon, and one window cut out of them.
+
+The window search re-solves one window at a time with every shift outside it fixed. Building
+each window's CP-SAT model in Python took a third of M's time limit (docs/solver.md), while
+the rows of every window come from the same rules over the same candidates: only the fixed
+shifts outside change. So the rules write their rows once, for all pairs, into `Rows`
+(`model.fill`), and a window is a cut of those arrays: its pairs free, the outside pairs fixed
+at the roster's values and moved to the right-hand sides (`Rows.cut`), in a few array operations.
+The cut goes to GLOP as a sparse matrix, and only the pairs its LP uses become a CP-SAT model
+(`Window.model`).
+
+A cut is exact: a row of the whole horizon with the outside pairs fixed is the row a model of
+the window alone would state with those shifts locked, and a row the rules left out because it
+could never bind over all candidates cannot bind over fewer of them.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import scipy.sparse
+from ortools.linear_solver.python import model_builder_helper as mbh
+from ortools.sat.python import cp_model
+from ortools.sat.python.cp_model import LinearExpr
+
+from scheduler.solve.model import Model, Var
+from scheduler.solve.pieces import PieceSet
+
+ZERO = 1e-6  # an LP value above this uses the pair
+PAIR, FLOW, EXTRA = 0, 1, 2  # column kinds: a (piece, officer) pair, a split piece's flow, other
+
+
+class Rows:
+    """A `model.Sink` that keeps the rows as a sparse matrix: a column per variable, a row per
+    constraint with its lower and upper side (at-most-one rows marked as such)."""
+
+    def __init__(self) -> None:
+        self.x: dict[tuple[int, int], int] = {}
+        self.y: dict[int, int] = {}
+        self.by_officer: dict[int, list[tuple[int, int]]] = {}
+        self.by_piece: dict[int, list[tuple[int, int]]] = {}
+        self.fixed_minutes: dict[int, int] = {}
+        self.locked_weight = 0
+        self.upper: list[int] = []
+        self._starts = [0]
+        self._cols: list[int] = []
+        self._coefs: list[int] = []
+        self._lo: list[float] = []
+        self._hi: list[float] = []
+        self._amo: list[bool] = []
+
+    def new_pair(self) -> int:
+        self.upper.append(1)
+        return len(self.upper) - 1
+
+    def new_flow(self, most: int) -> int:
+        self.upper.append(most)
+        return len(self.upper) - 1
+
+    def at_most_one(self, variables: list[int]) -> None:
+        self._row(variables, [1] * len(variables), -math.inf, 1, True)
+
+    def at_most(self, variables: list[int], coefs: list[int], most: int) -> None:
+        self._row(variables, coefs, -math.inf, most, False)
+
+    def equal(self, variables: list[int], coefs: list[int], value: int) -> None:
+        self._row(variables, coefs, value, value, False)
+
+    def _row(self, cols: list[int], coefs: list[int], lo: float, hi: float, amo: bool) -> None:
+        self._cols.extend(cols)
+        self._coefs.extend(coefs)
+        self._starts.append(len(self._cols))
+        self._lo.append(lo)
+        self._hi.append(hi)
+        self._amo.append(amo)
+
+    def freeze(self, ps: PieceSet) -> Horizon:
+        """The rows as arrays, with each column's piece, kind and key (the lists are dropped)."""
+        n = len(self.upper)
+        piece = np.zeros(n, dtype=np.int64)
+        kind = np.full(n, EXTRA, dtype=np.int8)
+        keys: list[Any] = [None] * n
+        weight = np.zeros(n)
+        for (p, o), col in self.x.items():
+            piece[col], kind[col], keys[col], weight[col] = p, PAIR, (p, o), ps.pieces[p].weight
+        for p, col in self.y.items():
+            piece[col], kind[col], keys[col] = p, FLOW, p
+        starts = np.asarray(self._starts, dtype=np.int64)
+        row_of = np.repeat(np.arange(len(starts) - 1), np.diff(starts))
+        coefs = np.asarray(self._coefs, dtype=np.float64)
+        horizon = Horizon(
+            x=self.x,
+            cols=np.asarray(self._cols, dtype=np.int64),
+            coefs=coefs,
+            row_of=row_of,
+            lo=np.asarray(self._lo),
+            hi=np.asarray(self._hi),
+            amo=np.asarray(self._amo, dtype=bool),
+            nonnegative=np.bincount(row_of[coefs < 0], minlength=len(self._lo)) == 0,
+            upper=np.asarray(self.upper, dtype=np.float64),
+            piece=piece,
+            kind=kind,
+            keys=keys,
+            weight=weight,
+            request_of_piece=np.asarray([p.request for p in ps.pieces], dtype=np.int64),
+            starts=starts,
+        )
+        self._cols, self._coefs, self._starts = [], [], [0]
+        return horizon
+
+
+@dataclass
+class Horizon:
+    """Every row of the horizon, as arrays (nonzeros in row order)."""
+
+    x: dict[tuple[int, int], int]  # (piece, officer) -> its column
+    cols: np.ndarray  # per nonzero: its column
+    coefs: np.ndarray
+    row_of: np.ndarray  # per nonzero: its row
+    lo: np.ndarray  # per row
+    hi: np.ndarray
+    amo: np.ndarray
+    nonnegative: np.ndarray  # per row: no negative coefficient
+    upper: np.ndarray  # per column
+    piece: np.ndarray
+    kind: np.ndarray
+    keys: list[Any]
+    weight: np.ndarray  # per column: the coverage weight of a pair, else 0
+    request_of_piece: np.ndarray
+    starts: np.ndarray  # per row and one more: where its nonzeros start
+    _shapes: dict[tuple[int, ...], _Shape] = field(default_factory=dict)
+    _column_order: np.ndarray | None = None
+    _column_starts: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+
+    @property
+    def size(self) -> int:
+        return len(self.cols)
+
+    def cut(self, requests: set[int], fixed_on: list[int]) -> Window:
+        """The window of `requests`: their columns free, every other pair fixed, to 1 for the
+        columns in `fixed_on` (the roster's shifts outside the window) and to 0 otherwise. Rows
+        with no free column are dropped; the others keep their free terms, with the fixed ones
+        moved to their sides. What depends only on the requests is kept for the next sweep."""
+        key = tuple(sorted(requests))
+        shape = self._shapes.get(key)
+        if shape is None:
+            shape = self._shapes[key] = self._shape(requests)
+        value = np.zeros(len(self.upper))
+        value[fixed_on] = 1.0
+        activity = np.bincount(
+            shape.fixed_rows,
+            weights=shape.fixed_coefs * value[shape.fixed_cols],
+            minlength=len(shape.rows),
+        )
+        lo, hi = self.lo[shape.rows] - activity, self.hi[shape.rows] - activity
+        upper = self.upper[shape.cols].copy()
+        # A pair that alone breaks a row of nonnegative terms beside the fixed shifts can never
+        # be chosen (the screening's question, answered by the rows): fixed to 0, so the LP
+        # cannot take a fraction of it.
+        rows, cols, coefs = shape.sub_rows, shape.sub_cols, shape.coefs
+        alone = (coefs > hi[rows] + 1e-9) & self.nonnegative[shape.rows][rows]
+        upper[cols[alone]] = 0
+        return Window(
+            keys=[self.keys[c] for c in shape.cols],
+            kind=self.kind[shape.cols],
+            upper=upper,
+            objective=self.weight[shape.cols],
+            starts=shape.starts,
+            cols=cols,
+            coefs=coefs,
+            lo=lo,
+            hi=hi,
+            amo=self.amo[shape.rows],
+        )
+
+    def _shape(self, requests: set[int]) -> _Shape:
+        """The window's columns, the rows they appear in, and those rows' nonzeros split into
+        free ones (renumbered) and fixed ones."""
+        inside_piece = np.isin(self.request_of_piece, list(requests))
+        free = inside_piece[self.piece] & (self.kind != EXTRA)
+        cols = np.flatnonzero(free)
+        rows = np.unique(self.row_of[self.by_column(cols)])
+        lengths = self.starts[rows + 1] - self.starts[rows]
+        nz = np.repeat(self.starts[rows] - np.cumsum(lengths) + lengths, lengths) + np.arange(
+            int(lengths.sum())
+        )
+        local_row = np.repeat(np.arange(len(rows)), lengths)
+        is_free = free[self.cols[nz]]
+        local_col = np.full(len(self.upper), -1, dtype=np.int64)
+        local_col[cols] = np.arange(len(cols))
+        sub_rows = local_row[is_free]
+        return _Shape(
+            cols=cols,
+            rows=rows,
+            starts=np.concatenate(([0], np.cumsum(np.bincount(sub_rows, minlength=len(rows))))),
+            sub_rows=sub_rows,
+            sub_cols=local_col[self.cols[nz[is_free]]],
+            coefs=self.coefs[nz[is_free]],
+            fixed_rows=local_row[~is_free],
+            fixed_cols=self.cols[nz[~is_free]],
+            fixed_coefs=self.coefs[nz[~is_free]],
+        )
+
+    def by_column(self, cols: np.ndarray) -> np.ndarray:
+        """The nonzeros of these columns."""
+        if self._column_order is None:
+            self._column_order = np.argsort(self.cols, kind="stable")
+            self._column_starts = np.searchsorted(
+                self.cols[self._column_order], np.arange(len(self.upper) + 1)
+            )
+        starts, order = self._column_starts, self._column_order
+        lengths = starts[cols + 1] - starts[cols]
+        at = np.repeat(starts[cols] - np.cumsum(lengths) + lengths, lengths)
+        return order[at + np.arange(int(lengths.sum()))]
+
+
+@dataclass
+class _Shape:
+    """What a window's cut takes from the horizon, whatever the roster outside it."""
+
+    cols: np.ndarray  # the window's columns, by their horizon number
+    rows: np.ndarray  # the rows they appear in
+    starts: np.ndarray  # free nonzeros: row starts, rows and columns renumbered, coefficients
+    sub_rows: np.ndarray
+    sub_cols: np.ndarray
+    coefs: np.ndarray
+    fixed_rows: np.ndarray  # fixed nonzeros: renumbered row, horizon column, coefficient
+    fixed_cols: np.ndarray
+    fixed_coefs: np.ndarray
+
+
+@dataclass
+class Window:
+    """One window's rows over its own columns, numbered from 0; `objective` is coverage to
+    maximize until a caller sets another (`extra` adds the columns and rows it needs)."""
+
+    keys: list[Any]  # per column: (piece, officer) for a pair, the piece for a flow
+    kind: np.ndarray
+    upper: np.ndarray
+    objective: np.ndarray
+    starts: np.ndarray
+    cols: np.ndarray
+    coefs: np.ndarray
+    lo: np.ndarray
+    hi: np.ndarray
+    amo: np.ndarray
+    maximize: bool = True
+    _extra_cols: list[tuple[float, float]] = field(default_factory=list)  # upper, objective
+    _extra_rows: list[tuple[list[int], Sequence[float], float, float]] = field(default_factory=list)
+
+    @property
+    def pairs(self) -> int:
+        return int(np.count_nonzero(self.kind == PAIR))
+
+    def support(self, values: np.ndarray, keep: set[tuple[int, int]]) -> np.ndarray:
+        """The columns CP-SAT gets after the LP: every column that is not a pair, the pairs
+        the LP uses, and those in `keep` (the current roster, so that its hint stays a valid
+        roster and a search among these pairs can only improve on it)."""
+        chosen = (self.kind != PAIR) | (values[: len(self.keys)] > ZERO)
+        for key, c in self.pair_columns().items():
+            if key in keep:
+                chosen[c] = True
+        return chosen
+
+    def pair_columns(self) -> dict[tuple[int, int], int]:
+        return {key: c for c, key in enumerate(self.keys) if self.kind[c] == PAIR}
+
+    def add_column(self, upper: float, objective: float = 0.0) -> int:
+        self._extra_cols.append((upper, objective))
+        return len(self.keys) + len(self._extra_cols) - 1
+
+    def add_row(self, cols: list[int], coefs: Sequence[float], lo: float, hi: float) -> None:
+        self._extra_rows.append((cols, coefs, lo, hi))
+
+    def _settle(self) -> None:
+        """Merge the added columns and rows into the arrays."""
+        if self._extra_cols:
+            n = len(self._extra_cols)
+            self.keys = self.keys + [None] * n
+            self.kind = np.concatenate((self.kind, np.full(n, EXTRA, dtype=np.int8)))
+            self.upper = np.concatenate((self.upper, [u for u, _ in self._extra_cols]))
+            self.objective = np.concatenate((self.objective, [g for _, g in self._extra_cols]))
+            self._extra_cols = []
+        if self._extra_rows:
+            rows = self._extra_rows
+            added = np.asarray([c for r in rows for c in r[0]], dtype=np.int64)
+            self.cols = np.concatenate((self.cols, added))
+            self.coefs = np.concatenate((self.coefs, [c for r in rows for c in r[1]]))
+            ends = self.starts[-1] + np.cumsum([len(r[0]) for r in rows])
+            self.starts = np.concatenate((self.starts, ends))
+            self.lo = np.concatenate((self.lo, [r[2] for r in rows]))
+            self.hi = np.concatenate((self.hi, [r[3] for r in rows]))
+            self.amo = np.concatenate((self.amo, np.zeros(len(rows), dtype=bool)))
+            self._extra_rows = []
+
+    def relax(self, seconds: float) -> np.ndarray | None:
+        """The LP optimum's column values (GLOP), or None if it proved none in time."""
+        self._settle()
+        matrix = scipy.sparse.csr_matrix(
+            (self.coefs, self.cols, self.starts), shape=(len(self.lo), len(self.keys))
+        )
+        lp: Any = mbh.ModelBuilderHelper()  # its stubs mistype numpy arguments
+        lp.fill_model_from_sparse_data(
+            np.zeros(len(self.keys)), self.upper, self.objective, self.lo, self.hi, matrix
+        )
+        lp.set_maximize(self.maximize)
+        solver = mbh.ModelSolverHelper("glop")
+        solver.set_time_limit_in_seconds(max(0.01, seconds))
+        solver.solve(lp)
+        if solver.status() != mbh.SolveStatus.OPTIMAL:
+            return None
+        return np.asarray(solver.variable_values())
+
+    def model(self, keep: np.ndarray | None = None) -> Model:
+        """The CP-SAT model over the columns in `keep` (every column if None), the other pairs
+        fixed to 0: only their rows' free terms are written."""
+        self._settle()
+        keep = np.ones(len(self.keys), dtype=bool) if keep is None else keep
+        keep = keep & ((self.kind != PAIR) | (self.upper > 0))
+        m = Model(cp_model.CpModel())
+        variables: list[Var] = [None] * len(self.keys)
+        for c in np.flatnonzero(keep).tolist():
+            key = self.keys[c]
+            if self.kind[c] == PAIR:
+                var = m.cp.new_bool_var("")
+                p, o = key
+                m.x[p, o] = var
+                m.by_officer.setdefault(o, []).append((p, var))
+                m.by_piece.setdefault(p, []).append((o, var))
+            else:
+                var = m.cp.new_int_var(0, int(self.upper[c]), "")
+                if self.kind[c] == FLOW:
+                    m.y[key] = var
+            variables[c] = var
+        row_of = np.repeat(np.arange(len(self.lo)), np.diff(self.starts))
+        kept = np.bincount(row_of[keep[self.cols]], minlength=len(self.lo))
+        cols, coefs, starts = self.cols.tolist(), self.coefs.tolist(), self.starts.tolist()
+        for r in np.flatnonzero(kept).tolist():
+            a, b = starts[r], starts[r + 1]
+            terms = [(variables[c], k) for c, k in zip(cols[a:b], coefs[a:b], strict=True)]
+            terms = [(v, k) for v, k in terms if v is not None]
+            lo, hi = self.lo[r], self.hi[r]
+            if self.amo[r] and hi >= 1:
+                if len(terms) > 1:
+                    m.cp.add_at_most_one([v for v, _ in terms])
+                continue
+            expr = LinearExpr.weighted_sum([v for v, _ in terms], [int(k) for _, k in terms])
+            if lo == hi:
+                m.cp.add(expr == int(lo))
+                continue
+            if hi < math.inf:
+                m.cp.add(expr <= int(math.floor(hi + 1e-9)))
+            if lo > -math.inf:
+                m.cp.add(expr >= int(math.ceil(lo - 1e-9)))
+        on = np.flatnonzero(keep & (self.objective != 0)).tolist()
+        weights = [int(self.objective[c]) for c in on]
+        goal = LinearExpr.weighted_sum([variables[c] for c in on], weights)
+        if self.maximize:
+            m.cp.maximize(goal)
+        else:
+            m.cp.minimize(goal)
+        return m
