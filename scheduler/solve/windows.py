@@ -45,6 +45,9 @@ COVERAGE_SHARE = 0.7  # of the window search's time, for the coverage sweeps
 # variable on a busy 2-core machine (docs/solver.md).
 ROWS_SECONDS_PER_PAIR = 4e-5
 SETUP_SECONDS_PER_PAIR = 1e-5
+# A coverage sweep of LP neighbourhoods that gains less than this share makes the next sweeps
+# search whole windows (docs/solver.md).
+RENS_STALL = 0.001
 
 
 @dataclasses.dataclass
@@ -275,6 +278,7 @@ def _sweep(
     whole = False
     while improved:
         improved = False
+        covered = _covered(ps, draft)
         for requests in windows:
             left = budget_of.left()
             stopped = stop_event is not None and stop_event.is_set()
@@ -299,7 +303,12 @@ def _sweep(
                 whole,
             )
             outcomes.append(outcome)
-            improved = improved or (draft is not before and not deterministic and not fair)
-        if not improved and not whole and not fair and not deterministic:
+            improved = improved or (draft is not before and not deterministic)
+        stalled = _covered(ps, draft) - covered <= RENS_STALL * covered
+        if stalled and not (whole or fair or deterministic):
             whole, improved = True, True
     return draft, outcomes
+
+
+def _covered(ps: PieceSet, draft: Draft) -> int:
+    return sum(ps.pieces[p].weight for p, _ in draft.assign)
