@@ -1,11 +1,12 @@
 """The LP relaxation of a CP-SAT model, solved by GLOP, and the neighbourhood it suggests.
 
-A window of the city-scale search has an LP relaxation that GLOP solves quickly and that is
-nearly integral, while CP-SAT alone needs many times longer to find that roster from the hint
-(its LP-guided dive re-solves the LP again and again; figures in docs/solver.md). So the window
-search solves the LP first and lets CP-SAT choose only among the pairs the LP uses (`support`,
-a relaxation-induced neighbourhood, "RENS"; `fix_outside` fixes the rest to 0): nearly the same
-roster in a fraction of the time.
+The roster models have LP relaxations that GLOP solves quickly and that are nearly integral,
+while CP-SAT alone needs many times longer to find that roster from the hint (its LP-guided dive
+re-solves the LP again and again; figures in docs/solver.md). So the coverage stage of one
+model (`lexicographic.py`) solves the LP first and lets CP-SAT choose only among the pairs the
+LP uses (`support`, a relaxation-induced neighbourhood, "RENS"; `fix_outside` fixes the rest to
+0): nearly the same roster in a fraction of the time. The window search does the same from
+arrays (`rows.Window.relax`), without a CP-SAT model to translate.
 
 The model builder only writes linear constraints and at-most-one constraints, so the translation
 covers those and refuses anything else.

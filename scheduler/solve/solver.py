@@ -47,10 +47,12 @@ LARGE_MODEL = 30_000
 # Building, relaxing and first searching a model, per pair variable, on a busy 2-core machine.
 SECONDS_PER_PAIR = 4e-4
 BUILD_SECONDS_PER_PAIR = 4e-5  # building the CP-SAT model alone
-# Above this many possible pairs (L has millions: docs/solver.md), each piece
-# keeps CANDIDATE_CAP candidates beyond its positions, fewest hours to date first.
+# Above this many possible pairs (L has millions: docs/solver.md), each piece keeps a few
+# candidates beyond its positions, fewest hours to date first: about PAIRS_PER_SECOND pairs in
+# all per second of the limit, between FEWEST_CANDIDATES and MOST_CANDIDATES a piece.
 CAP_ABOVE = 400_000
-CANDIDATE_CAP = 24
+PAIRS_PER_SECOND = 4_000
+FEWEST_CANDIDATES, MOST_CANDIDATES = 12, 48
 
 
 def _stats(
@@ -131,7 +133,8 @@ def solve(problem: Problem, *, stop_event: threading.Event | None = None) -> Ros
         return _finish(clock, report.infeasible(ctx, violations, stats))
     with clock.phase("screening"):
         capped = sum(len(pool) for pool in pools) > CAP_ABOVE
-        cands = candidates(ctx, ps, locked_loads, pools, cap=CANDIDATE_CAP if capped else None)
+        cap = candidate_cap(len(ps.pieces), clock.limit)
+        cands = candidates(ctx, ps, locked_loads, pools, cap=cap if capped else None)
         violations = supervisor_lock_violations(ctx, ps, cands)
     if violations:
         stats = _stats(ctx, clock, [], "infeasible", 0, [], None)
@@ -155,7 +158,7 @@ def solve(problem: Problem, *, stop_event: threading.Event | None = None) -> Ros
         )
     if capped:
         found.notes.append(
-            f"city scale: each shift kept its {CANDIDATE_CAP} least-loaded "
+            f"city scale: each shift kept its {cap} least-loaded "
             "candidates beyond its positions"
         )
     with clock.phase("polish"):
@@ -181,6 +184,15 @@ def solve(problem: Problem, *, stop_event: threading.Event | None = None) -> Ros
             budget.explain_until(clock, report_s),
         )
     return _finish(clock, result)
+
+
+def candidate_cap(pieces: int, limit: float) -> int:
+    """Candidates a piece keeps beyond its positions at city scale. The window search writes
+    every pair's rows before its first window, so more candidates pay only with a longer limit:
+    on Kennesaw's autumn DST fortnight (L), 12 covered most at 20 s and 48 at 90 s
+    (docs/solver.md)."""
+    fit = int(PAIRS_PER_SECOND * limit / max(1, pieces))
+    return max(FEWEST_CANDIDATES, min(MOST_CANDIDATES, fit))
 
 
 def _offer_fewer_splits(pool_pairs: int, limit: float) -> bool:

@@ -5,9 +5,12 @@ A monolithic model of a city's fortnight spends CP-SAT's whole budget in presolv
 greedy roster and re-optimize one window of local days at a time: the window's requests are free,
 every shift outside it is fixed (it counts toward caps, overlap and rest exactly like a locked
 shift), and the current roster of the window is the hint, so each window can only improve coverage.
-Windows sweep the horizon until the time budget is spent. A large window is first solved as an LP
-(`relaxation.py`) and CP-SAT then chooses only among the pairs the LP uses, which is what makes a
-sweep fast enough to repeat.
+Windows sweep the horizon until the time budget is spent.
+
+Every window's rows come from the horizon's, written once as arrays (`rows.py`): a window is a
+cut of them with the outside fixed. A large window is first solved as an LP and CP-SAT then
+chooses only among the pairs the LP uses, which is what makes a sweep fast enough to repeat;
+once such sweeps stop paying, the next ones search whole windows.
 """
 
 from __future__ import annotations
@@ -43,7 +46,7 @@ RENS_ABOVE = 3_000  # smaller windows are searched whole: CP-SAT proves them fas
 COVERAGE_SHARE = 0.7  # of the window search's time, for the coverage sweeps
 # Writing the horizon's rows once, and cutting, relaxing and modelling one window, per pair
 # variable on a busy 2-core machine (docs/solver.md).
-ROWS_SECONDS_PER_PAIR = 4e-5
+ROWS_SECONDS_PER_PAIR = 2.5e-5
 SETUP_SECONDS_PER_PAIR = 1e-5
 # A coverage sweep of LP neighbourhoods that gains less than this share makes the next sweeps
 # search whole windows (docs/solver.md).
@@ -216,9 +219,9 @@ def window_search(
     stop_event: threading.Event | None,
 ) -> tuple[Draft, list[StageOutcome]]:
     """Write the horizon's rows once, then sweep the windows for coverage (COVERAGE_SHARE of
-    the time, or until a sweep improves nothing), then once for fairness. Coverage comes first
-    in the objective, and once each window costs less to build, 70% won more coverage than half
-    on the M families without raising the largest total at equal coverage (docs/solver.md)."""
+    the time, or until the sweeps improve nothing), then for fairness. Coverage comes first in
+    the objective, and once each window costs less to build, 70% won more coverage than half on
+    the M families without raising the largest total at equal coverage (docs/solver.md)."""
     pairs = sum(len(c) for c in cands.values())
     if not clock.deterministic and clock.search_left() < ROWS_SECONDS_PER_PAIR * pairs + 0.5:
         return start, []  # no time to write the rows and search a window: the greedy roster
@@ -270,8 +273,10 @@ def _sweep(
     fair: bool,
     fixed_budget: float = 0.0,
 ) -> tuple[Draft, list[StageOutcome]]:
-    """Coverage sweeps repeat while they improve; a fairness sweep runs once. A deterministic
-    run gives each window `fixed_budget` of deterministic time, in one sweep."""
+    """Sweeps repeat while they improve. Coverage sweeps start with LP neighbourhoods; when one
+    gains less than RENS_STALL, the next ones search whole windows (on L, seed 0, a whole window
+    raised the coverage the neighbourhoods had converged to by 0.3-0.7%: docs/solver.md). A
+    deterministic run gives each window `fixed_budget` of deterministic time, in one sweep."""
     outcomes: list[StageOutcome] = []
     deterministic = ctx.problem.options.deterministic
     improved = True

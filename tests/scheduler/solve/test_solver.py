@@ -14,7 +14,7 @@ import pytest
 from models.problem import Problem
 from scheduler.agencies import get_agency
 from scheduler.solve import lexicographic
-from scheduler.solve.solver import solve
+from scheduler.solve.solver import candidate_cap, solve
 from scheduler.solve.stages import StageOutcome
 from scheduler.validate.validator import validate
 from tests.scheduler.builders import at, example, officer, problem, request, solve_checked
@@ -132,3 +132,10 @@ def test_the_coverage_bound_never_exceeds_every_position_filled(
     ))
     assert result.metrics.coverage == 3
     assert result.metrics.coverage_upper_bound <= 6  # 2 positions of priority 3
+
+
+def test_a_city_keeps_more_candidates_a_piece_the_longer_its_limit() -> None:
+    # 4,000 pairs a second of the limit over 7,060 pieces (L's even splits), within 12 and 48.
+    assert candidate_cap(7_060, 20) == 12  # 11.3: the fewest
+    assert candidate_cap(7_060, 30) == 16  # 120,000 / 7,060 = 16.99
+    assert candidate_cap(7_060, 90) == 48  # 51.0: the most
