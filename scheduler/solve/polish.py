@@ -17,6 +17,7 @@ from scheduler.rules.load import OfficerLoad
 from scheduler.solve.draft import Draft
 from scheduler.solve.pair_checks import Crew, bind_checks, may_take
 from scheduler.solve.pieces import PieceSet
+from scheduler.timeutil import split_by_local_week
 
 
 def final_loads(
@@ -100,6 +101,7 @@ def polish(
     )
     assign = list(draft.assign)
     staff = _Staff(ctx, ps, assign)
+    weeks = _WeekMinutes(ctx, ps, loads)
     moves = 0
     improved = True
     while improved and time.monotonic() < deadline:
@@ -108,10 +110,11 @@ def polish(
             if n % 64 == 63 and time.monotonic() >= deadline:
                 break  # a pass at city scale takes seconds: the deadline is a promise
             p, b = assign[k]
-            a = _lighter_taker(ctx, ps, pools[p], staff, loads, total, p, b)
+            a = _lighter_taker(ctx, ps, weeks.room(pools[p], p), staff, loads, total, p, b)
             if a is None:
                 continue
             piece = ps.pieces[p]
+            weeks.move(p, b, a)
             loads[b].remove(piece.start, piece.end)
             loads[a].add(piece.start, piece.end)
             total[a] += piece.minutes
@@ -120,6 +123,34 @@ def polish(
             moves += 1
             improved = True
     return Draft(assign, dict(draft.flow)), moves
+
+
+class _WeekMinutes:
+    """Every officer's off-duty minutes per local week, as one array, so the polish can drop
+    the officers whose week a piece would overfill before checking the rest one at a time
+    (`OfficerLoad.over_week` per officer was most of an L polish; docs/solver.md)."""
+
+    def __init__(self, ctx: Context, ps: PieceSet, loads: dict[int, OfficerLoad]) -> None:
+        self.split = {p.index: split_by_local_week(p.start, p.end, ctx.tz) for p in ps.pieces}
+        keys = {w for parts in self.split.values() for w, _ in parts}
+        self.column: dict[object, int] = {w: i for i, w in enumerate(sorted(keys))}
+        self.minutes = np.zeros((len(ctx.officers), len(keys)), dtype=np.int64)
+        for o, load in loads.items():
+            for w, m in load.week.items():
+                if w in self.column:
+                    self.minutes[o, self.column[w]] = m
+        self.cap = np.array([o.week_cap for o in ctx.officers], dtype=np.int64)
+
+    def room(self, pool: np.ndarray, p: int) -> np.ndarray:
+        """The officers of the pool whose weeks still hold piece p."""
+        for w, m in self.split[p]:
+            pool = pool[self.minutes[pool, self.column[w]] + m <= self.cap[pool]]
+        return pool
+
+    def move(self, p: int, old: int, new: int) -> None:
+        for w, m in self.split[p]:
+            self.minutes[old, self.column[w]] -= m
+            self.minutes[new, self.column[w]] += m
 
 
 def _lighter_taker(

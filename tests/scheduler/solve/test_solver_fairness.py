@@ -12,6 +12,12 @@ import pytest
 
 from models.problem import Problem
 from models.result import RosterResult
+from scheduler.context import prepare
+from scheduler.rules.eligibility import candidate_pools
+from scheduler.solve.draft import Draft
+from scheduler.solve.locks import check_locks
+from scheduler.solve.pieces import build_pieces
+from scheduler.solve.polish import polish
 from tests.scheduler.builders import (
     at,
     example,
@@ -149,3 +155,21 @@ def test_the_bundled_kennesaw_week_is_valid_and_fair() -> None:
     if coverage.status == "optimal":
         assert result.metrics.coverage == result.metrics.coverage_upper_bound
     assert result.metrics.coverage <= result.metrics.coverage_upper_bound
+
+
+def test_the_polish_passes_over_a_lighter_officer_whose_week_is_full() -> None:
+    # R-1 (Wednesday 9 Dec, 4 h) held by K-3 (20 h to date). K-1 is the lightest (0 h) but its
+    # own 4 h week already holds a 4 h prior shift on Monday; K-2 (2 h) has room: it takes R-1.
+    prior = [{"start": at(7, 8).isoformat(), "end": at(7, 12).isoformat()}]
+    prob = problem(
+        [officer("K-1", max_hours_per_week=4, prior_shifts=prior),
+         officer("K-2", hours_to_date=2), officer("K-3", hours_to_date=20)],
+        [request("R-1", at(9, 10), at(9, 14))],
+    )
+    ctx = prepare(prob)
+    ps = build_pieces(ctx)
+    _, locked = check_locks(ctx, ps)
+    pools = candidate_pools(ctx, ps)
+    assert sorted(pools[0].tolist()) == [0, 1, 2]  # the week is a load rule: pools keep K-1
+    draft, moved = polish(ctx, ps, pools, Draft([(0, 2)], {}), locked)
+    assert (draft.assign, moved) == ([(0, 1)], 1)
