@@ -251,6 +251,7 @@ class Window:
     maximize: bool = True
     _extra_cols: list[tuple[float, float]] = field(default_factory=list)  # upper, objective
     _extra_rows: list[tuple[list[int], Sequence[float], float, float]] = field(default_factory=list)
+    _lp_solver: Any = None
 
     @property
     def pairs(self) -> int:
@@ -310,10 +311,16 @@ class Window:
         lp.set_maximize(self.maximize)
         solver = mbh.ModelSolverHelper("glop")
         solver.set_time_limit_in_seconds(max(0.01, seconds))
+        self._lp_solver = solver
         solver.solve(lp)
         if solver.status() != mbh.SolveStatus.OPTIMAL:
             return None
         return np.asarray(solver.variable_values())
+
+    def interrupt(self) -> None:
+        """Stop a `relax` running in another thread (it then returns None)."""
+        if self._lp_solver is not None:
+            self._lp_solver.interrupt_solve()
 
     def model(self, keep: np.ndarray | None = None) -> Model:
         """The CP-SAT model over the columns in `keep` (every column if None), the other pairs

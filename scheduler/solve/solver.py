@@ -32,6 +32,7 @@ from scheduler.solve.greedy import greedy
 from scheduler.solve.lexicographic import three_stages
 from scheduler.solve.limits import capped as time_capped
 from scheduler.solve.locks import check_locks, split_lock_violations, supervisor_lock_violations
+from scheduler.solve.lp_bound import LpBound
 from scheduler.solve.model import build
 from scheduler.solve.objective import trivial_bound as _trivial_bound
 from scheduler.solve.pieces import ANCHOR_STEP, PieceSet, build_pieces
@@ -119,10 +120,12 @@ def solve(problem: Problem, *, stop_event: threading.Event | None = None) -> Ros
     full_bound = None
     bound_note = ""
     offered = ""
+    every_split = None
     if ps.split_requests and _offer_fewer_splits(sum(len(p) for p in pools), clock.limit):
         # A large model offers long requests fewer split points; the bound stays over all.
         with clock.phase("bound"):
             full_bound, bound_note = budget.bound_before_search(ctx, ps, pools, clock.limit)
+        every_split = (ps, pools)
         with clock.phase("prepare"):
             ps, pools, offered = _fewer_splits(ctx, ps, pools, clock.limit)
     with clock.phase("prepare"):
@@ -145,6 +148,11 @@ def solve(problem: Problem, *, stop_event: threading.Event | None = None) -> Ros
     report_s = budget.report_seconds(ctx, clock)
     after = report_s + budget.explain_seconds_within(ctx, ps, start, pools, clock.limit)
     clock.reserve_for(after + budget.polish_seconds(ctx, clock, report_s))
+    lp = None
+    if every_split is not None and not capped and LpBound.fits(
+        sum(len(p) for p in every_split[1]), clock.limit
+    ):
+        lp = LpBound(ctx, *every_split, locked_loads, clock.search_left())
     found = _search(ctx, ps, pools, cands, start, locked_loads, clock, stop_event, full_bound)
     if bound_note:
         found.notes.append(bound_note)
@@ -167,6 +175,8 @@ def solve(problem: Problem, *, stop_event: threading.Event | None = None) -> Ros
         final = final_loads(ctx, ps, draft, locked_loads)
     if moved:
         found.notes.append(f"fairness polish moved {moved} shift(s) to lighter officers")
+    if lp is not None:
+        _take_lp_bound(found, lp, clock, after)
     stats = _stats(ctx, clock, found.outcomes, found.status, found.variables, found.notes, first)
     with clock.phase("report"):
         result = report.assemble(
@@ -243,6 +253,24 @@ def _same_pools(
     segment: `candidate_pools`); `index`, `_piece_index(full)`, serves several lookups."""
     index = _piece_index(full) if index is None else index
     return [pools[index[p.request, p.start, p.end]] for p in fewer.pieces]
+
+
+BOUND_NOTES = ("bound from the flow relaxation", "bound from each request's possible officers")
+
+
+def _take_lp_bound(found: _Search, lp: LpBound, clock: Clock, report_s: float) -> None:
+    """The LP bound over every split where it is tighter than the flow bound. A deterministic
+    run waits for it (its wall time is not the promise), another only until the report."""
+    wait = (clock.wall_cap() or 0.0) if clock.deterministic else clock.limit - clock.elapsed()
+    value = lp.finish(wait - report_s)
+    if value is None:
+        found.notes.append(
+            f"the LP relaxation over every split ({lp.pairs:,} pairs) was not solved in time"
+        )
+    elif found.bound is None or value < found.bound:
+        found.bound = value
+        found.notes = [n for n in found.notes if not n.startswith(BOUND_NOTES)]
+        found.notes.append(f"bound from the LP relaxation over every split ({lp.pairs:,} pairs)")
 
 
 def _finish(clock: Clock, result: RosterResult) -> RosterResult:

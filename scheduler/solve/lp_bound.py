@@ -1,0 +1,91 @@
+"""A coverage bound from the LP relaxation over every split, solved beside the search.
+
+When long requests are offered fewer split points than they allow (`solver._fewer_splits`),
+neither CP-SAT's bound nor the LP start's holds for the splits left out, and the bound was the
+min-cost-flow relaxation's (`flow_bound.py`): on Rockport's Christmas week 633.4 for a best
+roster of 478.1. The LP relaxation of the model over every piece and every candidate is valid
+for any roster and much tighter (488.6 there), but solving it takes GLOP about two seconds. So
+it runs in a thread while the search runs: GLOP leaves Python's lock while it solves, and the
+search is in CP-SAT, which does too. Whatever the LP has not proven when the search ends is
+interrupted, and the flow bound stands.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import threading
+
+import numpy as np
+
+from scheduler.context import Context, coverage_scale
+from scheduler.rules.eligibility import candidates
+from scheduler.rules.load import OfficerLoad
+from scheduler.solve.model import fill
+from scheduler.solve.pieces import PieceSet
+from scheduler.solve.rows import Rows, Window
+
+log = logging.getLogger(__name__)
+# Writing the rows and solving the LP of every split, per pair, on a busy 2-core machine: 2.5 s
+# for 32,530 pairs on Rockport's Christmas week (docs/solver.md).
+LP_SECONDS_PER_PAIR = 1e-4
+LP_SHARE = 0.5  # of the limit: at most this long beside the search
+
+
+class LpBound:
+    """The LP bound over `ps` (every split) and all its candidates, computed in a thread."""
+
+    def __init__(
+        self,
+        ctx: Context,
+        ps: PieceSet,
+        pools: list[np.ndarray],
+        locked: dict[int, OfficerLoad],
+        seconds: float,
+    ) -> None:
+        self.value: float | None = None
+        self.pairs = sum(len(pool) for pool in pools)
+        self._window: Window | None = None
+        self._stopped = threading.Event()
+        self._thread = threading.Thread(
+            target=self._run, args=(ctx, ps, pools, locked, seconds), daemon=True
+        )
+        self._thread.start()
+
+    @staticmethod
+    def fits(pairs: int, limit: float) -> bool:
+        return pairs * LP_SECONDS_PER_PAIR <= LP_SHARE * limit
+
+    def _run(
+        self,
+        ctx: Context,
+        ps: PieceSet,
+        pools: list[np.ndarray],
+        locked: dict[int, OfficerLoad],
+        seconds: float,
+    ) -> None:
+        try:
+            rows = Rows()
+            fill(ctx, ps, candidates(ctx, ps, locked, pools), rows)
+            if self._stopped.is_set():
+                return
+            self._window = rows.freeze(ps).cut(set(ps.by_request), [])
+            values = self._window.relax(seconds)
+            if values is None or self._stopped.is_set():
+                return
+            objective = float(values @ self._window.objective[: len(values)])
+            # The integer optimum is an integer; the slack covers GLOP's relative tolerance.
+            best = math.floor(objective + 1e-6 * max(1.0, abs(objective)))
+            self.value = (best + rows.locked_weight) / coverage_scale()
+        except Exception:  # noqa: BLE001 - a bound is optional: never let it break a solve
+            log.exception("the LP bound over every split failed; the flow bound stands")
+
+    def finish(self, wait: float) -> float | None:
+        """The bound, waiting at most `wait` seconds for it; an LP still running is stopped."""
+        self._thread.join(max(0.0, wait))
+        if self._thread.is_alive():
+            self._stopped.set()
+            if self._window is not None:
+                self._window.interrupt()
+            return None
+        return self.value

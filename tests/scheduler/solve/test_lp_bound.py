@@ -1,0 +1,58 @@
+"""The LP bound over every split, solved in a thread beside the search (solve/lp_bound.py)."""
+
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+import pytest
+
+from scheduler.context import prepare
+from scheduler.rules.eligibility import candidate_pools
+from scheduler.solve.locks import check_locks
+from scheduler.solve.lp_bound import LpBound
+from scheduler.solve.pieces import build_pieces
+from scheduler.solve.rows import Window
+from tests.scheduler.builders import ROCKPORT, at, officer, problem, request
+
+
+def _every_split():
+    # One officer, a 20-hour request for two (test_pieces_sparse works its bound by hand: 1.8).
+    prob = problem([officer("O-1", tz=ROCKPORT)],
+                   [request("R-1", at(9, 4, tz=ROCKPORT), at(10, 0, tz=ROCKPORT),
+                            officers_needed=2)], agency="rockport-tx")
+    ctx = prepare(prob)
+    ps = build_pieces(ctx)
+    _, locked = check_locks(ctx, ps)
+    return ctx, ps, candidate_pools(ctx, ps), locked
+
+
+def test_the_bound_is_the_lp_optimum_in_coverage_units() -> None:
+    ctx, ps, pools, locked = _every_split()
+    lp = LpBound(ctx, ps, pools, locked, seconds=5)
+    assert lp.finish(wait=10) == 1.8
+    assert lp.pairs == len(ps.pieces)
+
+
+def test_an_lp_still_running_when_the_search_ends_is_interrupted(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    interrupted = threading.Event()
+
+    def slow_relax(self: Window, seconds: float) -> np.ndarray | None:
+        interrupted.wait(5)  # as GLOP would, until `interrupt`
+        return None
+
+    monkeypatch.setattr(Window, "relax", slow_relax)
+    monkeypatch.setattr(Window, "interrupt", lambda self: interrupted.set())
+    ctx, ps, pools, locked = _every_split()
+    lp = LpBound(ctx, ps, pools, locked, seconds=5)
+    assert lp.finish(wait=0.3) is None
+    assert interrupted.is_set()
+
+
+def test_the_lp_bound_is_started_only_where_half_the_limit_holds_it() -> None:
+    # 1e-4 s a pair: 32,530 pairs (Rockport's Christmas week) take 3.3 s, half of 10 s holds it,
+    # half of 5 s does not.
+    assert LpBound.fits(32_530, 10)
+    assert not LpBound.fits(32_530, 5)
