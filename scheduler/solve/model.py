@@ -5,7 +5,8 @@ holds at most N officers (a whole request) or routes N units of flow through its
 segments (a split request), and officers are chosen per piece. That removes the symmetry among
 identical positions at the source. Each `_rule()` below adds one family of hard constraints and
 skips instances that can never bind (checked by a small interval-packing bound), which keeps the
-model small at city scale.
+model small at city scale. The rules write through a `Sink`: a CP-SAT `Model` here, or the
+arrays of `rows.Rows` that the window search cuts its windows from.
 """
 
 from __future__ import annotations

@@ -1,9 +1,9 @@
 """The coverage objective: its CP-SAT expression, and the bound on it that needs no solver.
 
 Coverage is the sum of the weights of the pieces a roster staffs (a whole position is 1,000 per
-priority point, `piece_weight`), locked shifts added by the callers. The lexicographic stages and
-every window of the window search maximize the same `coverage` expression (the window search
-over its sub-model, whose pieces keep their indexes in the full piece set). The MIP
+priority point, `piece_weight`), locked shifts added by the callers. The lexicographic stages
+maximize the `coverage` expression; the window search states the same weights as the objective
+column of its rows (`rows.Rows.freeze`, from `Piece.weight`). The MIP
 (`scheduler/solve/mip.py`, solved by the benchmark's HiGHS harness) states the same objective
 as a cost vector over its columns: another encoding, not another meaning. The validator keeps its
 own count (`validate/metrics.py`), on purpose: it must not share code with the solver.
