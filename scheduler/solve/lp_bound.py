@@ -30,6 +30,8 @@ log = logging.getLogger(__name__)
 # for 32,530 pairs on Rockport's Christmas week (docs/solver.md).
 LP_SECONDS_PER_PAIR = 1e-4
 LP_SHARE = 0.5  # of the limit: at most this long beside the search
+# What the bound's other sources say in a result's notes.
+BOUND_NOTES = ("bound from the flow relaxation", "bound from each request's possible officers")
 
 
 class LpBound:
@@ -89,3 +91,18 @@ class LpBound:
                 self._window.interrupt()
             return None
         return self.value
+
+    def tighter(self, bound: float | None, notes: list[str], wait: float) -> float | None:
+        """The LP bound where it is below `bound` (None: the coverage itself, proven), waiting
+        at most `wait` seconds for it; `notes` say which bound stands."""
+        value = self.finish(wait)
+        if value is None:
+            notes.append(
+                f"the LP relaxation over every split ({self.pairs:,} pairs) was not solved in time"
+            )
+            return bound
+        if bound is None or value >= bound:
+            return bound
+        notes[:] = [n for n in notes if not n.startswith(BOUND_NOTES)]
+        notes.append(f"bound from the LP relaxation over every split ({self.pairs:,} pairs)")
+        return value

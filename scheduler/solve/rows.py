@@ -4,8 +4,9 @@ The window search re-solves one window at a time with every shift outside it fix
 each window's CP-SAT model in Python took a third of M's time limit (docs/solver.md), while
 the rows of every window come from the same rules over the same candidates: only the fixed
 shifts outside change. So the rules write their rows once, for all pairs, into `Rows`
-(`model.fill`), and a window is a cut of those arrays: its pairs free, the outside pairs fixed
-at the roster's values and moved to the right-hand sides (`Rows.cut`), in a few array operations.
+(`model.fill`), and a window is a cut of those arrays (`Horizon.cut`): its pairs free, the
+outside pairs fixed at the roster's values and moved to the right-hand sides, in a few array
+operations.
 The cut goes to GLOP as a sparse matrix, and only the pairs its LP uses become a CP-SAT model
 (`Window.model`).
 

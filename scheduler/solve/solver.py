@@ -153,10 +153,17 @@ def solve(problem: Problem, *, stop_event: threading.Event | None = None) -> Ros
         sum(len(p) for p in every_split[1]), clock.limit
     ):
         lp = LpBound(ctx, *every_split, locked_loads, clock.search_left())
-    found = _search(ctx, ps, pools, cands, start, locked_loads, clock, stop_event, full_bound)
+    try:
+        found = _search(ctx, ps, pools, cands, start, locked_loads, clock, stop_event, full_bound)
+    except BaseException:
+        if lp is not None:
+            lp.finish(0.0)  # no thread may outlive its solve
+        raise
     if bound_note:
         found.notes.append(bound_note)
     if found.status == "infeasible":
+        if lp is not None:
+            lp.finish(0.0)
         stats = _stats(ctx, clock, found.outcomes, "infeasible", found.variables, found.notes, None)
         return _finish(clock, report.infeasible(ctx, [], stats))
     if full_bound is not None:
@@ -176,7 +183,11 @@ def solve(problem: Problem, *, stop_event: threading.Event | None = None) -> Ros
     if moved:
         found.notes.append(f"fairness polish moved {moved} shift(s) to lighter officers")
     if lp is not None:
-        _take_lp_bound(found, lp, clock, after)
+        # A deterministic run waits for it (its wall time is not the promise), another only
+        # until the report, and a stopped one not at all.
+        wait = (clock.wall_cap() or 0.0) if clock.deterministic else clock.limit - clock.elapsed()
+        stopped = stop_event is not None and stop_event.is_set()
+        found.bound = lp.tighter(found.bound, found.notes, 0.0 if stopped else wait - after)
     stats = _stats(ctx, clock, found.outcomes, found.status, found.variables, found.notes, first)
     with clock.phase("report"):
         result = report.assemble(
@@ -253,24 +264,6 @@ def _same_pools(
     segment: `candidate_pools`); `index`, `_piece_index(full)`, serves several lookups."""
     index = _piece_index(full) if index is None else index
     return [pools[index[p.request, p.start, p.end]] for p in fewer.pieces]
-
-
-BOUND_NOTES = ("bound from the flow relaxation", "bound from each request's possible officers")
-
-
-def _take_lp_bound(found: _Search, lp: LpBound, clock: Clock, report_s: float) -> None:
-    """The LP bound over every split where it is tighter than the flow bound. A deterministic
-    run waits for it (its wall time is not the promise), another only until the report."""
-    wait = (clock.wall_cap() or 0.0) if clock.deterministic else clock.limit - clock.elapsed()
-    value = lp.finish(wait - report_s)
-    if value is None:
-        found.notes.append(
-            f"the LP relaxation over every split ({lp.pairs:,} pairs) was not solved in time"
-        )
-    elif found.bound is None or value < found.bound:
-        found.bound = value
-        found.notes = [n for n in found.notes if not n.startswith(BOUND_NOTES)]
-        found.notes.append(f"bound from the LP relaxation over every split ({lp.pairs:,} pairs)")
 
 
 def _finish(clock: Clock, result: RosterResult) -> RosterResult:

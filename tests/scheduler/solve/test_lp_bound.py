@@ -56,3 +56,16 @@ def test_the_lp_bound_is_started_only_where_half_the_limit_holds_it() -> None:
     # half of 5 s does not.
     assert LpBound.fits(32_530, 10)
     assert not LpBound.fits(32_530, 5)
+
+
+def test_the_lp_bound_replaces_only_a_looser_bound_and_its_note() -> None:
+    ctx, ps, pools, locked = _every_split()
+    notes = ["bound from the flow relaxation", "other"]
+    assert LpBound(ctx, ps, pools, locked, seconds=5).tighter(3.0, notes, wait=10) == 1.8
+    lp_note = f"bound from the LP relaxation over every split ({len(ps.pieces)} pairs)"
+    assert notes == ["other", lp_note]
+    notes = ["bound from the flow relaxation"]
+    assert LpBound(ctx, ps, pools, locked, seconds=5).tighter(1.5, notes, wait=10) == 1.5
+    assert notes == ["bound from the flow relaxation"]
+    # A proven coverage (None) is the bound itself.
+    assert LpBound(ctx, ps, pools, locked, seconds=5).tighter(None, [], wait=10) is None
