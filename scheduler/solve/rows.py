@@ -137,10 +137,6 @@ class Horizon:
     _column_order: np.ndarray | None = None
     _column_starts: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
 
-    @property
-    def size(self) -> int:
-        return len(self.cols)
-
     def cut(self, requests: set[int], fixed_on: list[int]) -> Window:
         """The window of `requests`: their columns free, every other pair fixed, to 1 for the
         columns in `fixed_on` (the roster's shifts outside the window) and to 0 otherwise. Rows
@@ -237,7 +233,8 @@ class _Shape:
 @dataclass
 class Window:
     """One window's rows over its own columns, numbered from 0; `objective` is coverage to
-    maximize until a caller sets another (`extra` adds the columns and rows it needs)."""
+    maximize until a caller sets another (with the columns and rows it needs: `add_column`,
+    `add_row`)."""
 
     keys: list[Any]  # per column: (piece, officer) for a pair, the piece for a flow
     kind: np.ndarray
