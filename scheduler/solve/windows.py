@@ -46,7 +46,7 @@ RENS_ABOVE = 3_000  # smaller windows are searched whole: CP-SAT proves them fas
 COVERAGE_SHARE = 0.7  # of the window search's time, for the coverage sweeps
 # Writing the horizon's rows once, and cutting, relaxing and modelling one window, per pair
 # variable on a busy 2-core machine (docs/solver.md).
-ROWS_SECONDS_PER_PAIR = 2.5e-5
+ROWS_SECONDS_PER_PAIR = 1.5e-5
 SETUP_SECONDS_PER_PAIR = 1e-5
 # A coverage sweep of LP neighbourhoods that gains less than this share makes the next sweeps
 # search whole windows (docs/solver.md).
@@ -222,14 +222,15 @@ def window_search(
     the time, or until the sweeps improve nothing), then for fairness. Coverage comes first in
     the objective, and once each window costs less to build, 70% won more coverage than half on
     the M families without raising the largest total at equal coverage (docs/solver.md)."""
-    pairs = sum(len(c) for c in cands.values())
-    if not clock.deterministic and clock.search_left() < ROWS_SECONDS_PER_PAIR * pairs + 0.5:
-        return start, []  # no time to write the rows and search a window: the greedy roster
+    windows = _windows(ctx, ps, cands)
+    if not clock.deterministic:
+        windows = _windows_in_time(ps, cands, windows, clock.search_left())
+        if not windows:
+            return start, []  # no time to write a window's rows and search it: greedy's roster
     with clock.phase("model"):
         rows = Rows()
-        fill(ctx, ps, cands, rows)
+        fill(ctx, ps, _columns(ps, cands, windows, start), rows)
         horizon = rows.freeze(ps)
-    windows = _windows(ctx, ps, cands)
     total = clock.search_left()
     # A deterministic run splits its virtual budget, not the wall time left (which depends on
     # how fast this machine got here), equally over the windows of each sweep.
@@ -259,6 +260,37 @@ def window_search(
         fixed_budget=virtual * (1 - COVERAGE_SHARE),
     )
     return draft, outcomes + more
+
+
+def _windows_in_time(
+    ps: PieceSet, cands: dict[int, list[int]], windows: list[list[int]], seconds: float
+) -> list[list[int]]:
+    """All windows when writing every pair's rows takes at most half of `seconds`; else the
+    first ones (in time) whose rows do. Writing every pair's rows first left a short limit on
+    a large fortnight the greedy roster (Rockport's Christmas, M, 5 s: docs/solver.md)."""
+    kept: list[list[int]] = []
+    pairs = 0
+    for requests in windows:
+        pairs += sum(len(cands[p]) for r in requests for p in ps.by_request[r])
+        if ROWS_SECONDS_PER_PAIR * pairs > 0.5 * (seconds - 0.5):
+            break
+        kept.append(requests)
+    return kept
+
+
+def _columns(
+    ps: PieceSet, cands: dict[int, list[int]], windows: list[list[int]], start: Draft
+) -> dict[int, list[int]]:
+    """The pairs the rows need: every candidate of the windows searched, and the roster's
+    pairs elsewhere, which stay fixed (any other pair there is fixed to 0, so leaving it out
+    states the same rows)."""
+    searched = {p for requests in windows for r in requests for p in ps.by_request[r]}
+    if len(searched) == len(ps.pieces):
+        return cands
+    held: dict[int, list[int]] = defaultdict(list)
+    for p, o in start.assign:
+        held[p].append(o)
+    return {p: cands[p] if p in searched else held.get(p, []) for p in cands}
 
 
 def _sweep(

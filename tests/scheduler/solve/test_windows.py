@@ -7,6 +7,7 @@ lowered so tiny problems take that path, one local day per window.
 from __future__ import annotations
 
 import time
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -16,6 +17,7 @@ from models.result import RosterResult
 from scheduler.context import prepare
 from scheduler.rules.eligibility import candidate_pools, candidates
 from scheduler.solve import solver, windows
+from scheduler.solve.draft import Draft
 from scheduler.solve.locks import check_locks
 from scheduler.solve.pieces import build_pieces
 from scheduler.solve.rows import Horizon
@@ -115,3 +117,34 @@ def test_a_deterministic_window_search_does_not_depend_on_the_machine_speed(
     assert budgets_first == given
     assert given == pytest.approx([1.6625, 1.6625, 0.7125, 0.7125])
     assert roster(first) == roster(second)
+
+
+def test_a_short_limit_searches_the_first_windows_whose_rows_fit(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Half a second a pair: day 2's three pairs (1.5 s) fit in half of the ~4.5 s left before
+    # the search's deadline, days 2 and 9 together (six pairs, 3 s) do not. Day 2 is searched
+    # and swapped; day 9 keeps the greedy roster: R-2a, R-2b and R-9a, three positions of
+    # priority 3.
+    monkeypatch.setattr(windows, "ROWS_SECONDS_PER_PAIR", 0.5)
+    result = by_windows(monkeypatch, two_weeks(), rens_above=10_000)
+    assert result.metrics.coverage == 9
+    assert roster(result) == [
+        ("R-2a", "K-2", at(2, 8), at(2, 12)),
+        ("R-2b", "K-1", at(2, 10), at(2, 14)),
+        ("R-9a", "K-1", at(9, 8), at(9, 12)),
+    ]
+
+
+def test_the_windows_in_time_and_the_columns_their_rows_need() -> None:
+    ps = SimpleNamespace(by_request={0: [0], 1: [1], 2: [2]}, pieces=[0, 1, 2])
+    cands = {0: list(range(10_000)), 1: list(range(10_000)), 2: list(range(10_000))}
+    # 1.5e-5 s a pair: 0.15 s, 0.30 s and 0.45 s for one, two and three windows' rows; half of
+    # the 1.2 s left less 0.5 s is 0.35 s.
+    windows_ = [[0], [1], [2]]
+    assert windows._windows_in_time(ps, cands, windows_, 1.2) == [[0], [1]]
+    assert windows._windows_in_time(ps, cands, windows_, 2.0) == windows_
+    start = Draft([(1, 7), (2, 8)], {})
+    assert windows._columns(ps, cands, [[0]], start) == {
+        0: cands[0], 1: [7], 2: [8]
+    }
