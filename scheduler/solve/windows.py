@@ -218,7 +218,8 @@ def window_search(
     clock: Clock,
     stop_event: threading.Event | None,
 ) -> tuple[Draft, list[StageOutcome]]:
-    """Write the horizon's rows once, then sweep the windows for coverage (COVERAGE_SHARE of
+    """Write the rows once (every window's, or at a short limit those of the first windows
+    that fit: `_windows_in_time`), then sweep the windows for coverage (COVERAGE_SHARE of
     the time, or until the sweeps improve nothing), then for fairness. Coverage comes first in
     the objective, and once each window costs less to build, 70% won more coverage than half on
     the M families without raising the largest total at equal coverage (docs/solver.md)."""
