@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 import math
 import threading
+from collections.abc import Callable
 
 import numpy as np
 
@@ -49,26 +50,22 @@ class LpBound:
         self.pairs = sum(len(pool) for pool in pools)
         self._window: Window | None = None
         self._stopped = threading.Event()
-        self._thread = threading.Thread(
-            target=self._run, args=(ctx, ps, pools, locked, seconds), daemon=True
-        )
+
+        def rows() -> Rows:
+            written = Rows()
+            fill(ctx, ps, candidates(ctx, ps, locked, pools), written)
+            return written
+
+        self._thread = threading.Thread(target=self._run, args=(rows, ps, seconds), daemon=True)
         self._thread.start()
 
     @staticmethod
     def fits(pairs: int, limit: float) -> bool:
         return pairs * LP_SECONDS_PER_PAIR <= LP_SHARE * limit
 
-    def _run(
-        self,
-        ctx: Context,
-        ps: PieceSet,
-        pools: list[np.ndarray],
-        locked: dict[int, OfficerLoad],
-        seconds: float,
-    ) -> None:
+    def _run(self, write: Callable[[], Rows], ps: PieceSet, seconds: float) -> None:
         try:
-            rows = Rows()
-            fill(ctx, ps, candidates(ctx, ps, locked, pools), rows)
+            rows = write()
             if self._stopped.is_set():
                 return
             self._window = rows.freeze(ps).cut(set(ps.by_request), [])

@@ -110,10 +110,10 @@ def _improve_window(
     phase = clock.phase if clock is not None else _no_phase
     inside_req = set(requests)
     inside = [(p, o) for p, o in draft.assign if ps.pieces[p].request in inside_req]
-    outside = [horizon.x[p, o] for p, o in draft.assign if ps.pieces[p].request not in inside_req]
+    outside = [(p, o) for p, o in draft.assign if ps.pieces[p].request not in inside_req]
     started = time.perf_counter()
     with phase("model"):
-        win = horizon.cut(inside_req, outside)
+        win = horizon.cut(inside_req, [horizon.x[key] for key in outside])
         current: float = sum(ps.pieces[p].weight for p, _ in inside)
         if fair:
             current = _excess(ctx, ps, win, draft, inside_req, current)
@@ -144,10 +144,9 @@ def _improve_window(
         outcome = run_stage(m, name, options, seconds, stop_event, light=True)
     better = (outcome.objective or 0) < current if fair else (outcome.objective or 0) > current
     if outcome.has_solution and better:
-        kept = [(p, o) for p, o in draft.assign if ps.pieces[p].request not in inside_req]
         flow = {p: n for p, n in draft.flow.items() if ps.pieces[p].request not in inside_req}
         flow.update(outcome.y)
-        return Draft(kept + sorted(outcome.x_on), flow), outcome
+        return Draft(outside + sorted(outcome.x_on), flow), outcome
     return draft, outcome
 
 
