@@ -32,7 +32,11 @@ log = logging.getLogger(__name__)
 LP_SECONDS_PER_PAIR = 1e-4
 LP_SHARE = 0.5  # of the limit: at most this long beside the search
 # What the bound's other sources say in a result's notes.
-BOUND_NOTES = ("bound from the flow relaxation", "bound from each request's possible officers")
+BOUND_NOTES = (
+    "bound from the flow relaxation",
+    "bound from each request's possible officers",
+    "bound from the Lagrangian relaxation",
+)
 
 
 class LpBound:
@@ -98,8 +102,19 @@ class LpBound:
                 f"the LP relaxation over every split ({self.pairs:,} pairs) was not solved in time"
             )
             return bound
-        if bound is None or value >= bound:
-            return bound
-        notes[:] = [n for n in notes if not n.startswith(BOUND_NOTES)]
-        notes.append(f"bound from the LP relaxation over every split ({self.pairs:,} pairs)")
-        return value
+        return tighter_bound(
+            bound,
+            value,
+            notes,
+            f"bound from the LP relaxation over every split ({self.pairs:,} pairs)",
+        )
+
+
+def tighter_bound(bound: float | None, value: float, notes: list[str], note: str) -> float | None:
+    """`value` where it is below `bound` (None: the coverage itself, proven), its `note` then
+    replacing the notes of the bounds it beats."""
+    if bound is None or value >= bound:
+        return bound
+    notes[:] = [n for n in notes if not n.startswith(BOUND_NOTES)]
+    notes.append(note)
+    return value

@@ -29,6 +29,7 @@ from scheduler.rules.load import OfficerLoad
 from scheduler.solve import budget, report
 from scheduler.solve.draft import Draft
 from scheduler.solve.greedy import greedy
+from scheduler.solve.lagrange_bound import LagrangeThread
 from scheduler.solve.lexicographic import three_stages
 from scheduler.solve.limits import capped as time_capped
 from scheduler.solve.locks import check_locks, split_lock_violations, supervisor_lock_violations
@@ -148,22 +149,22 @@ def solve(problem: Problem, *, stop_event: threading.Event | None = None) -> Ros
     report_s = budget.report_seconds(ctx, clock)
     after = report_s + budget.explain_seconds_within(ctx, ps, start, pools, clock.limit)
     clock.reserve_for(after + budget.polish_seconds(ctx, clock, report_s))
-    lp = None
-    if every_split is not None and not capped and LpBound.fits(
-        sum(len(p) for p in every_split[1]), clock.limit
-    ):
-        lp = LpBound(ctx, *every_split, locked_loads, clock.search_left())
+    lp, lagrange = _bound_beside(ctx, ps, pools, every_split, capped, locked_loads, start, clock)
     try:
         found = _search(ctx, ps, pools, cands, start, locked_loads, clock, stop_event, full_bound)
     except BaseException:
         if lp is not None:
             lp.finish(0.0)  # no thread may outlive its solve
+        if lagrange is not None:
+            lagrange.finish()
         raise
     if bound_note:
         found.notes.append(bound_note)
     if found.status == "infeasible":
         if lp is not None:
             lp.finish(0.0)
+        if lagrange is not None:
+            lagrange.finish()
         stats = _stats(ctx, clock, found.outcomes, "infeasible", found.variables, found.notes, None)
         return _finish(clock, report.infeasible(ctx, [], stats))
     if full_bound is not None:
@@ -173,9 +174,10 @@ def solve(problem: Problem, *, stop_event: threading.Event | None = None) -> Ros
         )
     if capped:
         found.notes.append(
-            f"city scale: each shift kept its {cap} least-loaded "
-            "candidates beyond its positions"
+            f"city scale: each shift kept its {cap} least-loaded candidates beyond its positions"
         )
+    if lagrange is not None:
+        found.bound = lagrange.tighter(found.bound, found.notes)
     with clock.phase("polish"):
         deadline = budget.polish_deadline(clock, after)
         draft, moved = polish(ctx, ps, pools, found.draft, locked_loads, deadline)
@@ -205,6 +207,36 @@ def solve(problem: Problem, *, stop_event: threading.Event | None = None) -> Ros
             budget.explain_until(clock, report_s),
         )
     return _finish(clock, result)
+
+
+def _bound_beside(
+    ctx: Context,
+    ps: PieceSet,
+    pools: list[np.ndarray],
+    every_split: tuple[PieceSet, list[np.ndarray]] | None,
+    capped: bool,
+    locked: dict[int, OfficerLoad],
+    start: Draft,
+    clock: Clock,
+) -> tuple[LpBound | None, LagrangeThread | None]:
+    """The bound computed in a thread beside a search that would otherwise be left the flow
+    bound (fewer splits offered, or the window search): the LP over every split where it fits
+    half the limit, else the Lagrangian relaxation. A deterministic run gets neither the
+    Lagrangian (its bound would depend on the machine's speed) nor, when it does not fit, the
+    LP."""
+    if every_split is None and sum(len(p) for p in pools) <= LARGE_MODEL:
+        return None, None
+    full, full_pools = every_split if every_split is not None else (ps, pools)
+    if (
+        every_split is not None
+        and not capped
+        and LpBound.fits(sum(len(p) for p in full_pools), clock.limit)
+    ):
+        return LpBound(ctx, full, full_pools, locked, clock.search_left()), None
+    if clock.deterministic or not LagrangeThread.fits(sum(len(p) for p in full_pools), clock.limit):
+        return None, None
+    goal = sum(ps.pieces[p].weight for p, _ in start.assign)
+    return None, LagrangeThread(ctx, full, full_pools, goal)
 
 
 def candidate_cap(pieces: int, limit: float) -> int:

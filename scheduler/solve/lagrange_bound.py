@@ -1,0 +1,375 @@
+"""A coverage bound from a Lagrangian relaxation over every split and every pool pair.
+
+Where neither CP-SAT nor an LP fits the limit, the bound was the min-cost-flow relaxation's
+(`flow_bound.py`), which drops overlaps and supervisors: on Rockport's DST fortnight (M) it was
+50% above the best roster. This relaxation keeps, over the pieces of every split and the
+candidate pools (a superset of the candidates):
+
+- positions: at any moment of a request, at most its officers needed minus its locked ones;
+- supervisors: at any moment, no more officers on a request that needs a supervisor than
+  `officers_needed` times its supervisors on it (the model's row, locked shifts included);
+- per officer: no two pieces closer than the travel gap, and no more minutes in a local day or
+  week than the caps leave beside the officer's prior and locked shifts.
+
+It drops the 24-hour rest rule, conflicts with locks and the chaining of pieces into positions,
+so every roster the solver can return is feasible for it, and its optimum bounds coverage.
+
+The request rows (one per segment between consecutive piece boundaries, in position-hours) and
+the caps (in hours) move into the objective with multipliers. What is left splits by officer
+into weighted interval scheduling, solved exactly for all officers at once (`_Officers.best`).
+For any non-negative multipliers the total is a valid bound (weak duality), so the subgradient
+search over them may stop after any step and keep the lowest bound seen. Figures in
+docs/solver.md: on Kennesaw's autumn DST fortnight (M) about 400 steps in 8 s come within 0.5%
+of where a minute of steps levels off, 6.2% above the best roster where the flow bound is 13%.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import threading
+from collections import Counter, defaultdict
+from datetime import date
+
+import numpy as np
+
+from scheduler.context import Context, coverage_scale, piece_weight
+from scheduler.solve.lp_bound import tighter_bound
+from scheduler.solve.pieces import PieceSet
+from scheduler.timeutil import split_by_local_day, split_by_local_week
+
+# Subgradient steps: the step scale starts at FIRST_STEP and halves after STALL steps without a
+# lower bound; each direction keeps DEFLECTION of the last one (less zigzag between rows).
+FIRST_STEP = 1.0
+STALL = 20
+DEFLECTION = 0.7
+SMALLEST_STEP = 1e-3
+JOIN_SECONDS = 0.5  # the longest a finished solve waits for a step to see its stop
+# Where the thread runs (docs/solver.md): at most this many pairs a second of the limit, and
+# never above MOST_PAIRS, where a step takes 0.2 s and the thread's Python slowed the search
+# (Kennesaw's autumn DST fortnight, L: 0.4% less coverage, and 138 steps in 30 s had not reached
+# the flow bound).
+PAIRS_PER_SECOND = 30_000
+MOST_PAIRS = 1_000_000
+
+log = logging.getLogger(__name__)
+
+
+class LagrangeThread:
+    """The relaxation built and searched in a thread beside the search, from the moment the
+    greedy roster (`goal`, its coverage in piece-weight units without locked shifts) is known.
+    Array work and CP-SAT both release Python's lock for most of their time. Every step's
+    bound is valid, so `tighter` takes the lowest so far whenever the search ends."""
+
+    def __init__(self, ctx: Context, ps: PieceSet, pools: list[np.ndarray], goal: float) -> None:
+        self.relaxation: LagrangeBound | None = None
+        self.pairs = sum(len(pool) for pool in pools)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, args=(ctx, ps, pools, goal), daemon=True)
+        self._thread.start()
+
+    @staticmethod
+    def fits(pairs: int, limit: float) -> bool:
+        return pairs <= min(MOST_PAIRS, PAIRS_PER_SECOND * limit)
+
+    def _run(self, ctx: Context, ps: PieceSet, pools: list[np.ndarray], goal: float) -> None:
+        try:
+            relaxation = LagrangeBound(ctx, ps, pools)
+            self.relaxation = relaxation
+            relaxation.search(goal, self._stop)
+        except Exception:  # noqa: BLE001 - a bound is optional: never let it break a solve
+            log.exception("the Lagrangian bound failed; the bound before it stands")
+
+    def finish(self) -> float | None:
+        """Stop the steps; the lowest bound they found (coverage units), if any."""
+        self._stop.set()
+        self._thread.join(JOIN_SECONDS)
+        relaxation = self.relaxation
+        if relaxation is None or math.isinf(relaxation.best):
+            return None
+        return relaxation.best
+
+    def tighter(self, bound: float | None, notes: list[str]) -> float | None:
+        """The Lagrangian bound where it is below `bound` (None: proven), `notes` saying so."""
+        value = self.finish()
+        if value is None or self.relaxation is None:
+            return bound
+        steps = self.relaxation.steps
+        return tighter_bound(
+            bound,
+            value,
+            notes,
+            f"bound from the Lagrangian relaxation over every split ({self.pairs:,} pairs, "
+            f"{steps} subgradient steps)",
+        )
+
+
+class _Officers:
+    """Each officer's pairs in order of their end, and for each the number of that officer's
+    pairs ending a travel gap before it starts: one weighted interval scheduling problem per
+    officer, solved for all officers together one position at a time."""
+
+    def __init__(self, officer: np.ndarray, start: np.ndarray, end: np.ndarray, gap: int) -> None:
+        self.order = np.lexsort((start, end, officer))
+        off, s, e = officer[self.order], start[self.order], end[self.order]
+        self.officer = off
+        self.first = np.searchsorted(off, off, side="left")  # each pair's officer's first pair
+        if len(off):
+            # The officer's pairs ending at least a gap before each one starts (their count).
+            span = int(e.max() - s.min()) + gap + 2
+            key = off * span + (e - s.min())
+            self.pred = np.searchsorted(key, off * span + (s - gap - s.min()), side="right")
+        else:
+            self.pred = np.zeros(0, dtype=np.int64)
+
+    def best(self, value: np.ndarray, stop: threading.Event) -> tuple[float, np.ndarray]:
+        """The largest total of the positive `value`s (by pair, in the caller's order) that
+        each officer can work, summed over officers, and the pairs (indices) reaching it."""
+        v = value[self.order]
+        positive = v > 0
+        keep = np.flatnonzero(positive)
+        if not len(keep):
+            return 0.0, keep
+        kept_before = np.concatenate(([0], np.cumsum(positive)))
+        off, v = self.officer[keep], v[keep]
+        base = np.flatnonzero(np.r_[True, off[1:] != off[:-1]])  # each officer's first
+        count = np.diff(np.r_[base, len(off)])
+        # Kept pairs of the officer before each kept pair's predecessors end.
+        pred = kept_before[self.pred[keep]] - kept_before[self.first[keep]]
+        table_base = base + np.arange(len(base))  # each officer's best-of-none entry
+        table = np.zeros(len(v) + len(base))
+        busiest = np.argsort(-count, kind="stable")
+        active = np.searchsorted(-count[busiest], -np.arange(int(count.max())), side="left")
+        for k, n in enumerate(active.tolist()):
+            if k % 256 == 0 and stop.is_set():
+                return math.inf, keep[:0]
+            who = busiest[:n]
+            idx = base[who] + k
+            here = table_base[who]
+            table[here + k + 1] = np.maximum(table[here + k], table[here + pred[idx]] + v[idx])
+        total = float(table[table_base + count].sum())
+        chosen = np.zeros(len(v), dtype=bool)
+        cursor = count.copy()
+        live = np.arange(len(base))
+        while len(live):
+            here = table_base[live] + cursor[live]
+            take = table[here] > table[here - 1]
+            idx = base[live] + cursor[live] - 1
+            chosen[idx[take]] = True
+            cursor[live] = np.where(take, pred[idx], cursor[live] - 1)
+            live = live[cursor[live] > 0]
+        return total, self.order[keep[chosen]]
+
+
+class LagrangeBound:
+    """The relaxation over `ps` and `pools`; `search` looks for low multipliers."""
+
+    def __init__(self, ctx: Context, ps: PieceSet, pools: list[np.ndarray]) -> None:
+        sizes = np.asarray([len(pools[p.index]) for p in ps.pieces], dtype=np.int64)
+        self.piece = np.repeat(np.arange(len(ps.pieces)), sizes)
+        self.officer = (
+            np.concatenate([pools[p.index] for p in ps.pieces]).astype(np.int64)
+            if len(self.piece)
+            else np.zeros(0, dtype=np.int64)
+        )
+        self.pairs = len(self.piece)
+        self.value = np.asarray([p.weight for p in ps.pieces], dtype=np.float64)[self.piece]
+        self.locked_weight = sum(piece_weight(ctx.requests[r], s, e) for r, _, s, e in ctx.locked)
+        self.segments = _Segments(ctx, ps)
+        supervisor = np.asarray([o.supervisor for o in ctx.officers], dtype=bool)[self.officer]
+        # A supervisor counts 1 - officers_needed in the supervisor rows, another officer 1.
+        self.factor = np.where(supervisor, 1.0 - self.segments.need[self.piece], 1.0)
+        self.caps = _Caps(ctx, ps, self.piece, self.officer)
+        start = np.asarray([p.start for p in ps.pieces], dtype=np.int64)[self.piece]
+        end = np.asarray([p.end for p in ps.pieces], dtype=np.int64)[self.piece]
+        self.officers = _Officers(self.officer, start, end, ctx.limits.gap)
+        self.limit = np.concatenate((self.segments.limit, self.caps.limit))
+        self.steps = 0
+        self.best = math.inf  # the lowest bound so far, in coverage units with locked shifts
+
+    def at(self, mult: np.ndarray, stop: threading.Event) -> tuple[float, np.ndarray]:
+        """The relaxation's optimum at the multipliers (a valid bound, in piece-weight units
+        without the locked shifts) and each row's left-hand side at the pairs reaching it."""
+        rows = len(self.segments.limit)
+        own, sup = self.segments.price(mult[:rows])
+        reduced = self.value - own[self.piece] - self.factor * sup[self.piece]
+        maybe = np.flatnonzero(reduced > 0)  # caps only lower a pair's value further
+        reduced[maybe] -= self.caps.price(mult[rows:], maybe)
+        total, chosen = self.officers.best(reduced, stop)
+        used = np.concatenate(
+            (
+                self.segments.used(self.piece[chosen], self.factor[chosen]),
+                self.caps.used(chosen),
+            )
+        )
+        return float(mult @ self.limit) + total, used
+
+    def search(self, target: float, stop: threading.Event, most: int | None = None) -> None:
+        """Subgradient steps towards `target` (a known roster's coverage in piece-weight units,
+        without locked shifts) until `stop` is set or the steps become too small; `best` holds
+        the lowest bound. `most` caps the steps (tests)."""
+        mult = np.zeros(len(self.limit))
+        fixed = self.segments.unsupervised(len(self.limit))
+        lowest, scale, since = math.inf, FIRST_STEP, 0
+        direction = np.zeros(len(self.limit))
+        while scale >= SMALLEST_STEP and not stop.is_set() and self.steps != most:
+            value, used = self.at(mult, stop)
+            if math.isinf(value):
+                return
+            self.steps += 1
+            if value < lowest:
+                improved = lowest - value > 1e-6 * abs(value) if not math.isinf(lowest) else True
+                lowest = value
+                # The integer optimum is an integer; the slack covers rounding in the sums.
+                integral = math.floor(value + 1e-6 * max(1.0, abs(value)))
+                self.best = (integral + self.locked_weight) / coverage_scale()
+                since = 0 if improved else since + 1
+            else:
+                since += 1
+            if since >= STALL:
+                scale, since = scale / 2, 0
+            slack = self.limit - used
+            slack[fixed] = 0.0
+            # A row with a zero multiplier and room left cannot lower the bound further.
+            idle = mult <= 0
+            slack[idle & (slack > 0)] = 0.0
+            if value <= target or not slack.any():
+                return  # the roster is optimal, or these pairs are (they keep every row)
+            direction = slack + DEFLECTION * direction
+            direction[idle & (direction > 0)] = 0.0
+            if not direction.any():
+                direction = slack
+            norm = float(direction @ direction)
+            mult = np.maximum(0.0, mult - scale * (value - target) / norm * direction)
+
+
+class _Segments:
+    """Each request's segments between consecutive piece boundaries, numbered across requests:
+    a position row and a supervisor row per segment, both in position-hours."""
+
+    def __init__(self, ctx: Context, ps: PieceSet) -> None:
+        locked: dict[int, list[tuple[int, int, int]]] = defaultdict(list)
+        for r, o, s, e in ctx.locked:
+            locked[r].append((o, s, e))
+        self.lo = np.zeros(len(ps.pieces), dtype=np.int64)
+        self.hi = np.zeros(len(ps.pieces), dtype=np.int64)
+        self.need = np.zeros(len(ps.pieces))
+        hours: list[float] = []
+        room: list[float] = []
+        sup_room: list[float] = []
+        supervised: list[bool] = []
+        for r, piece_ids in ps.by_request.items():
+            req = ctx.requests[r]
+            need = req.model.officers_needed
+            starts = np.asarray([ps.pieces[p].start for p in piece_ids], dtype=np.int64)
+            ends = np.asarray([ps.pieces[p].end for p in piece_ids], dtype=np.int64)
+            points = np.unique(np.concatenate((starts, ends)))
+            first = len(hours)
+            self.lo[piece_ids] = first + np.searchsorted(points, starts)
+            self.hi[piece_ids] = first + np.searchsorted(points, ends)
+            rule = need >= ctx.limits.supervisor_at
+            if rule:
+                self.need[piece_ids] = need
+            for a, b in zip(points[:-1].tolist(), points[1:].tolist(), strict=True):
+                here = [o for o, s, e in locked.get(r, []) if s <= a and e >= b]
+                sups = sum(ctx.officers[o].supervisor for o in here)
+                hours.append((b - a) / 60)
+                room.append(need - len(here))
+                sup_room.append((need - 1) * sups - (len(here) - sups))
+                supervised.append(rule)
+        self.hours = np.asarray(hours)
+        self.supervised = np.asarray(supervised, dtype=bool)
+        self.limit = np.concatenate(
+            (np.asarray(room) * self.hours, np.asarray(sup_room) * self.hours)
+        )
+
+    def unsupervised(self, rows: int) -> np.ndarray:
+        """The supervisor rows of requests without the rule: their multipliers stay 0."""
+        mask = np.zeros(rows, dtype=bool)
+        mask[len(self.hours) : 2 * len(self.hours)] = ~self.supervised
+        return mask
+
+    def price(self, mult: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Per piece, the position rows' and the supervisor rows' multipliers over its
+        segments, each times the segment's hours."""
+        n = len(self.hours)
+        own = np.concatenate(([0.0], np.cumsum(mult[:n] * self.hours)))
+        sup = np.concatenate(([0.0], np.cumsum(mult[n:] * self.hours)))
+        return own[self.hi] - own[self.lo], sup[self.hi] - sup[self.lo]
+
+    def used(self, pieces: np.ndarray, factor: np.ndarray) -> np.ndarray:
+        """Each row's left-hand side when each of `pieces` is worked once (`factor`: the
+        officer's coefficient in the supervisor rows)."""
+        n = len(self.hours)
+        count = np.zeros(n + 1)
+        np.add.at(count, self.lo[pieces], 1.0)
+        np.add.at(count, self.hi[pieces], -1.0)
+        weighted = np.zeros(n + 1)
+        np.add.at(weighted, self.lo[pieces], factor)
+        np.add.at(weighted, self.hi[pieces], -factor)
+        return np.concatenate(
+            (np.cumsum(count)[:n] * self.hours, np.cumsum(weighted)[:n] * self.hours)
+        )
+
+
+class _Caps:
+    """Each officer's hours per local day and per week, against what the caps leave beside
+    the officer's fixed (prior and locked) shifts: one row per officer and period a pair
+    touches, with the pair's hours in that period as its coefficient."""
+
+    def __init__(self, ctx: Context, ps: PieceSet, piece: np.ndarray, officer: np.ndarray) -> None:
+        periods: dict[tuple[bool, date], int] = {}  # (is a week, first day) -> number
+        parts: list[tuple[int, int, int]] = []  # (piece, period, minutes), by piece
+        for p in ps.pieces:
+            for weekly, split in ((False, split_by_local_day), (True, split_by_local_week)):
+                for key, minutes in split(p.start, p.end, ctx.tz):
+                    parts.append(
+                        (p.index, periods.setdefault((weekly, key), len(periods)), minutes)
+                    )
+        table = np.asarray(parts, dtype=np.int64).reshape(-1, 3)
+        per_piece = np.bincount(table[:, 0], minlength=len(ps.pieces))
+        first = np.cumsum(per_piece) - per_piece
+        n = per_piece[piece]
+        pair = np.repeat(np.arange(len(piece)), n)
+        part = np.repeat(first[piece], n) + (np.arange(len(pair)) - np.repeat(np.cumsum(n) - n, n))
+        code = officer[pair] * len(periods) + table[part, 1]
+        codes, row = np.unique(code, return_inverse=True)
+        # Padded to the most parts of a piece (a day or two, a week or two): entry k of a pair
+        # is its k-th part, or a zero-hour part of row 0.
+        width = int(per_piece.max(initial=1))
+        slot = part - np.repeat(first[piece], n)
+        self.row = np.zeros((len(piece), width), dtype=np.int64)
+        self.hours = np.zeros((len(piece), width))
+        self.row[pair, slot] = row
+        self.hours[pair, slot] = table[part, 2] / 60
+        names = list(periods)
+        fixed = _fixed_minutes(ctx)
+        limit = []
+        for c in codes.tolist():
+            o, period = divmod(c, len(periods))
+            weekly, key = names[period]
+            cap = ctx.officers[o].week_cap if weekly else ctx.limits.per_day
+            limit.append(max(0, cap - fixed[o][weekly, key]) / 60)
+        self.limit = np.asarray(limit, dtype=np.float64)
+
+    def price(self, mult: np.ndarray, pairs: np.ndarray) -> np.ndarray:
+        """Each of `pairs`' hours in its periods times their multipliers."""
+        return (self.hours[pairs] * mult[self.row[pairs]]).sum(axis=1)
+
+    def used(self, pairs: np.ndarray) -> np.ndarray:
+        """Each row's hours when `pairs` are worked."""
+        return np.bincount(
+            self.row[pairs].ravel(), weights=self.hours[pairs].ravel(), minlength=len(self.limit)
+        )
+
+
+def _fixed_minutes(ctx: Context) -> dict[int, Counter[tuple[bool, date]]]:
+    """Per officer, the minutes of prior and locked shifts per (is a week, local day or week)."""
+    out: dict[int, Counter[tuple[bool, date]]] = defaultdict(Counter)
+    shifts = [(o.index, s, e) for o in ctx.officers for s, e in o.prior]
+    shifts += [(o, s, e) for _, o, s, e in ctx.locked]
+    for o, s, e in shifts:
+        for weekly, split in ((False, split_by_local_day), (True, split_by_local_week)):
+            for key, minutes in split(s, e, ctx.tz):
+                out[o][weekly, key] += minutes
+    return out
