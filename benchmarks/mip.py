@@ -47,7 +47,7 @@ ABS_GAP = 0.5
 # Above this many pair columns HiGHS's presolve and symmetry detection ignore the time limit: on M
 # (123k columns) presolve took 24-36 s and symmetry detection 65 s of a 9 s stage budget, where
 # with both off the stage ends on time (16.3 s of 15 s). The solver switches strategy at the
-# same size (scheduler.solve.solver.LARGE_MODEL).
+# same size (scheduler.solve.splits.LARGE_MODEL).
 LARGE_MIP = 30_000
 
 

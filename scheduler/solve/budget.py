@@ -1,5 +1,6 @@
 """How a solve's time limit is kept: what the work after the search may take, the deadlines it
-keeps, whether the flow bound is affordable, and the note of an answer that came late.
+keeps, whether the flow bound is affordable, which bound runs beside the search, and the note of
+an answer that came late.
 
 The search gets what is left of the limit once these reserves are kept (`Clock.reserve_for`);
 the figures behind each estimate are in docs/solver.md, under "solve/solver.py".
@@ -12,9 +13,13 @@ import time
 import numpy as np
 
 from scheduler.context import Context, coverage_scale
+from scheduler.rules.load import OfficerLoad
+from scheduler.solve import splits
 from scheduler.solve.draft import Draft
 from scheduler.solve.explain import EXPLAIN_SHARE, explain_seconds
 from scheduler.solve.flow_bound import flow_bound
+from scheduler.solve.lagrange_bound import LagrangeThread
+from scheduler.solve.lp_bound import LpBound
 from scheduler.solve.objective import trivial_bound
 from scheduler.solve.pieces import PieceSet
 from scheduler.solve.stages import Clock
@@ -74,6 +79,36 @@ def bound_before_search(
         f"about {seconds:.1f} s) would take more than {BOUND_SHARE:.0%} of the time limit"
     )
     return trivial_bound(ctx, ps, {p: pool.tolist() for p, pool in enumerate(pools)}), note
+
+
+def bound_beside(
+    ctx: Context,
+    ps: PieceSet,
+    pools: list[np.ndarray],
+    every_split: tuple[PieceSet, list[np.ndarray]] | None,
+    capped: bool,
+    locked: dict[int, OfficerLoad],
+    start: Draft,
+    clock: Clock,
+) -> tuple[LpBound | None, LagrangeThread | None]:
+    """The bound computed in a thread beside a search that would otherwise be left the flow
+    bound (fewer splits offered, or the window search): the LP over every split where it fits
+    half the limit, else the Lagrangian relaxation. A deterministic run gets neither the
+    Lagrangian (its bound would depend on the machine's speed) nor, when it does not fit, the
+    LP."""
+    if every_split is None and sum(len(p) for p in pools) <= splits.LARGE_MODEL:
+        return None, None
+    full, full_pools = every_split if every_split is not None else (ps, pools)
+    if (
+        every_split is not None
+        and not capped
+        and LpBound.fits(sum(len(p) for p in full_pools), clock.limit)
+    ):
+        return LpBound(ctx, full, full_pools, locked, clock.search_left()), None
+    if clock.deterministic or not LagrangeThread.fits(sum(len(p) for p in full_pools), clock.limit):
+        return None, None
+    goal = sum(ps.pieces[p].weight for p, _ in start.assign)
+    return None, LagrangeThread(ctx, full, full_pools, goal)
 
 
 def explain_until(clock: Clock, report_s: float) -> float | None:

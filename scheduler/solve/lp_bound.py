@@ -1,6 +1,6 @@
 """A coverage bound from the LP relaxation over every split, solved beside the search.
 
-When long requests are offered fewer split points than they allow (`solver._fewer_splits`),
+When long requests are offered fewer split points than they allow (`splits.fewer_splits`),
 neither CP-SAT's bound nor the LP start's holds for the splits left out, and the bound was the
 min-cost-flow relaxation's (`flow_bound.py`): on Rockport's Christmas week 633.4 for a best
 roster of 478.1. The LP relaxation of the model over every piece and every candidate is valid

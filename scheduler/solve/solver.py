@@ -26,28 +26,23 @@ from scheduler.context import Context, coverage_scale, prepare
 from scheduler.pricing.holidays import holiday_dates
 from scheduler.rules.eligibility import candidate_pools, candidates
 from scheduler.rules.load import OfficerLoad
-from scheduler.solve import budget, report
+from scheduler.solve import budget, report, splits
 from scheduler.solve.draft import Draft
 from scheduler.solve.greedy import greedy
-from scheduler.solve.lagrange_bound import LagrangeThread
 from scheduler.solve.lexicographic import three_stages
 from scheduler.solve.limits import capped as time_capped
 from scheduler.solve.locks import check_locks, split_lock_violations, supervisor_lock_violations
-from scheduler.solve.lp_bound import LpBound
 from scheduler.solve.model import build
 from scheduler.solve.objective import trivial_bound as _trivial_bound
-from scheduler.solve.pieces import ANCHOR_STEP, PieceSet, build_pieces
+from scheduler.solve.pieces import PieceSet, build_pieces
 from scheduler.solve.polish import final_loads, polish
+from scheduler.solve.splits import fewer_splits, offer_fewer_splits
 from scheduler.solve.stages import Clock, StageOutcome
 from scheduler.solve.windows import window_search
 from scheduler.timeutil import local_date
 
 log = logging.getLogger(__name__)
 
-# Above this many pair variables one monolithic model spends its budget in presolve.
-LARGE_MODEL = 30_000
-# Building, relaxing and first searching a model, per pair variable, on a busy 2-core machine.
-SECONDS_PER_PAIR = 4e-4
 BUILD_SECONDS_PER_PAIR = 4e-5  # building the CP-SAT model alone
 # Above this many possible pairs (L has millions: docs/solver.md), each piece keeps a few
 # candidates beyond its positions, fewest hours to date first: about PAIRS_PER_SECOND pairs in
@@ -122,13 +117,13 @@ def solve(problem: Problem, *, stop_event: threading.Event | None = None) -> Ros
     bound_note = ""
     offered = ""
     every_split = None
-    if ps.split_requests and _offer_fewer_splits(sum(len(p) for p in pools), clock.limit):
+    if ps.split_requests and offer_fewer_splits(sum(len(p) for p in pools), clock.limit):
         # A large model offers long requests fewer split points; the bound stays over all.
         with clock.phase("bound"):
             full_bound, bound_note = budget.bound_before_search(ctx, ps, pools, clock.limit)
         every_split = (ps, pools)
         with clock.phase("prepare"):
-            ps, pools, offered = _fewer_splits(ctx, ps, pools, clock.limit)
+            ps, pools, offered = fewer_splits(ctx, ps, pools, clock.limit)
     with clock.phase("prepare"):
         violations, locked_loads = check_locks(ctx, ps)
         violations += split_lock_violations(ctx, ps)
@@ -149,7 +144,8 @@ def solve(problem: Problem, *, stop_event: threading.Event | None = None) -> Ros
     report_s = budget.report_seconds(ctx, clock)
     after = report_s + budget.explain_seconds_within(ctx, ps, start, pools, clock.limit)
     clock.reserve_for(after + budget.polish_seconds(ctx, clock, report_s))
-    lp, lagrange = _bound_beside(ctx, ps, pools, every_split, capped, locked_loads, start, clock)
+    beside = (every_split, capped, locked_loads, start, clock)
+    lp, lagrange = budget.bound_beside(ctx, ps, pools, *beside)
     try:
         found = _search(ctx, ps, pools, cands, start, locked_loads, clock, stop_event, full_bound)
     except BaseException:
@@ -209,36 +205,6 @@ def solve(problem: Problem, *, stop_event: threading.Event | None = None) -> Ros
     return _finish(clock, result)
 
 
-def _bound_beside(
-    ctx: Context,
-    ps: PieceSet,
-    pools: list[np.ndarray],
-    every_split: tuple[PieceSet, list[np.ndarray]] | None,
-    capped: bool,
-    locked: dict[int, OfficerLoad],
-    start: Draft,
-    clock: Clock,
-) -> tuple[LpBound | None, LagrangeThread | None]:
-    """The bound computed in a thread beside a search that would otherwise be left the flow
-    bound (fewer splits offered, or the window search): the LP over every split where it fits
-    half the limit, else the Lagrangian relaxation. A deterministic run gets neither the
-    Lagrangian (its bound would depend on the machine's speed) nor, when it does not fit, the
-    LP."""
-    if every_split is None and sum(len(p) for p in pools) <= LARGE_MODEL:
-        return None, None
-    full, full_pools = every_split if every_split is not None else (ps, pools)
-    if (
-        every_split is not None
-        and not capped
-        and LpBound.fits(sum(len(p) for p in full_pools), clock.limit)
-    ):
-        return LpBound(ctx, full, full_pools, locked, clock.search_left()), None
-    if clock.deterministic or not LagrangeThread.fits(sum(len(p) for p in full_pools), clock.limit):
-        return None, None
-    goal = sum(ps.pieces[p].weight for p, _ in start.assign)
-    return None, LagrangeThread(ctx, full, full_pools, goal)
-
-
 def candidate_cap(pieces: int, limit: float) -> int:
     """Candidates a piece keeps beyond its positions at city scale. The window search writes
     every pair's rows before its first window, so more candidates pay only with a longer limit:
@@ -246,56 +212,6 @@ def candidate_cap(pieces: int, limit: float) -> int:
     (docs/solver.md)."""
     fit = int(PAIRS_PER_SECOND * limit / max(1, pieces))
     return max(FEWEST_CANDIDATES, min(MOST_CANDIDATES, fit))
-
-
-def _offer_fewer_splits(pool_pairs: int, limit: float) -> bool:
-    """Whether long requests get only their anchor splits (`pieces.anchors`): above the size
-    of one model, or when building and relaxing the full model would not fit the limit
-    (SECONDS_PER_PAIR; the short limits where every split left only the greedy roster are in
-    docs/solver.md)."""
-    return pool_pairs > LARGE_MODEL or pool_pairs * SECONDS_PER_PAIR > limit
-
-
-def _fewer_splits(
-    ctx: Context, full: PieceSet, pools: list[np.ndarray], limit: float
-) -> tuple[PieceSet, list[np.ndarray], str]:
-    """The pieces a large model offers, their pools, and how to say what was offered: the
-    first of these that makes one model fitting the limit, else the last (`pieces.anchors`):
-
-    - splits at 2-hour points, the even splits and the duty edges;
-    - the even splits and the duty edges;
-    - the even splits alone. The window search always gets these: its coverage depends on how
-      many windows it solves, and on the M families the even splits alone covered up to 9% more
-      than with the 2-hour points, at 20 s and at 60 s (docs/solver.md)."""
-    tiers = (
-        (ANCHOR_STEP, True, "splits at 2-hour points, even splits and the duty edges"),
-        (None, True, "only their even splits and the duty edges"),
-        (None, False, "only their even splits"),
-    )
-    index = _piece_index(full)
-    for step, edges, offered in tiers:
-        ps = build_pieces(ctx, sparse=True, step=step, duty_edges=edges)
-        fewer = _same_pools(full, pools, ps, index)
-        pairs = sum(len(p) for p in fewer)
-        if pairs <= LARGE_MODEL and not _offer_fewer_splits(pairs, limit):
-            return ps, fewer, offered
-    return ps, fewer, offered
-
-
-def _piece_index(ps: PieceSet) -> dict[tuple[int, int, int], int]:
-    return {(p.request, p.start, p.end): p.index for p in ps.pieces}
-
-
-def _same_pools(
-    full: PieceSet,
-    pools: list[np.ndarray],
-    fewer: PieceSet,
-    index: dict[tuple[int, int, int], int] | None = None,
-) -> list[np.ndarray]:
-    """The pools of the fewer pieces, taken from the full set's (a pool depends only on its
-    segment: `candidate_pools`); `index`, `_piece_index(full)`, serves several lookups."""
-    index = _piece_index(full) if index is None else index
-    return [pools[index[p.request, p.start, p.end]] for p in fewer.pieces]
 
 
 def _finish(clock: Clock, result: RosterResult) -> RosterResult:
@@ -345,12 +261,12 @@ def _search(
     stop_event: threading.Event | None,
     full_bound: float | None = None,
 ) -> _Search:
-    """One model in three stages, or above LARGE_MODEL pairs the time-window search.
+    """One model in three stages, or above `splits.LARGE_MODEL` pairs the time-window search.
 
     `full_bound` is the flow bound over every split a long request allows, given when the
     pieces offered are fewer (`build_pieces(sparse=True)`): then it is the only valid bound."""
     pairs = sum(len(c) for c in cands.values())
-    if pairs > LARGE_MODEL:
+    if pairs > splits.LARGE_MODEL:
         bound = full_bound
         note = ""
         if bound is None:

@@ -129,3 +129,13 @@ def test_a_solve_offered_fewer_splits_reports_the_lagrangian_bound() -> None:
     ps = build_pieces(ctx)
     flow = flow_bound(ctx, ps, candidate_pools(ctx, ps)) / coverage_scale()
     assert result.metrics.coverage <= result.metrics.coverage_upper_bound < flow
+
+
+def test_a_deterministic_solve_leaves_the_lagrangian_out() -> None:
+    # How many steps the thread makes depends on the machine: a deterministic roster must not,
+    # nor its bound. The flow bound stands.
+    prob = generate_from(generator_args(FAMILIES["rockport-christmas-split"], SUITE_SIZES["S"], 0))
+    options = prob.options.model_copy(update={"time_limit_s": 5.0, "deterministic": True})
+    result = solve_checked(prob.model_copy(update={"options": options}))
+    assert not any(n.startswith("bound from the Lagrangian") for n in result.solver.notes)
+    assert "bound from the flow relaxation" in result.solver.notes

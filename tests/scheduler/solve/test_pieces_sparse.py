@@ -16,8 +16,7 @@ import pytest
 
 from scheduler.context import prepare
 from scheduler.rules.eligibility import candidate_pools
-from scheduler.solve import budget
-from scheduler.solve import solver as solver_module
+from scheduler.solve import budget, splits
 from scheduler.solve.flow_bound import flow_bound
 from scheduler.solve.pieces import DUTY_EDGES, DutyEdges, anchors, build_pieces, split_arcs
 from scheduler.timeutil import to_minute
@@ -94,7 +93,7 @@ def test_a_large_solve_reports_the_bound_over_every_split(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # The size threshold lowered so that this small problem takes the large path.
-    monkeypatch.setattr(solver_module, "LARGE_MODEL", 5)
+    monkeypatch.setattr(splits, "LARGE_MODEL", 5)
     prob = _long(time_limit_s=3)
     result = solve_checked(prob)
     ctx = prepare(prob)
@@ -120,7 +119,7 @@ def test_the_fewer_pieces_take_their_pools_from_the_full_set() -> None:
     ctx = prepare(prob)
     full = build_pieces(ctx)
     fewer = build_pieces(ctx, sparse=True)
-    taken = solver_module._same_pools(full, candidate_pools(ctx, full), fewer)
+    taken = splits.same_pools(full, candidate_pools(ctx, full), fewer)
     screened = candidate_pools(ctx, fewer)
     assert [p.tolist() for p in taken] == [p.tolist() for p in screened]
     # 06:00-14:00 is open to O-1 and O-2; 12:00-22:00 to O-1 and O-3 (indices 0, 1, 2).
@@ -138,7 +137,7 @@ def test_a_short_limit_offers_only_the_even_splits() -> None:
     ctx = prepare(_long())
     full = build_pieces(ctx)
     pools = candidate_pools(ctx, full)
-    ps, fewer, offered = solver_module._fewer_splits(ctx, full, pools, limit=0.01)
+    ps, fewer, offered = splits.fewer_splits(ctx, full, pools, limit=0.01)
     # 54 pairs with the even splits (0.022 s at 0.4 ms a pair): too many for 0.01 s, so the
     # duty edges (none here: every officer is free all day) are left out too.
     assert offered == "only their even splits"
@@ -152,9 +151,9 @@ def test_a_short_limit_offers_only_the_even_splits() -> None:
         "18:00",
     }
     assert [len(pool) for pool in fewer] == [3] * 18
-    ps, _, offered = solver_module._fewer_splits(ctx, full, pools, limit=0.03)
+    ps, _, offered = splits.fewer_splits(ctx, full, pools, limit=0.03)
     assert (len(ps.pieces), offered) == (18, "only their even splits and the duty edges")
-    ps, _, offered = solver_module._fewer_splits(ctx, full, pools, limit=60)
+    ps, _, offered = splits.fewer_splits(ctx, full, pools, limit=60)
     assert (len(ps.pieces), offered) == (
         48,
         "splits at 2-hour points, even splits and the duty edges",
@@ -166,10 +165,10 @@ def test_a_model_too_large_for_one_search_gets_the_even_splits(
 ) -> None:
     # Above LARGE_MODEL pairs the window search solves it, whatever the limit: the even splits.
     # With the duty edges they make 54 pairs (none here, as above), over the lowered threshold.
-    monkeypatch.setattr(solver_module, "LARGE_MODEL", 50)
+    monkeypatch.setattr(splits, "LARGE_MODEL", 50)
     ctx = prepare(_long())
     full = build_pieces(ctx)
-    ps, _, offered = solver_module._fewer_splits(ctx, full, candidate_pools(ctx, full), 600)
+    ps, _, offered = splits.fewer_splits(ctx, full, candidate_pools(ctx, full), 600)
     assert (len(ps.pieces), offered) == (18, "only their even splits")
 
 
@@ -257,7 +256,7 @@ def test_the_lp_over_every_split_bounds_an_officer_by_the_daily_cap(
     # officer the union of the pieces, one position's 20 h (3.0); the LP relaxation over every
     # split keeps them within Rockport's 12 h a day: 720 x 2.5 = 1,800 units, 1.8, which the
     # roster reaches.
-    monkeypatch.setattr(solver_module, "LARGE_MODEL", 5)
+    monkeypatch.setattr(splits, "LARGE_MODEL", 5)
     prob = problem(
         [officer("O-1", tz=ROCKPORT)],
         [request("R-1", _at(4), at(10, 0, tz=ROCKPORT), officers_needed=2)],

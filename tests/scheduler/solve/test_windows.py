@@ -1,6 +1,6 @@
 """The city-scale time-window search against the monolithic model on small instances.
 
-`solve` switches to the window search above `LARGE_MODEL` pairs; here both thresholds are
+`solve` switches to the window search above `splits.LARGE_MODEL` pairs; here both thresholds are
 lowered so tiny problems take that path, one local day per window.
 """
 
@@ -16,7 +16,7 @@ from models.problem import Problem
 from models.result import RosterResult
 from scheduler.context import prepare
 from scheduler.rules.eligibility import candidate_pools, candidates
-from scheduler.solve import solver, windows
+from scheduler.solve import solver, splits, windows
 from scheduler.solve.draft import Draft
 from scheduler.solve.locks import check_locks
 from scheduler.solve.pieces import build_pieces
@@ -43,7 +43,7 @@ def two_weeks() -> Problem:
 
 def by_windows(monkeypatch: pytest.MonkeyPatch, prob: Problem, rens_above: int) -> RosterResult:
     with monkeypatch.context() as patch:
-        patch.setattr(solver, "LARGE_MODEL", 0)
+        patch.setattr(splits, "LARGE_MODEL", 0)
         patch.setattr(windows, "WINDOW_VARIABLES", 1)
         patch.setattr(windows, "RENS_ABOVE", rens_above)
         result = solve_checked(prob)
@@ -145,6 +145,4 @@ def test_the_windows_in_time_and_the_columns_their_rows_need() -> None:
     assert windows._windows_in_time(ps, cands, windows_, 1.2) == [[0], [1]]
     assert windows._windows_in_time(ps, cands, windows_, 2.0) == windows_
     start = Draft([(1, 7), (2, 8)], {})
-    assert windows._columns(ps, cands, [[0]], start) == {
-        0: cands[0], 1: [7], 2: [8]
-    }
+    assert windows._columns(ps, cands, [[0]], start) == {0: cands[0], 1: [7], 2: [8]}
