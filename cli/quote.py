@@ -51,7 +51,8 @@ def register(sub: Any) -> None:
 
 def run_agencies(args: argparse.Namespace) -> int:
     """The known agencies, one line each with their source; a broken folder file is one line
-    naming the file and the field (the others still list)."""
+    naming the file and the field (the others still list), and exit status 2 says that some
+    agency cannot be used, so a script that checks the folder notices."""
     rows = [("id", "name", "zone", "regular", "minimum", "source")]
     broken: list[str] = []
     for entry in agency_entries():
@@ -67,7 +68,7 @@ def run_agencies(args: argparse.Namespace) -> int:
         print("  ".join(cells).rstrip())
     for line in broken:
         print(line)
-    return 0
+    return 2 if broken else 0
 
 
 def run_validate(args: argparse.Namespace) -> int:

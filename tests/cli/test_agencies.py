@@ -76,7 +76,8 @@ def test_agencies_lists_the_folder_with_its_source_and_flags_a_broken_file(folde
     (folder / "harbor-city-ca.yaml").write_text("id: harbor-city-ca\nname: [\n", encoding="utf-8")
     code, out, err = run_cli("agencies")
     rows = out.splitlines()
-    assert (code, err, len(rows)) == (0, "", 5)
+    # The good agencies still list; exit status 2 says one cannot be used.
+    assert (code, err, len(rows)) == (2, "", 5)
     assert rows[0].split() == ["id", "name", "zone", "regular", "minimum", "source"]
     assert rows[3].split() == ["pine-hollow-or", "Pine", "Hollow", "(OR)", "Police", "Department",
                                "America/Los_Angeles", "62.40", "3", "h",
