@@ -25,6 +25,7 @@ from pydantic import ValidationError
 
 from models import InputError, Problem, RosterResult, SolveOptions
 from models.common import describe_validation_error
+from scheduler.agencies import get_agency
 from store.db import Store
 from store.nightly import (
     ATTEMPTS,
@@ -112,6 +113,14 @@ class _PoolSolver:
         self._pool.shutdown(cancel_futures=True)
 
 
+def self_contained(problem: Problem) -> Problem:
+    """The problem with its agency's definition in place of its id: a Dask worker on another
+    machine knows the shipped agencies, not this machine's `OFFDUTY_AGENCIES_DIR` folder."""
+    if not isinstance(problem.agency, str):
+        return problem
+    return problem.model_copy(update={"agency": get_agency(problem.agency)})
+
+
 @contextmanager
 def solver_for(jobs: int, dask_address: str | None) -> Iterator[tuple[Solver, str, int]]:
     """Where the solves go (a Dask cluster, a process pool of `jobs`, or this process), and how
@@ -129,7 +138,8 @@ def solver_for(jobs: int, dask_address: str | None) -> Iterator[tuple[Solver, st
             workers = len(client.scheduler_info().get("workers", {}))
 
             def on_cluster(problem: Problem) -> RosterResult:
-                result: RosterResult = client.submit(default_solver, problem, pure=False).result()
+                sent = self_contained(problem)
+                result: RosterResult = client.submit(default_solver, sent, pure=False).result()
                 return result
 
             slots = sum(w.get("nthreads", 1)

@@ -8,21 +8,27 @@ run proposes 3 positions."""
 from __future__ import annotations
 
 import re
+import shutil
 from collections.abc import Iterator
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from distributed import LocalCluster
 from sqlalchemy import select, text
 
 from cli.main import main
-from models import Problem, RosterResult
+from models import InputError, Problem, RosterResult
+from scheduler.agencies import AGENCIES_DIR_ENV, get_agency
 from scheduler.validate.validator import validate
 from store import Store, open_store
 from store.nightly import default_solver
-from store.nightly_all import run_all_agencies
+from store.nightly_all import run_all_agencies, self_contained
 from store.schema import AssignmentRow, NightlyRunRow
+from tests.cli.test_agencies import PINE_HOLLOW
+from tests.scheduler.builders import at, officer, problem, request
 from tests.store.conftest import Target
 from tests.store.test_nightly import NOW
 from tests.store.world import load_world, write_world
@@ -143,3 +149,31 @@ def test_a_night_on_a_dask_cluster_writes_what_a_validated_local_night_writes(
     finally:
         local.close()
         remote.close()
+
+
+def test_a_problem_sent_to_a_cluster_carries_its_folder_agency(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A Dask worker on another machine has no OFFDUTY_AGENCIES_DIR: the problem it gets holds
+    # the folder agency's definition, and solves there as it does here.
+    folder = tmp_path / "agencies"
+    folder.mkdir()
+    shutil.copy(PINE_HOLLOW, folder / "pine-hollow-or.yaml")
+    monkeypatch.setenv(AGENCIES_DIR_ENV, str(folder))
+    zone = ZoneInfo("America/Los_Angeles")
+    prob = problem([officer("O-1", tz=zone)],
+                   [request("R-1", at(2, 18, tz=zone), at(2, 22, tz=zone))],
+                   agency="pine-hollow-or")
+    here = default_solver(prob)
+    sent = self_contained(prob)
+    assert sent.agency == get_agency("pine-hollow-or")
+    assert self_contained(sent) is sent
+    monkeypatch.delenv(AGENCIES_DIR_ENV)
+    with pytest.raises(InputError, match="pine-hollow-or"):
+        default_solver(prob)
+    there = default_solver(sent)
+    assert validate(sent, there).violations == []
+    # Four hours at Pine Hollow's regular 62.40 (a Wednesday evening, booked in October).
+    assert [(a.officer_id, a.amount) for a in there.assignments] == [
+        (a.officer_id, a.amount) for a in here.assignments
+    ] == [("O-1", Decimal("249.60"))]
