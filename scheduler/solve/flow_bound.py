@@ -46,31 +46,31 @@ def _day_budgets(ctx: Context, first: date, days: int, reach: int) -> np.ndarray
 def _reach(group: list[Piece], pools: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
     """The officers of a request's pieces that start on one day, and for each the minutes of
     the union of the pieces they may take: one position per officer at any moment, so no roster
-    gives them more of this request (the pieces of a split overlap one another)."""
+    gives them more of this request (the pieces of a split overlap one another).
+
+    In array operations: the pairs sorted by officer and start, each officer's times shifted
+    past the previous officer's, so one running maximum of the ends merges every officer's
+    pieces at once."""
     if len(group) == 1:
         pool = pools[group[0].index]
         return pool, np.full(len(pool), group[0].minutes, dtype=np.int64)
     officers = np.concatenate([pools[p.index] for p in group])
-    which = np.concatenate([np.full(len(pools[p.index]), i) for i, p in enumerate(group)])
-    order = np.argsort(officers, kind="stable")
-    officers, which = officers[order], which[order]
-    firsts = np.flatnonzero(np.r_[True, officers[1:] != officers[:-1]])
-    reach = np.empty(len(firsts), dtype=np.int64)
-    known: dict[tuple[int, ...], int] = {}
-    for k, (a, b) in enumerate(zip(firsts, np.r_[firsts[1:], len(officers)], strict=True)):
-        key = tuple(which[a:b])
-        if key not in known:
-            known[key] = _union_minutes([(group[i].start, group[i].end) for i in key])
-        reach[k] = known[key]
-    return officers[firsts], reach
-
-
-def _union_minutes(spans: list[tuple[int, int]]) -> int:
-    total, end = 0, -(2**62)
-    for s, e in sorted(spans):
-        total += max(0, e - max(s, end))
-        end = max(end, e)
-    return total
+    if not len(officers):
+        return officers, np.zeros(0, dtype=np.int64)
+    starts = np.concatenate([np.full(len(pools[p.index]), p.start) for p in group])
+    ends = np.concatenate([np.full(len(pools[p.index]), p.end) for p in group])
+    order = np.lexsort((starts, officers))
+    officers, starts, ends = officers[order], starts[order], ends[order]
+    changed = officers[1:] != officers[:-1]
+    rank = np.concatenate(([0], np.cumsum(changed)))
+    origin = int(starts.min())
+    shift = rank * (int(ends.max()) - origin + 1)
+    starts, ends = starts - origin + shift, ends - origin + shift
+    merged = np.maximum.accumulate(ends)
+    first = np.flatnonzero(np.concatenate(([True], starts[1:] > merged[:-1])))
+    last = np.concatenate((first[1:] - 1, [len(starts) - 1]))
+    reach = np.bincount(rank[first], weights=merged[last] - starts[first]).astype(np.int64)
+    return officers[np.flatnonzero(np.concatenate(([True], changed)))], reach
 
 
 def flow_bound(ctx: Context, ps: PieceSet, pools: list[np.ndarray]) -> float:
