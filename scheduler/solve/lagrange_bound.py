@@ -45,6 +45,7 @@ STALL = 20
 DEFLECTION = 0.7
 SMALLEST_STEP = 1e-3
 JOIN_SECONDS = 0.5  # the longest a finished solve waits for a step to see its stop
+THREAD_NAME = "offduty-lagrange-bound"
 # Where the thread runs (docs/solver.md): at most this many pairs a second of the limit, and
 # never above MOST_PAIRS, where a step takes 0.2 s and the thread's Python slowed the search
 # (Kennesaw's autumn DST fortnight, L: 0.4% less coverage, and 138 steps in 30 s had not reached
@@ -65,7 +66,9 @@ class LagrangeThread:
         self.relaxation: LagrangeBound | None = None
         self.pairs = sum(len(pool) for pool in pools)
         self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, args=(ctx, ps, pools, goal), daemon=True)
+        self._thread = threading.Thread(
+            target=self._run, args=(ctx, ps, pools, goal), name=THREAD_NAME, daemon=True
+        )
         self._thread.start()
 
     @staticmethod

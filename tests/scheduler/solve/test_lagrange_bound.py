@@ -15,8 +15,10 @@ from models.problem import Problem
 from scheduler.context import coverage_scale, prepare
 from scheduler.rules.eligibility import candidate_pools
 from scheduler.solve.flow_bound import flow_bound
-from scheduler.solve.lagrange_bound import LagrangeBound, LagrangeThread
+from scheduler.solve.lagrange_bound import THREAD_NAME, LagrangeBound, LagrangeThread
 from scheduler.solve.pieces import build_pieces
+from scheduler.solve.solver import solve
+from scheduler.validate.validator import validate
 from tests.scheduler.builders import ROCKPORT, at, officer, problem, request, solve_checked
 
 
@@ -139,3 +141,18 @@ def test_a_deterministic_solve_leaves_the_lagrangian_out() -> None:
     result = solve_checked(prob.model_copy(update={"options": options}))
     assert not any(n.startswith("bound from the Lagrangian") for n in result.solver.notes)
     assert "bound from the flow relaxation" in result.solver.notes
+
+
+def test_a_stopped_solve_leaves_no_bound_thread_running() -> None:
+    # A client's cancel stops the search; the thread's steps see the stop and end with it.
+    prob = generate_from(generator_args(FAMILIES["rockport-christmas-split"], SUITE_SIZES["S"], 0))
+    options = prob.options.model_copy(update={"time_limit_s": 5.0})
+    stop = threading.Event()
+    timer = threading.Timer(1.0, stop.set)
+    timer.start()
+    began = time.perf_counter()
+    result = solve(prob.model_copy(update={"options": options}), stop_event=stop)
+    assert time.perf_counter() - began < 3.0
+    assert result.status in ("feasible", "optimal")
+    assert validate(prob, result).violations == []
+    assert [t for t in threading.enumerate() if t.name == THREAD_NAME] == []
