@@ -103,15 +103,15 @@ def bound_beside(
     if every_split is None and sum(len(p) for p in pools) <= splits.LARGE_MODEL:
         return None, None
     full, full_pools = every_split if every_split is not None else (ps, pools)
+    goal = sum(ps.pieces[p].weight for p, _ in start.assign)
     if (
         every_split is not None
         and not capped
         and LpBound.fits(sum(len(p) for p in full_pools), clock.limit)
     ):
-        return LpBound(ctx, full, full_pools, locked, clock.search_left()), None
+        return LpBound(ctx, full, full_pools, locked, clock.search_left(), goal), None
     if clock.deterministic or not LagrangeThread.fits(sum(len(p) for p in full_pools), clock.limit):
         return None, None
-    goal = sum(ps.pieces[p].weight for p, _ in start.assign)
     return None, LagrangeThread(ctx, full, full_pools, goal)
 
 

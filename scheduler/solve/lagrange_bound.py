@@ -34,7 +34,7 @@ from datetime import date
 import numpy as np
 
 from scheduler.context import Context, coverage_scale, piece_weight
-from scheduler.solve.lp_bound import tighter_bound
+from scheduler.solve.objective import tighter_bound
 from scheduler.solve.pieces import PieceSet
 from scheduler.timeutil import split_by_local_day, split_by_local_week
 

@@ -7,7 +7,8 @@ roster of 478.1. The LP relaxation of the model over every piece and every candi
 for any roster and much tighter (488.6 there), but solving it takes GLOP about two seconds. So
 it runs in a thread while the search runs: GLOP leaves Python's lock while it solves, and the
 search is in CP-SAT, which does too. Whatever the LP has not proven when the search ends is
-interrupted, and the flow bound stands.
+interrupted, and the flow bound stands, or the bound of the Lagrangian steps (`lagrange_bound.py`)
+the thread makes before it writes the LP's rows, where that is lower.
 """
 
 from __future__ import annotations
@@ -22,7 +23,9 @@ import numpy as np
 from scheduler.context import Context, coverage_scale
 from scheduler.rules.eligibility import candidates
 from scheduler.rules.load import OfficerLoad
+from scheduler.solve.lagrange_bound import LagrangeBound
 from scheduler.solve.model import fill
+from scheduler.solve.objective import tighter_bound
 from scheduler.solve.pieces import PieceSet
 from scheduler.solve.rows import Rows, Window
 
@@ -31,12 +34,9 @@ log = logging.getLogger(__name__)
 # for 32,530 pairs on Rockport's Christmas week (docs/solver.md).
 LP_SECONDS_PER_PAIR = 1e-4
 LP_SHARE = 0.5  # of the limit: at most this long beside the search
-# What the bound's other sources say in a result's notes.
-BOUND_NOTES = (
-    "bound from the flow relaxation",
-    "bound from each request's possible officers",
-    "bound from the Lagrangian relaxation",
-)
+# Lagrangian steps before the LP: about 1.2-1.9 s at 90,000 pairs (docs/solver.md).
+LAGRANGE_STEPS = 150
+THREAD_NAME = "offduty-lp-bound"
 
 
 class LpBound:
@@ -49,18 +49,27 @@ class LpBound:
         pools: list[np.ndarray],
         locked: dict[int, OfficerLoad],
         seconds: float,
+        goal: float = 0.0,
     ) -> None:
         self.value: float | None = None
         self.pairs = sum(len(pool) for pool in pools)
+        self.relaxation: LagrangeBound | None = None
         self._window: Window | None = None
         self._stopped = threading.Event()
 
         def rows() -> Rows:
+            # First a few Lagrangian steps towards `goal` (the greedy roster's coverage): a
+            # bound to fall back on when the LP is not solved in time (docs/solver.md).
+            relaxation = LagrangeBound(ctx, ps, pools)
+            self.relaxation = relaxation
+            relaxation.search(goal, self._stopped, most=LAGRANGE_STEPS)
             written = Rows()
             fill(ctx, ps, candidates(ctx, ps, locked, pools), written)
             return written
 
-        self._thread = threading.Thread(target=self._run, args=(rows, ps, seconds), daemon=True)
+        self._thread = threading.Thread(
+            target=self._run, args=(rows, ps, seconds), name=THREAD_NAME, daemon=True
+        )
         self._thread.start()
 
     @staticmethod
@@ -94,27 +103,27 @@ class LpBound:
         return self.value
 
     def tighter(self, bound: float | None, notes: list[str], wait: float) -> float | None:
-        """The LP bound where it is below `bound` (None: the coverage itself, proven), waiting
-        at most `wait` seconds for it; `notes` say which bound stands."""
+        """The lower of the LP's and the first Lagrangian steps' bounds where it is below
+        `bound` (None: the coverage itself, proven), waiting at most `wait` seconds for the LP;
+        `notes` say which bound stands."""
         value = self.finish(wait)
+        found: list[tuple[float, str]] = []
         if value is None:
             notes.append(
                 f"the LP relaxation over every split ({self.pairs:,} pairs) was not solved in time"
             )
+        else:
+            found.append(
+                (value, f"bound from the LP relaxation over every split ({self.pairs:,} pairs)")
+            )
+        relaxation = self.relaxation
+        if relaxation is not None and not math.isinf(relaxation.best):
+            note = (
+                f"bound from the Lagrangian relaxation over every split ({self.pairs:,} pairs, "
+                f"{relaxation.steps} subgradient steps)"
+            )
+            found.append((relaxation.best, note))
+        if not found:
             return bound
-        return tighter_bound(
-            bound,
-            value,
-            notes,
-            f"bound from the LP relaxation over every split ({self.pairs:,} pairs)",
-        )
-
-
-def tighter_bound(bound: float | None, value: float, notes: list[str], note: str) -> float | None:
-    """`value` where it is below `bound` (None: the coverage itself, proven), its `note` then
-    replacing the notes of the bounds it beats."""
-    if bound is None or value >= bound:
-        return bound
-    notes[:] = [n for n in notes if not n.startswith(BOUND_NOTES)]
-    notes.append(note)
-    return value
+        lowest, note = min(found, key=lambda bound_and_note: bound_and_note[0])  # the LP on a tie
+        return tighter_bound(bound, lowest, notes, note)

@@ -43,3 +43,21 @@ def trivial_bound(ctx: Context, ps: PieceSet, cands: dict[int, list[int]]) -> fl
         need = ctx.requests[r].model.officers_needed
         total += ctx.requests[r].model.priority * min(need, len(officers))
     return float(total)
+
+
+# What the bound's other sources say in a result's notes.
+BOUND_NOTES = (
+    "bound from the flow relaxation",
+    "bound from each request's possible officers",
+    "bound from the Lagrangian relaxation",
+)
+
+
+def tighter_bound(bound: float | None, value: float, notes: list[str], note: str) -> float | None:
+    """`value` where it is below `bound` (None: the coverage itself, proven), its `note` then
+    replacing the notes of the bounds it beats."""
+    if bound is None or value >= bound:
+        return bound
+    notes[:] = [n for n in notes if not n.startswith(BOUND_NOTES)]
+    notes.append(note)
+    return value

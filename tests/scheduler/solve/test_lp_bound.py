@@ -18,9 +18,11 @@ from tests.scheduler.builders import ROCKPORT, at, officer, problem, request
 
 def _every_split():
     # One officer, a 20-hour request for two (test_pieces_sparse works its bound by hand: 1.8).
-    prob = problem([officer("O-1", tz=ROCKPORT)],
-                   [request("R-1", at(9, 4, tz=ROCKPORT), at(10, 0, tz=ROCKPORT),
-                            officers_needed=2)], agency="rockport-tx")
+    prob = problem(
+        [officer("O-1", tz=ROCKPORT)],
+        [request("R-1", at(9, 4, tz=ROCKPORT), at(10, 0, tz=ROCKPORT), officers_needed=2)],
+        agency="rockport-tx",
+    )
     ctx = prepare(prob)
     ps = build_pieces(ctx)
     _, locked = check_locks(ctx, ps)
@@ -69,3 +71,28 @@ def test_the_lp_bound_replaces_only_a_looser_bound_and_its_note() -> None:
     assert notes == ["bound from the flow relaxation"]
     # A proven coverage (None) is the bound itself.
     assert LpBound(ctx, ps, pools, locked, seconds=5).tighter(None, [], wait=10) is None
+
+
+def test_an_lp_not_solved_in_time_leaves_the_first_lagrangian_steps_bound(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The Lagrangian steps run before the LP's rows are written: on this problem they reach the
+    # optimum 1.8 themselves (test_lagrange_bound), so a looser bound gives way to theirs.
+    interrupted = threading.Event()
+
+    def slow_relax(self: Window, seconds: float) -> np.ndarray | None:
+        interrupted.wait(5)
+        return None
+
+    monkeypatch.setattr(Window, "relax", slow_relax)
+    monkeypatch.setattr(Window, "interrupt", lambda self: interrupted.set())
+    ctx, ps, pools, locked = _every_split()
+    notes = ["bound from the flow relaxation"]
+    lp = LpBound(ctx, ps, pools, locked, seconds=5, goal=1800)
+    assert lp.tighter(3.0, notes, wait=0.5) == 1.8
+    pairs = len(ps.pieces)
+    assert notes == [
+        f"the LP relaxation over every split ({pairs} pairs) was not solved in time",
+        f"bound from the Lagrangian relaxation over every split ({pairs} pairs, "
+        f"{lp.relaxation.steps if lp.relaxation else 0} subgradient steps)",
+    ]
