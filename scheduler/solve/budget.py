@@ -27,12 +27,9 @@ from scheduler.solve.stages import Clock
 # The polish keeps at least this share of the limit: at M, improvable pairs were left when the
 # window search ran to the report's reserve and the polish got almost nothing (docs/solver.md).
 POLISH_SHARE = 0.04
-# The flow bound's cost: per pool pair (grouping the pieces of a request and day) and per arc
-# (the min-cost flow), about 0.32 and 3.3 us measured from M to L, with a margin; a request's
-# arcs are estimated by its largest pool. And the share of the limit it may take
-# (docs/solver.md).
-FLOW_SECONDS_PER_PAIR = 5e-7
-FLOW_SECONDS_PER_ARC = 6e-6
+# The flow bound's cost per pool pair (1.1-2.3 us measured from S to L, with a margin), and the
+# share of the limit it may take (docs/solver.md).
+FLOW_SECONDS_PER_PAIR = 2.5e-6
 BOUND_SHARE = 0.25
 OVERRUN = 1.05  # an answer later than this says so (the promise: the limit plus 5%)
 
@@ -70,12 +67,11 @@ def bound_before_search(
 ) -> tuple[float, str]:
     """The flow bound over `ps` and its pools, and a note saying where the bound came from;
     where the flow bound would take more than BOUND_SHARE of the limit (2,000 officers at 20 s:
-    about 7.8 s estimated, 4.5 s measured), the trivial bound over the pools instead. Both hold
-    for every piece of `ps`, so for the fewer pieces a large model offers as well. The choice
-    depends on the problem's size and the limit only, never on the machine's speed."""
+    about 5 s of 20), the trivial bound over the pools instead. Both hold for every piece of
+    `ps`, so for the fewer pieces a large model offers as well. The choice depends on the
+    problem's size and the limit only, never on the machine's speed."""
     pairs = sum(len(pool) for pool in pools)
-    arcs = sum(max(len(pools[p]) for p in pieces) for pieces in ps.by_request.values())
-    seconds = FLOW_SECONDS_PER_PAIR * pairs + FLOW_SECONDS_PER_ARC * arcs
+    seconds = FLOW_SECONDS_PER_PAIR * pairs
     if seconds <= BOUND_SHARE * limit:
         return flow_bound(ctx, ps, pools) / coverage_scale(), "bound from the flow relaxation"
     note = (
