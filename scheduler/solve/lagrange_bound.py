@@ -28,8 +28,10 @@ from __future__ import annotations
 import logging
 import math
 import threading
+import time
 from collections import Counter, defaultdict
 from datetime import date
+from typing import Protocol
 
 import numpy as np
 
@@ -54,6 +56,23 @@ PAIRS_PER_SECOND = 30_000
 MOST_PAIRS = 1_000_000
 
 log = logging.getLogger(__name__)
+
+
+class Stop(Protocol):
+    """What the steps check between them: a `threading.Event`, or `Until`."""
+
+    def is_set(self) -> bool: ...
+
+
+class Until:
+    """Set when `stop` is, or once `seconds` have passed from now."""
+
+    def __init__(self, stop: threading.Event, seconds: float) -> None:
+        self._stop = stop
+        self._deadline = time.perf_counter() + seconds
+
+    def is_set(self) -> bool:
+        return self._stop.is_set() or time.perf_counter() >= self._deadline
 
 
 class LagrangeThread:
@@ -125,7 +144,7 @@ class _Officers:
         else:
             self.pred = np.zeros(0, dtype=np.int64)
 
-    def best(self, value: np.ndarray, stop: threading.Event) -> tuple[float, np.ndarray]:
+    def best(self, value: np.ndarray, stop: Stop) -> tuple[float, np.ndarray]:
         """The largest total of the positive `value`s (by pair, in the caller's order) that
         each officer can work, summed over officers, and the pairs (indices) reaching it."""
         v = value[self.order]
@@ -190,7 +209,7 @@ class LagrangeBound:
         self.steps = 0
         self.best = math.inf  # the lowest bound so far, in coverage units with locked shifts
 
-    def at(self, mult: np.ndarray, stop: threading.Event) -> tuple[float, np.ndarray]:
+    def at(self, mult: np.ndarray, stop: Stop) -> tuple[float, np.ndarray]:
         """The relaxation's optimum at the multipliers (a valid bound, in piece-weight units
         without the locked shifts) and each row's left-hand side at the pairs reaching it."""
         rows = len(self.segments.limit)
@@ -207,7 +226,7 @@ class LagrangeBound:
         )
         return float(mult @ self.limit) + total, used
 
-    def search(self, target: float, stop: threading.Event, most: int | None = None) -> None:
+    def search(self, target: float, stop: Stop, most: int | None = None) -> None:
         """Subgradient steps towards `target` (a known roster's coverage in piece-weight units,
         without locked shifts) until `stop` is set or the steps become too small; `best` holds
         the lowest bound. `most` caps the steps (tests)."""

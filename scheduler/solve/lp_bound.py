@@ -23,7 +23,7 @@ import numpy as np
 from scheduler.context import Context, coverage_scale
 from scheduler.rules.eligibility import candidates
 from scheduler.rules.load import OfficerLoad
-from scheduler.solve.lagrange_bound import LagrangeBound
+from scheduler.solve.lagrange_bound import LagrangeBound, Until
 from scheduler.solve.model import fill
 from scheduler.solve.objective import tighter_bound
 from scheduler.solve.pieces import PieceSet
@@ -34,8 +34,9 @@ log = logging.getLogger(__name__)
 # for 32,530 pairs on Rockport's Christmas week (docs/solver.md).
 LP_SECONDS_PER_PAIR = 1e-4
 LP_SHARE = 0.5  # of the limit: at most this long beside the search
-# Lagrangian steps before the LP: about 1.2-1.9 s at 90,000 pairs (docs/solver.md).
-LAGRANGE_STEPS = 150
+# The share of the LP's time its thread first gives Lagrangian steps (or until they stop
+# lowering the bound): a bound for when the LP is not solved in time (docs/solver.md).
+LAGRANGE_SHARE = 0.25
 THREAD_NAME = "offduty-lp-bound"
 
 
@@ -58,11 +59,12 @@ class LpBound:
         self._stopped = threading.Event()
 
         def rows() -> Rows:
-            # First a few Lagrangian steps towards `goal` (the greedy roster's coverage): a
-            # bound to fall back on when the LP is not solved in time (docs/solver.md).
+            # First Lagrangian steps towards `goal` (the greedy roster's coverage), for a quarter
+            # of the LP's time at most: a bound to fall back on when the LP is not solved in time
+            # (docs/solver.md).
             relaxation = LagrangeBound(ctx, ps, pools)
             self.relaxation = relaxation
-            relaxation.search(goal, self._stopped, most=LAGRANGE_STEPS)
+            relaxation.search(goal, Until(self._stopped, LAGRANGE_SHARE * seconds))
             written = Rows()
             fill(ctx, ps, candidates(ctx, ps, locked, pools), written)
             return written
