@@ -99,14 +99,11 @@ def bound_beside(
     if every_split is None and sum(len(p) for p in pools) <= splits.LARGE_MODEL:
         return None, None
     full, full_pools = every_split if every_split is not None else (ps, pools)
+    pairs = sum(len(p) for p in full_pools)
     goal = sum(ps.pieces[p].weight for p, _ in start.assign)
-    if (
-        every_split is not None
-        and not capped
-        and LpBound.fits(sum(len(p) for p in full_pools), clock.limit)
-    ):
+    if every_split is not None and not capped and LpBound.fits(pairs, clock.limit):
         return LpBound(ctx, full, full_pools, locked, clock.search_left(), goal), None
-    if clock.deterministic or not LagrangeThread.fits(sum(len(p) for p in full_pools), clock.limit):
+    if clock.deterministic or not LagrangeThread.fits(pairs, clock.limit):
         return None, None
     return None, LagrangeThread(ctx, full, full_pools, goal)
 

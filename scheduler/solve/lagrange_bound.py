@@ -55,6 +55,9 @@ THREAD_NAME = "offduty-lagrange-bound"
 PAIRS_PER_SECOND = 30_000
 MOST_PAIRS = 1_000_000
 
+# The caps' periods: (is a week, how a shift's minutes split into them).
+PERIODS = ((False, split_by_local_day), (True, split_by_local_week))
+
 log = logging.getLogger(__name__)
 
 
@@ -116,14 +119,7 @@ class LagrangeThread:
         value = self.finish()
         if value is None or self.relaxation is None:
             return bound
-        steps = self.relaxation.steps
-        return tighter_bound(
-            bound,
-            value,
-            notes,
-            f"bound from the Lagrangian relaxation over every split ({self.pairs:,} pairs, "
-            f"{steps} subgradient steps)",
-        )
+        return tighter_bound(bound, value, notes, self.relaxation.note())
 
 
 class _Officers:
@@ -208,6 +204,13 @@ class LagrangeBound:
         self.limit = np.concatenate((self.segments.limit, self.caps.limit))
         self.steps = 0
         self.best = math.inf  # the lowest bound so far, in coverage units with locked shifts
+
+    def note(self) -> str:
+        """What a result's notes say when this bound stands."""
+        return (
+            f"bound from the Lagrangian relaxation over every split ({self.pairs:,} pairs, "
+            f"{self.steps} subgradient steps)"
+        )
 
     def at(self, mult: np.ndarray, stop: Stop) -> tuple[float, np.ndarray]:
         """The relaxation's optimum at the multipliers (a valid bound, in piece-weight units
@@ -343,7 +346,7 @@ class _Caps:
         periods: dict[tuple[bool, date], int] = {}  # (is a week, first day) -> number
         parts: list[tuple[int, int, int]] = []  # (piece, period, minutes), by piece
         for p in ps.pieces:
-            for weekly, split in ((False, split_by_local_day), (True, split_by_local_week)):
+            for weekly, split in PERIODS:
                 for key, minutes in split(p.start, p.end, ctx.tz):
                     parts.append(
                         (p.index, periods.setdefault((weekly, key), len(periods)), minutes)
@@ -391,7 +394,7 @@ def _fixed_minutes(ctx: Context) -> dict[int, Counter[tuple[bool, date]]]:
     shifts = [(o.index, s, e) for o in ctx.officers for s, e in o.prior]
     shifts += [(o, s, e) for _, o, s, e in ctx.locked]
     for o, s, e in shifts:
-        for weekly, split in ((False, split_by_local_day), (True, split_by_local_week)):
+        for weekly, split in PERIODS:
             for key, minutes in split(s, e, ctx.tz):
                 out[o][weekly, key] += minutes
     return out

@@ -120,11 +120,7 @@ class LpBound:
             )
         relaxation = self.relaxation
         if relaxation is not None and not math.isinf(relaxation.best):
-            note = (
-                f"bound from the Lagrangian relaxation over every split ({self.pairs:,} pairs, "
-                f"{relaxation.steps} subgradient steps)"
-            )
-            found.append((relaxation.best, note))
+            found.append((relaxation.best, relaxation.note()))
         if not found:
             return bound
         lowest, note = min(found, key=lambda bound_and_note: bound_and_note[0])  # the LP on a tie

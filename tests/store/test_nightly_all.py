@@ -165,6 +165,7 @@ def test_a_problem_sent_to_a_cluster_carries_its_folder_agency(
                    [request("R-1", at(2, 18, tz=zone), at(2, 22, tz=zone))],
                    agency="pine-hollow-or")
     here = default_solver(prob)
+    assert validate(prob, here).violations == []
     sent = self_contained(prob)
     assert sent.agency == get_agency("pine-hollow-or")
     assert self_contained(sent) is sent
