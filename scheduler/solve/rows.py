@@ -341,19 +341,23 @@ class Window:
                 if self.kind[c] == FLOW:
                     m.y[key] = var
             variables[c] = var
-        row_of = np.repeat(np.arange(len(self.lo)), np.diff(self.starts))
-        kept = np.bincount(row_of[keep[self.cols]], minlength=len(self.lo))
-        cols, coefs, starts = self.cols.tolist(), self.coefs.tolist(), self.starts.tolist()
-        for r in np.flatnonzero(kept).tolist():
-            a, b = starts[r], starts[r + 1]
-            terms = [(variables[c], k) for c, k in zip(cols[a:b], coefs[a:b], strict=True)]
-            terms = [(v, k) for v, k in terms if v is not None]
-            lo, hi = self.lo[r], self.hi[r]
-            if self.amo[r] and hi >= 1:
-                if len(terms) > 1:
-                    m.cp.add_at_most_one([v for v, _ in terms])
+        # The kept terms of every row, filtered in arrays: rows run over every column of the
+        # window, and most of a large window's pairs are not kept after its LP.
+        on = keep[self.cols]
+        row_of = np.repeat(np.arange(len(self.lo)), np.diff(self.starts))[on]
+        starts = np.concatenate(([0], np.cumsum(np.bincount(row_of, minlength=len(self.lo)))))
+        terms = [variables[c] for c in self.cols[on].tolist()]
+        coefs = self.coefs[on].astype(np.int64).tolist()
+        bounds = starts.tolist()
+        lows, highs, amo = self.lo.tolist(), self.hi.tolist(), self.amo.tolist()
+        for r in np.flatnonzero(np.diff(starts)).tolist():
+            a, b = bounds[r], bounds[r + 1]
+            lo, hi = lows[r], highs[r]
+            if amo[r] and hi >= 1:
+                if b - a > 1:
+                    m.cp.add_at_most_one(terms[a:b])
                 continue
-            expr = LinearExpr.weighted_sum([v for v, _ in terms], [int(k) for _, k in terms])
+            expr = LinearExpr.weighted_sum(terms[a:b], coefs[a:b])
             if lo == hi:
                 m.cp.add(expr == int(lo))
                 continue
@@ -361,9 +365,9 @@ class Window:
                 m.cp.add(expr <= int(math.floor(hi + 1e-9)))
             if lo > -math.inf:
                 m.cp.add(expr >= int(math.ceil(lo - 1e-9)))
-        on = np.flatnonzero(keep & (self.objective != 0)).tolist()
-        weights = [int(self.objective[c]) for c in on]
-        goal = LinearExpr.weighted_sum([variables[c] for c in on], weights)
+        on_goal = np.flatnonzero(keep & (self.objective != 0)).tolist()
+        weights = [int(self.objective[c]) for c in on_goal]
+        goal = LinearExpr.weighted_sum([variables[c] for c in on_goal], weights)
         if self.maximize:
             m.cp.maximize(goal)
         else:

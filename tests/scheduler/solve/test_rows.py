@@ -156,3 +156,21 @@ def test_the_lp_support_keeps_the_current_roster() -> None:
     columns = win.pair_columns()
     assert keep[columns[wed, k2]]
     assert keep[columns[wed, k1]] == (values[columns[wed, k1]] > 1e-6)
+
+
+def test_a_model_over_some_pairs_writes_only_their_terms() -> None:
+    # K-1 alone kept on both days: the cap row keeps K-1's two terms, so K-1 works one of them.
+    ctx, ps, _, horizon = _horizon(weekly_cap())
+    mon, wed = _piece(ctx, ps, "R-MON"), _piece(ctx, ps, "R-WED")
+    k1 = _officer(ctx, "K-1")
+    win = horizon.cut({ps.pieces[mon].request, ps.pieces[wed].request}, [])
+    columns = win.pair_columns()
+    keep = win.kind != PAIR
+    keep[columns[mon, k1]] = keep[columns[wed, k1]] = True
+    m = win.model(keep)
+    assert set(m.x) == {(mon, k1), (wed, k1)}
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    assert solver.solve(m.cp) == cp_model.OPTIMAL
+    assert sum(solver.value(v) for v in m.x.values()) == 1
+    assert solver.objective_value == max(ps.pieces[mon].weight, ps.pieces[wed].weight)
