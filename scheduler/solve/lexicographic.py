@@ -40,6 +40,9 @@ W_STABLE, W_PREFERRED, W_CONTINUITY, W_SEGMENTS = 4, 4, 2, 1
 PREFERENCE_SHARE = 0.2
 # From this many pair variables, the coverage stage starts from the LP relaxation's neighbourhood.
 LP_START_ABOVE = 1_000
+# The LP neighbourhood's share of the search time left: a neighbourhood proven optimal returns
+# the rest, and at a short limit it finds more than the whole model would (docs/solver.md).
+NEIGHBOURHOOD_SHARE = 0.6
 # From this many, CP-SAT's probing presolve alone can outlast a short limit.
 LIGHT_PRESOLVE_ABOVE = 4_000
 
@@ -240,7 +243,7 @@ def _lp_start(
         sub,
         "coverage-lp-neighbourhood",
         ctx.problem.options,
-        clock.share(0.3),
+        clock.share(NEIGHBOURHOOD_SHARE),
         stop_event,
         light=True,
         wall_cap=clock.wall_cap(),
