@@ -11,6 +11,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
+import numpy as np
+
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
@@ -70,3 +72,28 @@ def split_by_local_week(start: int, end: int, tz: ZoneInfo) -> tuple[tuple[date,
 def hours(minutes: int) -> float:
     """Minutes as hours for reports (never for money: money uses Decimal minutes / 60)."""
     return round(minutes / 60, 4)
+
+
+def local_day_edges(lo: int, hi: int, tz: ZoneInfo, weeks: bool = False) -> np.ndarray:
+    """Epoch minutes of the local midnights that bound every day (or Monday-to-Monday week)
+    meeting [lo, hi]: the first at or before `lo`, the last after `hi`."""
+    first, last = local_date(lo, tz), local_date(hi, tz) + timedelta(days=1)
+    if weeks:
+        first, last = week_monday(first), week_monday(last) + timedelta(days=7)
+    step = 7 if weeks else 1
+    days = [first + timedelta(days=k) for k in range(0, (last - first).days + 1, step)]
+    return np.asarray([local_midnight(day, tz) for day in days], dtype=np.int64)
+
+
+def most_in_one_span(starts: np.ndarray, ends: np.ndarray, edges: np.ndarray) -> np.ndarray:
+    """Per interval [start, end), its most minutes between two consecutive `edges` (from
+    `local_day_edges`): the largest value `split_by_local_day` (or week) gives it, for many
+    intervals in a few array steps."""
+    first = np.searchsorted(edges, starts, side="right") - 1  # the span holding the start
+    last = np.searchsorted(edges, ends, side="left") - 1  # the span holding the last minute
+    most = np.zeros(len(starts), dtype=np.int64)
+    for k in range(int((last - first).max(initial=-1)) + 1):
+        span = np.minimum(first + k, last)
+        part = np.minimum(ends, edges[span + 1]) - np.maximum(starts, edges[span])
+        most = np.maximum(most, part)
+    return most

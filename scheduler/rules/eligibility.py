@@ -26,7 +26,7 @@ from scheduler.rules.free_time import AvailabilityIndex, max_window_load
 from scheduler.rules.load import DAY, LOAD_RULES, OfficerLoad
 from scheduler.rules.piece_view import ScreenedPieces
 from scheduler.rules.rule_layers import Elsewhere
-from scheduler.timeutil import split_by_local_day, split_by_local_week
+from scheduler.timeutil import local_day_edges, most_in_one_span
 
 
 def status_barred(o: OfficerData, req: RequestData, start: int, end: int, ctx: Context) -> bool:
@@ -81,6 +81,8 @@ def static_block(
 
 
 _QUAL_BITS = {QUAL_TRAFFIC: 1, QUAL_VEHICLE: 2, QUAL_LIQUOR: 4}
+# Availability rows screened at once by `candidate_pools` (a few arrays of that length).
+POOL_CHUNK = 2_000_000
 
 
 class _OfficerArrays:
@@ -145,10 +147,15 @@ def _status_barred_many(
     return np.asarray(a.inactive[pool])
 
 
+def qualification_bits(req: RequestData, ctx: Context) -> int:
+    """The request's required qualifications as bits of `_OfficerArrays.quals`."""
+    return sum(_QUAL_BITS[q] for q in required_qualifications(req, ctx))
+
+
 def _missing_qualification_many(
     a: _OfficerArrays, req: RequestData, start: int, end: int, pool: np.ndarray
 ) -> np.ndarray:
-    need = sum(_QUAL_BITS[q] for q in required_qualifications(req, a.ctx))
+    need = qualification_bits(req, a.ctx)
     return np.asarray((a.quals[pool] & need) != need)
 
 
@@ -241,22 +248,48 @@ def candidate_pools(ctx: Context, ps: ScreenedPieces) -> list[np.ndarray]:
     bound computed over pools is still a valid bound.
 
     The free-time index holds active officers only, minus on-duty time widened by the gap: it
-    answers STATUS_BARRED, NOT_AVAILABLE and ON_DUTY at once."""
+    answers STATUS_BARRED, NOT_AVAILABLE and ON_DUTY at once. Every piece is screened in the
+    same array steps, a chunk of pieces at a time (POOL_CHUNK): a split-heavy fortnight has tens
+    of thousands of pieces (docs/solver.md)."""
     arrays = _OfficerArrays(ctx)
     index = arrays.free
-    qualified = STATIC_RULES["MISSING_QUALIFICATION"].many
-    pools = []
-    for piece in ps.pieces:
-        req = ctx.requests[piece.request]
-        days = split_by_local_day(piece.start, piece.end, ctx.tz)
-        if piece.minutes > ctx.limits.per_24h or max(m for _, m in days) > ctx.limits.per_day:
-            pools.append(np.empty(0, dtype=np.int64))
-            continue
-        pool = index.containing(piece.start, piece.end)
-        week_most = max(m for _, m in split_by_local_week(piece.start, piece.end, ctx.tz))
-        keep = ~qualified(arrays, req, piece.start, piece.end, pool)
-        keep &= arrays.week_cap[pool] >= week_most
-        pools.append(pool[keep])
+    n = len(ps.pieces)
+    if n == 0:
+        return []
+    start = np.fromiter((p.start for p in ps.pieces), dtype=np.int64, count=n)
+    end = np.fromiter((p.end for p in ps.pieces), dtype=np.int64, count=n)
+    need = np.asarray([qualification_bits(r, ctx) for r in ctx.requests], dtype=np.int64)
+    need = need[np.fromiter((p.request for p in ps.pieces), dtype=np.int64, count=n)]
+    lo, hi = int(start.min()), int(end.max())
+    day_most = most_in_one_span(start, end, local_day_edges(lo, hi, ctx.tz))
+    week_most = most_in_one_span(start, end, local_day_edges(lo, hi, ctx.tz, weeks=True))
+    fits = (end - start <= ctx.limits.per_24h) & (day_most <= ctx.limits.per_day)
+    # The index rows that may contain a piece: those starting in [end - longest, start].
+    first = np.searchsorted(index.start, end - index.longest, side="left")
+    lengths = np.where(fits, np.maximum(np.searchsorted(index.start, start, "right") - first, 0), 0)
+    pools: list[np.ndarray] = []
+    upto = np.cumsum(lengths)
+    a = 0
+    while a < n:
+        # The pieces whose rows add up to POOL_CHUNK (at least one piece).
+        b = max(a + 1, int(np.searchsorted(upto, upto[a] - lengths[a] + POOL_CHUNK, "right")))
+        counts = lengths[a:b]
+        total = int(counts.sum())
+        # Row and piece numbers in 32 bits: these are the largest arrays, and at L (15 million
+        # rows scanned) 64 bits made the pools slower than one search per piece.
+        offset = (first[a:b] - np.cumsum(counts) + counts).astype(np.int32)
+        at = np.repeat(offset, counts) + np.arange(total, dtype=np.int32)
+        piece = np.repeat(np.arange(a, b, dtype=np.int32), counts)
+        inside = index.end[at] >= end[piece]  # the row's window holds the whole piece
+        at, piece = at[inside], piece[inside]
+        officer = index.officer[at]
+        keep = (arrays.quals[officer] & need[piece]) == need[piece]
+        keep &= arrays.week_cap[officer] >= week_most[piece]
+        officer = officer[keep]
+        bounds = np.concatenate(([0], np.cumsum(np.bincount(piece[keep] - a, minlength=b - a))))
+        cuts = bounds.tolist()
+        pools.extend(officer[i:j] for i, j in zip(cuts, cuts[1:], strict=False))
+        a = b
     return pools
 
 

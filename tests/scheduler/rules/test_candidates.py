@@ -5,14 +5,17 @@ from __future__ import annotations
 
 from datetime import date
 
+import numpy as np
 import pytest
 
 from scenarios.generator import generate
 from scheduler.context import prepare
-from scheduler.rules.eligibility import candidate_pools, candidates
+from scheduler.rules import eligibility
+from scheduler.rules.eligibility import STATIC_RULES, _OfficerArrays, candidate_pools, candidates
 from scheduler.rules.load import OfficerLoad
 from scheduler.solve.locks import check_locks
 from scheduler.solve.pieces import build_pieces
+from scheduler.timeutil import split_by_local_day, split_by_local_week
 
 
 def _full_check(ctx, ps, loads, pools) -> dict[int, list[int]]:
@@ -48,3 +51,48 @@ def test_screening_keeps_exactly_the_pairs_of_the_full_check(
     refused = sum(len(pools[p]) - len(full[p]) for p in full)
     assert refused > 0
     assert sum(len(c) for c in full.values()) > 0
+
+
+def _pools_one_by_one(ctx, ps) -> list[np.ndarray]:
+    """The pools piece by piece, as they were computed before the array version."""
+    arrays = _OfficerArrays(ctx)
+    pools = []
+    for piece in ps.pieces:
+        req = ctx.requests[piece.request]
+        days = split_by_local_day(piece.start, piece.end, ctx.tz)
+        if piece.minutes > ctx.limits.per_24h or max(m for _, m in days) > ctx.limits.per_day:
+            pools.append(np.empty(0, dtype=np.int64))
+            continue
+        pool = arrays.free.containing(piece.start, piece.end)
+        week_most = max(m for _, m in split_by_local_week(piece.start, piece.end, ctx.tz))
+        keep = ~STATIC_RULES["MISSING_QUALIFICATION"].many(
+            arrays, req, piece.start, piece.end, pool
+        )
+        keep &= arrays.week_cap[pool] >= week_most
+        pools.append(pool[keep])
+    return pools
+
+
+@pytest.mark.parametrize(
+    ("agency", "start", "seed"),
+    [
+        ("rockport-tx", date(2026, 12, 21), 3),  # Christmas, the 2-hour minimum: many splits
+        ("rockport-tx", date(2026, 3, 2), 4),  # the spring DST change
+        ("kennesaw-ga", date(2026, 10, 26), 2),  # the autumn DST change
+    ],
+)
+def test_the_pools_in_arrays_equal_the_pools_piece_by_piece(
+    agency: str, start: date, seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ctx = prepare(generate(40, 80, 7, seed, agency=agency, start=start, long_share=0.4))
+    ps = build_pieces(ctx)
+    expected = _pools_one_by_one(ctx, ps)
+    # Chunks of at most 500 index rows: many chunks, and pieces alone in theirs.
+    monkeypatch.setattr(eligibility, "POOL_CHUNK", 500)
+    pools = candidate_pools(ctx, ps)
+    assert len(pools) == len(expected) == len(ps.pieces)
+    for got, want in zip(pools, expected, strict=True):
+        assert got.tolist() == want.tolist()
+    # Not vacuous: most pieces have officers, and the caps or qualifications empty some.
+    assert sum(len(p) > 0 for p in pools) > len(pools) / 2
+    assert any(len(p) == 0 for p in pools)
