@@ -85,15 +85,28 @@ def local_day_edges(lo: int, hi: int, tz: ZoneInfo, weeks: bool = False) -> np.n
     return np.asarray([local_midnight(day, tz) for day in days], dtype=np.int64)
 
 
-def most_in_one_span(starts: np.ndarray, ends: np.ndarray, edges: np.ndarray) -> np.ndarray:
-    """Per interval [start, end), its most minutes between two consecutive `edges` (from
-    `local_day_edges`): the largest value `split_by_local_day` (or week) gives it, for many
-    intervals in a few array steps."""
+def minutes_by_span(
+    starts: np.ndarray, ends: np.ndarray, edges: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every interval [start, end) cut at the `edges` (from `local_day_edges`), in array form:
+    per part, its interval, its span (the number of the edge it starts after) and its minutes,
+    interval by interval and in time order: what `split_by_local_day` (or week) gives each one."""
     first = np.searchsorted(edges, starts, side="right") - 1  # the span holding the start
     last = np.searchsorted(edges, ends, side="left") - 1  # the span holding the last minute
-    most = np.zeros(len(starts), dtype=np.int64)
-    for k in range(int((last - first).max(initial=-1)) + 1):
-        span = np.minimum(first + k, last)
-        part = np.minimum(ends, edges[span + 1]) - np.maximum(starts, edges[span])
-        most = np.maximum(most, part)
-    return most
+    count = last - first + 1
+    interval = np.repeat(np.arange(len(starts)), count)
+    step = np.arange(int(count.sum())) - np.repeat(np.cumsum(count) - count, count)
+    span = first[interval] + step
+    minutes = np.minimum(ends[interval], edges[span + 1]) - np.maximum(
+        starts[interval], edges[span]
+    )
+    return interval, span, minutes
+
+
+def most_in_one_span(starts: np.ndarray, ends: np.ndarray, edges: np.ndarray) -> np.ndarray:
+    """Per interval, its most minutes in one span (`minutes_by_span`): the largest value
+    `split_by_local_day` (or week) gives it."""
+    if len(starts) == 0:
+        return np.zeros(0, dtype=np.int64)
+    interval, _, minutes = minutes_by_span(starts, ends, edges)
+    return np.maximum.reduceat(minutes, np.flatnonzero(np.diff(interval, prepend=-1)))

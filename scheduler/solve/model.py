@@ -22,12 +22,12 @@ import numpy as np
 from ortools.sat.python import cp_model
 from ortools.sat.python.cp_model import LinearExpr
 
-from scheduler.context import Context, merge_windows, piece_weight
+from scheduler.context import Context, piece_weight
 from scheduler.rules.free_time import max_window_load
 from scheduler.rules.load import DAY
 from scheduler.rules.rule_layers import NO_PAIR, Elsewhere
 from scheduler.solve.pieces import PieceSet
-from scheduler.timeutil import split_by_local_day, split_by_local_week
+from scheduler.timeutil import local_day_edges, minutes_by_span
 
 Var = Any  # a CP-SAT variable in `Model`, a column number in `rows.Rows`
 
@@ -167,22 +167,46 @@ def _no_overlap(ctx: Context, ps: PieceSet, m: Sink) -> None:
                 del active[p]
 
 
+def _packs_more(before: list[int], weights: list[int], most: int) -> bool:
+    """Whether one officer could work more than `most` of some items, given in order of their
+    end with their weights; `before[i]` is how many items end a travel gap before the i-th
+    starts. The recursion of `max_packing`, stopped as soon as it passes `most`: most rows a
+    rule writes do bind, and this is the model's busiest loop (docs/solver.md)."""
+    best = [0]
+    for i, (j, w) in enumerate(zip(before, weights, strict=True)):
+        value = max(best[i], best[j] + w)
+        if value > most:
+            return True
+        best.append(value)
+    return False
+
+
 def _cap(
     ctx: Context, ps: PieceSet, m: Sink, oi: int, items: list[tuple[int, Var, int]], room: int
 ) -> None:
     """Add sum(weight x) <= room unless no compatible selection could exceed it."""
     if not items:
         return
-    packed = max_packing(
-        [(ps.pieces[p].start, ps.pieces[p].end, w) for p, _, w in items], ctx.limits.gap
-    )
-    if packed > room:
+    by_end = sorted(items, key=lambda it: ps.pieces[it[0]].end)
+    start = np.asarray([ps.pieces[p].start for p, _, _ in by_end], dtype=np.int64)
+    end = np.asarray([ps.pieces[p].end for p, _, _ in by_end], dtype=np.int64)
+    before = np.searchsorted(end, start - ctx.limits.gap, side="right").tolist()
+    if _packs_more(before, [w for *_, w in by_end], room):
         m.at_most([v for _, v, _ in items], [w for *_, w in items], max(room, 0))
 
 
 def _reach(ps: PieceSet, items: list[tuple[int, Var]]) -> list[tuple[int, int]]:
-    """The union of an officer's candidate pieces: no selection can work more than this."""
-    return merge_windows([(ps.pieces[p].start, ps.pieces[p].end) for p, _ in items])
+    """The union of an officer's candidate pieces: no selection can work more than this.
+    Merged in array steps (`context.merge_windows` in Python took a sixth of a split-heavy
+    model's rows: docs/solver.md): touching pieces join, as there."""
+    pieces = np.fromiter((p for p, _ in items), dtype=np.int64, count=len(items))
+    order = np.argsort(ps.starts[pieces], kind="stable")
+    starts, ends = ps.starts[pieces][order], ps.ends[pieces][order]
+    reached = np.maximum.accumulate(ends)
+    opens = np.flatnonzero(starts[1:] > reached[:-1]) + 1  # a gap before these pieces
+    first = np.concatenate(([0], opens))
+    last = np.concatenate((opens - 1, [len(starts) - 1]))
+    return list(zip(starts[first].tolist(), reached[last].tolist(), strict=True))
 
 
 def _overlap(blocks: list[tuple[int, int]], start: int, end: int) -> int:
@@ -201,32 +225,85 @@ def _daily_and_weekly_caps(ctx: Context, ps: PieceSet, m: Sink) -> None:
     """Off-duty minutes per local day and per Monday-to-Monday week, locked shifts included.
 
     A day or week whose reachable minutes (the union of the officer's candidates) plus locked
-    minutes fit under the cap cannot bind and gets no constraint.
+    minutes fit under the cap cannot bind and gets no constraint. Each piece is cut into days
+    and weeks once, in array steps, not once per candidate (docs/solver.md).
     """
-    tz = ctx.tz
+    if not ps.pieces:
+        return
     locked = _locked_by_officer(ctx)
+    starts, ends = ps.starts, ps.ends
+    lo, hi = int(starts.min()), int(ends.max())
+    cuts = [
+        (_Cuts(starts, ends, local_day_edges(lo, hi, ctx.tz)), lambda oi: ctx.limits.per_day),
+        (
+            _Cuts(starts, ends, local_day_edges(lo, hi, ctx.tz, weeks=True)),
+            lambda oi: ctx.officers[oi].week_cap,
+        ),
+    ]
     for oi, items in m.by_officer.items():
-        reach = _reach(ps, items)
-        fixed = locked.get(oi, [])
-        for split, cap in (
-            (split_by_local_day, ctx.limits.per_day),
-            (split_by_local_week, ctx.officers[oi].week_cap),
-        ):
-            fixed_by = _minutes_by(fixed, split, tz)
-            reach_by = _minutes_by(reach, split, tz)
-            groups: dict[date, list[tuple[int, Var, int]]] = defaultdict(list)
-            for key in reach_by:
-                if reach_by[key] + fixed_by[key] > cap:
-                    groups[key] = []
-            if not groups:
+        pieces = np.asarray([p for p, _ in items], dtype=np.int64)
+        reach = np.asarray(_reach(ps, items), dtype=np.int64)
+        fixed = np.asarray(locked.get(oi, []), dtype=np.int64).reshape(-1, 2)
+        for by, cap_of in cuts:
+            cap = cap_of(oi)
+            load = by.load(fixed)
+            binding = by.load(reach) + load > cap
+            if not binding.any():
                 continue
-            for p, var in items:
-                piece = ps.pieces[p]
-                for key, mins in split(piece.start, piece.end, tz):
-                    if key in groups:
-                        groups[key].append((p, var, mins))
-            for key, group in groups.items():
-                _cap(ctx, ps, m, oi, group, cap - fixed_by[key])
+            item, span, minutes = by.parts(pieces)
+            on = binding[span]
+            item, span, minutes = item[on], span[on], minutes[on]
+            order = np.argsort(span, kind="stable")  # by span, each in the officer's item order
+            item, span, minutes = item[order], span[order], minutes[order]
+            first = np.flatnonzero(np.diff(span, prepend=-1)).tolist() + [len(span)]
+            item_l, minutes_l, span_l = item.tolist(), minutes.tolist(), span.tolist()
+            for a, b in zip(first, first[1:], strict=False):
+                parts = zip(item_l[a:b], minutes_l[a:b], strict=True)
+                group = [(items[i][0], items[i][1], n) for i, n in parts]
+                _cap(ctx, ps, m, oi, group, cap - int(load[span_l[a]]))
+
+
+@dataclass
+class _Cuts:
+    """The pieces cut at local midnights (or Monday midnights) once, in array form."""
+
+    starts: np.ndarray
+    ends: np.ndarray
+    edges: np.ndarray
+    piece: np.ndarray = field(init=False)
+    span: np.ndarray = field(init=False)
+    minutes: np.ndarray = field(init=False)
+    begin: np.ndarray = field(init=False)  # per piece, where its parts begin (and one more)
+
+    def __post_init__(self) -> None:
+        self.piece, self.span, self.minutes = minutes_by_span(self.starts, self.ends, self.edges)
+        counts = np.bincount(self.piece, minlength=len(self.starts))
+        self.begin = np.concatenate(([0], np.cumsum(counts)))
+
+    def parts(self, pieces: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The parts of these pieces: per part, the position of its piece in `pieces`, its
+        span and its minutes, piece by piece."""
+        counts = self.begin[pieces + 1] - self.begin[pieces]
+        item = np.repeat(np.arange(len(pieces)), counts)
+        at = (
+            self.begin[pieces][item]
+            + np.arange(int(counts.sum()))
+            - np.repeat(np.cumsum(counts) - counts, counts)
+        )
+        return item, self.span[at], self.minutes[at]
+
+    def load(self, blocks: np.ndarray) -> np.ndarray:
+        """Minutes of the blocks (rows of start and end) in each span; outside them, none."""
+        spans = len(self.edges) - 1
+        if len(blocks) == 0:
+            return np.zeros(spans, dtype=np.int64)
+        s = np.clip(blocks[:, 0], self.edges[0], self.edges[-1])
+        e = np.clip(blocks[:, 1], self.edges[0], self.edges[-1])
+        inside = e > s
+        if not inside.any():
+            return np.zeros(spans, dtype=np.int64)
+        _, span, minutes = minutes_by_span(s[inside], e[inside], self.edges)
+        return np.bincount(span, weights=minutes, minlength=spans).astype(np.int64)
 
 
 def _locked_by_officer(ctx: Context) -> dict[int, list[tuple[int, int]]]:
@@ -308,10 +385,7 @@ def _rolling_rows(
         weights = row[idx]
         # The most one officer could work of these pieces (`max_packing`, vectorized lookups).
         before = np.searchsorted(end[idx], start[idx] - gap, side="right").tolist()
-        best = [0]
-        for i, (j, w) in enumerate(zip(before, weights.tolist(), strict=True)):
-            best.append(max(best[i], best[j] + w))
-        if best[-1] > room[k]:
+        if _packs_more(before, weights.tolist(), int(room[k])):
             m.at_most([by_end[i][1] for i in idx.tolist()], weights.tolist(), max(int(room[k]), 0))
 
 

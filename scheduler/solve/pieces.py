@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -41,6 +42,15 @@ class PieceSet:
     split_requests: set[int]
     no_valid_split: set[int]
     grid_points: dict[int, list[int]]  # split request -> its boundary points
+
+    @cached_property
+    def starts(self) -> np.ndarray:
+        """Every piece's start, by piece number (for array steps over many pieces)."""
+        return np.asarray([p.start for p in self.pieces], dtype=np.int64)
+
+    @cached_property
+    def ends(self) -> np.ndarray:
+        return np.asarray([p.end for p in self.pieces], dtype=np.int64)
 
 
 def grid_points(req: RequestData) -> list[int]:

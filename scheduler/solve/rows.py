@@ -86,8 +86,13 @@ class Rows:
         kind = np.full(n, EXTRA, dtype=np.int8)
         keys: list[Any] = [None] * n
         weight = np.zeros(n)
-        for (p, o), col in self.x.items():
-            piece[col], kind[col], keys[col], weight[col] = p, PAIR, (p, o), ps.pieces[p].weight
+        # In array steps: a split-heavy fortnight has 185,000 pairs (docs/solver.md).
+        pair_cols = np.fromiter(self.x.values(), dtype=np.int64, count=len(self.x))
+        pair_piece = np.fromiter((p for p, _ in self.x), dtype=np.int64, count=len(self.x))
+        piece[pair_cols], kind[pair_cols] = pair_piece, PAIR
+        weight[pair_cols] = np.asarray([p.weight for p in ps.pieces], dtype=np.float64)[pair_piece]
+        for key, col in zip(self.x, pair_cols.tolist(), strict=True):
+            keys[col] = key
         for p, col in self.y.items():
             piece[col], kind[col], keys[col] = p, FLOW, p
         starts = np.asarray(self._starts, dtype=np.int64)
