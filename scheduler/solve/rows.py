@@ -18,7 +18,7 @@ could never bind over all candidates cannot bind over fewer of them.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -83,6 +83,7 @@ class Rows:
         """The rows as arrays, with each column's piece, kind and key (the lists are dropped)."""
         n = len(self.upper)
         piece = np.zeros(n, dtype=np.int64)
+        officer = np.full(n, -1, dtype=np.int64)
         kind = np.full(n, EXTRA, dtype=np.int8)
         keys: list[Any] = [None] * n
         weight = np.zeros(n)
@@ -90,6 +91,7 @@ class Rows:
         pair_cols = np.fromiter(self.x.values(), dtype=np.int64, count=len(self.x))
         pair_piece = np.fromiter((p for p, _ in self.x), dtype=np.int64, count=len(self.x))
         piece[pair_cols], kind[pair_cols] = pair_piece, PAIR
+        officer[pair_cols] = np.fromiter((o for _, o in self.x), dtype=np.int64, count=len(self.x))
         weight[pair_cols] = np.asarray([p.weight for p in ps.pieces], dtype=np.float64)[pair_piece]
         for key, col in zip(self.x, pair_cols.tolist(), strict=True):
             keys[col] = key
@@ -109,6 +111,7 @@ class Rows:
             nonnegative=np.bincount(row_of[coefs < 0], minlength=len(self._lo)) == 0,
             upper=np.asarray(self.upper, dtype=np.float64),
             piece=piece,
+            officer=officer,
             kind=kind,
             keys=keys,
             weight=weight,
@@ -133,6 +136,7 @@ class Horizon:
     nonnegative: np.ndarray  # per row: no negative coefficient
     upper: np.ndarray  # per column
     piece: np.ndarray
+    officer: np.ndarray  # per column: a pair's officer, else -1
     kind: np.ndarray
     keys: list[Any]
     weight: np.ndarray  # per column: the coverage weight of a pair, else 0
@@ -150,7 +154,21 @@ class Horizon:
         key = tuple(sorted(requests))
         shape = self._shapes.get(key)
         if shape is None:
-            shape = self._shapes[key] = self._shape(requests)
+            inside_piece = np.isin(self.request_of_piece, list(requests))
+            shape = self._shapes[key] = self._shape(inside_piece[self.piece] & (self.kind != EXTRA))
+        return self._cut(shape, fixed_on)
+
+    def cut_officers(self, officers: Collection[int], fixed_on: list[int]) -> Window:
+        """The window of these officers over the whole horizon: their pairs free, and the split
+        flows of every request they may work, so its segments can move; every other pair fixed
+        as in `cut`. A day's window cannot move an officer's hours from one day to another, and
+        where the weekly caps bind that is what coverage needs (docs/solver.md)."""
+        free = (self.kind == PAIR) & np.isin(self.officer, list(officers))
+        touched = np.unique(self.request_of_piece[self.piece[free]])
+        free |= (self.kind == FLOW) & np.isin(self.request_of_piece[self.piece], touched)
+        return self._cut(self._shape(free), fixed_on)
+
+    def _cut(self, shape: _Shape, fixed_on: list[int]) -> Window:
         value = np.zeros(len(self.upper))
         value[fixed_on] = 1.0
         activity = np.bincount(
@@ -179,11 +197,9 @@ class Horizon:
             amo=self.amo[shape.rows],
         )
 
-    def _shape(self, requests: set[int]) -> _Shape:
-        """The window's columns, the rows they appear in, and those rows' nonzeros split into
-        free ones (renumbered) and fixed ones."""
-        inside_piece = np.isin(self.request_of_piece, list(requests))
-        free = inside_piece[self.piece] & (self.kind != EXTRA)
+    def _shape(self, free: np.ndarray) -> _Shape:
+        """The window's columns (`free`, per column), the rows they appear in, and those rows'
+        nonzeros split into free ones (renumbered) and fixed ones."""
         cols = np.flatnonzero(free)
         rows = np.unique(self.row_of[self.by_column(cols)])
         lengths = self.starts[rows + 1] - self.starts[rows]

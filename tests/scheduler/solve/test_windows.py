@@ -19,8 +19,9 @@ from scheduler.rules.eligibility import candidate_pools, candidates
 from scheduler.solve import solver, splits, windows
 from scheduler.solve.draft import Draft
 from scheduler.solve.locks import check_locks
+from scheduler.solve.model import fill
 from scheduler.solve.pieces import build_pieces
-from scheduler.solve.rows import Horizon
+from scheduler.solve.rows import Horizon, Rows
 from tests.scheduler.builders import at, officer, problem, request, roster, solve_checked
 
 
@@ -146,3 +147,39 @@ def test_the_windows_in_time_and_the_columns_their_rows_need() -> None:
     assert windows._windows_in_time(ps, cands, windows_, 2.0) == windows_
     start = Draft([(1, 7), (2, 8)], {})
     assert windows._columns(ps, cands, [[0]], start) == {0: cands[0], 1: [7], 2: [8]}
+
+
+def test_an_officer_window_moves_hours_between_days_where_day_windows_cannot() -> None:
+    # Kennesaw. K-1's weekly cap is 8 h: Monday 7 Dec 08:00-14:00 (6 h) and Wednesday 9 Dec
+    # 10:00-14:00 (4 h) do not both fit. K-2 is free on Monday only. The roster gives K-1
+    # Monday and leaves Wednesday open. Monday's window may swap K-1 for K-2, but that covers
+    # no more; Wednesday's cannot use K-1, who still works Monday, nor K-2. The window of both
+    # officers over the fortnight gives Monday to K-2 and Wednesday to K-1: both covered.
+    prob = problem(
+        [officer("K-1", max_hours_per_week=8), officer("K-2", [(at(7, 0), at(8, 0))])],
+        [request("R-MON", at(7, 8), at(7, 14)), request("R-WED", at(9, 10), at(9, 14))],
+    )
+    ctx = prepare(prob)
+    ps = build_pieces(ctx)
+    _, locked = check_locks(ctx, ps)
+    cands = candidates(ctx, ps, locked)
+    rows = Rows()
+    fill(ctx, ps, cands, rows)
+    horizon = rows.freeze(ps)
+    [mon, wed] = [ps.by_request[r.index][0] for r in ctx.requests]
+    k1, k2 = (o.index for o in ctx.officers)
+    start = Draft([(mon, k1)], {})
+    options = prob.options
+    for r in (ps.pieces[mon].request, ps.pieces[wed].request):
+        day, _ = windows._improve_window(ctx, ps, horizon, start, [r], options, 5.0, None)
+        assert day is start  # no day's window covers more
+    both, outcome = windows._improve_window(
+        ctx, ps, horizon, start, [], options, 5.0, None, officers={k1, k2}
+    )
+    assert outcome.name == "officer-window"
+    assert sorted(both.assign) == sorted([(mon, k2), (wed, k1)])
+    # One officer's window cannot do it: K-2's alone keeps Wednesday open.
+    alone, _ = windows._improve_window(
+        ctx, ps, horizon, start, [], options, 5.0, None, officers={k2}
+    )
+    assert alone is start

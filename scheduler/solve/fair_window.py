@@ -1,0 +1,64 @@
+"""The fairness sweep's objective for one window of the city-scale search (`windows.py`).
+
+The coverage sweeps leave some officers far heavier than others. A window's fairness solve keeps
+the window's coverage and lowers a convex penalty of its officers' totals, which, unlike the
+largest total alone, keeps lowering the heavy officers when the heaviest cannot shed a shift in
+this window.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+
+from scheduler.context import Context
+from scheduler.solve.draft import Draft
+from scheduler.solve.pieces import PieceSet
+from scheduler.solve.rows import Window
+
+STEP = 180  # minutes between the thresholds of the fairness penalty
+SLOPES = (16, 8, 4, 2, 1)  # per minute above each threshold, the highest (3 h below the top) first
+
+
+def excess(
+    ctx: Context, ps: PieceSet, win: Window, draft: Draft, inside_req: set[int], covered: float
+) -> float:
+    """Minimize a convex penalty of the window officers' totals, the window's coverage kept:
+    minutes above the roster's largest total are forbidden, and each minute above thresholds
+    3, 6, ... 15 hours below it costs 1, 3, 7, 15 or 31, more the higher it lies. Unlike the
+    largest total alone, this keeps lowering the heavy officers when the largest one cannot
+    shed a shift in this window, and it is an LP whose relaxation stays close to integral.
+    Returns the penalty of the current roster."""
+    minutes: dict[int, int] = defaultdict(int)
+    outside: dict[int, int] = defaultdict(int)
+    for p, o in draft.assign:
+        minutes[o] += ps.pieces[p].minutes
+        if ps.pieces[p].request not in inside_req:
+            outside[o] += ps.pieces[p].minutes
+    for _, o, s, e in ctx.locked:
+        minutes[o] += e - s
+        outside[o] += e - s
+    totals = {o.index: o.hours_to_date + minutes[o.index] for o in ctx.officers}
+    top = max(totals.values(), default=0)
+    thresholds = [top - STEP * k for k in range(1, len(SLOPES) + 1)]
+    pairs = win.pair_columns()
+    win.add_row(list(pairs.values()), [ps.pieces[p].weight for p, _ in pairs], covered, math.inf)
+    by_officer: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for (p, o), col in pairs.items():
+        by_officer[o].append((col, ps.pieces[p].minutes))
+    win.maximize = False
+    win.objective[:] = 0
+    current = 0.0
+    for o, items in by_officer.items():
+        fixed = ctx.officers[o].hours_to_date + outside[o]
+        cols, mins = [c for c, _ in items], [n for _, n in items]
+        win.add_row(cols, mins, -math.inf, max(top, totals[o]) - fixed)
+        most = fixed + sum(mins)
+        for threshold, slope in zip(thresholds, SLOPES, strict=True):
+            if most <= threshold:
+                continue
+            over = win.add_column(most - threshold, slope)
+            # total - over <= threshold
+            win.add_row([*cols, over], [*mins, -1], -math.inf, threshold - fixed)
+            current += slope * max(0, totals[o] - threshold)
+    return current
