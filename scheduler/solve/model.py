@@ -15,7 +15,6 @@ import bisect
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any, Protocol
 
 import numpy as np
@@ -207,18 +206,6 @@ def _reach(ps: PieceSet, items: list[tuple[int, Var]]) -> list[tuple[int, int]]:
     first = np.concatenate(([0], opens))
     last = np.concatenate((opens - 1, [len(starts) - 1]))
     return list(zip(starts[first].tolist(), reached[last].tolist(), strict=True))
-
-
-def _overlap(blocks: list[tuple[int, int]], start: int, end: int) -> int:
-    return sum(max(0, min(e, end) - max(s, start)) for s, e in blocks)
-
-
-def _minutes_by(blocks: list[tuple[int, int]], split: Callable[..., Any], tz: Any) -> Counter[date]:
-    out: Counter[date] = Counter()
-    for s, e in blocks:
-        for key, mins in split(s, e, tz):
-            out[key] += mins
-    return out
 
 
 def _daily_and_weekly_caps(ctx: Context, ps: PieceSet, m: Sink) -> None:
