@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Callable
 
 from scheduler.context import Context
 from scheduler.solve.draft import Draft
@@ -29,16 +30,7 @@ def excess(
     largest total alone, this keeps lowering the heavy officers when the largest one cannot
     shed a shift in this window, and it is an LP whose relaxation stays close to integral.
     Returns the penalty of the current roster."""
-    minutes: dict[int, int] = defaultdict(int)
-    outside: dict[int, int] = defaultdict(int)
-    for p, o in draft.assign:
-        minutes[o] += ps.pieces[p].minutes
-        if ps.pieces[p].request not in inside_req:
-            outside[o] += ps.pieces[p].minutes
-    for _, o, s, e in ctx.locked:
-        minutes[o] += e - s
-        outside[o] += e - s
-    totals = {o.index: o.hours_to_date + minutes[o.index] for o in ctx.officers}
+    totals, outside = _totals(ctx, ps, draft, lambda p, o: ps.pieces[p].request in inside_req)
     top = max(totals.values(), default=0)
     thresholds = [top - STEP * k for k in range(1, len(SLOPES) + 1)]
     pairs = win.pair_columns()
@@ -62,3 +54,38 @@ def excess(
             win.add_row([*cols, over], [*mins, -1], -math.inf, threshold - fixed)
             current += slope * max(0, totals[o] - threshold)
     return current
+
+
+def hold_the_top(ctx: Context, ps: PieceSet, win: Window, draft: Draft) -> None:
+    """Rows of an officers' window (`rows.Horizon.cut_officers`): no officer of it ends above
+    the roster's largest total, or their own if it is higher. Such a window frees a group's
+    pairs over the whole horizon, and without these rows its coverage solve piled shifts onto
+    a few officers (docs/solver.md)."""
+    pairs = win.pair_columns()
+    totals, outside = _totals(ctx, ps, draft, lambda p, o: (p, o) in pairs)
+    top = max(totals.values(), default=0)
+    by_officer: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for (p, o), col in pairs.items():
+        by_officer[o].append((col, ps.pieces[p].minutes))
+    for o, items in by_officer.items():
+        fixed = ctx.officers[o].hours_to_date + outside[o]
+        win.add_row(
+            [c for c, _ in items], [n for _, n in items], -math.inf, max(top, totals[o]) - fixed
+        )
+
+
+def _totals(
+    ctx: Context, ps: PieceSet, draft: Draft, inside: Callable[[int, int], bool]
+) -> tuple[dict[int, int], dict[int, int]]:
+    """Each officer's total minutes (hours to date, the roster's shifts and the locked ones),
+    and the minutes of those outside the window (`inside` tells a pair of the window)."""
+    minutes: dict[int, int] = defaultdict(int)
+    outside: dict[int, int] = defaultdict(int)
+    for p, o in draft.assign:
+        minutes[o] += ps.pieces[p].minutes
+        if not inside(p, o):
+            outside[o] += ps.pieces[p].minutes
+    for _, o, s, e in ctx.locked:
+        minutes[o] += e - s
+        outside[o] += e - s
+    return {o.index: o.hours_to_date + minutes[o.index] for o in ctx.officers}, outside

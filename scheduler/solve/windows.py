@@ -29,7 +29,7 @@ import numpy as np
 from models.problem import SolveOptions
 from scheduler.context import Context
 from scheduler.solve.draft import Draft
-from scheduler.solve.fair_window import excess
+from scheduler.solve.fair_window import excess, hold_the_top
 from scheduler.solve.model import fill
 from scheduler.solve.pieces import PieceSet
 from scheduler.solve.rows import FLOW, PAIR, Horizon, Rows
@@ -130,6 +130,8 @@ def _improve_window(
         )
         free_flows = {key for key, kind in zip(win.keys, win.kind, strict=True) if kind == FLOW}
         current: float = sum(ps.pieces[p].weight for p, _ in inside)
+        if officers is not None:
+            hold_the_top(ctx, ps, win, draft)
         if fair:
             current = excess(ctx, ps, win, draft, inside_req, current)
     keep = None

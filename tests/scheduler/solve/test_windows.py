@@ -183,3 +183,30 @@ def test_an_officer_window_moves_hours_between_days_where_day_windows_cannot() -
         ctx, ps, horizon, start, [], options, 5.0, None, officers={k2}
     )
     assert alone is start
+
+
+def test_an_officer_window_never_raises_the_largest_total() -> None:
+    # K-1 works Monday 08:00-14:00 (6 h), the largest total. Wednesday 10:00-14:00 is open and
+    # only K-1 may work it. Wednesday's day window gives it to K-1 (10 h: coverage first); K-1's
+    # officers' window may not, as K-1 would end above the roster's largest total.
+    prob = problem(
+        [officer("K-1"), officer("K-2", [(at(7, 0), at(8, 0))])],
+        [request("R-MON", at(7, 8), at(7, 14)), request("R-WED", at(9, 10), at(9, 14))],
+    )
+    ctx = prepare(prob)
+    ps = build_pieces(ctx)
+    _, locked = check_locks(ctx, ps)
+    rows = Rows()
+    fill(ctx, ps, candidates(ctx, ps, locked), rows)
+    horizon = rows.freeze(ps)
+    [mon, wed] = [ps.by_request[r.index][0] for r in ctx.requests]
+    k1, _ = (o.index for o in ctx.officers)
+    start = Draft([(mon, k1)], {})
+    held, _ = windows._improve_window(
+        ctx, ps, horizon, start, [], prob.options, 5.0, None, officers={k1}
+    )
+    assert held is start
+    day, _ = windows._improve_window(
+        ctx, ps, horizon, start, [ps.pieces[wed].request], prob.options, 5.0, None
+    )
+    assert sorted(day.assign) == sorted([(mon, k1), (wed, k1)])
