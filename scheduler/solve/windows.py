@@ -285,6 +285,7 @@ def _sweep(
     improved = True
     whole = False
     passes = 0
+    officers_stalled = False
     while improved:
         improved = False
         covered = _covered(ps, draft)
@@ -314,11 +315,13 @@ def _sweep(
             outcomes.append(outcome)
             improved = improved or (draft is not before and not deterministic)
         stalled = _covered(ps, draft) - covered <= RENS_STALL * covered
-        if not (fair or deterministic):
-            before = draft
+        if not (fair or deterministic or officers_stalled):
+            # Officers' windows until a pass gains less than RENS_STALL, as the days' sweeps.
+            before, was = draft, _covered(ps, draft)
             draft, more = _officer_pass(ctx, ps, horizon, draft, budget_of, stop_event, passes)
             outcomes += more
             improved, passes = improved or draft is not before, passes + 1
+            officers_stalled = _covered(ps, draft) - was <= RENS_STALL * was
         if stalled and not (whole or fair or deterministic):
             whole, improved = True, True
     return draft, outcomes
