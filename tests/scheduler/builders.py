@@ -16,6 +16,12 @@ from zoneinfo import ZoneInfo
 
 from models.problem import Problem
 from models.result import Reason, RosterResult
+from scheduler.context import Context, prepare
+from scheduler.rules.eligibility import candidates
+from scheduler.solve.locks import check_locks
+from scheduler.solve.model import fill
+from scheduler.solve.pieces import PieceSet, build_pieces
+from scheduler.solve.rows import Horizon, Rows
 from scheduler.solve.solver import solve
 from scheduler.timeutil import to_minute
 from scheduler.validate.validator import validate
@@ -194,3 +200,15 @@ def busy_holds(result: RosterResult, rid: str) -> dict[str, list[str]]:
     reason = only_reason(result, rid)
     assert reason.code == "ALL_ELIGIBLE_BUSY", f"{rid}: {reason.code} ({reason.message})"
     return reason.holds
+
+
+def rows_of(prob: Problem) -> tuple[Context, PieceSet, dict[int, list[int]], Horizon]:
+    """The problem's rows for the window search, written once (`rows.Rows`), with what they
+    were written from: the context, the pieces and each piece's candidates."""
+    ctx = prepare(prob)
+    ps = build_pieces(ctx)
+    _, locked = check_locks(ctx, ps)
+    cands = candidates(ctx, ps, locked)
+    rows = Rows()
+    fill(ctx, ps, cands, rows)
+    return ctx, ps, cands, rows.freeze(ps)

@@ -11,23 +11,11 @@ import numpy as np
 from ortools.sat.python import cp_model
 
 from models.problem import Problem
-from scheduler.context import Context, prepare
-from scheduler.rules.eligibility import candidates
-from scheduler.solve.locks import check_locks
-from scheduler.solve.model import build, fill
-from scheduler.solve.pieces import PieceSet, build_pieces
-from scheduler.solve.rows import PAIR, Horizon, Rows
-from tests.scheduler.builders import ROCKPORT, at, officer, on_duty, problem, request
-
-
-def _horizon(prob: Problem) -> tuple[Context, PieceSet, dict[int, list[int]], Horizon]:
-    ctx = prepare(prob)
-    ps = build_pieces(ctx)
-    _, locked = check_locks(ctx, ps)
-    cands = candidates(ctx, ps, locked)
-    rows = Rows()
-    fill(ctx, ps, cands, rows)
-    return ctx, ps, cands, rows.freeze(ps)
+from scheduler.context import Context
+from scheduler.solve.model import build
+from scheduler.solve.pieces import PieceSet
+from scheduler.solve.rows import PAIR, Horizon
+from tests.scheduler.builders import ROCKPORT, at, officer, on_duty, problem, request, rows_of
 
 
 def _piece(ctx: Context, ps: PieceSet, rid: str) -> int:
@@ -61,7 +49,7 @@ def weekly_cap() -> Problem:
 
 
 def test_a_cut_moves_the_fixed_shifts_to_the_right_hand_side() -> None:
-    ctx, ps, _, horizon = _horizon(weekly_cap())
+    ctx, ps, _, horizon = rows_of(weekly_cap())
     mon, wed = _piece(ctx, ps, "R-MON"), _piece(ctx, ps, "R-WED")
     k1, k2 = _officer(ctx, "K-1"), _officer(ctx, "K-2")
     # The window of Wednesday, K-1 fixed on Monday: 480 - 360 = 120 minutes left in the week,
@@ -89,7 +77,7 @@ def test_a_fixed_shift_keeps_the_travel_gap_in_a_cut() -> None:
         [officer("K-1"), officer("K-2", hours_to_date=20)],
         [request("R-A", at(2, 8), at(2, 12)), request("R-B", at(2, 12, 15), at(2, 16))],
     )
-    ctx, ps, _, horizon = _horizon(prob)
+    ctx, ps, _, horizon = rows_of(prob)
     a, b = _piece(ctx, ps, "R-A"), _piece(ctx, ps, "R-B")
     k1, k2 = _officer(ctx, "K-1"), _officer(ctx, "K-2")
     win = horizon.cut({ps.pieces[b].request}, [horizon.x[a, k1]])
@@ -113,7 +101,7 @@ def test_the_rest_rule_counts_a_fixed_shift_in_a_cut() -> None:
          request("R-MID", at(2, 8, 30, tz=tz), at(2, 14, tz=tz))],
         agency="rockport-tx",
     )
-    ctx, ps, _, horizon = _horizon(prob)
+    ctx, ps, _, horizon = rows_of(prob)
     early, mid = _piece(ctx, ps, "R-EARLY"), _piece(ctx, ps, "R-MID")
     r1 = _officer(ctx, "R-1")
     fixed = horizon.cut({ps.pieces[mid].request}, [horizon.x[early, r1]])
@@ -136,7 +124,7 @@ def test_both_sinks_get_the_same_rows() -> None:
         agency="rockport-tx",
         supervisor_at=2,
     )
-    ctx, ps, cands, horizon = _horizon(prob)
+    ctx, ps, cands, horizon = rows_of(prob)
     m = build(ctx, ps, cands)
     assert ps.split_requests
     assert len(horizon.lo) == len(m.cp.proto.constraints)
@@ -145,7 +133,7 @@ def test_both_sinks_get_the_same_rows() -> None:
 
 
 def test_the_lp_support_keeps_the_current_roster() -> None:
-    ctx, ps, _, horizon = _horizon(weekly_cap())
+    ctx, ps, _, horizon = rows_of(weekly_cap())
     wed = _piece(ctx, ps, "R-WED")
     k1, k2 = _officer(ctx, "K-1"), _officer(ctx, "K-2")
     win = horizon.cut({ps.pieces[wed].request}, [])
@@ -160,7 +148,7 @@ def test_the_lp_support_keeps_the_current_roster() -> None:
 
 def test_a_model_over_some_pairs_writes_only_their_terms() -> None:
     # K-1 alone kept on both days: the cap row keeps K-1's two terms, so K-1 works one of them.
-    ctx, ps, _, horizon = _horizon(weekly_cap())
+    ctx, ps, _, horizon = rows_of(weekly_cap())
     mon, wed = _piece(ctx, ps, "R-MON"), _piece(ctx, ps, "R-WED")
     k1 = _officer(ctx, "K-1")
     win = horizon.cut({ps.pieces[mon].request, ps.pieces[wed].request}, [])

@@ -19,10 +19,17 @@ from scheduler.rules.eligibility import candidate_pools, candidates
 from scheduler.solve import solver, splits, windows
 from scheduler.solve.draft import Draft
 from scheduler.solve.locks import check_locks
-from scheduler.solve.model import fill
 from scheduler.solve.pieces import build_pieces
-from scheduler.solve.rows import Horizon, Rows
-from tests.scheduler.builders import at, officer, problem, request, roster, solve_checked
+from scheduler.solve.rows import Horizon
+from tests.scheduler.builders import (
+    at,
+    officer,
+    problem,
+    request,
+    roster,
+    rows_of,
+    solve_checked,
+)
 
 
 def crossed_pair(day: int) -> list[dict[str, Any]]:
@@ -159,13 +166,7 @@ def test_an_officer_window_moves_hours_between_days_where_day_windows_cannot() -
         [officer("K-1", max_hours_per_week=8), officer("K-2", [(at(7, 0), at(8, 0))])],
         [request("R-MON", at(7, 8), at(7, 14)), request("R-WED", at(9, 10), at(9, 14))],
     )
-    ctx = prepare(prob)
-    ps = build_pieces(ctx)
-    _, locked = check_locks(ctx, ps)
-    cands = candidates(ctx, ps, locked)
-    rows = Rows()
-    fill(ctx, ps, cands, rows)
-    horizon = rows.freeze(ps)
+    ctx, ps, _, horizon = rows_of(prob)
     [mon, wed] = [ps.by_request[r.index][0] for r in ctx.requests]
     k1, k2 = (o.index for o in ctx.officers)
     start = Draft([(mon, k1)], {})
@@ -193,12 +194,7 @@ def test_an_officer_window_never_raises_the_largest_total() -> None:
         [officer("K-1"), officer("K-2", [(at(7, 0), at(8, 0))])],
         [request("R-MON", at(7, 8), at(7, 14)), request("R-WED", at(9, 10), at(9, 14))],
     )
-    ctx = prepare(prob)
-    ps = build_pieces(ctx)
-    _, locked = check_locks(ctx, ps)
-    rows = Rows()
-    fill(ctx, ps, candidates(ctx, ps, locked), rows)
-    horizon = rows.freeze(ps)
+    ctx, ps, _, horizon = rows_of(prob)
     [mon, wed] = [ps.by_request[r.index][0] for r in ctx.requests]
     k1, _ = (o.index for o in ctx.officers)
     start = Draft([(mon, k1)], {})
