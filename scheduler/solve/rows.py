@@ -26,9 +26,9 @@ import numpy as np
 import scipy.sparse
 from ortools.linear_solver.python import model_builder_helper as mbh
 from ortools.sat.python import cp_model
-from ortools.sat.python.cp_model import LinearExpr
+from ortools.sat.python import cp_model_helper as cmh
 
-from scheduler.solve.model import Model, Var
+from scheduler.solve.model import Model
 from scheduler.solve.pieces import PieceSet
 
 ZERO = 1e-6  # an LP value above this uses the pair
@@ -343,54 +343,52 @@ class Window:
 
     def model(self, keep: np.ndarray | None = None) -> Model:
         """The CP-SAT model over the columns in `keep` (every column if None), the other pairs
-        fixed to 0: only their rows' free terms are written."""
+        fixed to 0: only their rows' free terms are written.
+
+        Written into the model's proto directly, a list of column numbers per row: building an
+        expression object per row and per variable took a third of the model phase on M's
+        DST fortnight (docs/solver.md)."""
         self._settle()
         keep = np.ones(len(self.keys), dtype=bool) if keep is None else keep
         keep = keep & ((self.kind != PAIR) | (self.upper > 0))
+        kept = np.flatnonzero(keep)
+        number = np.full(len(self.keys), -1, dtype=np.int64)  # column -> CP-SAT variable
+        number[kept] = np.arange(len(kept))
         m = Model(cp_model.CpModel())
-        variables: list[Var] = [None] * len(self.keys)
-        for c in np.flatnonzero(keep).tolist():
-            key = self.keys[c]
+        proto = m.cp.proto
+        uppers = self.upper[kept].astype(np.int64).tolist()
+        proto.merge_text_format("".join(f"variables {{ domain: [0, {u}] }}\n" for u in uppers))
+        for i, c in enumerate(kept.tolist()):
             if self.kind[c] == PAIR:
-                var = m.cp.new_bool_var("")
-                p, o = key
-                m.x[p, o] = var
-                m.by_officer.setdefault(o, []).append((p, var))
-                m.by_piece.setdefault(p, []).append((o, var))
-            else:
-                var = m.cp.new_int_var(0, int(self.upper[c]), "")
-                if self.kind[c] == FLOW:
-                    m.y[key] = var
-            variables[c] = var
+                m.x[self.keys[c]] = cmh.IntVar(proto, i)
+            elif self.kind[c] == FLOW:
+                m.y[self.keys[c]] = cmh.IntVar(proto, i)
         # The kept terms of every row, filtered in arrays: rows run over every column of the
         # window, and most of a large window's pairs are not kept after its LP.
         on = keep[self.cols]
         row_of = np.repeat(np.arange(len(self.lo)), np.diff(self.starts))[on]
         starts = np.concatenate(([0], np.cumsum(np.bincount(row_of, minlength=len(self.lo)))))
-        terms = [variables[c] for c in self.cols[on].tolist()]
+        terms = number[self.cols[on]].tolist()
         coefs = self.coefs[on].astype(np.int64).tolist()
         bounds = starts.tolist()
-        lows, highs, amo = self.lo.tolist(), self.hi.tolist(), self.amo.tolist()
+        lows = [cp_model.INT_MIN if v == -math.inf else math.ceil(v - 1e-9) for v in self.lo]
+        highs = [cp_model.INT_MAX if v == math.inf else math.floor(v + 1e-9) for v in self.hi]
+        amo = self.amo.tolist()
+        rows = proto.constraints
         for r in np.flatnonzero(np.diff(starts)).tolist():
             a, b = bounds[r], bounds[r + 1]
-            lo, hi = lows[r], highs[r]
-            if amo[r] and hi >= 1:
+            if amo[r] and highs[r] >= 1:
                 if b - a > 1:
-                    m.cp.add_at_most_one(terms[a:b])
+                    rows.add().at_most_one.literals.extend(terms[a:b])
                 continue
-            expr = LinearExpr.weighted_sum(terms[a:b], coefs[a:b])
-            if lo == hi:
-                m.cp.add(expr == int(lo))
-                continue
-            if hi < math.inf:
-                m.cp.add(expr <= int(math.floor(hi + 1e-9)))
-            if lo > -math.inf:
-                m.cp.add(expr >= int(math.ceil(lo - 1e-9)))
-        on_goal = np.flatnonzero(keep & (self.objective != 0)).tolist()
-        weights = [int(self.objective[c]) for c in on_goal]
-        goal = LinearExpr.weighted_sum([variables[c] for c in on_goal], weights)
-        if self.maximize:
-            m.cp.maximize(goal)
-        else:
-            m.cp.minimize(goal)
+            linear = rows.add().linear
+            linear.vars.extend(terms[a:b])
+            linear.coeffs.extend(coefs[a:b])
+            linear.domain.extend((lows[r], highs[r]))
+        on_goal = np.flatnonzero(keep & (self.objective != 0))
+        weights = self.objective[on_goal].astype(np.int64)
+        # CP-SAT minimizes: a maximum is the minimum of the negated sum, scaled back by -1.
+        proto.objective.vars.extend(number[on_goal].tolist())
+        proto.objective.coeffs.extend((-weights if self.maximize else weights).tolist())
+        proto.objective.scaling_factor = -1.0 if self.maximize else 1.0
         return m

@@ -176,10 +176,10 @@ def run_stage(
 def hint(m: Model, x_on: set[tuple[int, int]], y: dict[int, int]) -> None:
     """Warm start: the previous stage's (or the greedy) roster as a full hint."""
     m.cp.clear_hints()
-    for key, var in m.x.items():
-        m.cp.add_hint(var, key in x_on)
-    for p, var in m.y.items():
-        m.cp.add_hint(var, y.get(p, 0))
+    # Into the proto in two lists: one call per variable took 10 ms a window at M.
+    hints = m.cp.proto.solution_hint
+    hints.vars.extend([var.index for var in m.x.values()] + [var.index for var in m.y.values()])
+    hints.values.extend([int(key in x_on) for key in m.x] + [y.get(p, 0) for p in m.y])
 
 
 class Clock:

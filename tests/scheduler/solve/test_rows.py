@@ -132,6 +132,47 @@ def test_both_sinks_get_the_same_rows() -> None:
     assert int(np.count_nonzero(horizon.kind == PAIR)) == len(m.x)
 
 
+def _optimum(m: cp_model.CpModel) -> float:
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    assert solver.solve(m) == cp_model.OPTIMAL
+    return solver.objective_value
+
+
+def test_a_window_model_has_the_optimum_of_the_model_it_was_cut_from() -> None:
+    # The window model writes CP-SAT's proto itself (rows, domains, the objective's sign): over
+    # every request with nothing fixed, its optimum is the whole model's, maximizing coverage
+    # and then minimizing the minutes worked at that coverage.
+    tz = ROCKPORT
+    prob = problem(
+        [officer("R-1", tz=tz, rank="sergeant", max_hours_per_week=20),
+         officer("R-2", tz=tz, on_duty=on_duty((at(2, 14, tz=tz), at(2, 22, tz=tz)))),
+         officer("R-3", tz=tz, max_hours_per_week=10)],
+        [request("R-LONG", at(2, 6, tz=tz), at(2, 22, tz=tz), officers_needed=3),
+         request("R-DAY", at(3, 8, tz=tz), at(3, 12, tz=tz), officers_needed=2)],
+        agency="rockport-tx",
+        supervisor_at=2,
+    )
+    ctx, ps, cands, horizon = rows_of(prob)
+    full = build(ctx, ps, cands)
+    pairs = list(full.x.items())
+    weights = [ps.pieces[p].weight for (p, _), _ in pairs]
+    coverage = cp_model.LinearExpr.weighted_sum([v for _, v in pairs], weights)
+    full.cp.maximize(coverage)
+    best = _optimum(full.cp)
+    win = horizon.cut(set(ps.by_request), [])
+    assert _optimum(win.model().cp) == best > 0
+    full.cp.add(coverage >= int(best))
+    minutes = [ps.pieces[p].minutes for (p, _), _ in pairs]
+    full.cp.minimize(cp_model.LinearExpr.weighted_sum([v for _, v in pairs], minutes))
+    columns = win.pair_columns()
+    win.add_row(list(columns.values()), [ps.pieces[p].weight for p, _ in columns], best, np.inf)
+    win.maximize = False
+    win.objective[:] = 0
+    win.objective[list(columns.values())] = [ps.pieces[p].minutes for p, _ in columns]
+    assert _optimum(win.model().cp) == _optimum(full.cp)
+
+
 def test_the_lp_support_keeps_the_current_roster() -> None:
     ctx, ps, _, horizon = rows_of(weekly_cap())
     wed = _piece(ctx, ps, "R-WED")
