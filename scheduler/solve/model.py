@@ -22,7 +22,6 @@ from ortools.sat.python import cp_model
 from ortools.sat.python.cp_model import LinearExpr
 
 from scheduler.context import Context, piece_weight
-from scheduler.rules.free_time import max_window_load
 from scheduler.rules.load import DAY
 from scheduler.rules.rule_layers import NO_PAIR, Elsewhere
 from scheduler.solve.pieces import PieceSet
@@ -186,11 +185,11 @@ def _cap(
     """Add sum(weight x) <= room unless no compatible selection could exceed it."""
     if not items:
         return
-    by_end = sorted(items, key=lambda it: ps.pieces[it[0]].end)
-    start = np.asarray([ps.pieces[p].start for p, _, _ in by_end], dtype=np.int64)
-    end = np.asarray([ps.pieces[p].end for p, _, _ in by_end], dtype=np.int64)
+    pieces = np.fromiter((p for p, _, _ in items), dtype=np.int64, count=len(items))
+    by_end = np.argsort(ps.ends[pieces], kind="stable")
+    start, end = ps.starts[pieces][by_end], ps.ends[pieces][by_end]
     before = np.searchsorted(end, start - ctx.limits.gap, side="right").tolist()
-    if _packs_more(before, [w for *_, w in by_end], room):
+    if _packs_more(before, [items[i][2] for i in by_end.tolist()], room):
         m.at_most([v for _, v, _ in items], [w for *_, w in items], max(room, 0))
 
 
@@ -323,8 +322,10 @@ def _rolling_24h(ctx: Context, ps: PieceSet, m: Sink) -> None:
             for s, e in list(ctx.officers[oi].on_duty) + locked.get(oi, [])
             if e > first - DAY and s < last + DAY
         ]
-        if max_window_load(reach + fixed, DAY) <= cap:
-            continue
+        blocks = reach + fixed
+        edges = np.asarray(blocks, dtype=np.int64)
+        if _load_at(blocks, np.concatenate((edges[:, 0], edges[:, 1] - DAY))).max() <= cap:
+            continue  # the most this officer could be busy in any 24 hours
         _rolling_rows(ctx, ps, m, items, reach, fixed, cap)
 
 
@@ -348,9 +349,12 @@ def _rolling_rows(
 ) -> None:
     """One officer's rows: each window's overlap with each piece (pieces in order of their
     end, as `max_packing` needs), for the windows that could exceed the cap."""
-    by_end = sorted(items, key=lambda it: ps.pieces[it[0]].end)
-    start = np.asarray([ps.pieces[p].start for p, _ in by_end], dtype=np.int64)
-    end = np.asarray([ps.pieces[p].end for p, _ in by_end], dtype=np.int64)
+    pieces = np.fromiter((p for p, _ in items), dtype=np.int64, count=len(items))
+    by_end = np.argsort(ps.ends[pieces], kind="stable")
+    start, end = ps.starts[pieces][by_end], ps.ends[pieces][by_end]
+    variables = np.empty(len(items), dtype=object)  # column numbers or CP-SAT variables
+    variables[:] = [v for _, v in items]
+    variables = variables[by_end]
     edges = np.asarray(reach + fixed, dtype=np.int64)
     t = np.unique(np.concatenate((start, end - DAY, edges[:, 0], edges[:, 1] - DAY)))
     fixed_load = _load_at(fixed, t)
@@ -360,8 +364,11 @@ def _rolling_rows(
     inside = np.clip(inside, 0, None)
     room = cap - fixed_load
     gap = ctx.limits.gap
+    over = inside.sum(axis=1) > room
+    # A window with none of the pieces never binds (room < 0 only from fixed blocks).
+    binds = _chain_load(start, end, gap, t, inside) > np.maximum(room, 0)
     seen: set[tuple[int, bytes]] = set()
-    for k in np.flatnonzero(inside.sum(axis=1) > room).tolist():
+    for k in np.flatnonzero(over).tolist():
         row = inside[k]
         # Two windows with the same pieces differ when their on-duty or locked load differs.
         key = (int(fixed_load[k]), row.tobytes())
@@ -370,10 +377,56 @@ def _rolling_rows(
         seen.add(key)
         idx = np.flatnonzero(row)
         weights = row[idx]
-        # The most one officer could work of these pieces (`max_packing`, vectorized lookups).
-        before = np.searchsorted(end[idx], start[idx] - gap, side="right").tolist()
-        if _packs_more(before, weights.tolist(), int(room[k])):
-            m.at_most([by_end[i][1] for i in idx.tolist()], weights.tolist(), max(int(room[k]), 0))
+        if not binds[k]:
+            # The most one officer could work of these pieces (`max_packing`, vectorized
+            # lookups), where a chain of them did not already work more than the room.
+            before = np.searchsorted(end[idx], start[idx] - gap, side="right").tolist()
+            if not _packs_more(before, weights.tolist(), int(room[k])):
+                continue
+        m.at_most(variables[idx].tolist(), weights.tolist(), max(int(room[k]), 0))
+
+
+def _chain_load(
+    start: np.ndarray, end: np.ndarray, gap: int, t: np.ndarray, inside: np.ndarray
+) -> np.ndarray:
+    """Per 24-hour window from `t` (a row of `inside`: the minutes of each piece in it, pieces
+    in order of their end), the minutes of a selection an officer could work: a chain of
+    pieces, each the longest of those starting first a travel gap after the one before, from
+    the window's piece with the most minutes or from its first. Any chain is a selection, so
+    where one works more than the room the window binds without `_packs_more`'s recursion
+    (docs/solver.md)."""
+    n = len(end)
+    if n == 0 or len(t) == 0:
+        return np.zeros(len(t), dtype=np.int64)
+    by_start = np.lexsort((-end, start))  # ties: the longest first
+    first_after = np.searchsorted(start[by_start], end + gap, side="left")
+    after = np.append(np.append(by_start, n)[first_after], n)
+    padded = np.concatenate((inside, np.zeros((len(t), 1), dtype=inside.dtype)), axis=1)
+    starts = np.append(start, np.iinfo(np.int64).max)
+    some = inside.any(axis=1)
+    heaviest = np.where(some, np.argmax(inside, axis=1), n)
+    opening = np.append(by_start, n)[np.searchsorted(start[by_start], t, side="left")]
+    return np.maximum(
+        _follow(padded, after, starts, t, heaviest), _follow(padded, after, starts, t, opening)
+    )
+
+
+def _follow(
+    padded: np.ndarray, after: np.ndarray, starts: np.ndarray, t: np.ndarray, at: np.ndarray
+) -> np.ndarray:
+    """The minutes of each window's chain from its piece `at` (n: none): each step starts
+    later than the last (a gap after its end), so every chain leaves its window."""
+    n = len(after) - 1
+    load = np.zeros(len(t), dtype=np.int64)
+    k = np.arange(len(t))
+    going = at < n
+    k, at = k[going], at[going]
+    while len(k):
+        load[k] += padded[k, at]
+        at = after[at]
+        going = starts[at] < t[k] + DAY
+        k, at = k[going], at[going]
+    return load
 
 
 def _supervisor(ctx: Context, ps: PieceSet, m: Sink) -> None:

@@ -201,7 +201,9 @@ class Horizon:
         """The window's columns (`free`, per column), the rows they appear in, and those rows'
         nonzeros split into free ones (renumbered) and fixed ones."""
         cols = np.flatnonzero(free)
-        rows = np.unique(self.row_of[self.by_column(cols)])
+        appears = np.zeros(len(self.lo), dtype=bool)  # a mask, not np.unique: no sort
+        appears[self.row_of[self.by_column(cols)]] = True
+        rows = np.flatnonzero(appears)
         lengths = self.starts[rows + 1] - self.starts[rows]
         nz = np.repeat(self.starts[rows] - np.cumsum(lengths) + lengths, lengths) + np.arange(
             int(lengths.sum())

@@ -8,16 +8,19 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+import numpy as np
 import pytest
 
 from models.agency import PolicyOverrides
 from models.common import TimeWindow
 from scenarios.generator import generate
-from scheduler.context import prepare
+from scheduler.context import Context, prepare
 from scheduler.rules.eligibility import candidates
+from scheduler.rules.load import DAY
+from scheduler.solve import model
 from scheduler.solve.locks import check_locks
 from scheduler.solve.model import _daily_and_weekly_caps, fill
-from scheduler.solve.pieces import build_pieces
+from scheduler.solve.pieces import PieceSet, build_pieces
 from scheduler.solve.rows import Rows
 from tests.scheduler.builders import ROCKPORT, at, officer, on_duty, problem, request, solve_checked
 
@@ -129,7 +132,19 @@ def _caps_candidate_by_candidate(ctx, ps, m) -> None:
 def test_the_cap_rows_in_arrays_equal_those_candidate_by_candidate(
     agency: str, start: date, week_cap: int | None
 ) -> None:
-    # A DST fortnight of each agency (tight weekly caps in Kennesaw's), with prior shifts.
+    ctx, ps, rows = _fortnight_rows(agency, start, week_cap)
+    fast, slow = _Recorder(rows.by_officer), _Recorder(rows.by_officer)
+    _daily_and_weekly_caps(ctx, ps, fast)
+    _caps_candidate_by_candidate(ctx, ps, slow)
+    assert fast.rows == slow.rows
+    assert len(fast.rows) > 10  # not vacuous: caps bind
+
+
+def _fortnight_rows(
+    agency: str, start: date, week_cap: int | None
+) -> tuple[Context, PieceSet, Rows]:
+    """A DST fortnight of the agency (tight weekly caps if `week_cap`), with prior shifts, and
+    the rows of every rule over its candidates."""
     policy = PolicyOverrides(max_hours_per_week=week_cap) if week_cap else None
     prob = generate(30, 90, 14, 3, agency=agency, start=start, policy=policy, long_share=0.3)
     # Every third officer worked 6 hours on the evening before the second day (a prior shift).
@@ -145,8 +160,42 @@ def test_the_cap_rows_in_arrays_equal_those_candidate_by_candidate(
     _, locked = check_locks(ctx, ps)
     rows = Rows()
     fill(ctx, ps, candidates(ctx, ps, locked), rows)
-    fast, slow = _Recorder(rows.by_officer), _Recorder(rows.by_officer)
-    _daily_and_weekly_caps(ctx, ps, fast)
-    _caps_candidate_by_candidate(ctx, ps, slow)
+    return ctx, ps, rows
+
+
+@pytest.mark.parametrize(
+    ("agency", "start"), [("kennesaw-ga", date(2026, 10, 26)), ("rockport-tx", date(2026, 3, 2))]
+)
+def test_a_chain_that_proves_a_rest_row_binds_changes_no_row(
+    agency: str, start: date, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The 24-hour rows skip the packing recursion where a chain of pieces already works more
+    # than the room: the rows are those the recursion alone writes, and most of them are
+    # proven by a chain.
+    ctx, ps, rows = _fortnight_rows(agency, start, None)
+    recursions = []
+    packs_more = model._packs_more
+    monkeypatch.setattr(model, "_packs_more", lambda *a: recursions.append(1) or packs_more(*a))
+    fast = _Recorder(rows.by_officer)
+    model._rolling_24h(ctx, ps, fast)
+    chained = len(recursions)
+    monkeypatch.setattr(model, "_chain_load", lambda start, end, gap, t, inside: 0 * t)
+    slow = _Recorder(rows.by_officer)
+    model._rolling_24h(ctx, ps, slow)
     assert fast.rows == slow.rows
-    assert len(fast.rows) > 10  # not vacuous: caps bind
+    assert len(fast.rows) > 10  # not vacuous: the rest rule binds
+    assert chained < len(recursions) / 2
+
+
+def test_a_chain_takes_the_heaviest_piece_or_a_run_from_the_window_s_start() -> None:
+    # Pieces in order of their end, 30 min of travel: A 08:00-10:00, B 09:00-17:00,
+    # C 10:30-12:00, D 12:30-20:00, a window from 08:00 holding them all. B alone gives 480
+    # minutes; the run from the first start A, C, D (each the first a gap after the one
+    # before) gives 120 + 90 + 450 = 660, which is also the most one officer could work.
+    hour = 60
+    start = np.asarray([8 * hour, 9 * hour, 10 * hour + 30, 12 * hour + 30])
+    end = np.asarray([10 * hour, 17 * hour, 12 * hour, 20 * hour])
+    t = np.asarray([8 * hour, 16 * hour])
+    inside = np.clip(np.minimum(end, t[:, None] + DAY) - np.maximum(start, t[:, None]), 0, None)
+    # From 16:00: B's last hour (60), D's 240 minutes; the chain from the first start is D.
+    assert model._chain_load(start, end, 30, t, inside).tolist() == [660, 240]
