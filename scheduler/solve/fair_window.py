@@ -12,10 +12,12 @@ import math
 from collections import defaultdict
 from collections.abc import Callable
 
+import numpy as np
+
 from scheduler.context import Context
 from scheduler.solve.draft import Draft
 from scheduler.solve.pieces import PieceSet
-from scheduler.solve.rows import Window
+from scheduler.solve.rows import PAIR, Window
 
 STEP = 180  # minutes between the thresholds of the fairness penalty
 SLOPES = (16, 8, 4, 2, 1)  # per minute above each threshold, the highest (3 h below the top) first
@@ -60,17 +62,31 @@ def hold_the_top(ctx: Context, ps: PieceSet, win: Window, draft: Draft) -> None:
     """Rows of an officers' window (`rows.Horizon.cut_officers`): no officer of it ends above
     the roster's largest total, or their own if it is higher. Such a window frees a group's
     pairs over the whole horizon, and without these rows its coverage solve piled shifts onto
-    a few officers (docs/solver.md)."""
-    pairs = win.pair_columns()
-    totals, outside = _totals(ctx, ps, draft, lambda p, o: (p, o) in pairs)
-    top = max(totals.values(), default=0)
-    by_officer: dict[int, list[tuple[int, int]]] = defaultdict(list)
-    for (p, o), col in pairs.items():
-        by_officer[o].append((col, ps.pieces[p].minutes))
-    for o, items in by_officer.items():
-        fixed = ctx.officers[o].hours_to_date + outside[o]
+    a few officers (docs/solver.md). In array steps: a city's roster has 20,000 shifts, and
+    this ran once per window (26 ms each at L, docs/solver.md)."""
+    columns = np.flatnonzero(win.kind == PAIR)
+    if not len(columns):
+        return
+    keys = np.asarray([win.keys[c] for c in columns.tolist()], dtype=np.int64)
+    piece, officer = keys[:, 0], keys[:, 1]
+    minutes = ps.ends[piece] - ps.starts[piece]
+    roster = np.asarray(draft.assign, dtype=np.int64).reshape(-1, 2)
+    worked = ps.ends[roster[:, 0]] - ps.starts[roster[:, 0]]
+    n = len(ctx.officers)
+    totals = np.asarray([o.hours_to_date for o in ctx.officers], dtype=np.int64)
+    totals += np.bincount(roster[:, 1], weights=worked, minlength=n).astype(np.int64)
+    for _, o, s, e in ctx.locked:
+        totals[o] += e - s
+    # The roster's shifts in the window are free; the rest of each officer's total is fixed.
+    in_window = np.isin(roster[:, 0] * n + roster[:, 1], piece * n + officer)
+    free = np.bincount(roster[in_window, 1], weights=worked[in_window], minlength=n)
+    room = np.maximum(totals.max(), totals) - (totals - free.astype(np.int64))
+    order = np.argsort(officer, kind="stable")
+    first = np.flatnonzero(np.diff(officer[order], prepend=-1)).tolist() + [len(order)]
+    for a, b in zip(first, first[1:], strict=False):
+        at = order[a:b]
         win.add_row(
-            [c for c, _ in items], [n for _, n in items], -math.inf, max(top, totals[o]) - fixed
+            columns[at].tolist(), minutes[at].tolist(), -math.inf, int(room[officer[at[0]]])
         )
 
 

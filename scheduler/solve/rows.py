@@ -144,6 +144,9 @@ class Horizon:
     starts: np.ndarray  # per row and one more: where its nonzeros start
     _shapes: dict[tuple[int, ...], _Shape] = field(default_factory=dict)
     _column_order: np.ndarray | None = None
+    _pair_codes: np.ndarray | None = None  # per pair column, piece * _stride + officer, sorted
+    _stride: int = 1
+    _pair_columns: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     _column_starts: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
 
     def cut(self, requests: set[int], fixed_on: list[int]) -> Window:
@@ -224,6 +227,25 @@ class Horizon:
             fixed_cols=self.cols[nz[~is_free]],
             fixed_coefs=self.coefs[nz[~is_free]],
         )
+
+    def columns(self, pairs: np.ndarray) -> np.ndarray:
+        """The columns of these (piece, officer) pairs (rows of an array), as `x` gives them
+        one at a time."""
+        if self._pair_codes is None:
+            pair = np.flatnonzero(self.kind == PAIR)
+            self._stride = int(self.officer.max(initial=0)) + 1
+            codes = self.piece[pair] * self._stride + self.officer[pair]
+            order = np.argsort(codes)
+            self._pair_codes, self._pair_columns = codes[order], pair[order]
+        codes = pairs[:, 0] * self._stride + pairs[:, 1]
+        if not len(codes):
+            return np.zeros(0, dtype=np.int64)
+        last = len(self._pair_codes) - 1
+        at = np.minimum(np.searchsorted(self._pair_codes, codes), max(last, 0))
+        outside = (pairs[:, 1] < 0) | (pairs[:, 1] >= self._stride)  # would alias another
+        if last < 0 or outside.any() or not np.array_equal(self._pair_codes[at], codes):
+            raise KeyError("a pair the horizon's rows do not have")
+        return self._pair_columns[at]
 
     def by_column(self, cols: np.ndarray) -> np.ndarray:
         """The nonzeros of these columns."""

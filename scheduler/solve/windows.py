@@ -114,15 +114,19 @@ def _improve_window(
     wall-clock limit cannot change the roster), or the window is small, it is searched whole."""
     phase = clock.phase if clock is not None else _no_phase
     inside_req = set(requests)
-    if officers is None:
-        inside = [(p, o) for p, o in draft.assign if ps.pieces[p].request in inside_req]
-        outside = [(p, o) for p, o in draft.assign if ps.pieces[p].request not in inside_req]
-    else:
-        inside = [(p, o) for p, o in draft.assign if o in officers]
-        outside = [(p, o) for p, o in draft.assign if o not in officers]
     started = time.perf_counter()
     with phase("model"):
-        fixed_on = [horizon.x[key] for key in outside]
+        # The roster's shifts in the window and outside it, in array steps: a city's roster
+        # has 20,000 shifts, looked at once per window (docs/solver.md).
+        roster = np.asarray(draft.assign, dtype=np.int64).reshape(-1, 2)
+        in_window = (
+            np.isin(horizon.request_of_piece[roster[:, 0]], list(inside_req))
+            if officers is None
+            else np.isin(roster[:, 1], list(officers))
+        )
+        inside = [draft.assign[i] for i in np.flatnonzero(in_window).tolist()]
+        outside = [draft.assign[i] for i in np.flatnonzero(~in_window).tolist()]
+        fixed_on = horizon.columns(roster[~in_window]).tolist()
         win = (
             horizon.cut(inside_req, fixed_on)
             if officers is None

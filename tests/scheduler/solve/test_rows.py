@@ -8,6 +8,7 @@ outside shifts locked, would: these tests check it on cases small enough to work
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from ortools.sat.python import cp_model
 
 from models.problem import Problem
@@ -203,3 +204,14 @@ def test_a_model_over_some_pairs_writes_only_their_terms() -> None:
     assert solver.solve(m.cp) == cp_model.OPTIMAL
     assert sum(solver.value(v) for v in m.x.values()) == 1
     assert solver.objective_value == max(ps.pieces[mon].weight, ps.pieces[wed].weight)
+
+
+def test_the_columns_of_pairs_in_arrays_are_those_of_the_pairs_one_by_one() -> None:
+    ctx, ps, _, horizon = rows_of(weekly_cap())
+    pairs = list(horizon.x)[::-1]
+    assert horizon.columns(np.asarray(pairs)).tolist() == [horizon.x[key] for key in pairs]
+    assert horizon.columns(np.zeros((0, 2), dtype=np.int64)).tolist() == []
+    mon = _piece(ctx, ps, "R-MON")
+    absent = (mon, len(ctx.officers))  # no such officer
+    with pytest.raises(KeyError):
+        horizon.columns(np.asarray([absent]))

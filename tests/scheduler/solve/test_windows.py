@@ -18,6 +18,7 @@ from scheduler.context import prepare
 from scheduler.rules.eligibility import candidate_pools, candidates
 from scheduler.solve import solver, splits, windows
 from scheduler.solve.draft import Draft
+from scheduler.solve.fair_window import hold_the_top
 from scheduler.solve.locks import check_locks
 from scheduler.solve.pieces import build_pieces
 from scheduler.solve.rows import Horizon
@@ -206,3 +207,26 @@ def test_an_officer_window_never_raises_the_largest_total() -> None:
         ctx, ps, horizon, start, [ps.pieces[wed].request], prob.options, 5.0, None
     )
     assert sorted(day.assign) == sorted([(mon, k1), (wed, k1)])
+
+
+def test_the_largest_total_rows_keep_each_officer_under_the_roster_s_top() -> None:
+    # K-3, outside the window, has the largest total: 20 h to date. K-1 has 10 h to date and
+    # works Monday (6 h), 16 h in all; K-2 has none. In the window of K-1 and K-2, K-1's pairs
+    # may take 20 - 10 = 10 h (600 min) and K-2's 20 h (1,200 min).
+    prob = problem(
+        [officer("K-1", hours_to_date=10), officer("K-2"), officer("K-3", hours_to_date=20)],
+        [request("R-MON", at(7, 8), at(7, 14)), request("R-WED", at(9, 10), at(9, 14))],
+    )
+    ctx, ps, _, horizon = rows_of(prob)
+    [mon, _] = [ps.by_request[r.index][0] for r in ctx.requests]
+    k1, k2, _ = (o.index for o in ctx.officers)
+    roster = Draft([(mon, k1)], {})
+    win = horizon.cut_officers({k1, k2}, [])
+    hold_the_top(ctx, ps, win, roster)
+    columns = win.pair_columns()
+    rows = {
+        ctx.officers[win.keys[cols[0]][1]].id: (sorted(cols), list(coefs), hi)
+        for cols, coefs, _, hi in win._extra_rows
+    }
+    by = {o: sorted(c for (p, oo), c in columns.items() if oo == o) for o in (k1, k2)}
+    assert rows == {"K-1": (by[k1], [360, 240], 600), "K-2": (by[k2], [360, 240], 1200)}
