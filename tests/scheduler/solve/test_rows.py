@@ -133,6 +133,23 @@ def test_both_sinks_get_the_same_rows() -> None:
     assert int(np.count_nonzero(horizon.kind == PAIR)) == len(m.x)
 
 
+def test_a_window_model_leaves_out_the_rows_its_kept_terms_cannot_break() -> None:
+    # K-1 alone kept: each request's position row holds one pair, and K-1's weekly row (8 h)
+    # breaks only with both days (10 h). Monday alone leaves no row; both days leave that one.
+    ctx, ps, _, horizon = rows_of(weekly_cap())
+    mon, wed = _piece(ctx, ps, "R-MON"), _piece(ctx, ps, "R-WED")
+    k1 = _officer(ctx, "K-1")
+    win = horizon.cut({ps.pieces[mon].request, ps.pieces[wed].request}, [])
+    columns = win.pair_columns()
+    keep = win.kind != PAIR
+    keep[columns[mon, k1]] = True
+    assert len(win.model(keep).cp.proto.constraints) == 0
+    keep[columns[wed, k1]] = True
+    [row] = win.model(keep).cp.proto.constraints
+    assert sorted(row.linear.coeffs) == [240, 360]
+    assert list(row.linear.domain) == [cp_model.INT_MIN, 480]
+
+
 def _optimum(m: cp_model.CpModel) -> float:
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
