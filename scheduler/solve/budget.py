@@ -105,7 +105,7 @@ def bound_beside(
         return LpBound(ctx, full, full_pools, locked, clock.search_left(), goal), None
     if clock.deterministic or not LagrangeThread.fits(pairs, clock.limit):
         return None, None
-    return None, LagrangeThread(ctx, full, full_pools, goal)
+    return None, LagrangeThread(ctx, full, full_pools, goal, clock.turns)
 
 
 def explain_until(clock: Clock, report_s: float) -> float | None:

@@ -38,6 +38,7 @@ import numpy as np
 from scheduler.context import Context, coverage_scale, piece_weight
 from scheduler.solve.objective import tighter_bound
 from scheduler.solve.pieces import PieceSet
+from scheduler.solve.stages import Turns
 from scheduler.timeutil import split_by_local_day, split_by_local_week
 
 # Subgradient steps: the step scale starts at FIRST_STEP and halves after STALL steps without a
@@ -78,16 +79,37 @@ class Until:
         return self._stop.is_set() or time.perf_counter() >= self._deadline
 
 
+class _Waiting:
+    """A `Stop` that first waits for this thread's turn (`stages.Turns`)."""
+
+    def __init__(self, stop: threading.Event, turns: Turns) -> None:
+        self._stop = stop
+        self._turns = turns
+
+    def is_set(self) -> bool:
+        return not self._turns.wait(self._stop)
+
+
 class LagrangeThread:
     """The relaxation built and searched in a thread beside the search, from the moment the
     greedy roster (`goal`, its coverage in piece-weight units without locked shifts) is known.
     Array work and CP-SAT both release Python's lock for most of their time. Every step's
     bound is valid, so `tighter` takes the lowest so far whenever the search ends."""
 
-    def __init__(self, ctx: Context, ps: PieceSet, pools: list[np.ndarray], goal: float) -> None:
+    def __init__(
+        self,
+        ctx: Context,
+        ps: PieceSet,
+        pools: list[np.ndarray],
+        goal: float,
+        turns: Turns | None = None,
+    ) -> None:
+        """`turns`: built and searched only while the solve's own thread does no Python work
+        on its critical path (`stages.Turns`)."""
         self.relaxation: LagrangeBound | None = None
         self.pairs = sum(len(pool) for pool in pools)
         self._stop = threading.Event()
+        self._turns = turns
         self._thread = threading.Thread(
             target=self._run, args=(ctx, ps, pools, goal), name=THREAD_NAME, daemon=True
         )
@@ -98,10 +120,13 @@ class LagrangeThread:
         return pairs <= min(MOST_PAIRS, PAIRS_PER_SECOND * limit)
 
     def _run(self, ctx: Context, ps: PieceSet, pools: list[np.ndarray], goal: float) -> None:
+        turns = self._turns
+        if turns is not None and not turns.wait(self._stop):
+            return
         try:
             relaxation = LagrangeBound(ctx, ps, pools)
             self.relaxation = relaxation
-            relaxation.search(goal, self._stop)
+            relaxation.search(goal, self._stop if turns is None else _Waiting(self._stop, turns))
         except Exception:  # noqa: BLE001 - a bound is optional: never let it break a solve
             log.exception("the Lagrangian bound failed; the bound before it stands")
 

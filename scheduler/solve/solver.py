@@ -148,6 +148,7 @@ def solve(problem: Problem, *, stop_event: threading.Event | None = None) -> Ros
     lp, lagrange = budget.bound_beside(ctx, ps, pools, *beside)
     try:
         found = _search(ctx, ps, pools, cands, start, locked_loads, clock, stop_event, full_bound)
+        clock.turns.written.set()  # whichever way the search went
     except BaseException:
         if lp is not None:
             lp.finish(0.0)  # no thread may outlive its solve
@@ -280,6 +281,7 @@ def _search(
         return _Search(start, "feasible", [], [note], 0, bound)
     with clock.phase("model"):
         m = build(ctx, ps, cands)
+    clock.turns.written.set()
     log.info("model: %d pieces, %d pair variables", len(ps.pieces), len(m.x))
     with clock.phase("search"):
         found = three_stages(ctx, ps, m, start, clock, stop_event)

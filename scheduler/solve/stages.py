@@ -26,6 +26,8 @@ WALL_GUARD = 10  # a deterministic run stops at this many times its limit in wal
 # A deterministic stage (CP-SAT, or GLOP before it) may take this many times its budget of
 # wall time: enough that a busy machine does not cut it and change the roster.
 DETERMINISTIC_WALL_FACTOR = 4.0
+# Phases of Python work on the solve's critical path: a thread beside the search waits them out.
+FOREGROUND = ("screening", "model")
 
 PORTFOLIO = [
     "max_lp",
@@ -182,6 +184,33 @@ def hint(m: Model, x_on: set[tuple[int, int]], y: dict[int, int]) -> None:
     hints.values.extend([int(key in x_on) for key in m.x] + [y.get(p, 0) for p in m.y])
 
 
+class Turns:
+    """When a thread beside the search (the Lagrangian bound) may run Python: once the
+    search's model is written (`written`), and outside FOREGROUND phases. Two threads running
+    Python share one lock, and the bound's steps beside the rows of Rockport's DST fortnight
+    (M) slowed them by a third to a half (docs/solver.md). CP-SAT and GLOP leave the lock, so
+    the steps run beside the search itself."""
+
+    def __init__(self) -> None:
+        self.written = threading.Event()
+        self._idle = threading.Event()
+        self._idle.set()
+
+    def foreground(self, busy: bool) -> None:
+        if busy:
+            self._idle.clear()
+        else:
+            self._idle.set()
+
+    def wait(self, stop: threading.Event) -> bool:
+        """Block until the other thread may run; False if `stop` is set first."""
+        while not (self.written.is_set() and self._idle.is_set()):
+            if stop.is_set():
+                return False
+            time.sleep(0.005)
+        return not stop.is_set()
+
+
 class Clock:
     """Splits the time limit between stages, and records where the time went.
 
@@ -201,6 +230,7 @@ class Clock:
         self.phases: dict[str, float] = defaultdict(float)
         self._stack: list[str] = []
         self._mark = self.started
+        self.turns = Turns()
 
     def elapsed(self) -> float:
         return time.perf_counter() - self.started
@@ -234,11 +264,13 @@ class Clock:
         so the phases always sum to the elapsed time."""
         self._switch()
         self._stack.append(name)
+        self.turns.foreground(name in FOREGROUND)
         try:
             yield
         finally:
             self._switch()
             self._stack.pop()
+            self.turns.foreground(bool(self._stack) and self._stack[-1] in FOREGROUND)
 
     def _switch(self) -> None:
         now = time.perf_counter()

@@ -204,6 +204,7 @@ def window_search(
         rows = Rows()
         fill(ctx, ps, _columns(ps, cands, windows, start), rows)
         horizon = rows.freeze(ps)
+    clock.turns.written.set()
     total = clock.search_left()
     # A deterministic run splits its virtual budget, not the wall time left (which depends on
     # how fast this machine got here), equally over the windows of each sweep.

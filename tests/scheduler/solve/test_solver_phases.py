@@ -6,6 +6,7 @@ solver proves optimal."""
 
 from __future__ import annotations
 
+import threading
 import time
 
 from ortools.sat.python import cp_model
@@ -126,3 +127,30 @@ def test_only_an_answer_past_its_limit_plus_five_percent_says_so() -> None:
         "answered in 10.6 s, over the 10 s limit: screening 4.0 s, greedy 3.0 s, report 2.5 s; "
         "a problem this size needs a longer limit"
     )
+
+
+def test_a_thread_beside_the_search_waits_out_the_model_phases() -> None:
+    # The Lagrangian bound runs Python only once the model is written and outside the
+    # screening and model phases, which it would slow down by sharing Python's lock.
+    clock = Clock(10.0)
+    stop = threading.Event()
+    assert not clock.turns.wait(_stopped())  # the model not written yet
+    clock.turns.written.set()
+    assert clock.turns.wait(stop)
+    turns: list[bool] = []
+    with clock.phase("model"):
+        waiter = threading.Thread(target=lambda: turns.append(clock.turns.wait(stop)))
+        waiter.start()
+        waiter.join(0.1)
+        assert waiter.is_alive()  # still waiting
+        with clock.phase("search"):  # a window's CP-SAT search inside the model's phase
+            waiter.join(1.0)
+            assert turns == [True]
+        assert not clock.turns.wait(_stopped())
+    assert clock.turns.wait(stop)
+
+
+def _stopped() -> threading.Event:
+    stop = threading.Event()
+    stop.set()
+    return stop
