@@ -144,6 +144,7 @@ class Horizon:
     starts: np.ndarray  # per row and one more: where its nonzeros start
     _shapes: dict[tuple[int, ...], _Shape] = field(default_factory=dict)
     _column_order: np.ndarray | None = None
+    _matrix: scipy.sparse.csr_matrix | None = None
     _pair_codes: np.ndarray | None = None  # per pair column, piece * _stride + officer, sorted
     _stride: int = 1
     _pair_columns: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
@@ -174,11 +175,8 @@ class Horizon:
     def _cut(self, shape: _Shape, fixed_on: list[int]) -> Window:
         value = np.zeros(len(self.upper))
         value[fixed_on] = 1.0
-        activity = np.bincount(
-            shape.fixed_rows,
-            weights=shape.fixed_coefs * value[shape.fixed_cols],
-            minlength=len(shape.rows),
-        )
+        value[shape.cols] = 0.0  # the window's own columns are free, never fixed
+        activity = (self.matrix() @ value)[shape.rows]
         lo, hi = self.lo[shape.rows] - activity, self.hi[shape.rows] - activity
         upper = self.upper[shape.cols].copy()
         # A pair that alone breaks a row of nonnegative terms beside the fixed shifts can never
@@ -202,31 +200,31 @@ class Horizon:
 
     def _shape(self, free: np.ndarray) -> _Shape:
         """The window's columns (`free`, per column), the rows they appear in, and those rows'
-        nonzeros split into free ones (renumbered) and fixed ones."""
+        free nonzeros (rows and columns renumbered), in row order: the nonzeros of the free
+        columns, sorted (the horizon's are in row order)."""
         cols = np.flatnonzero(free)
-        appears = np.zeros(len(self.lo), dtype=bool)  # a mask, not np.unique: no sort
-        appears[self.row_of[self.by_column(cols)]] = True
-        rows = np.flatnonzero(appears)
-        lengths = self.starts[rows + 1] - self.starts[rows]
-        nz = np.repeat(self.starts[rows] - np.cumsum(lengths) + lengths, lengths) + np.arange(
-            int(lengths.sum())
-        )
-        local_row = np.repeat(np.arange(len(rows)), lengths)
-        is_free = free[self.cols[nz]]
+        nz = np.sort(self.by_column(cols))
+        row = self.row_of[nz]
+        first = np.flatnonzero(np.diff(row, prepend=-1))  # each row's first free nonzero
         local_col = np.full(len(self.upper), -1, dtype=np.int64)
         local_col[cols] = np.arange(len(cols))
-        sub_rows = local_row[is_free]
         return _Shape(
             cols=cols,
-            rows=rows,
-            starts=np.concatenate(([0], np.cumsum(np.bincount(sub_rows, minlength=len(rows))))),
-            sub_rows=sub_rows,
-            sub_cols=local_col[self.cols[nz[is_free]]],
-            coefs=self.coefs[nz[is_free]],
-            fixed_rows=local_row[~is_free],
-            fixed_cols=self.cols[nz[~is_free]],
-            fixed_coefs=self.coefs[nz[~is_free]],
+            rows=row[first],
+            starts=np.append(first, len(nz)),
+            sub_rows=np.repeat(np.arange(len(first)), np.diff(np.append(first, len(nz)))),
+            sub_cols=local_col[self.cols[nz]],
+            coefs=self.coefs[nz],
         )
+
+    def matrix(self) -> scipy.sparse.csr_matrix:
+        """Every row as a sparse matrix: a cut's fixed activity is one product with it,
+        where gathering each window's fixed terms took half of its cut (docs/solver.md)."""
+        if self._matrix is None:
+            self._matrix = scipy.sparse.csr_matrix(
+                (self.coefs, self.cols, self.starts), shape=(len(self.lo), len(self.upper))
+            )
+        return self._matrix
 
     def columns(self, pairs: np.ndarray) -> np.ndarray:
         """The columns of these (piece, officer) pairs (rows of an array), as `x` gives them
@@ -270,9 +268,6 @@ class _Shape:
     sub_rows: np.ndarray
     sub_cols: np.ndarray
     coefs: np.ndarray
-    fixed_rows: np.ndarray  # fixed nonzeros: renumbered row, horizon column, coefficient
-    fixed_cols: np.ndarray
-    fixed_coefs: np.ndarray
 
 
 @dataclass

@@ -7,11 +7,14 @@ outside shifts locked, would: these tests check it on cases small enough to work
 
 from __future__ import annotations
 
+from datetime import date
+
 import numpy as np
 import pytest
 from ortools.sat.python import cp_model
 
 from models.problem import Problem
+from scenarios.generator import generate
 from scheduler.context import Context
 from scheduler.solve.model import build
 from scheduler.solve.pieces import PieceSet
@@ -232,3 +235,25 @@ def test_the_columns_of_pairs_in_arrays_are_those_of_the_pairs_one_by_one() -> N
     absent = (mon, len(ctx.officers))  # no such officer
     with pytest.raises(KeyError):
         horizon.columns(np.asarray([absent]))
+
+
+def test_a_cut_s_sides_are_the_rows_less_their_fixed_terms_row_by_row() -> None:
+    # A generated Rockport week: each window row's sides are the horizon row's, less the terms
+    # of the fixed shifts in it, summed here one row at a time.
+    prob = generate(20, 60, 7, 5, agency="rockport-tx", start=date(2026, 3, 2), long_share=0.3)
+    ctx, ps, _, horizon = rows_of(prob)
+    rng = np.random.default_rng(0)
+    inside = set(rng.choice(sorted(ps.by_request), 10, replace=False).tolist())
+    outside = [c for (p, _), c in horizon.x.items() if ps.pieces[p].request not in inside]
+    fixed_on = sorted(rng.choice(outside, len(outside) // 10, replace=False).tolist())
+    win = horizon.cut(inside, fixed_on)
+    shape = horizon._shapes[tuple(sorted(inside))]
+    on = set(fixed_on)
+    expected_hi = []
+    for r in shape.rows.tolist():
+        a, b = horizon.starts[r], horizon.starts[r + 1]
+        terms = zip(horizon.cols[a:b].tolist(), horizon.coefs[a:b].tolist(), strict=True)
+        fixed = sum(k for c, k in terms if c in on)
+        expected_hi.append(horizon.hi[r] - fixed)
+    assert win.hi.tolist() == expected_hi
+    assert any(h != r for h, r in zip(expected_hi, horizon.hi[shape.rows].tolist(), strict=True))
