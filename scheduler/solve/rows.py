@@ -219,7 +219,7 @@ class Horizon:
 
     def matrix(self) -> scipy.sparse.csr_matrix:
         """Every row as a sparse matrix: a cut's fixed activity is one product with it,
-        where gathering each window's fixed terms took half of its cut (docs/solver.md)."""
+        where each window's shape kept its rows' fixed terms to sum them (docs/solver.md)."""
         if self._matrix is None:
             self._matrix = scipy.sparse.csr_matrix(
                 (self.coefs, self.cols, self.starts), shape=(len(self.lo), len(self.upper))
