@@ -188,14 +188,15 @@ def test_a_chain_that_proves_a_rest_row_binds_changes_no_row(
 
 
 def test_a_chain_takes_the_heaviest_piece_or_a_run_from_the_window_s_start() -> None:
-    # Pieces in order of their end, 30 min of travel: A 08:00-10:00, B 09:00-17:00,
-    # C 10:30-12:00, D 12:30-20:00, a window from 08:00 holding them all. B alone gives 480
-    # minutes; the run from the first start A, C, D (each the first a gap after the one
-    # before) gives 120 + 90 + 450 = 660, which is also the most one officer could work.
+    # Pieces in order of their end, 30 min of travel: A 08:00-10:00, C 10:30-12:00,
+    # B 09:00-17:00, D 12:30-20:00, a window from 08:00 holding them all. B, the heaviest,
+    # gives 480 minutes; the run from the first start A, C, D (each the first a gap after the
+    # one before) gives 120 + 90 + 450 = 660, which is also the most one officer could work.
+    # From 16:00, B's last hour and D's last 240 minutes: the heaviest, D, and no piece starts
+    # in that window.
     hour = 60
-    start = np.asarray([8 * hour, 9 * hour, 10 * hour + 30, 12 * hour + 30])
-    end = np.asarray([10 * hour, 17 * hour, 12 * hour, 20 * hour])
+    start = np.asarray([8 * hour, 10 * hour + 30, 9 * hour, 12 * hour + 30])
+    end = np.asarray([10 * hour, 12 * hour, 17 * hour, 20 * hour])
     t = np.asarray([8 * hour, 16 * hour])
     inside = np.clip(np.minimum(end, t[:, None] + DAY) - np.maximum(start, t[:, None]), 0, None)
-    # From 16:00: B's last hour (60), D's 240 minutes; the chain from the first start is D.
     assert model._chain_load(start, end, 30, t, inside).tolist() == [660, 240]
