@@ -65,6 +65,17 @@ class Rows:
     def at_most_one(self, variables: list[int]) -> None:
         self._row(variables, [1] * len(variables), -math.inf, 1, True)
 
+    def at_most_ones(self, variables: list[int], lengths: list[int]) -> None:
+        """One at-most-one row per run of `lengths` variables, in order, in one step."""
+        self._cols.extend(variables)
+        self._coefs.extend([1] * len(variables))
+        ends = np.cumsum(lengths) + len(self._cols) - len(variables)
+        self._starts.extend(ends.tolist())
+        rows = len(lengths)
+        self._lo.extend([-math.inf] * rows)
+        self._hi.extend([1] * rows)
+        self._amo.extend([True] * rows)
+
     def at_most(self, variables: list[int], coefs: list[int], most: int) -> None:
         self._row(variables, coefs, -math.inf, most, False)
 

@@ -88,6 +88,34 @@ class _Recorder:
     def at_most(self, variables: list[int], coefs: list[int], most: int) -> None:
         self.rows.append((list(variables), list(coefs), most))
 
+    def at_most_one(self, variables: list[int]) -> None:
+        self.rows.append((list(variables), [1] * len(variables), 1))
+
+    def at_most_ones(self, variables: list[int], lengths: list[int]) -> None:
+        at = 0
+        for n in lengths:
+            self.at_most_one(variables[at : at + n])
+            at += n
+
+
+def _overlap_by_sweep(ctx, ps, m) -> None:
+    """The overlap rows as written before the array version: one sweep per officer."""
+    for items in m.by_officer.values():
+        events = []
+        for p, var in items:
+            events.append((ps.pieces[p].start, 1, p, var))
+            events.append((ps.pieces[p].end + ctx.limits.gap, 0, p, var))
+        events.sort(key=lambda ev: (ev[0], ev[1]))
+        active, grew = {}, False
+        for _, is_start, p, var in events:
+            if is_start:
+                active[p], grew = var, True
+            else:
+                if grew and len(active) > 1:
+                    m.at_most_one(list(active.values()))
+                grew = False
+                del active[p]
+
 
 def _caps_candidate_by_candidate(ctx, ps, m) -> None:
     """The daily and weekly cap rows as written before the array version: each candidate's
@@ -161,6 +189,18 @@ def _fortnight_rows(
     rows = Rows()
     fill(ctx, ps, candidates(ctx, ps, locked), rows)
     return ctx, ps, rows
+
+
+@pytest.mark.parametrize(
+    ("agency", "start"), [("kennesaw-ga", date(2026, 10, 26)), ("rockport-tx", date(2026, 3, 2))]
+)
+def test_the_overlap_rows_in_arrays_equal_those_of_a_sweep(agency: str, start: date) -> None:
+    ctx, ps, rows = _fortnight_rows(agency, start, None)
+    fast, slow = _Recorder(rows.by_officer), _Recorder(rows.by_officer)
+    model._no_overlap(ctx, ps, fast)
+    _overlap_by_sweep(ctx, ps, slow)
+    assert fast.rows == slow.rows
+    assert sum(len(cols) > 2 for cols, _, _ in fast.rows) > 10  # cliques, not only pairs
 
 
 @pytest.mark.parametrize(
