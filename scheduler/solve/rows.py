@@ -212,9 +212,12 @@ class Horizon:
     def _shape(self, free: np.ndarray) -> _Shape:
         """The window's columns (`free`, per column), the rows they appear in, and those rows'
         free nonzeros (rows and columns renumbered), in row order: the nonzeros of the free
-        columns, sorted (the horizon's are in row order)."""
+        columns, in the horizon's order (row by row), by a mask rather than a sort (6 ms
+        against 0.8 ms for a day of Rockport's Christmas fortnight, M)."""
         cols = np.flatnonzero(free)
-        nz = np.sort(self.by_column(cols))
+        chosen = np.zeros(len(self.cols), dtype=bool)
+        chosen[self.by_column(cols)] = True
+        nz = np.flatnonzero(chosen)
         row = self.row_of[nz]
         first = np.flatnonzero(np.diff(row, prepend=-1))  # each row's first free nonzero
         local_col = np.full(len(self.upper), -1, dtype=np.int64)
