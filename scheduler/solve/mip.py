@@ -23,7 +23,7 @@ import numpy as np
 from scheduler.context import Context, piece_weight
 from scheduler.rules.load import DAY
 from scheduler.rules.rule_layers import NO_PAIR, Elsewhere
-from scheduler.solve.model import max_packing
+from scheduler.solve.packing import max_packing
 from scheduler.solve.pieces import PieceSet
 from scheduler.timeutil import split_by_local_day, split_by_local_week
 

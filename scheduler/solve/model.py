@@ -11,7 +11,6 @@ arrays of `rows.Rows` that the window search cuts its windows from.
 
 from __future__ import annotations
 
-import bisect
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -24,6 +23,7 @@ from ortools.sat.python.cp_model import LinearExpr
 from scheduler.context import Context, piece_weight
 from scheduler.rules.load import DAY
 from scheduler.rules.rule_layers import NO_PAIR, Elsewhere
+from scheduler.solve.packing import chain_load, officer_reach, packs_more
 from scheduler.solve.pieces import PieceSet
 from scheduler.timeutil import local_day_edges, minutes_by_span
 
@@ -83,17 +83,6 @@ class Model:
 
     def equal(self, variables: list[Var], coefs: list[int], value: int) -> None:
         self.cp.add(LinearExpr.weighted_sum(variables, coefs) == value)
-
-
-def max_packing(items: list[tuple[int, int, int]], gap: int) -> int:
-    """Largest total weight of items (start, end, weight) that one officer could all work."""
-    items = sorted(items, key=lambda it: it[1])
-    ends = [e for _, e, _ in items]
-    best = [0] * (len(items) + 1)
-    for i, (s, _, w) in enumerate(items):
-        j = bisect.bisect_right(ends, s - gap, 0, i)  # items finishing a gap before s
-        best[i + 1] = max(best[i], best[j] + w)
-    return best[-1]
 
 
 def build(ctx: Context, ps: PieceSet, cands: dict[int, list[int]]) -> Model:
@@ -185,20 +174,6 @@ def _no_overlap(ctx: Context, ps: PieceSet, m: Sink) -> None:
         m.at_most_ones(variables[by_start[column]].tolist(), sizes[sizes > 1].tolist())
 
 
-def _packs_more(before: list[int], weights: list[int], most: int) -> bool:
-    """Whether one officer could work more than `most` of some items, given in order of their
-    end with their weights; `before[i]` is how many items end a travel gap before the i-th
-    starts. The recursion of `max_packing`, stopped as soon as it passes `most`: most rows a
-    rule writes do bind, and this is the model's busiest loop (docs/solver.md)."""
-    best = [0]
-    for i, (j, w) in enumerate(zip(before, weights, strict=True)):
-        value = max(best[i], best[j] + w)
-        if value > most:
-            return True
-        best.append(value)
-    return False
-
-
 def _cap(
     ctx: Context, ps: PieceSet, m: Sink, oi: int, items: list[tuple[int, Var, int]], room: int
 ) -> None:
@@ -209,22 +184,8 @@ def _cap(
     by_end = np.argsort(ps.ends[pieces], kind="stable")
     start, end = ps.starts[pieces][by_end], ps.ends[pieces][by_end]
     before = np.searchsorted(end, start - ctx.limits.gap, side="right").tolist()
-    if _packs_more(before, [items[i][2] for i in by_end.tolist()], room):
+    if packs_more(before, [items[i][2] for i in by_end.tolist()], room):
         m.at_most([v for _, v, _ in items], [w for *_, w in items], max(room, 0))
-
-
-def _reach(ps: PieceSet, items: list[tuple[int, Var]]) -> list[tuple[int, int]]:
-    """The union of an officer's candidate pieces: no selection can work more than this.
-    Merged in array steps (`context.merge_windows` in Python took a sixth of a split-heavy
-    model's rows: docs/solver.md): touching pieces join, as there."""
-    pieces = np.fromiter((p for p, _ in items), dtype=np.int64, count=len(items))
-    order = np.argsort(ps.starts[pieces], kind="stable")
-    starts, ends = ps.starts[pieces][order], ps.ends[pieces][order]
-    reached = np.maximum.accumulate(ends)
-    opens = np.flatnonzero(starts[1:] > reached[:-1]) + 1  # a gap before these pieces
-    first = np.concatenate(([0], opens))
-    last = np.concatenate((opens - 1, [len(starts) - 1]))
-    return list(zip(starts[first].tolist(), reached[last].tolist(), strict=True))
 
 
 def _daily_and_weekly_caps(ctx: Context, ps: PieceSet, m: Sink) -> None:
@@ -248,7 +209,7 @@ def _daily_and_weekly_caps(ctx: Context, ps: PieceSet, m: Sink) -> None:
     ]
     for oi, items in m.by_officer.items():
         pieces = np.asarray([p for p, _ in items], dtype=np.int64)
-        reach = np.asarray(_reach(ps, items), dtype=np.int64)
+        reach = np.asarray(officer_reach(ps, items), dtype=np.int64)
         fixed = np.asarray(locked.get(oi, []), dtype=np.int64).reshape(-1, 2)
         for by, cap_of in cuts:
             cap = cap_of(oi)
@@ -333,7 +294,7 @@ def _rolling_24h(ctx: Context, ps: PieceSet, m: Sink) -> None:
     cap = ctx.limits.per_24h
     locked = _locked_by_officer(ctx)
     for oi, items in m.by_officer.items():
-        reach = _reach(ps, items)
+        reach = officer_reach(ps, items)
         # Only blocks within a day of the officer's pieces share a window with one of them
         # (a window search fixes two weeks of shifts around a day of pieces).
         first, last = reach[0][0], reach[-1][1]
@@ -386,7 +347,7 @@ def _rolling_rows(
     gap = ctx.limits.gap
     over = inside.sum(axis=1) > room
     # A window with none of the pieces never binds (room < 0 only from fixed blocks).
-    binds = _chain_load(start, end, gap, t, inside) > np.maximum(room, 0)
+    binds = chain_load(start, end, gap, t, inside) > np.maximum(room, 0)
     seen: set[tuple[int, bytes]] = set()
     for k in np.flatnonzero(over).tolist():
         row = inside[k]
@@ -401,52 +362,9 @@ def _rolling_rows(
             # The most one officer could work of these pieces (`max_packing`, vectorized
             # lookups), where a chain of them did not already work more than the room.
             before = np.searchsorted(end[idx], start[idx] - gap, side="right").tolist()
-            if not _packs_more(before, weights.tolist(), int(room[k])):
+            if not packs_more(before, weights.tolist(), int(room[k])):
                 continue
         m.at_most(variables[idx].tolist(), weights.tolist(), max(int(room[k]), 0))
-
-
-def _chain_load(
-    start: np.ndarray, end: np.ndarray, gap: int, t: np.ndarray, inside: np.ndarray
-) -> np.ndarray:
-    """Per 24-hour window from `t` (a row of `inside`: the minutes of each piece in it, pieces
-    in order of their end), the minutes of a selection an officer could work: a chain of
-    pieces, each the longest of those starting first a travel gap after the one before, from
-    the window's piece with the most minutes or from its first. Any chain is a selection, so
-    where one works more than the room the window binds without `_packs_more`'s recursion
-    (docs/solver.md)."""
-    n = len(end)
-    if n == 0 or len(t) == 0:
-        return np.zeros(len(t), dtype=np.int64)
-    by_start = np.lexsort((-end, start))  # ties: the longest first
-    first_after = np.searchsorted(start[by_start], end + gap, side="left")
-    after = np.append(np.append(by_start, n)[first_after], n)
-    padded = np.concatenate((inside, np.zeros((len(t), 1), dtype=inside.dtype)), axis=1)
-    starts = np.append(start, np.iinfo(np.int64).max)
-    some = inside.any(axis=1)
-    heaviest = np.where(some, np.argmax(inside, axis=1), n)
-    opening = np.append(by_start, n)[np.searchsorted(start[by_start], t, side="left")]
-    return np.maximum(
-        _follow(padded, after, starts, t, heaviest), _follow(padded, after, starts, t, opening)
-    )
-
-
-def _follow(
-    padded: np.ndarray, after: np.ndarray, starts: np.ndarray, t: np.ndarray, at: np.ndarray
-) -> np.ndarray:
-    """The minutes of each window's chain from its piece `at` (n: none): each step starts
-    later than the last (a gap after its end), so every chain leaves its window."""
-    n = len(after) - 1
-    load = np.zeros(len(t), dtype=np.int64)
-    k = np.arange(len(t))
-    going = at < n
-    k, at = k[going], at[going]
-    while len(k):
-        load[k] += padded[k, at]
-        at = after[at]
-        going = starts[at] < t[k] + DAY
-        k, at = k[going], at[going]
-    return load
 
 
 def _supervisor(ctx: Context, ps: PieceSet, m: Sink) -> None:

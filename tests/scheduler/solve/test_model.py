@@ -20,6 +20,7 @@ from scheduler.rules.load import DAY
 from scheduler.solve import model
 from scheduler.solve.locks import check_locks
 from scheduler.solve.model import _daily_and_weekly_caps, fill
+from scheduler.solve.packing import chain_load
 from scheduler.solve.pieces import PieceSet, build_pieces
 from scheduler.solve.rows import Rows
 from tests.scheduler.builders import ROCKPORT, at, officer, on_duty, problem, request, solve_checked
@@ -214,12 +215,12 @@ def test_a_chain_that_proves_a_rest_row_binds_changes_no_row(
     # proven by a chain.
     ctx, ps, rows = _fortnight_rows(agency, start, None)
     recursions = []
-    packs_more = model._packs_more
-    monkeypatch.setattr(model, "_packs_more", lambda *a: recursions.append(1) or packs_more(*a))
+    packs_more = model.packs_more
+    monkeypatch.setattr(model, "packs_more", lambda *a: recursions.append(1) or packs_more(*a))
     fast = _Recorder(rows.by_officer)
     model._rolling_24h(ctx, ps, fast)
     chained = len(recursions)
-    monkeypatch.setattr(model, "_chain_load", lambda start, end, gap, t, inside: 0 * t)
+    monkeypatch.setattr(model, "chain_load", lambda start, end, gap, t, inside: 0 * t)
     slow = _Recorder(rows.by_officer)
     model._rolling_24h(ctx, ps, slow)
     assert fast.rows == slow.rows
@@ -239,4 +240,4 @@ def test_a_chain_takes_the_heaviest_piece_or_a_run_from_the_window_s_start() -> 
     end = np.asarray([10 * hour, 12 * hour, 17 * hour, 20 * hour])
     t = np.asarray([8 * hour, 16 * hour])
     inside = np.clip(np.minimum(end, t[:, None] + DAY) - np.maximum(start, t[:, None]), 0, None)
-    assert model._chain_load(start, end, 30, t, inside).tolist() == [660, 240]
+    assert chain_load(start, end, 30, t, inside).tolist() == [660, 240]
