@@ -18,7 +18,7 @@ from scenarios.generator import generate
 from scheduler.context import Context
 from scheduler.solve.model import build
 from scheduler.solve.pieces import PieceSet
-from scheduler.solve.rows import PAIR, Horizon
+from scheduler.solve.rows import PAIR, Horizon, Window
 from tests.scheduler.builders import ROCKPORT, at, officer, on_duty, problem, request, rows_of
 
 
@@ -136,15 +136,19 @@ def test_both_sinks_get_the_same_rows() -> None:
     assert int(np.count_nonzero(horizon.kind == PAIR)) == len(m.x)
 
 
+def _both_days_none_kept() -> tuple[PieceSet, int, int, int, Window, np.ndarray]:
+    """`weekly_cap`'s window of both days, and a `keep` of its columns with no pair in it."""
+    ctx, ps, _, horizon = rows_of(weekly_cap())
+    mon, wed = _piece(ctx, ps, "R-MON"), _piece(ctx, ps, "R-WED")
+    win = horizon.cut({ps.pieces[mon].request, ps.pieces[wed].request}, [])
+    return ps, mon, wed, _officer(ctx, "K-1"), win, win.kind != PAIR
+
+
 def test_a_window_model_leaves_out_the_rows_its_kept_terms_cannot_break() -> None:
     # K-1 alone kept: each request's position row holds one pair, and K-1's weekly row (8 h)
     # breaks only with both days (10 h). Monday alone leaves no row; both days leave that one.
-    ctx, ps, _, horizon = rows_of(weekly_cap())
-    mon, wed = _piece(ctx, ps, "R-MON"), _piece(ctx, ps, "R-WED")
-    k1 = _officer(ctx, "K-1")
-    win = horizon.cut({ps.pieces[mon].request, ps.pieces[wed].request}, [])
+    _, mon, wed, k1, win, keep = _both_days_none_kept()
     columns = win.pair_columns()
-    keep = win.kind != PAIR
     keep[columns[mon, k1]] = True
     assert len(win.model(keep).cp.proto.constraints) == 0
     keep[columns[wed, k1]] = True
@@ -210,12 +214,8 @@ def test_the_lp_support_keeps_the_current_roster() -> None:
 
 def test_a_model_over_some_pairs_writes_only_their_terms() -> None:
     # K-1 alone kept on both days: the cap row keeps K-1's two terms, so K-1 works one of them.
-    ctx, ps, _, horizon = rows_of(weekly_cap())
-    mon, wed = _piece(ctx, ps, "R-MON"), _piece(ctx, ps, "R-WED")
-    k1 = _officer(ctx, "K-1")
-    win = horizon.cut({ps.pieces[mon].request, ps.pieces[wed].request}, [])
+    ps, mon, wed, k1, win, keep = _both_days_none_kept()
     columns = win.pair_columns()
-    keep = win.kind != PAIR
     keep[columns[mon, k1]] = keep[columns[wed, k1]] = True
     m = win.model(keep)
     assert set(m.x) == {(mon, k1), (wed, k1)}
