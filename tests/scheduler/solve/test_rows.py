@@ -173,7 +173,7 @@ def test_a_window_model_has_the_optimum_of_the_model_it_was_cut_from() -> None:
         [officer("R-1", tz=tz, rank="sergeant", max_hours_per_week=20),
          officer("R-2", tz=tz, on_duty=on_duty((at(2, 14, tz=tz), at(2, 22, tz=tz)))),
          officer("R-3", tz=tz, max_hours_per_week=10)],
-        [request("R-LONG", at(2, 6, tz=tz), at(2, 22, tz=tz), officers_needed=3),
+        [request("R-LONG", at(2, 6, tz=tz), at(2, 19, tz=tz), officers_needed=1),
          request("R-DAY", at(3, 8, tz=tz), at(3, 12, tz=tz), officers_needed=2)],
         agency="rockport-tx",
         supervisor_at=2,
