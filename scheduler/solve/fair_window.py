@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Callable
 
 import numpy as np
 
@@ -32,8 +31,10 @@ def excess(
     largest total alone, this keeps lowering the heavy officers when the largest one cannot
     shed a shift in this window, and it is an LP whose relaxation stays close to integral.
     Returns the penalty of the current roster."""
-    totals, outside = _totals(ctx, ps, draft, lambda p, o: ps.pieces[p].request in inside_req)
-    top = max(totals.values(), default=0)
+    roster = _roster(draft)
+    inside = np.isin(ps.requests[roster[:, 0]], list(inside_req))
+    totals, fixed = _totals(ctx, ps, roster, inside)
+    top = max(totals, default=0)
     thresholds = [top - STEP * k for k in range(1, len(SLOPES) + 1)]
     pairs = win.pair_columns()
     win.add_row(list(pairs.values()), [ps.pieces[p].weight for p, _ in pairs], covered, math.inf)
@@ -44,16 +45,15 @@ def excess(
     win.objective[:] = 0
     current = 0.0
     for o, items in by_officer.items():
-        fixed = ctx.officers[o].hours_to_date + outside[o]
         cols, mins = [c for c, _ in items], [n for _, n in items]
-        win.add_row(cols, mins, -math.inf, max(top, totals[o]) - fixed)
-        most = fixed + sum(mins)
+        win.add_row(cols, mins, -math.inf, max(top, totals[o]) - fixed[o])
+        most = fixed[o] + sum(mins)
         for threshold, slope in zip(thresholds, SLOPES, strict=True):
             if most <= threshold:
                 continue
             over = win.add_column(most - threshold, slope)
             # total - over <= threshold
-            win.add_row([*cols, over], [*mins, -1], -math.inf, threshold - fixed)
+            win.add_row([*cols, over], [*mins, -1], -math.inf, threshold - fixed[o])
             current += slope * max(0, totals[o] - threshold)
     return current
 
@@ -70,38 +70,38 @@ def hold_the_top(ctx: Context, ps: PieceSet, win: Window, draft: Draft) -> None:
     keys = np.asarray([win.keys[c] for c in columns.tolist()], dtype=np.int64)
     piece, officer = keys[:, 0], keys[:, 1]
     minutes = ps.ends[piece] - ps.starts[piece]
-    roster = np.asarray(draft.assign, dtype=np.int64).reshape(-1, 2)
-    worked = ps.ends[roster[:, 0]] - ps.starts[roster[:, 0]]
+    roster = _roster(draft)
     n = len(ctx.officers)
-    totals = np.asarray([o.hours_to_date for o in ctx.officers], dtype=np.int64)
-    totals += np.bincount(roster[:, 1], weights=worked, minlength=n).astype(np.int64)
-    for _, o, s, e in ctx.locked:
-        totals[o] += e - s
-    # The roster's shifts in the window are free; the rest of each officer's total is fixed.
-    in_window = np.isin(roster[:, 0] * n + roster[:, 1], piece * n + officer)
-    free = np.bincount(roster[in_window, 1], weights=worked[in_window], minlength=n)
-    room = np.maximum(totals.max(), totals) - (totals - free.astype(np.int64))
+    totals, fixed = _totals(
+        ctx, ps, roster, np.isin(roster[:, 0] * n + roster[:, 1], piece * n + officer)
+    )
+    top = max(totals)
     order = np.argsort(officer, kind="stable")
     first = np.flatnonzero(np.diff(officer[order], prepend=-1)).tolist() + [len(order)]
     for a, b in zip(first, first[1:], strict=False):
         at = order[a:b]
+        o = int(officer[at[0]])
         win.add_row(
-            columns[at].tolist(), minutes[at].tolist(), -math.inf, int(room[officer[at[0]]])
+            columns[at].tolist(), minutes[at].tolist(), -math.inf, max(top, totals[o]) - fixed[o]
         )
 
 
+def _roster(draft: Draft) -> np.ndarray:
+    """The roster's shifts as rows of (piece, officer)."""
+    return np.asarray(draft.assign, dtype=np.int64).reshape(-1, 2)
+
+
 def _totals(
-    ctx: Context, ps: PieceSet, draft: Draft, inside: Callable[[int, int], bool]
-) -> tuple[dict[int, int], dict[int, int]]:
-    """Each officer's total minutes (hours to date, the roster's shifts and the locked ones),
-    and the minutes of those outside the window (`inside` tells a pair of the window)."""
-    minutes: dict[int, int] = defaultdict(int)
-    outside: dict[int, int] = defaultdict(int)
-    for p, o in draft.assign:
-        minutes[o] += ps.pieces[p].minutes
-        if not inside(p, o):
-            outside[o] += ps.pieces[p].minutes
+    ctx: Context, ps: PieceSet, roster: np.ndarray, inside: np.ndarray
+) -> tuple[list[int], list[int]]:
+    """Per officer, the total minutes (hours to date, the roster's shifts and the locked ones)
+    and the part of it fixed outside the window: all but the roster's shifts `inside` it (a
+    mask over the roster's rows of (piece, officer))."""
+    n = len(ctx.officers)
+    worked = ps.ends[roster[:, 0]] - ps.starts[roster[:, 0]]
+    totals = np.asarray([o.hours_to_date for o in ctx.officers], dtype=np.int64)
+    totals += np.bincount(roster[:, 1], weights=worked, minlength=n).astype(np.int64)
     for _, o, s, e in ctx.locked:
-        minutes[o] += e - s
-        outside[o] += e - s
-    return {o.index: o.hours_to_date + minutes[o.index] for o in ctx.officers}, outside
+        totals[o] += e - s
+    free = np.bincount(roster[inside, 1], weights=worked[inside], minlength=n).astype(np.int64)
+    return totals.tolist(), (totals - free).tolist()

@@ -52,6 +52,10 @@ class PieceSet:
     def ends(self) -> np.ndarray:
         return np.asarray([p.end for p in self.pieces], dtype=np.int64)
 
+    @cached_property
+    def requests(self) -> np.ndarray:
+        return np.asarray([p.request for p in self.pieces], dtype=np.int64)
+
 
 def grid_points(req: RequestData) -> list[int]:
     points = list(range(req.start, req.end, GRID))

@@ -126,7 +126,7 @@ class Rows:
             kind=kind,
             keys=keys,
             weight=weight,
-            request_of_piece=np.asarray([p.request for p in ps.pieces], dtype=np.int64),
+            request_of_piece=ps.requests,
             starts=starts,
         )
         self._cols, self._coefs, self._starts = [], [], [0]
