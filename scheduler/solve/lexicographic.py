@@ -14,6 +14,7 @@ import dataclasses
 import math
 import threading
 
+import numpy as np
 from ortools.sat.python.cp_model import LinearExpr
 
 from models.result import RosterStatus
@@ -21,9 +22,9 @@ from scheduler.context import Context
 from scheduler.solve import splits
 from scheduler.solve.draft import Draft
 from scheduler.solve.model import Model
-from scheduler.solve.objective import coverage
+from scheduler.solve.objective import coverage, covered
 from scheduler.solve.pieces import PieceSet
-from scheduler.solve.relaxation import fix_outside, solve_relaxation, support
+from scheduler.solve.relaxation import Relaxation, Relaxing, fix_outside, outside, support
 from scheduler.solve.stages import (
     DETERMINISTIC_WALL_FACTOR,
     WALL_GUARD,
@@ -127,15 +128,17 @@ def three_stages(
     start: Draft,
     clock: Clock,
     stop_event: threading.Event | None,
+    first: np.ndarray | None = None,
 ) -> tuple[Draft, RosterStatus, list[StageOutcome], list[str], float | None]:
-    """The three lexicographic stages; also the LP relaxation's coverage bound, when solved."""
+    """The three lexicographic stages; also the LP relaxation's coverage bound, when solved.
+    `first`: the pieces searched first (`_lp_start`)."""
     opts = ctx.problem.options
     notes: list[str] = []
     if not m.x:
         return start, "optimal", [], ["no officer may take any open shift; nothing to solve"], None
     covered = coverage(ps, m)
     m.cp.maximize(covered)
-    start, outcomes, lp_bound = _lp_start(ctx, ps, m, start, clock, stop_event)
+    start, outcomes, lp_bound = _lp_start(ctx, ps, m, start, clock, stop_event, first)
     if _out_of_time(clock):
         notes.append("time limit reached before CP-SAT could search the whole model")
         return start, "feasible", outcomes, notes, lp_bound
@@ -152,9 +155,13 @@ def three_stages(
         )
         return Draft(), "infeasible", outcomes, notes, lp_bound
     if not s1.has_solution:
-        if len(outcomes) > 1 and outcomes[0].has_solution:
+        found = [o for o in outcomes[:-1] if o.has_solution]
+        if found:
             s1 = dataclasses.replace(
-                outcomes[0], name="coverage", status="feasible", bound=s1.bound
+                max(found, key=lambda o: o.objective or 0),
+                name="coverage",
+                status="feasible",
+                bound=s1.bound,
             )
         else:
             notes.append(
@@ -226,6 +233,7 @@ def _lp_start(
     start: Draft,
     clock: Clock,
     stop_event: threading.Event | None,
+    first: np.ndarray | None = None,
 ) -> tuple[Draft, list[StageOutcome], float | None]:
     """A better first roster than greedy's, and a coverage bound, from the LP relaxation.
 
@@ -233,17 +241,66 @@ def _lp_start(
     at 2 s was the greedy roster: docs/solver.md). GLOP
     solves the relaxation in a fraction of that, it is nearly integral, and CP-SAT, choosing
     only among the pairs the LP uses plus greedy's, finds a roster close to it at once. That
-    roster is the coverage stage's hint; the LP optimum is a proven upper bound."""
+    roster is the coverage stage's hint; the LP optimum is a proven upper bound.
+
+    With `first` (a mask over the pieces: `splits.climbing_splits`), the LP and its
+    neighbourhood are first those of the pieces in it, then of every piece, from the first's
+    roster; when the second LP is not solved in time, the stages after keep to the first's
+    pieces (and the roster's), as if only those had been offered."""
     if len(m.x) < LP_START_ABOVE or _out_of_time(clock):
+        if first is not None:
+            fix_outside(m, _in_tier(m, first, start))
         return start, [], None
     # GLOP's limit is wall time: a deterministic run gives it the deterministic slack, so that
     # a busy machine does not change whether the LP start happens (as the window search does).
     slack = DETERMINISTIC_WALL_FACTOR if clock.deterministic else 1.0
-    lp = solve_relaxation(m.cp, clock.share(0.4) * slack)
-    if lp is None:
-        return start, [], None
-    # The integer optimum is an integer; the slack covers GLOP's relative tolerance (1e-7).
-    lp_bound = math.floor(lp.objective + 1e-6 * max(1.0, abs(lp.objective)))
+    relaxing = Relaxing(m.cp)
+    whole = None if first is None else _Beside(relaxing.copy(), clock.search_left())
+    try:
+        pairs = m.x.keys() if first is None else _in_tier(m, first, start)
+        lp = relaxing.solve(clock.share(0.4) * slack, None if first is None else outside(m, pairs))
+        lp_bound = None
+        if first is None and lp is not None:
+            lp_bound = _integer_bound(lp)
+        outcomes: list[StageOutcome] = []
+        if lp is not None:
+            start, found = _neighbourhood(ctx, ps, m, lp, start, clock, stop_event, len(pairs))
+            outcomes.append(found)
+        if whole is not None:
+            # The whole model's LP, solved beside the first tier's LP and neighbourhood: waited
+            # for while 40% of the time left has not passed.
+            stopped = _out_of_time(clock) or (stop_event is not None and stop_event.is_set())
+            lp = whole.result(0.0 if stopped else clock.share(0.4))
+            if lp is not None and not _out_of_time(clock):
+                start, found = _neighbourhood(ctx, ps, m, lp, start, clock, stop_event, len(m.x))
+                outcomes.append(found)
+                first = None  # the stages may use every piece
+    finally:
+        if whole is not None:
+            whole.result(0.0)  # no thread outlives its solve
+    if first is not None:
+        fix_outside(m, _in_tier(m, first, start))
+    return start, outcomes, lp_bound
+
+
+def _integer_bound(lp: Relaxation) -> int:
+    """The integer optimum is an integer; the slack covers GLOP's relative tolerance."""
+    return math.floor(lp.objective + 1e-6 * max(1.0, abs(lp.objective)))
+
+
+def _neighbourhood(
+    ctx: Context,
+    ps: PieceSet,
+    m: Model,
+    lp: Relaxation,
+    start: Draft,
+    clock: Clock,
+    stop_event: threading.Event | None,
+    pairs: int,
+) -> tuple[Draft, StageOutcome]:
+    """CP-SAT among the pairs the LP uses and the roster's, hinted with the roster; `pairs`,
+    the model's searched after it, sets its share of the time (`_neighbourhood_share`). Its
+    roster replaces the one given only where it covers at least as much."""
     keep = support(m, lp, set(start.assign))
     with clock.phase("model"):
         # A copy of the model (made in C++) with the pairs the LP leaves out fixed to 0.
@@ -254,11 +311,40 @@ def _lp_start(
         sub,
         "coverage-lp-neighbourhood",
         ctx.problem.options,
-        clock.share(_neighbourhood_share(clock, len(m.x))),
+        clock.share(_neighbourhood_share(clock, pairs)),
         stop_event,
         light=True,
         wall_cap=clock.wall_cap(),
     )
-    if found.has_solution:
+    if found.has_solution and (found.objective or 0) >= covered(ps, start):
         start = Draft(sorted(found.x_on), dict(found.y))
-    return start, [found], lp_bound
+    return start, found
+
+
+class _Beside:
+    """An LP solved in a thread (`Relaxing.solve`), for at most `seconds`."""
+
+    def __init__(self, relaxing: Relaxing, seconds: float) -> None:
+        self._relaxing = relaxing
+        self._value: Relaxation | None = None
+        self._thread = threading.Thread(
+            target=self._run, args=(seconds,), name="offduty-whole-lp", daemon=True
+        )
+        self._thread.start()
+
+    def _run(self, seconds: float) -> None:
+        self._value = self._relaxing.solve(seconds)
+
+    def result(self, wait: float) -> Relaxation | None:
+        """The LP optimum, waiting at most `wait` seconds; an LP still running is stopped."""
+        self._thread.join(max(0.0, wait))
+        if self._thread.is_alive():
+            self._relaxing.interrupt()
+            self._thread.join()
+            return None
+        return self._value
+
+
+def _in_tier(m: Model, tier: np.ndarray, start: Draft) -> set[tuple[int, int]]:
+    """The pairs on pieces of the tier (a mask over the pieces), and the roster's."""
+    return {key for key in m.x if tier[key[0]]} | set(start.assign)

@@ -17,6 +17,7 @@ from __future__ import annotations
 from ortools.sat.python.cp_model import LinearExpr
 
 from scheduler.context import Context
+from scheduler.solve.draft import Draft
 from scheduler.solve.model import Model
 from scheduler.solve.pieces import PieceSet
 
@@ -25,6 +26,11 @@ def coverage(ps: PieceSet, m: Model) -> LinearExpr:
     """The weighted coverage of the model's pair variables, as one CP-SAT linear expression
     (one weighted sum, built in C++, not a Python sum of products)."""
     return LinearExpr.weighted_sum(list(m.x.values()), [ps.pieces[p].weight for p, _ in m.x])
+
+
+def covered(ps: PieceSet, draft: Draft) -> int:
+    """The coverage of a roster's pairs, locked shifts left out, in the pieces' weight units."""
+    return sum(ps.pieces[p].weight for p, _ in draft.assign)
 
 
 def trivial_bound(ctx: Context, ps: PieceSet, cands: dict[int, list[int]]) -> float:

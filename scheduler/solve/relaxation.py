@@ -15,6 +15,7 @@ covers those and refuses anything else.
 from __future__ import annotations
 
 import math
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from typing import Any
 
@@ -54,48 +55,88 @@ def _row(refs: list[int], coefs: list[float]) -> tuple[Any, Any, float]:
 def solve_relaxation(cp: cp_model.CpModel, seconds: float) -> Relaxation | None:
     """The LP optimum of the model with integrality dropped, or None if GLOP did not prove one
     in time (the caller then searches the full model)."""
-    proto = cp.proto
-    lp: Any = mbh.ModelBuilderHelper()  # its stubs mistype numpy arguments
-    lower, upper = [], []
-    for v in proto.variables:
-        domain = v.domain
-        lower.append(domain[0])
-        upper.append(domain[len(domain) - 1])
-    index = lp.add_var_array_with_bounds(
-        np.array(lower, dtype=np.float64),
-        np.array(upper, dtype=np.float64),
-        np.zeros(len(lower), dtype=bool),
-        "",
-    )
-    variables = [mbh.Variable(lp, int(i)) for i in index]
-    for c in proto.constraints:
-        if len(c.enforcement_literal):
-            raise ValueError("enforced constraints are not translated")
-        if c.has_linear():
-            domain = list(c.linear.domain)
-            var, coef, shift = _row(list(c.linear.vars), list(c.linear.coeffs))
-            lo, hi = domain[0], domain[-1]
-        elif c.has_at_most_one():
-            literals = list(c.at_most_one.literals)
-            var, coef, shift = _row(literals, [1.0] * len(literals))
-            lo, hi = -BIG, 1
-        else:
-            raise ValueError(f"constraint not translated: {str(c)[:80]}")
-        row = lp.add_linear_constraint()
-        lp.add_terms_to_constraint(row, [variables[v] for v in var], list(coef))
-        lp.set_constraint_lower_bound(row, lo - shift if lo > -BIG else -math.inf)
-        lp.set_constraint_upper_bound(row, hi - shift if hi < BIG else math.inf)
-    var, coef, shift = _row(list(proto.objective.vars), list(proto.objective.coeffs))
-    lp.set_objective_coefficients([int(v) for v in var], [float(c) for c in coef])
-    lp.set_maximize(False)
-    solver = mbh.ModelSolverHelper("glop")
-    solver.set_time_limit_in_seconds(max(0.01, seconds))
-    solver.solve(lp)
-    if solver.status() != mbh.SolveStatus.OPTIMAL:
-        return None
-    scale = proto.objective.scaling_factor or 1.0
-    value = scale * (solver.objective_value() + shift + proto.objective.offset)
-    return Relaxation(value, np.asarray(solver.variable_values()))
+    return Relaxing(cp).solve(seconds)
+
+
+class Relaxing:
+    """A CP-SAT model's LP relaxation, translated once and solved as often as asked, each time
+    with some variables fixed to 0 (`lexicographic._lp_start` solves a smaller split tier's LP,
+    then the whole model's: translating took 0.3 s of the 2-hour points' 1.3 s)."""
+
+    def __init__(self, cp: cp_model.CpModel) -> None:
+        proto = cp.proto
+        lp: Any = mbh.ModelBuilderHelper()  # its stubs mistype numpy arguments
+        lower, upper = [], []
+        for v in proto.variables:
+            domain = v.domain
+            lower.append(domain[0])
+            upper.append(domain[len(domain) - 1])
+        index = lp.add_var_array_with_bounds(
+            np.array(lower, dtype=np.float64),
+            np.array(upper, dtype=np.float64),
+            np.zeros(len(lower), dtype=bool),
+            "",
+        )
+        variables = [mbh.Variable(lp, int(i)) for i in index]
+        for c in proto.constraints:
+            if len(c.enforcement_literal):
+                raise ValueError("enforced constraints are not translated")
+            if c.has_linear():
+                domain = list(c.linear.domain)
+                var, coef, shift = _row(list(c.linear.vars), list(c.linear.coeffs))
+                lo, hi = domain[0], domain[-1]
+            elif c.has_at_most_one():
+                literals = list(c.at_most_one.literals)
+                var, coef, shift = _row(literals, [1.0] * len(literals))
+                lo, hi = -BIG, 1
+            else:
+                raise ValueError(f"constraint not translated: {str(c)[:80]}")
+            row = lp.add_linear_constraint()
+            lp.add_terms_to_constraint(row, [variables[v] for v in var], list(coef))
+            lp.set_constraint_lower_bound(row, lo - shift if lo > -BIG else -math.inf)
+            lp.set_constraint_upper_bound(row, hi - shift if hi < BIG else math.inf)
+        var, coef, shift = _row(list(proto.objective.vars), list(proto.objective.coeffs))
+        lp.set_objective_coefficients([int(v) for v in var], [float(c) for c in coef])
+        lp.set_maximize(False)
+        self._lp = lp
+        self._upper = upper
+        self._scale = proto.objective.scaling_factor or 1.0
+        self._offset = shift + proto.objective.offset
+        self._solver: Any = None
+
+    def copy(self) -> Relaxing:
+        """Another instance over a copy of the translation (made in C++), to solve beside this
+        one in a thread: GLOP leaves Python's lock while it solves."""
+        other = object.__new__(Relaxing)
+        other.__dict__.update(self.__dict__)
+        other._lp = mbh.ModelBuilderHelper()
+        other._lp.overwrite_model(self._lp)
+        other._solver = None
+        return other
+
+    def interrupt(self) -> None:
+        """Stop a `solve` running in another thread (it then returns None)."""
+        if self._solver is not None:
+            self._solver.interrupt_solve()
+
+    def solve(self, seconds: float, zero: list[int] | None = None) -> Relaxation | None:
+        """The LP optimum with the variables numbered in `zero` fixed to 0, or None if GLOP
+        did not prove one in `seconds`."""
+        lp = self._lp
+        for i in zero or []:
+            lp.set_var_upper_bound(i, 0.0)
+        try:
+            solver = mbh.ModelSolverHelper("glop")
+            solver.set_time_limit_in_seconds(max(0.01, seconds))
+            self._solver = solver
+            solver.solve(lp)
+        finally:
+            for i in zero or []:
+                lp.set_var_upper_bound(i, float(self._upper[i]))
+        if solver.status() != mbh.SolveStatus.OPTIMAL:
+            return None
+        value = self._scale * (solver.objective_value() + self._offset)
+        return Relaxation(value, np.asarray(solver.variable_values()))
 
 
 def support(m: Model, lp: Relaxation, keep: set[tuple[int, int]]) -> set[tuple[int, int]]:
@@ -104,10 +145,14 @@ def support(m: Model, lp: Relaxation, keep: set[tuple[int, int]]) -> set[tuple[i
     return {key for key, var in m.x.items() if lp.values[var.index] > ZERO} | keep
 
 
+def outside(m: Model, keep: AbstractSet[tuple[int, int]]) -> list[int]:
+    """The variable numbers of the pairs outside `keep`."""
+    return [var.index for key, var in m.x.items() if key not in keep]
+
+
 def fix_outside(m: Model, keep: set[tuple[int, int]]) -> None:
     """Fix every pair outside `keep` to 0 in place. CP-SAT's presolve drops fixed variables in
     C++, which costs a fraction of building the smaller model again in Python."""
     variables = m.cp.proto.variables
-    for key, var in m.x.items():
-        if key not in keep:
-            variables[var.index].domain[1] = 0
+    for i in outside(m, keep):
+        variables[i].domain[1] = 0

@@ -36,7 +36,13 @@ from scheduler.solve.model import build
 from scheduler.solve.objective import trivial_bound as _trivial_bound
 from scheduler.solve.pieces import PieceSet, build_pieces
 from scheduler.solve.polish import final_loads, polish
-from scheduler.solve.splits import fewer_splits, offer_fewer_splits
+from scheduler.solve.splits import (
+    Climb,
+    climbing_splits,
+    fewer_splits,
+    offer_fewer_splits,
+    offer_note,
+)
 from scheduler.solve.stages import Clock, StageOutcome
 from scheduler.solve.windows import window_search
 from scheduler.timeutil import local_date
@@ -117,13 +123,19 @@ def solve(problem: Problem, *, stop_event: threading.Event | None = None) -> Ros
     bound_note = ""
     offered = ""
     every_split = None
+    climb: Climb | None = None
     if ps.split_requests and offer_fewer_splits(sum(len(p) for p in pools), clock.limit):
         # A large model offers long requests fewer split points; the bound stays over all.
         with clock.phase("bound"):
             full_bound, bound_note = budget.bound_before_search(ctx, ps, pools, clock.limit)
         every_split = (ps, pools)
         with clock.phase("prepare"):
-            ps, pools, offered = fewer_splits(ctx, ps, pools, clock.limit)
+            if clock.deterministic:  # one tier: climbing depends on how fast GLOP runs
+                ps, pools, offered = fewer_splits(ctx, ps, pools, clock.limit)
+            else:
+                ps, pools, offered, climb = climbing_splits(ctx, ps, pools, clock.limit)
+                if climb is not None:
+                    ps, pools = climb.pieces, climb.pools
     with clock.phase("prepare"):
         violations, locked_loads = check_locks(ctx, ps)
         violations += split_lock_violations(ctx, ps)
@@ -147,7 +159,10 @@ def solve(problem: Problem, *, stop_event: threading.Event | None = None) -> Ros
     beside = (every_split, capped, locked_loads, start, clock)
     lp, lagrange = budget.bound_beside(ctx, ps, pools, *beside)
     try:
-        found = _search(ctx, ps, pools, cands, start, locked_loads, clock, stop_event, full_bound)
+        tier = None if climb is None else climb.first
+        found = _search(
+            ctx, ps, pools, cands, start, locked_loads, clock, stop_event, full_bound, tier
+        )
         clock.turns.written.set()  # whichever way the search went
     except BaseException:
         if lp is not None:
@@ -165,10 +180,7 @@ def solve(problem: Problem, *, stop_event: threading.Event | None = None) -> Ros
         stats = _stats(ctx, clock, found.outcomes, "infeasible", found.variables, found.notes, None)
         return _finish(clock, report.infeasible(ctx, [], stats))
     if full_bound is not None:
-        found.notes.append(
-            f"large model: long requests were offered {offered} ({len(ps.pieces)} pieces); "
-            "the bound covers every split"
-        )
+        found.notes.append(offer_note(offered, len(ps.pieces), climb))
     if capped:
         found.notes.append(
             f"city scale: each shift kept its {cap} least-loaded candidates beyond its positions"
@@ -261,11 +273,13 @@ def _search(
     clock: Clock,
     stop_event: threading.Event | None,
     full_bound: float | None = None,
+    first: np.ndarray | None = None,
 ) -> _Search:
     """One model in three stages, or above `splits.LARGE_MODEL` pairs the time-window search.
 
     `full_bound` is the flow bound over every split a long request allows, given when the
-    pieces offered are fewer (`build_pieces(sparse=True)`): then it is the only valid bound."""
+    pieces offered are fewer (`build_pieces(sparse=True)`): then it is the only valid bound.
+    `first`: the pieces one model searches first (`splits.climbing_splits`)."""
     pairs = sum(len(c) for c in cands.values())
     if pairs > splits.LARGE_MODEL:
         bound = full_bound
@@ -284,7 +298,7 @@ def _search(
     clock.turns.written.set()
     log.info("model: %d pieces, %d pair variables", len(ps.pieces), len(m.x))
     with clock.phase("search"):
-        found = three_stages(ctx, ps, m, start, clock, stop_event)
+        found = three_stages(ctx, ps, m, start, clock, stop_event, first)
     draft, status, outcomes, notes, lp_bound = found
     fairness = next((o for o in outcomes if o.name == "fairness"), None)
     bound = (

@@ -31,6 +31,7 @@ from scheduler.context import Context
 from scheduler.solve.draft import Draft
 from scheduler.solve.fair_window import excess, hold_the_top
 from scheduler.solve.model import fill
+from scheduler.solve.objective import covered
 from scheduler.solve.pieces import PieceSet
 from scheduler.solve.rows import FLOW, PAIR, Horizon, Rows
 from scheduler.solve.stages import (
@@ -293,7 +294,7 @@ def _sweep(
     officers_stalled = False
     while improved:
         improved = False
-        covered = _covered(ps, draft)
+        swept_from = covered(ps, draft)
         for requests in windows:
             left = budget_of.left()
             stopped = stop_event is not None and stop_event.is_set()
@@ -319,14 +320,14 @@ def _sweep(
             )
             outcomes.append(outcome)
             improved = improved or (draft is not before and not deterministic)
-        stalled = _covered(ps, draft) - covered <= RENS_STALL * covered
+        stalled = covered(ps, draft) - swept_from <= RENS_STALL * swept_from
         if not (fair or deterministic or officers_stalled):
             # Officers' windows until a pass gains less than RENS_STALL, as the days' sweeps.
-            before, was = draft, _covered(ps, draft)
+            before, was = draft, covered(ps, draft)
             draft, more = _officer_pass(ctx, ps, horizon, draft, budget_of, stop_event, passes)
             outcomes += more
             improved, passes = improved or draft is not before, passes + 1
-            officers_stalled = _covered(ps, draft) - was <= RENS_STALL * was
+            officers_stalled = covered(ps, draft) - was <= RENS_STALL * was
         if stalled and not (whole or fair or deterministic):
             whole, improved = True, True
     return draft, outcomes
@@ -377,7 +378,3 @@ def _officer_pass(
         )
         outcomes.append(outcome)
     return draft, outcomes
-
-
-def _covered(ps: PieceSet, draft: Draft) -> int:
-    return sum(ps.pieces[p].weight for p, _ in draft.assign)
