@@ -44,9 +44,12 @@ class Sink(Protocol):
 
     def new_pair(self) -> Var: ...
     def new_flow(self, most: int) -> Var: ...
+    def var_array(self, variables: list[Var]) -> np.ndarray: ...
     def at_most_one(self, variables: list[Var]) -> None: ...
-    def at_most_ones(self, variables: list[Var], lengths: list[int]) -> None: ...
-    def at_most(self, variables: list[Var], coefs: list[int], most: int) -> None: ...
+    def at_most_ones(self, variables: np.ndarray, lengths: list[int]) -> None: ...
+    def at_most(
+        self, variables: list[Var] | np.ndarray, coefs: list[int] | np.ndarray, most: int
+    ) -> None: ...
     def equal(self, variables: list[Var], coefs: list[int], value: int) -> None: ...
 
 
@@ -68,17 +71,29 @@ class Model:
     def new_flow(self, most: int) -> Var:
         return self.cp.new_int_var(0, most, "")
 
+    def var_array(self, variables: list[Var]) -> np.ndarray:
+        """The variables as an array, for the rules' array steps (`Rows` keeps column numbers,
+        so that its rows need no Python list)."""
+        array = np.empty(len(variables), dtype=object)
+        array[:] = variables
+        return array
+
     def at_most_one(self, variables: list[Var]) -> None:
         self.cp.add_at_most_one(variables)
 
-    def at_most_ones(self, variables: list[Var], lengths: list[int]) -> None:
+    def at_most_ones(self, variables: np.ndarray, lengths: list[int]) -> None:
         """One at-most-one row per run of `lengths` variables, in order."""
+        listed = variables.tolist()
         at = 0
         for n in lengths:
-            self.cp.add_at_most_one(variables[at : at + n])
+            self.cp.add_at_most_one(listed[at : at + n])
             at += n
 
-    def at_most(self, variables: list[Var], coefs: list[int], most: int) -> None:
+    def at_most(
+        self, variables: list[Var] | np.ndarray, coefs: list[int] | np.ndarray, most: int
+    ) -> None:
+        if isinstance(variables, np.ndarray):
+            variables, coefs = variables.tolist(), np.asarray(coefs).tolist()
         self.cp.add(LinearExpr.weighted_sum(variables, coefs) <= most)
 
     def equal(self, variables: list[Var], coefs: list[int], value: int) -> None:
@@ -169,9 +184,8 @@ def _no_overlap(ctx: Context, ps: PieceSet, m: Sink) -> None:
         if not len(member):
             continue
         _, column = np.nonzero(member)  # row by row, each in order of start
-        variables = np.empty(n, dtype=object)
-        variables[:] = [v for _, v in items]
-        m.at_most_ones(variables[by_start[column]].tolist(), sizes[sizes > 1].tolist())
+        variables = m.var_array([v for _, v in items])
+        m.at_most_ones(variables[by_start[column]], sizes[sizes > 1].tolist())
 
 
 def _cap(
@@ -333,9 +347,7 @@ def _rolling_rows(
     pieces = np.fromiter((p for p, _ in items), dtype=np.int64, count=len(items))
     by_end = np.argsort(ps.ends[pieces], kind="stable")
     start, end = ps.starts[pieces][by_end], ps.ends[pieces][by_end]
-    variables = np.empty(len(items), dtype=object)  # column numbers or CP-SAT variables
-    variables[:] = [v for _, v in items]
-    variables = variables[by_end]
+    variables = m.var_array([v for _, v in items])[by_end]  # column numbers or CP-SAT variables
     edges = np.asarray(reach + fixed, dtype=np.int64)
     t = np.unique(np.concatenate((start, end - DAY, edges[:, 0], edges[:, 1] - DAY)))
     fixed_load = _load_at(fixed, t)
@@ -364,7 +376,7 @@ def _rolling_rows(
             before = np.searchsorted(end[idx], start[idx] - gap, side="right").tolist()
             if not packs_more(before, weights.tolist(), int(room[k])):
                 continue
-        m.at_most(variables[idx].tolist(), weights.tolist(), max(int(room[k]), 0))
+        m.at_most(variables[idx], weights, max(int(room[k]), 0))
 
 
 def _supervisor(ctx: Context, ps: PieceSet, m: Sink) -> None:

@@ -86,11 +86,14 @@ class _Recorder:
         self.by_officer = by_officer
         self.rows: list[tuple[list[int], list[int], int]] = []
 
+    def var_array(self, variables: list[int]) -> np.ndarray:
+        return np.asarray(variables, dtype=np.int64)
+
     def at_most(self, variables: list[int], coefs: list[int], most: int) -> None:
-        self.rows.append((list(variables), list(coefs), most))
+        self.rows.append(([int(v) for v in variables], [int(c) for c in coefs], most))
 
     def at_most_one(self, variables: list[int]) -> None:
-        self.rows.append((list(variables), [1] * len(variables), 1))
+        self.rows.append(([int(v) for v in variables], [1] * len(variables), 1))
 
     def at_most_ones(self, variables: list[int], lengths: list[int]) -> None:
         at = 0
