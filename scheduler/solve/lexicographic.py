@@ -138,7 +138,7 @@ def three_stages(
         return start, "optimal", [], ["no officer may take any open shift; nothing to solve"], None
     covered = coverage(ps, m)
     m.cp.maximize(covered)
-    start, outcomes, lp_bound = _lp_start(ctx, ps, m, start, clock, stop_event, first)
+    start, outcomes, lp_bound = _lp_start(ctx, ps, m, start, clock, stop_event, first, notes)
     if _out_of_time(clock):
         notes.append("time limit reached before CP-SAT could search the whole model")
         return start, "feasible", outcomes, notes, lp_bound
@@ -234,6 +234,7 @@ def _lp_start(
     clock: Clock,
     stop_event: threading.Event | None,
     first: np.ndarray | None = None,
+    notes: list[str] | None = None,
 ) -> tuple[Draft, list[StageOutcome], float | None]:
     """A better first roster than greedy's, and a coverage bound, from the LP relaxation.
 
@@ -246,10 +247,10 @@ def _lp_start(
     With `first` (a mask over the pieces: `splits.climbing_splits`), the LP and its
     neighbourhood are first those of the pieces in it, then of every piece, from the first's
     roster; when the second LP is not solved in time, the stages after keep to the first's
-    pieces (and the roster's), as if only those had been offered."""
+    pieces (and the roster's), as if only those had been offered, and `notes` say so."""
     if len(m.x) < LP_START_ABOVE or _out_of_time(clock):
         if first is not None:
-            fix_outside(m, _in_tier(m, first, start))
+            _keep_to(m, first, start, notes)
         return start, [], None
     # GLOP's limit is wall time: a deterministic run gives it the deterministic slack, so that
     # a busy machine does not change whether the LP start happens (as the window search does).
@@ -279,8 +280,17 @@ def _lp_start(
         if whole is not None:
             whole.result(0.0)  # no thread outlives its solve
     if first is not None:
-        fix_outside(m, _in_tier(m, first, start))
+        _keep_to(m, first, start, notes)
     return start, outcomes, lp_bound
+
+
+def _keep_to(m: Model, first: np.ndarray, start: Draft, notes: list[str] | None) -> None:
+    """The stages after keep to the first tier's pieces and the roster's."""
+    fix_outside(m, _in_tier(m, first, start))
+    if notes is not None:
+        notes.append(
+            "the larger tier's LP was not solved in time: the roster uses the first tier's pieces"
+        )
 
 
 def _integer_bound(lp: Relaxation) -> int:

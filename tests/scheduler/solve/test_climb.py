@@ -66,7 +66,11 @@ def _fixed(m) -> set[tuple[int, int]]:
 
 def test_the_larger_tier_adds_what_the_first_could_not(monkeypatch: pytest.MonkeyPatch) -> None:
     ctx, ps, m, first = _model(monkeypatch)
-    start, outcomes, bound = lexicographic._lp_start(ctx, ps, m, Draft(), Clock(10.0), None, first)
+    notes: list[str] = []
+    start, outcomes, bound = lexicographic._lp_start(
+        ctx, ps, m, Draft(), Clock(10.0), None, first, notes
+    )
+    assert notes == []
     assert [o.name for o in outcomes] == ["coverage-lp-neighbourhood"] * 2
     assert [o.objective for o in outcomes] == [1500, 3000]
     assert covered(ps, start) == 3000
@@ -93,7 +97,13 @@ def test_without_the_larger_lp_the_stages_keep_to_the_first_tier(
         return None
 
     monkeypatch.setattr(lexicographic._Beside, "result", not_in_time)
-    start, outcomes, _ = lexicographic._lp_start(ctx, ps, m, Draft(), Clock(10.0), None, first)
+    notes: list[str] = []
+    start, outcomes, _ = lexicographic._lp_start(
+        ctx, ps, m, Draft(), Clock(10.0), None, first, notes
+    )
+    assert notes == [
+        "the larger tier's LP was not solved in time: the roster uses the first tier's pieces"
+    ]
     assert [o.objective for o in outcomes] == [1500]
     assert covered(ps, start) == 1500
     [(p, o)] = start.assign
