@@ -278,7 +278,7 @@ def _lp_start(
                 first = None  # the stages may use every piece
     finally:
         if whole is not None:
-            whole.result(0.0)  # no thread outlives its solve
+            whole.result(0.0)  # an LP still running is stopped
     if first is not None:
         _keep_to(m, first, start, notes)
     return start, outcomes, lp_bound
@@ -346,11 +346,11 @@ class _Beside:
         self._value = self._relaxing.solve(seconds)
 
     def result(self, wait: float) -> Relaxation | None:
-        """The LP optimum, waiting at most `wait` seconds; an LP still running is stopped."""
+        """The LP optimum, waiting at most `wait` seconds; an LP still running is interrupted
+        and not waited for (at worst it runs to its own time limit, the search's deadline)."""
         self._thread.join(max(0.0, wait))
         if self._thread.is_alive():
             self._relaxing.interrupt()
-            self._thread.join()
             return None
         return self._value
 

@@ -74,7 +74,8 @@ class Rows:
 
     def at_most_ones(self, variables: Sequence[int] | np.ndarray, lengths: list[int]) -> None:
         """One at-most-one row per run of `lengths` variables, in order, in one step."""
-        self._terms(variables, np.ones(len(variables), dtype=np.int64))
+        listed = not isinstance(variables, np.ndarray)
+        self._terms(variables, [1] * len(variables) if listed else np.ones(len(variables), int))
         ends = np.cumsum(lengths) + self._nonzeros - len(variables)
         self._starts.extend(ends.tolist())
         rows = len(lengths)
