@@ -289,7 +289,7 @@ def _keep_to(m: Model, first: np.ndarray, start: Draft, notes: list[str] | None)
     fix_outside(m, _in_tier(m, first, start))
     if notes is not None:
         notes.append(
-            "the larger tier's LP was not solved in time: the roster uses the first tier's pieces"
+            "the larger tier was not searched in time: the roster uses the first tier's pieces"
         )
 
 
