@@ -9,6 +9,7 @@ position, 1,500 of its 3,000 coverage units (priority 3, the default). The 2-hou
 
 from __future__ import annotations
 
+import dataclasses
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -116,7 +117,7 @@ def test_without_the_larger_lp_the_stages_keep_to_the_first_tier(
 def test_a_relaxation_solved_with_pairs_fixed_restores_them(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    _, ps, m, first = _model(monkeypatch)
+    _, _, m, first = _model(monkeypatch)
     relaxing = Relaxing(m.cp)
     inside = {key for key in m.x if first[key[0]]}
     part = relaxing.solve(10.0, outside(m, inside))
@@ -125,7 +126,7 @@ def test_a_relaxation_solved_with_pairs_fixed_restores_them(
     assert (part.objective, whole.objective) == pytest.approx((1500, 3000))
     # The same as translating a copy with those pairs fixed.
     copy = m.cp.clone()
-    alone = lexicographic.dataclasses.replace(m, cp=copy)
+    alone = dataclasses.replace(m, cp=copy)
     fix_outside(alone, inside)
     again = solve_relaxation(copy, 10.0)
     assert again is not None and again.objective == pytest.approx(part.objective)
