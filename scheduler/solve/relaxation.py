@@ -14,6 +14,7 @@ covers those and refuses anything else.
 
 from __future__ import annotations
 
+import copy
 import math
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
@@ -50,12 +51,6 @@ def _row(refs: list[int], coefs: list[float]) -> tuple[Any, Any, float]:
         var, where = np.unique(var, return_inverse=True)
         coef = np.bincount(where, weights=coef)
     return var, coef, constant
-
-
-def solve_relaxation(cp: cp_model.CpModel, seconds: float) -> Relaxation | None:
-    """The LP optimum of the model with integrality dropped, or None if GLOP did not prove one
-    in time (the caller then searches the full model)."""
-    return Relaxing(cp).solve(seconds)
 
 
 class Relaxing:
@@ -107,8 +102,7 @@ class Relaxing:
     def copy(self) -> Relaxing:
         """Another instance over a copy of the translation (made in C++), to solve beside this
         one in a thread: GLOP leaves Python's lock while it solves."""
-        other = object.__new__(Relaxing)
-        other.__dict__.update(self.__dict__)
+        other = copy.copy(self)
         other._lp = mbh.ModelBuilderHelper()
         other._lp.overwrite_model(self._lp)
         other._solver = None

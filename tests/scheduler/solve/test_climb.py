@@ -23,7 +23,7 @@ from scheduler.solve.locks import check_locks
 from scheduler.solve.model import build
 from scheduler.solve.objective import coverage, covered
 from scheduler.solve.pieces import build_pieces
-from scheduler.solve.relaxation import Relaxing, fix_outside, outside, solve_relaxation
+from scheduler.solve.relaxation import Relaxing, fix_outside, outside
 from scheduler.solve.stages import Clock
 from tests.scheduler.builders import at, officer, problem, request, solve_checked
 
@@ -128,7 +128,7 @@ def test_a_relaxation_solved_with_pairs_fixed_restores_them(
     copy = m.cp.clone()
     alone = dataclasses.replace(m, cp=copy)
     fix_outside(alone, inside)
-    again = solve_relaxation(copy, 10.0)
+    again = Relaxing(copy).solve(10.0)
     assert again is not None and again.objective == pytest.approx(part.objective)
 
 

@@ -7,7 +7,7 @@ import pytest
 from ortools.sat.python import cp_model
 
 from scheduler.solve.model import Model
-from scheduler.solve.relaxation import solve_relaxation, support
+from scheduler.solve.relaxation import Relaxing, support
 
 
 def test_an_odd_cycle_has_a_half_integral_lp_optimum() -> None:
@@ -18,7 +18,7 @@ def test_an_odd_cycle_has_a_half_integral_lp_optimum() -> None:
     cp.add(b + c <= 1)
     cp.add(a + c <= 1)
     cp.maximize(a + b + c)
-    lp = solve_relaxation(cp, 5)
+    lp = Relaxing(cp).solve(5)
     assert lp is not None
     assert lp.objective == pytest.approx(1.5)
     assert lp.values.tolist() == pytest.approx([0.5, 0.5, 0.5])
@@ -32,7 +32,7 @@ def test_negated_literals_and_at_most_one_are_translated() -> None:
     cp.add_at_most_one([a, ~b])
     cp.add(2 * a + 2 * b <= 3)
     cp.maximize(2 * a + b)
-    lp = solve_relaxation(cp, 5)
+    lp = Relaxing(cp).solve(5)
     assert lp is not None
     assert lp.objective == pytest.approx(2.25)
     assert lp.values.tolist() == pytest.approx([0.75, 0.75])
@@ -42,7 +42,7 @@ def test_a_minimized_objective_keeps_its_offset() -> None:
     cp = cp_model.CpModel()
     x = cp.new_int_var(2, 7, "x")
     cp.minimize(x + 5)
-    lp = solve_relaxation(cp, 5)
+    lp = Relaxing(cp).solve(5)
     assert lp is not None and lp.objective == pytest.approx(7.0)
 
 
@@ -51,7 +51,7 @@ def test_an_infeasible_model_has_no_relaxation() -> None:
     a = cp.new_bool_var("a")
     cp.add(a >= 2)
     cp.maximize(a)
-    assert solve_relaxation(cp, 5) is None
+    assert Relaxing(cp).solve(5) is None
 
 
 def test_an_enforced_constraint_is_refused_rather_than_dropped() -> None:
@@ -60,7 +60,7 @@ def test_an_enforced_constraint_is_refused_rather_than_dropped() -> None:
     cp.add(a + b <= 1).only_enforce_if(a)
     cp.maximize(a + b)
     with pytest.raises(ValueError, match="enforced"):
-        solve_relaxation(cp, 5)
+        Relaxing(cp).solve(5)
 
 
 def two_pieces_one_officer() -> Model:
@@ -75,7 +75,7 @@ def two_pieces_one_officer() -> Model:
 
 def test_the_support_is_the_lp_pairs_and_the_kept_ones() -> None:
     m = two_pieces_one_officer()
-    lp = solve_relaxation(m.cp, 5)
+    lp = Relaxing(m.cp).solve(5)
     assert lp is not None and lp.objective == pytest.approx(3.0)
     assert support(m, lp, keep=set()) == {(0, 7)}
     # The current roster's pair stays, so its hint remains a valid roster.

@@ -19,7 +19,7 @@ from scheduler.solve.locks import check_locks
 from scheduler.solve.model import build
 from scheduler.solve.objective import coverage
 from scheduler.solve.pieces import build_pieces
-from scheduler.solve.relaxation import solve_relaxation
+from scheduler.solve.relaxation import Relaxing
 from scheduler.solve.stages import WALL_GUARD, Clock, parameters
 from tests.scheduler.builders import example, solve_checked
 
@@ -61,7 +61,7 @@ def test_the_lp_bound_never_falls_below_the_proven_optimum() -> None:
     cands = candidates(ctx, ps, locked, candidate_pools(ctx, ps))
     m = build(ctx, ps, cands)
     m.cp.maximize(coverage(ps, m))
-    lp = solve_relaxation(m.cp, 30.0)
+    lp = Relaxing(m.cp).solve(30.0)
     assert lp is not None
     exact = cp_model.CpSolver()
     parameters(exact, prob.options, 120.0)  # the solver's own portfolio: max_lp proves it
