@@ -24,7 +24,14 @@ from scheduler.solve.draft import Draft
 from scheduler.solve.model import Model
 from scheduler.solve.objective import coverage, covered
 from scheduler.solve.pieces import PieceSet
-from scheduler.solve.relaxation import Relaxation, Relaxing, fix_outside, outside, support
+from scheduler.solve.relaxation import (
+    Relaxation,
+    Relaxing,
+    fix_outside,
+    outside,
+    rounded,
+    support,
+)
 from scheduler.solve.stages import (
     DETERMINISTIC_WALL_FACTOR,
     WALL_GUARD,
@@ -49,6 +56,10 @@ NEIGHBOURHOOD_SHARE = 0.3
 SHORT_NEIGHBOURHOOD_SHARE = 0.6
 # From this many, CP-SAT's probing presolve alone can outlast a short limit.
 LIGHT_PRESOLVE_ABOVE = 4_000
+# GLOP's share of the search time left for the LP start. With 0.4, Rockport's Christmas week
+# (S, seed 2) at 1 s gave GLOP 0.15-0.18 s for an LP it solves in 0.16 s: one run in three
+# ended with the greedy roster (docs/solver.md). The share is a cap: GLOP returns when solved.
+LP_SHARE = 0.6
 
 
 def _totals(ctx: Context, ps: PieceSet, m: Model) -> tuple[dict[int, object], int, int]:
@@ -259,7 +270,8 @@ def _lp_start(
     whole = None if first is None else _Beside(relaxing.copy(), clock.search_left())
     try:
         pairs = m.x.keys() if first is None else _in_tier(m, first, start)
-        lp = relaxing.solve(clock.share(0.4) * slack, None if first is None else outside(m, pairs))
+        zero = None if first is None else outside(m, pairs)
+        lp = relaxing.solve(clock.share(LP_SHARE) * slack, zero)
         lp_bound = None
         if first is None and lp is not None:
             lp_bound = _integer_bound(lp)
@@ -308,15 +320,16 @@ def _neighbourhood(
     stop_event: threading.Event | None,
     pairs: int,
 ) -> tuple[Draft, StageOutcome]:
-    """CP-SAT among the pairs the LP uses and the roster's, hinted with the roster; `pairs`,
-    the model's searched after it, sets its share of the time (`_neighbourhood_share`). Its
-    roster replaces the one given only where it covers at least as much."""
+    """CP-SAT among the pairs the LP uses and the roster's, hinted with the LP optimum
+    rounded (`relaxation.rounded`); `pairs`, the model's searched after it, sets its share of
+    the time (`_neighbourhood_share`). Its roster replaces the one given only where it covers
+    at least as much."""
     keep = support(m, lp, set(start.assign))
     with clock.phase("model"):
         # A copy of the model (made in C++) with the pairs the LP leaves out fixed to 0.
         sub = dataclasses.replace(m, cp=m.cp.clone())
         fix_outside(sub, keep)
-        hint(sub, set(start.assign), start.flow)
+        hint(sub, *rounded(m, lp))
     found = run_stage(
         sub,
         "coverage-lp-neighbourhood",

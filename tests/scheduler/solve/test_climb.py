@@ -181,3 +181,23 @@ def test_a_solve_says_which_tiers_it_offered(monkeypatch: pytest.MonkeyPatch) ->
         "(31 pieces), then splits at 2-hour points, even splits and the duty edges (48 pieces) "
         "where its LP was solved in time; the bound covers every split"
     )
+
+
+def test_the_neighbourhood_is_hinted_with_the_lp_optimum_rounded(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # From an empty roster, the relay's LP fills all 3,000 units with O-1 06-08, O-2 08-20 and
+    # O-3 20-22: those pairs, not the empty roster, are the neighbourhood's hint.
+    ctx, ps, m, _ = _model(monkeypatch)
+    hinted: list[set[tuple[int, int]]] = []
+    real_hint = lexicographic.hint
+    monkeypatch.setattr(
+        lexicographic, "hint", lambda sub, x_on, y: (hinted.append(x_on), real_hint(sub, x_on, y))
+    )
+    start, outcomes, _ = lexicographic._lp_start(ctx, ps, m, Draft(), Clock(10.0), None)
+    shifts = sorted(
+        (ctx.officers[o].id, ps.pieces[p].start, ps.pieces[p].end) for p, o in hinted[0]
+    )
+    assert [(o, (e - s) // 60) for o, s, e in shifts] == [("O-1", 2), ("O-2", 12), ("O-3", 2)]
+    assert sorted(hinted[0]) == sorted(start.assign)
+    assert [o.objective for o in outcomes] == [3000]

@@ -7,7 +7,7 @@ import pytest
 from ortools.sat.python import cp_model
 
 from scheduler.solve.model import Model
-from scheduler.solve.relaxation import Relaxing, support
+from scheduler.solve.relaxation import Relaxing, rounded, support
 
 
 def test_an_odd_cycle_has_a_half_integral_lp_optimum() -> None:
@@ -80,3 +80,22 @@ def test_the_support_is_the_lp_pairs_and_the_kept_ones() -> None:
     assert support(m, lp, keep=set()) == {(0, 7)}
     # The current roster's pair stays, so its hint remains a valid roster.
     assert support(m, lp, keep={(1, 7)}) == {(0, 7), (1, 7)}
+
+
+def test_the_lp_optimum_rounds_to_the_nearest_pairs_and_flows() -> None:
+    # Three pairwise-exclusive pairs take 0.5 each (rounded down); a fourth pair takes 1; its
+    # piece's flow y (5y <= 7, y >= the pair) takes 1.4, rounded to 1.
+    m = Model(cp_model.CpModel())
+    for piece in range(3):
+        m.x[piece, 1] = m.cp.new_bool_var(f"x{piece}")
+    m.cp.add(m.x[0, 1] + m.x[1, 1] <= 1)
+    m.cp.add(m.x[1, 1] + m.x[2, 1] <= 1)
+    m.cp.add(m.x[0, 1] + m.x[2, 1] <= 1)
+    m.x[3, 2] = m.cp.new_bool_var("x3")
+    m.y[3] = m.cp.new_int_var(0, 2, "y3")
+    m.cp.add(m.x[3, 2] <= m.y[3])
+    m.cp.add(5 * m.y[3] <= 7)
+    m.cp.maximize(m.x[0, 1] + m.x[1, 1] + m.x[2, 1] + 2 * m.x[3, 2] + m.y[3])
+    lp = Relaxing(m.cp).solve(5)
+    assert lp is not None and lp.objective == pytest.approx(1.5 + 2 + 1.4)
+    assert rounded(m, lp) == ({(3, 2)}, {3: 1})
