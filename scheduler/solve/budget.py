@@ -78,7 +78,7 @@ def bound_before_search(
         f"bound from each request's possible officers: the flow relaxation ({pairs:,} pairs, "
         f"about {seconds:.1f} s) would take more than {BOUND_SHARE:.0%} of the time limit"
     )
-    return trivial_bound(ctx, ps, {p: pool.tolist() for p, pool in enumerate(pools)}), note
+    return trivial_bound(ctx, ps, pools), note
 
 
 def bound_beside(

@@ -14,6 +14,10 @@ a limit too short to build the model, and the MIP's dual bound before presolve.
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+
+import numpy as np
 from ortools.sat.python.cp_model import LinearExpr
 
 from scheduler.context import Context
@@ -33,21 +37,32 @@ def covered(ps: PieceSet, draft: Draft) -> int:
     return sum(ps.pieces[p].weight for p, _ in draft.assign)
 
 
-def trivial_bound(ctx: Context, ps: PieceSet, cands: dict[int, list[int]]) -> float:
+def trivial_bound(
+    ctx: Context, ps: PieceSet, cands: Mapping[int, Sequence[int]] | Sequence[np.ndarray]
+) -> float:
     """Every request filled by at most as many officers as may work some piece of it, locked
-    officers included (each counted once), at its priority.
+    officers included (each counted once), at its priority. `cands`: each piece's officers, as
+    the candidates (a dict of lists) or the pools (arrays by piece number).
 
     At any moment a request holds at most one position per distinct officer, so this bounds its
     coverage whatever the split; counting an officer once even when they hold a lock on one
     segment and are a candidate for another keeps it as tight as it can be without a solver.
+    The officers are counted only up to the positions: where one piece alone has as many, the
+    request is full. At city scale the pools hold 50 million pairs (Rockport's Christmas
+    fortnight, L), and counting each request's officers in sets took 8.7 s of a 30 s limit.
     """
+    locked: dict[int, set[int]] = defaultdict(set)
+    for r, o, *_ in ctx.locked:
+        locked[r].add(o)
     total = 0
     for r, pieces in ps.by_request.items():
-        officers = {o for p in pieces for o in cands[p]} | {
-            o for lr, o, *_ in ctx.locked if lr == r
-        }
         need = ctx.requests[r].model.officers_needed
-        total += ctx.requests[r].model.priority * min(need, len(officers))
+        if max(len(cands[p]) for p in pieces) >= need:
+            count = need
+        else:  # every piece has fewer officers than the positions: a few dozen at most
+            officers = {int(o) for p in pieces for o in cands[p]} | locked[r]
+            count = min(need, len(officers))
+        total += ctx.requests[r].model.priority * count
     return float(total)
 
 

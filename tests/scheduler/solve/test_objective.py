@@ -6,6 +6,7 @@ trivial bound counts each officer who may work some part of a request once, lock
 
 from __future__ import annotations
 
+import numpy as np
 from ortools.sat.python import cp_model
 
 from scheduler.context import prepare
@@ -37,6 +38,9 @@ def test_the_trivial_bound_caps_each_request_at_its_officers() -> None:
     ps = build_pieces(ctx)
     assert trivial_bound(ctx, ps, {0: [0], 1: [0, 1]}) == 4 * 1 + 1 * 1
     assert trivial_bound(ctx, ps, {0: [], 1: []}) == 0.0
+    # The same from the pools (arrays by piece number), as the solver passes them at city scale.
+    assert trivial_bound(ctx, ps, [np.array([0]), np.array([0, 1])]) == 5.0
+    assert trivial_bound(ctx, ps, [np.array([0, 1]), np.array([], dtype=np.int64)]) == 8.0
 
 
 def test_a_locked_officer_who_may_work_another_segment_counts_once() -> None:
