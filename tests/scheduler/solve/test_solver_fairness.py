@@ -173,3 +173,36 @@ def test_the_polish_passes_over_a_lighter_officer_whose_week_is_full() -> None:
     assert sorted(pools[0].tolist()) == [0, 1, 2]  # the week is a load rule: pools keep K-1
     draft, moved = polish(ctx, ps, pools, Draft([(0, 2)], {}), locked)
     assert (draft.assign, moved) == ([(0, 1)], 1)
+
+
+
+
+@pytest.mark.parametrize(
+    ("k2_from", "k3_until", "taker"),
+    [((14, 20), (9, 30), "K-3"), ((14, 30), (9, 40), "K-2")],
+)
+def test_the_polish_passes_over_lighter_officers_within_the_travel_gap(
+    k2_from: tuple[int, int], k3_until: tuple[int, int], taker: str
+) -> None:
+    # Wednesday. R-1 10:00-14:00 held by K-4 (20 h to date). K-1 (0 h) holds R-2 until 09:45 in
+    # the roster: within the 30-minute travel gap. K-2 (1 h) has a locked shift from `k2_from`
+    # until 16:00, K-3 (3 h) one from 07:00 until `k3_until`. A shift exactly 30 minutes away
+    # is free: the lighter of K-2 and K-3 that is free takes R-1, and nothing else moves.
+    prob = problem(
+        [officer("K-1"), officer("K-2", hours_to_date=1), officer("K-3", hours_to_date=3),
+         officer("K-4", hours_to_date=20)],
+        [request("R-1", at(9, 10), at(9, 14)), request("R-2", at(9, 7), at(9, 9, 45)),
+         request("R-3", at(9, *k2_from), at(9, 16)), request("R-4", at(9, 7), at(9, *k3_until))],
+        locked=[lock("R-3", "K-2", at(9, *k2_from), at(9, 16)),
+                lock("R-4", "K-3", at(9, 7), at(9, *k3_until))],
+    )
+    ctx = prepare(prob)
+    ps = build_pieces(ctx)
+    piece = {ctx.requests[p.request].id: p.index for p in ps.pieces}
+    who = {o.id: o.index for o in ctx.officers}
+    _, locked = check_locks(ctx, ps)
+    pools = candidate_pools(ctx, ps)
+    start = [(piece["R-1"], who["K-4"]), (piece["R-2"], who["K-1"])]
+    draft, moved = polish(ctx, ps, pools, Draft(start, {}), locked)
+    shifts = {(ctx.requests[ps.pieces[p].request].id, ctx.officers[o].id) for p, o in draft.assign}
+    assert (shifts, moved) == ({("R-1", taker), ("R-2", "K-1")}, 1)
