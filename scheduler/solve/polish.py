@@ -12,6 +12,7 @@ import time
 
 import numpy as np
 
+from models.result import RosterResult
 from scheduler.context import Context
 from scheduler.rules.load import OfficerLoad
 from scheduler.solve.draft import Draft
@@ -131,6 +132,21 @@ def polish(
             moves += 1
             improved = True
     return Draft(assign, dict(draft.flow)), moves
+
+
+def note_left(result: RosterResult) -> RosterResult:
+    """`result`, from a polish that stopped at its deadline, with a note saying how many
+    improvable pairs its own count finds left (Rockport's Christmas fortnight, M, at 2 s: 780,
+    and no note said why; docs/solver.md)."""
+    left = result.metrics.improvable_pairs
+    if not left:
+        return result
+    note = (
+        f"the fairness polish stopped at its deadline with {left} improvable pair(s) left: "
+        "a longer time limit leaves time to remove them"
+    )
+    solver = result.solver.model_copy(update={"notes": [*result.solver.notes, note]})
+    return result.model_copy(update={"solver": solver})
 
 
 class _WeekMinutes:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -35,7 +36,7 @@ from scheduler.solve.locks import check_locks, split_lock_violations, supervisor
 from scheduler.solve.model import build
 from scheduler.solve.objective import trivial_bound as _trivial_bound
 from scheduler.solve.pieces import PieceSet, build_pieces
-from scheduler.solve.polish import final_loads, polish
+from scheduler.solve.polish import final_loads, note_left, polish
 from scheduler.solve.splits import (
     Climb,
     climbing_splits,
@@ -190,6 +191,7 @@ def solve(problem: Problem, *, stop_event: threading.Event | None = None) -> Ros
     with clock.phase("polish"):
         deadline = budget.polish_deadline(clock, after)
         draft, moved = polish(ctx, ps, pools, found.draft, locked_loads, deadline)
+        cut = time.monotonic() >= deadline  # the polish may have stopped before its end
         final = final_loads(ctx, ps, draft, locked_loads)
     if moved:
         found.notes.append(f"fairness polish moved {moved} shift(s) to lighter officers")
@@ -215,7 +217,7 @@ def solve(problem: Problem, *, stop_event: threading.Event | None = None) -> Ros
             found.notes,
             budget.explain_until(clock, report_s),
         )
-    return _finish(clock, result)
+    return _finish(clock, note_left(result) if cut else result)
 
 
 def candidate_cap(pieces: int, limit: float) -> int:

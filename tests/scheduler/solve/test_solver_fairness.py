@@ -14,6 +14,7 @@ from models.problem import Problem
 from models.result import RosterResult
 from scheduler.context import prepare
 from scheduler.rules.eligibility import candidate_pools
+from scheduler.solve import solver
 from scheduler.solve.draft import Draft
 from scheduler.solve.locks import check_locks
 from scheduler.solve.pieces import build_pieces
@@ -206,3 +207,27 @@ def test_the_polish_passes_over_lighter_officers_within_the_travel_gap(
     draft, moved = polish(ctx, ps, pools, Draft(start, {}), locked)
     shifts = {(ctx.requests[ps.pieces[p].request].id, ctx.officers[o].id) for p, o in draft.assign}
     assert (shifts, moved) == ({("R-1", taker), ("R-2", "K-1")}, 1)
+
+
+def test_a_polish_stopped_at_its_deadline_says_what_it_left(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The polish's deadline has passed before it starts, and its roster puts all four 4 h
+    # shifts on K-3 (8 h to date, 24 h in all): K-1 (0 h) and K-2 (4 h) may each take any of
+    # them, 8 improvable pairs, and the notes say so.
+    monkeypatch.setattr(solver.budget, "polish_deadline", lambda clock, after: 0.0)
+    monkeypatch.setattr(
+        solver, "polish", lambda ctx, ps, pools, draft, locked, deadline: (
+            Draft([(p.index, 2) for p in ps.pieces], {}), 0
+        )
+    )
+    result = solve_checked(problem(
+        [officer("K-1"), officer("K-2", hours_to_date=4), officer("K-3", hours_to_date=8)],
+        [request(f"R-{d}", at(d, 12), at(d, 16)) for d in (1, 2, 3, 4)],
+    ))
+    assert totals(result) == {"K-1": 0, "K-2": 4, "K-3": 24}
+    assert result.metrics.improvable_pairs == 8
+    assert result.solver.notes[-1] == (
+        "the fairness polish stopped at its deadline with 8 improvable pair(s) left: "
+        "a longer time limit leaves time to remove them"
+    )
