@@ -141,7 +141,7 @@ def support(m: Model, lp: Relaxation, keep: set[tuple[int, int]]) -> set[tuple[i
 
 def rounded(m: Model, lp: Relaxation) -> tuple[set[tuple[int, int]], dict[int, int]]:
     """The LP optimum rounded to the nearest integers: pairs and split flows, a hint for the
-    neighbourhood. It need not be a roster (CP-SAT repairs it); hinted with the roster instead,
+    neighbourhood. It need not be a roster (CP-SAT takes it as a guide); hinted with the roster,
     CP-SAT found 419,639 in 0.2 s on Rockport's Christmas week (S, seed 2, 1 s) where the LP
     is 508,625, and 491,963 with this hint (docs/solver.md)."""
     pairs = {key for key, var in m.x.items() if lp.values[var.index] > 0.5}
