@@ -201,3 +201,15 @@ def test_the_neighbourhood_is_hinted_with_the_lp_optimum_rounded(
     assert [(o, (e - s) // 60) for o, s, e in shifts] == [("O-1", 2), ("O-2", 12), ("O-3", 2)]
     assert sorted(hinted[0]) == sorted(start.assign)
     assert [o.objective for o in outcomes] == [3000]
+
+
+def test_a_deterministic_lp_start_takes_four_tenths_of_the_budget(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A deterministic run's shares come out of a virtual budget whether or not GLOP uses them:
+    # the LP 40% (not the 60% a timed run gives it), then the neighbourhood 30% of the rest.
+    ctx, ps, m, _ = _model(monkeypatch)
+    clock = Clock(10.0, deterministic=True)
+    before = clock.virtual_left
+    lexicographic._lp_start(ctx, ps, m, Draft(), clock, None)
+    assert clock.virtual_left == pytest.approx(before * 0.6 * 0.7)
