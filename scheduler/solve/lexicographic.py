@@ -31,6 +31,7 @@ from scheduler.solve.relaxation import (
     outside,
     rounded,
     support,
+    widened,
 )
 from scheduler.solve.stages import (
     DETERMINISTIC_WALL_FACTOR,
@@ -63,6 +64,11 @@ LIGHT_PRESOLVE_ABOVE = 4_000
 # and 0.6 left the stages after less of it (the demo's nightly: 156.97 positions, not 157.006).
 LP_SHARE = 0.6
 DETERMINISTIC_LP_SHARE = 0.4
+# A neighbourhood proven optimal with time left is searched again with this many times its
+# pairs added, those of least reduced cost (`relaxation.widened`), for this share of the time
+# left (docs/solver.md).
+WIDEN_FACTOR = 8
+WIDEN_SHARE = 0.5
 
 
 def _totals(ctx: Context, ps: PieceSet, m: Model) -> tuple[dict[int, object], int, int]:
@@ -282,7 +288,7 @@ def _lp_start(
         outcomes: list[StageOutcome] = []
         if lp is not None:
             start, found = _neighbourhood(ctx, ps, m, lp, start, clock, stop_event, len(pairs))
-            outcomes.append(found)
+            outcomes += found
         if whole is not None:
             # The whole model's LP, solved beside the first tier's LP and neighbourhood: waited
             # for while 40% of the time left has not passed.
@@ -290,7 +296,7 @@ def _lp_start(
             lp = whole.result(0.0 if stopped else clock.share(0.4))
             if lp is not None and not _out_of_time(clock):
                 start, found = _neighbourhood(ctx, ps, m, lp, start, clock, stop_event, len(m.x))
-                outcomes.append(found)
+                outcomes += found
                 first = None  # the stages may use every piece
     finally:
         if whole is not None:
@@ -323,29 +329,59 @@ def _neighbourhood(
     clock: Clock,
     stop_event: threading.Event | None,
     pairs: int,
-) -> tuple[Draft, StageOutcome]:
+) -> tuple[Draft, list[StageOutcome]]:
     """CP-SAT among the pairs the LP uses and the roster's, hinted with the LP optimum
     rounded (`relaxation.rounded`); `pairs`, the model's searched after it, sets its share of
-    the time (`_neighbourhood_share`). Its roster replaces the one given only where it covers
-    at least as much."""
+    the time (`_neighbourhood_share`). A neighbourhood proven optimal with time left is searched
+    again with the pairs of least reduced cost added (`relaxation.widened`),
+    hinted with its roster: on Rockport with 12-hour weekly caps the LP's own pairs were proven
+    optimal 2.7% below the problem's optimum (docs/solver.md). A deterministic run does not
+    widen: whether the first search is proven in time depends on the machine."""
     keep = support(m, lp, set(start.assign))
+    found = _search_among(ctx, m, keep, rounded(m, lp), clock, stop_event, pairs)
+    start = _better(ps, start, found)
+    proven = found.status == "optimal" and (found.objective or 0) < _integer_bound(lp)
+    if not proven or clock.deterministic or _out_of_time(clock):
+        return start, [found]  # unproven, or at the LP's bound: no pair could add anything
+    wider = widened(m, lp, keep | set(start.assign), WIDEN_FACTOR * len(keep))
+    guide = (set(start.assign), start.flow)
+    again = _search_among(ctx, m, wider, guide, clock, stop_event, None)
+    return _better(ps, start, again), [found, again]
+
+
+def _search_among(
+    ctx: Context,
+    m: Model,
+    keep: set[tuple[int, int]],
+    guide: tuple[set[tuple[int, int]], dict[int, int]],
+    clock: Clock,
+    stop_event: threading.Event | None,
+    pairs: int | None,
+) -> StageOutcome:
+    """The coverage stage among the pairs in `keep`, hinted with `guide` (pairs and split
+    flows), for the neighbourhood's share of the time (WIDEN_SHARE where `pairs` is None)."""
     with clock.phase("model"):
-        # A copy of the model (made in C++) with the pairs the LP leaves out fixed to 0.
+        # A copy of the model (made in C++) with the pairs outside `keep` fixed to 0.
         sub = dataclasses.replace(m, cp=m.cp.clone())
         fix_outside(sub, keep)
-        hint(sub, *rounded(m, lp))
-    found = run_stage(
+        hint(sub, *guide)
+    share = WIDEN_SHARE if pairs is None else _neighbourhood_share(clock, pairs)
+    return run_stage(
         sub,
         "coverage-lp-neighbourhood",
         ctx.problem.options,
-        clock.share(_neighbourhood_share(clock, pairs)),
+        clock.share(share),
         stop_event,
         light=True,
         wall_cap=clock.wall_cap(),
     )
+
+
+def _better(ps: PieceSet, start: Draft, found: StageOutcome) -> Draft:
+    """The neighbourhood's roster where it covers at least as much as `start`, else `start`."""
     if found.has_solution and (found.objective or 0) >= covered(ps, start):
-        start = Draft(sorted(found.x_on), dict(found.y))
-    return start, found
+        return Draft(sorted(found.x_on), dict(found.y))
+    return start
 
 
 class _Beside:

@@ -3,11 +3,13 @@ on models whose LP optimum is worked out by hand."""
 
 from __future__ import annotations
 
+import math
+
 import pytest
 from ortools.sat.python import cp_model
 
 from scheduler.solve.model import Model
-from scheduler.solve.relaxation import Relaxing, rounded, support
+from scheduler.solve.relaxation import Relaxing, rounded, support, widened
 
 
 def test_an_odd_cycle_has_a_half_integral_lp_optimum() -> None:
@@ -99,3 +101,39 @@ def test_the_lp_optimum_rounds_to_the_nearest_pairs_and_flows() -> None:
     lp = Relaxing(m.cp).solve(5)
     assert lp is not None and lp.objective == pytest.approx(1.5 + 2 + 1.4)
     assert rounded(m, lp) == ({(3, 2)}, {3: 1})
+
+
+def knapsack() -> Model:
+    """Pieces worth 5, 4, 3 and 1 taking 3, 2, 2 and 2 hours of one officer's 4. The LP takes
+    piece 1 whole and two thirds of piece 0 (value 4 + 10/3, the 4 hours priced at 5/3 each);
+    among those two pieces the best roster is piece 0 alone (5), while pieces 1 and 2 together
+    make 7. Raising piece 2 costs the LP 2 x 5/3 - 3 = 1/3, piece 3 2 x 5/3 - 1 = 7/3."""
+    m = Model(cp_model.CpModel())
+    for piece in (0, 1, 2, 3):
+        m.x[piece, 7] = m.cp.new_bool_var(f"x{piece}")
+    hours, worth = [3, 2, 2, 2], [5, 4, 3, 1]
+    m.cp.add(sum(h * m.x[p, 7] for p, h in enumerate(hours)) <= 4)
+    m.cp.maximize(sum(w * m.x[p, 7] for p, w in enumerate(worth)))
+    return m
+
+
+def test_the_widened_neighbourhood_adds_the_pairs_of_least_reduced_cost() -> None:
+    m = knapsack()
+    lp = Relaxing(m.cp).solve(5)
+    assert lp is not None and lp.objective == pytest.approx(4 + 10 / 3)
+    assert lp.reduced is not None
+    assert lp.reduced[[m.x[2, 7].index, m.x[3, 7].index]].tolist() == pytest.approx([1 / 3, 7 / 3])
+    keep = support(m, lp, keep=set())
+    assert keep == {(0, 7), (1, 7)}
+    assert widened(m, lp, keep, 1) == {(0, 7), (1, 7), (2, 7)}
+    assert widened(m, lp, keep, 0) == keep
+    assert widened(m, lp, keep, 5) == {(0, 7), (1, 7), (2, 7), (3, 7)}
+
+
+def test_a_pair_the_lp_was_solved_without_is_never_added() -> None:
+    # Solved with piece 2 fixed to 0, its reduced cost says nothing: piece 3 comes first.
+    m = knapsack()
+    lp = Relaxing(m.cp).solve(5, zero=[m.x[2, 7].index])
+    assert lp is not None and lp.reduced is not None
+    assert lp.reduced[m.x[2, 7].index] == math.inf
+    assert widened(m, lp, {(0, 7), (1, 7)}, 1) == {(0, 7), (1, 7), (3, 7)}
