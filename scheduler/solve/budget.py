@@ -13,11 +13,12 @@ import time
 import numpy as np
 
 from scheduler.context import Context, coverage_scale
+from scheduler.rules.eligibility import candidate_pools
 from scheduler.rules.load import OfficerLoad
 from scheduler.solve import splits
 from scheduler.solve.draft import Draft
 from scheduler.solve.explain import EXPLAIN_SHARE, explain_seconds
-from scheduler.solve.flow_bound import flow_bound
+from scheduler.solve.flow_bound import flow_bound, windows
 from scheduler.solve.lagrange_bound import LagrangeThread
 from scheduler.solve.lp_bound import LpBound
 from scheduler.solve.objective import trivial_bound
@@ -67,13 +68,22 @@ def bound_before_search(
 ) -> tuple[float, str]:
     """The flow bound over `ps` and its pools, and a note saying where the bound came from;
     where the flow bound would take more than BOUND_SHARE of the limit (2,000 officers at 20 s:
-    about 5 s of 20), the trivial bound over the pools instead. Both hold for every piece of
-    `ps`, so for the fewer pieces a large model offers as well. The choice depends on the
-    problem's size and the limit only, never on the machine's speed."""
+    about 5 s of 20), the flow bound over each long request's windows of the agency minimum
+    (`flow_bound.windows`, a fifth to a quarter of the pairs), and where that would too, the
+    trivial bound over the pools. Each holds for every piece of `ps`, so for the fewer pieces a
+    large model offers as well. The choice depends on the problem's size and the limit only,
+    never on the machine's speed."""
     pairs = sum(len(pool) for pool in pools)
     seconds = FLOW_SECONDS_PER_PAIR * pairs
     if seconds <= BOUND_SHARE * limit:
         return flow_bound(ctx, ps, pools) / coverage_scale(), "bound from the flow relaxation"
+    if ps.split_requests:
+        spans = windows(ctx, ps)
+        spans_pools = candidate_pools(ctx, spans)
+        few = sum(len(pool) for pool in spans_pools)
+        if FLOW_SECONDS_PER_PAIR * few <= BOUND_SHARE * limit:
+            note = "bound from the flow relaxation over windows of the agency minimum"
+            return flow_bound(ctx, spans, spans_pools) / coverage_scale(), note
     note = (
         f"bound from each request's possible officers: the flow relaxation ({pairs:,} pairs, "
         f"about {seconds:.1f} s) would take more than {BOUND_SHARE:.0%} of the time limit"

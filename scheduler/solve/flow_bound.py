@@ -23,7 +23,7 @@ import numpy as np
 from ortools.graph.python import min_cost_flow
 
 from scheduler.context import Context
-from scheduler.solve.pieces import Piece, PieceSet
+from scheduler.solve.pieces import GRID, Piece, PieceSet
 from scheduler.timeutil import local_date, local_midnight, week_monday
 
 PRECISION = 1000  # cost units per coverage unit per minute; rounded up to keep the bound valid
@@ -71,6 +71,38 @@ def _reach(group: list[Piece], pools: list[np.ndarray]) -> tuple[np.ndarray, np.
     last = np.concatenate((first[1:] - 1, [len(starts) - 1]))
     reach = np.bincount(rank[first], weights=merged[last] - starts[first]).astype(np.int64)
     return officers[np.flatnonzero(np.concatenate(([True], changed)))], reach
+
+
+def windows(ctx: Context, ps: PieceSet) -> PieceSet:
+    """The pieces of a cheaper flow bound that holds for every split of `ps`: a long request's
+    windows of the agency minimum, one from and one to each of its grid points, where `ps` has
+    every split's segments (a 16-hour request at Rockport's 2-hour minimum: 29 windows against
+    273 segments); other requests keep their pieces.
+
+    A segment runs between grid points and is at least the minimum long, so it is the union of
+    the windows inside it, and an officer who may take it passes the pool rules for each of
+    them (availability and on-duty time, qualifications, and the day and week minutes of a
+    shorter span). A roster's segment is then a flow through the windows: its minutes before
+    the first grid point after a midnight through the windows that start before it (the
+    windows' own spill covers a week's end), the rest through the next day's. The arcs'
+    reach is the union of each officer's windows, and the days' availability spans the
+    longest window or whole piece, so every roster is still a feasible flow and the optimum a
+    valid bound."""
+    out = PieceSet([], {}, set(ps.split_requests), set(ps.no_valid_split), {})
+    least = ctx.limits.min_minutes
+    for r, ids in ps.by_request.items():
+        req = ctx.requests[r]
+        if r in ps.split_requests:
+            points = [*range(req.start, req.end, GRID), req.end]
+            starts = {a for a in points if a + least <= req.end}
+            starts |= {b - least for b in points if b - least >= req.start}
+            spans = [(a, a + least) for a in sorted(starts)]
+        else:
+            spans = [(ps.pieces[i].start, ps.pieces[i].end) for i in ids]
+        for start, end in spans:
+            out.by_request.setdefault(r, []).append(len(out.pieces))
+            out.pieces.append(Piece(len(out.pieces), r, start, end, 0, r in ps.split_requests))
+    return out
 
 
 def flow_bound(ctx: Context, ps: PieceSet, pools: list[np.ndarray]) -> float:

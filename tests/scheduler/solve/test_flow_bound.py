@@ -1,14 +1,21 @@
 """The flow bound's per-officer reach over a request's pieces of one day (`flow_bound._reach`):
-the array version against the union of each officer's pieces, counted directly."""
+the array version against the union of each officer's pieces, counted directly; and the
+cheaper bound over each long request's windows of the agency minimum (`flow_bound.windows`)."""
 
 from __future__ import annotations
+
+from zoneinfo import ZoneInfo
 
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scheduler.solve.flow_bound import _reach
-from scheduler.solve.pieces import Piece
+from scheduler.context import prepare
+from scheduler.rules.eligibility import candidate_pools
+from scheduler.solve import budget
+from scheduler.solve.flow_bound import _reach, flow_bound, windows
+from scheduler.solve.pieces import Piece, build_pieces
+from tests.scheduler.builders import at, officer, problem, request
 
 SPANS = st.lists(
     st.tuples(st.integers(0, 40), st.integers(1, 16), st.sets(st.integers(0, 5), max_size=6)),
@@ -55,3 +62,60 @@ def test_touching_and_overlapping_pieces_merge_and_a_gap_does_not() -> None:
     pools = [np.array([0]), np.array([0, 1]), np.array([0]), np.array([1])]
     officers, reach = _reach(group, pools)
     assert (officers.tolist(), reach.tolist()) == ([0, 1], [150, 90])
+
+
+ROCKPORT = ZoneInfo("America/Chicago")
+
+
+def _rockport(hour: int, minute: int = 0):
+    return at(9, hour, minute, tz=ROCKPORT)
+
+
+def test_a_long_request_gets_windows_of_the_minimum_from_and_to_each_grid_point() -> None:
+    # 06:00-19:45 at Rockport's 2-hour minimum: windows from 06:00 to 17:30 every 30 minutes
+    # (24), and the one ending at 19:45 (17:45-19:45). The 4-hour request keeps its one piece.
+    prob = problem(
+        [officer("O-1", tz=ROCKPORT)],
+        [
+            request("R-1", _rockport(6), _rockport(19, 45)),
+            request("R-2", _rockport(10), _rockport(14)),
+        ],
+        agency="rockport-tx",
+    )
+    ctx = prepare(prob)
+    spans = windows(ctx, build_pieces(ctx))
+    start = ctx.requests[0].start
+    long = [(p.start - start, p.end - start) for p in spans.pieces if p.request == 0]
+    assert long == [(30 * i, 30 * i + 120) for i in range(24)] + [(705, 825)]
+    assert [(p.start, p.end) for p in spans.pieces if p.request == 1] == [
+        (ctx.requests[1].start, ctx.requests[1].end)
+    ]
+
+
+def test_the_bound_over_windows_is_the_flow_bound_at_a_tenth_of_the_pairs() -> None:
+    # One officer, free 06:00-22:00, and two requests of priority 3: 06:00-22:00 (every split:
+    # 273 segments) and 10:00-14:00. Each request alone could be filled (the trivial bound:
+    # 6.0), but the officer has 16 hours: 10-14 (3.0) and 12 of the long request's 16 hours
+    # (2.25), 5.25, over the 29 windows as over the 273 segments.
+    prob = problem(
+        [officer("O-1", [(_rockport(6), _rockport(22))], tz=ROCKPORT)],
+        [
+            request("R-1", _rockport(6), _rockport(22), priority=3),
+            request("R-2", _rockport(10), _rockport(14), priority=3),
+        ],
+        agency="rockport-tx",
+    )
+    ctx = prepare(prob)
+    ps = build_pieces(ctx)
+    pools = candidate_pools(ctx, ps)
+    spans = windows(ctx, ps)
+    spans_pools = candidate_pools(ctx, spans)
+    assert (sum(map(len, pools)), sum(map(len, spans_pools))) == (274, 30)
+    assert flow_bound(ctx, ps, pools) / 1000 == flow_bound(ctx, spans, spans_pools) / 1000 == 5.25
+    # 274 pairs at 2.5 us (0.69 ms) exceed a quarter of 1 ms; 30 (0.075 ms) do not.
+    assert budget.bound_before_search(ctx, ps, pools, 0.001) == (
+        5.25,
+        "bound from the flow relaxation over windows of the agency minimum",
+    )
+    bound, note = budget.bound_before_search(ctx, ps, pools, 0.0002)
+    assert bound == 6.0 and note.startswith("bound from each request's possible officers")
