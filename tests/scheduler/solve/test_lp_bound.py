@@ -39,9 +39,10 @@ def test_the_bound_is_the_lp_optimum_in_coverage_units() -> None:
 def test_an_lp_still_running_when_the_search_ends_is_interrupted(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    interrupted = threading.Event()
+    running, interrupted = threading.Event(), threading.Event()
 
     def slow_relax(self: Window, seconds: float) -> np.ndarray | None:
+        running.set()
         interrupted.wait(5)  # as GLOP would, until `interrupt`
         return None
 
@@ -49,6 +50,8 @@ def test_an_lp_still_running_when_the_search_ends_is_interrupted(
     monkeypatch.setattr(Window, "interrupt", lambda self: interrupted.set())
     ctx, ps, pools, locked = _every_split()
     lp = LpBound(ctx, ps, pools, locked, seconds=5)
+    # Once the LP runs (the Lagrangian steps and the rows come first, slower on a busy machine).
+    assert running.wait(10)
     assert lp.finish(wait=0.3) is None
     assert interrupted.is_set()
 
