@@ -287,7 +287,11 @@ def _lp_start(
             lp_bound = _integer_bound(lp)
         outcomes: list[StageOutcome] = []
         if lp is not None:
-            start, found = _neighbourhood(ctx, ps, m, lp, start, clock, stop_event, len(pairs))
+            # Where the larger tier's LP is solved by now, its neighbourhood is widened instead.
+            wide = whole is None or not whole.done()
+            start, found = _neighbourhood(
+                ctx, ps, m, lp, start, clock, stop_event, len(pairs), wide
+            )
             outcomes += found
         if whole is not None:
             # The whole model's LP, solved beside the first tier's LP and neighbourhood: waited
@@ -329,19 +333,20 @@ def _neighbourhood(
     clock: Clock,
     stop_event: threading.Event | None,
     pairs: int,
+    widen: bool = True,
 ) -> tuple[Draft, list[StageOutcome]]:
     """CP-SAT among the pairs the LP uses and the roster's, hinted with the LP optimum
     rounded (`relaxation.rounded`); `pairs`, the model's searched after it, sets its share of
-    the time (`_neighbourhood_share`). A neighbourhood proven optimal with time left is searched
-    again with the pairs of least reduced cost added (`relaxation.widened`),
-    hinted with its roster: on Rockport with 12-hour weekly caps the LP's own pairs were proven
-    optimal 2.7% below the problem's optimum (docs/solver.md). A deterministic run does not
-    widen: whether the first search is proven in time depends on the machine."""
+    the time (`_neighbourhood_share`). With `widen`, a neighbourhood proven optimal with time left
+    is searched again with the pairs of least reduced cost added (`relaxation.widened`), hinted
+    with its roster: on Rockport with 12-hour weekly caps the LP's own pairs were proven optimal
+    2.7% below the problem's optimum (docs/solver.md). A deterministic run does not widen:
+    whether the first search is proven in time depends on the machine."""
     keep = support(m, lp, set(start.assign))
     found = _search_among(ctx, m, keep, rounded(m, lp), clock, stop_event, pairs)
     start = _better(ps, start, found)
     proven = found.status == "optimal" and (found.objective or 0) < _integer_bound(lp)
-    if not proven or clock.deterministic or _out_of_time(clock):
+    if not widen or not proven or clock.deterministic or _out_of_time(clock):
         return start, [found]  # unproven, or at the LP's bound: no pair could add anything
     wider = widened(m, lp, keep | set(start.assign), WIDEN_FACTOR * len(keep))
     guide = (set(start.assign), start.flow)
@@ -397,6 +402,10 @@ class _Beside:
 
     def _run(self, seconds: float) -> None:
         self._value = self._relaxing.solve(seconds)
+
+    def done(self) -> bool:
+        """Solved, or given up."""
+        return not self._thread.is_alive()
 
     def result(self, wait: float) -> Relaxation | None:
         """The LP optimum, waiting at most `wait` seconds; an LP still running is interrupted
