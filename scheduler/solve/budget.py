@@ -31,6 +31,9 @@ POLISH_SHARE = 0.04
 # The flow bound's cost per pool pair (1.1-2.3 us measured from S to L, with a margin), and the
 # share of the limit it may take (docs/solver.md).
 FLOW_SECONDS_PER_PAIR = 2.5e-6
+# Over windows (`flow_bound.windows`) an officer's pairs of one request merge into one arc:
+# 0.44-1.1 us a pair measured on Rockport's M and L fortnights, with a margin.
+WINDOW_FLOW_SECONDS_PER_PAIR = 1.5e-6
 BOUND_SHARE = 0.25
 OVERRUN = 1.05  # an answer later than this says so (the promise: the limit plus 5%)
 
@@ -81,7 +84,7 @@ def bound_before_search(
         spans = windows(ctx, ps)
         spans_pools = candidate_pools(ctx, spans)
         few = sum(len(pool) for pool in spans_pools)
-        if FLOW_SECONDS_PER_PAIR * few <= BOUND_SHARE * limit:
+        if WINDOW_FLOW_SECONDS_PER_PAIR * few <= BOUND_SHARE * limit:
             note = "bound from the flow relaxation over windows of the agency minimum"
             return flow_bound(ctx, spans, spans_pools) / coverage_scale(), note
     note = (
