@@ -3,7 +3,7 @@
 The roster models have LP relaxations that GLOP solves quickly and that are nearly integral,
 while CP-SAT alone needs many times longer to find that roster from the hint (its LP-guided dive
 re-solves the LP again and again; figures in docs/solver.md). So the coverage stage of one
-model (`lexicographic.py`) solves the LP first and lets CP-SAT choose only among the pairs the
+model (`lp_start.py`) solves the LP first and lets CP-SAT choose only among the pairs the
 LP uses (`support`, a relaxation-induced neighbourhood, "RENS"; `fix_outside` fixes the rest to
 0): nearly the same roster in a fraction of the time. The window search does the same from
 arrays (`rows.Window.relax`), without a CP-SAT model to translate.
@@ -58,7 +58,7 @@ def _row(refs: list[int], coefs: list[float]) -> tuple[Any, Any, float]:
 
 class Relaxing:
     """A CP-SAT model's LP relaxation, translated once and solved as often as asked, each time
-    with some variables fixed to 0 (`lexicographic._lp_start` solves a smaller split tier's LP,
+    with some variables fixed to 0 (`lp_start.lp_start` solves a smaller split tier's LP,
     then the whole model's: translating took 0.3 s of the 2-hour points' 1.3 s)."""
 
     def __init__(self, cp: cp_model.CpModel) -> None:

@@ -57,7 +57,7 @@ def fewer_splits(
 class Climb:
     """Pieces offered in two steps: those of the tier that fits the limit (`first`, a mask over
     `pieces`), then those of the next larger tier, where its LP is solved in time
-    (`lexicographic._lp_start`)."""
+    (`lp_start.lp_start`)."""
 
     pieces: PieceSet
     pools: list[np.ndarray]

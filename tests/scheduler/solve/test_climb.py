@@ -1,4 +1,4 @@
-"""Climbing split tiers (`splits.climbing_splits`, `lexicographic._lp_start`): the tier that
+"""Climbing split tiers (`splits.climbing_splits`, `lp_start.lp_start`): the tier that
 fits the limit is searched first, then the next larger one where its LP is solved in time.
 
 Rockport: minimum 2 h, continuous maximum 12 h. One 16-hour request 06:00-22:00 for one officer;
@@ -17,7 +17,7 @@ import pytest
 
 from scheduler.context import prepare
 from scheduler.rules.eligibility import candidate_pools, candidates
-from scheduler.solve import lexicographic, splits
+from scheduler.solve import lp_start, splits
 from scheduler.solve.draft import Draft
 from scheduler.solve.locks import check_locks
 from scheduler.solve.model import build
@@ -50,7 +50,7 @@ def _key(p) -> tuple[int, int, int]:
 def _model(monkeypatch: pytest.MonkeyPatch):
     """The 2-hour points' model of the relay, the even splits marked as the first tier; the LP
     start runs on it whatever its size."""
-    monkeypatch.setattr(lexicographic, "LP_START_ABOVE", 0)
+    monkeypatch.setattr(lp_start, "LP_START_ABOVE", 0)
     ctx = prepare(_relay())
     ps = build_pieces(ctx, sparse=True)
     even = {_key(p) for p in build_pieces(ctx, sparse=True, step=None, duty_edges=False).pieces}
@@ -68,7 +68,7 @@ def _fixed(m) -> set[tuple[int, int]]:
 def test_the_larger_tier_adds_what_the_first_could_not(monkeypatch: pytest.MonkeyPatch) -> None:
     ctx, ps, m, first = _model(monkeypatch)
     notes: list[str] = []
-    start, outcomes, bound = lexicographic._lp_start(
+    start, outcomes, bound = lp_start.lp_start(
         ctx, ps, m, Draft(), Clock(10.0), None, first, notes
     )
     assert notes == []
@@ -97,9 +97,9 @@ def test_without_the_larger_lp_the_stages_keep_to_the_first_tier(
         self._thread.join()
         return None
 
-    monkeypatch.setattr(lexicographic._Beside, "result", not_in_time)
+    monkeypatch.setattr(lp_start._Beside, "result", not_in_time)
     notes: list[str] = []
-    start, outcomes, _ = lexicographic._lp_start(
+    start, outcomes, _ = lp_start.lp_start(
         ctx, ps, m, Draft(), Clock(10.0), None, first, notes
     )
     assert notes == [
@@ -169,7 +169,7 @@ def test_a_solve_says_which_tiers_it_offered(monkeypatch: pytest.MonkeyPatch) ->
     # At 40 ms a pair the relay's 2-hour points (48 pieces) do not fit 1 s but fit twice it;
     # the even splits and the duty edges (31 pieces) fit, and the edges 08:00 and 20:00 are
     # among them: the whole position is filled.
-    monkeypatch.setattr(lexicographic, "LP_START_ABOVE", 0)
+    monkeypatch.setattr(lp_start, "LP_START_ABOVE", 0)
     monkeypatch.setattr(splits, "SECONDS_PER_PAIR", 0.04)
     prob = _relay()
     prob = prob.model_copy(update={"options": prob.options.model_copy(update={"time_limit_s": 1})})
@@ -190,11 +190,11 @@ def test_the_neighbourhood_is_hinted_with_the_lp_optimum_rounded(
     # O-3 20-22: those pairs, not the empty roster, are the neighbourhood's hint.
     ctx, ps, m, _ = _model(monkeypatch)
     hinted: list[set[tuple[int, int]]] = []
-    real_hint = lexicographic.hint
+    real_hint = lp_start.hint
     monkeypatch.setattr(
-        lexicographic, "hint", lambda sub, x_on, y: (hinted.append(x_on), real_hint(sub, x_on, y))
+        lp_start, "hint", lambda sub, x_on, y: (hinted.append(x_on), real_hint(sub, x_on, y))
     )
-    start, outcomes, _ = lexicographic._lp_start(ctx, ps, m, Draft(), Clock(10.0), None)
+    start, outcomes, _ = lp_start.lp_start(ctx, ps, m, Draft(), Clock(10.0), None)
     shifts = sorted(
         (ctx.officers[o].id, ps.pieces[p].start, ps.pieces[p].end) for p, o in hinted[0]
     )
@@ -211,5 +211,5 @@ def test_a_deterministic_lp_start_takes_four_tenths_of_the_budget(
     ctx, ps, m, _ = _model(monkeypatch)
     clock = Clock(10.0, deterministic=True)
     before = clock.virtual_left
-    lexicographic._lp_start(ctx, ps, m, Draft(), clock, None)
+    lp_start.lp_start(ctx, ps, m, Draft(), clock, None)
     assert clock.virtual_left == pytest.approx(before * 0.6 * 0.7)

@@ -1,4 +1,4 @@
-"""The LP neighbourhood (solve/lexicographic.py): its share of the search time, and its second
+"""The LP neighbourhood (solve/lp_start.py): its share of the search time, and its second
 search, widened by the pairs of least reduced cost."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ from types import SimpleNamespace
 
 from models.problem import SolveOptions
 from scheduler.solve.draft import Draft
-from scheduler.solve.lexicographic import (
+from scheduler.solve.lp_start import (
     NEIGHBOURHOOD_SHARE,
     SHORT_NEIGHBOURHOOD_SHARE,
     _neighbourhood,
@@ -27,7 +27,7 @@ def test_the_neighbourhood_gets_more_where_the_whole_model_has_no_time() -> None
 
 
 def _knapsack_neighbourhood(clock: Clock):
-    """`lexicographic._neighbourhood` on the knapsack of test_relaxation.py: pieces worth 5, 4,
+    """`lp_start._neighbourhood` on the knapsack of test_relaxation.py: pieces worth 5, 4,
     3 and 1 taking 3, 2, 2 and 2 of one officer's 4 hours, from an empty roster."""
     m = knapsack()
     lp = Relaxing(m.cp).solve(5)
