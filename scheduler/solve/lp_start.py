@@ -107,9 +107,11 @@ def lp_start(
         pairs = m.x.keys() if first is None else _in_tier(m, first, start)
         zero = None if first is None else outside(m, pairs)
         share = DETERMINISTIC_LP_SHARE if clock.deterministic else LP_SHARE
-        lp = relaxing.solve(clock.share(share) * slack, zero)
+        # Where GLOP runs out of time, its last feasible point still guides the neighbourhood
+        # (not in a deterministic run: whether it runs out depends on the machine).
+        lp = relaxing.solve(clock.share(share) * slack, zero, unproven=not clock.deterministic)
         lp_bound = None
-        if first is None and lp is not None:
+        if first is None and lp is not None and lp.proven:
             lp_bound = _integer_bound(lp)
         outcomes: list[StageOutcome] = []
         if lp is not None:
@@ -171,7 +173,7 @@ def _neighbourhood(
     keep = support(m, lp, set(start.assign))
     found = _search_among(ctx, m, keep, rounded(m, lp), clock, stop_event, pairs)
     start = _better(ps, start, found)
-    proven = found.status == "optimal" and (found.objective or 0) < _integer_bound(lp)
+    proven = lp.proven and found.status == "optimal" and (found.objective or 0) < _integer_bound(lp)
     if not widen or not proven or clock.deterministic or out_of_time(clock):
         return start, [found]  # unproven, or at the LP's bound: no pair could add anything
     wider = widened(m, lp, keep | set(start.assign), WIDEN_FACTOR * len(keep))

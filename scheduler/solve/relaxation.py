@@ -37,6 +37,9 @@ class Relaxation:
     # Per CP-SAT variable index, what raising it from 0 would cost the LP (GLOP minimizes:
     # never below 0 at the optimum, up to its tolerance); infinite where fixed to 0.
     reduced: np.ndarray | None = None
+    # False for GLOP's last feasible point when its time ran out: a guide to a neighbourhood,
+    # but its objective bounds nothing and it has no reduced costs.
+    proven: bool = True
 
 
 def _row(refs: list[int], coefs: list[float]) -> tuple[Any, Any, float]:
@@ -116,9 +119,12 @@ class Relaxing:
         if self._solver is not None:
             self._solver.interrupt_solve()
 
-    def solve(self, seconds: float, zero: list[int] | None = None) -> Relaxation | None:
+    def solve(
+        self, seconds: float, zero: list[int] | None = None, unproven: bool = False
+    ) -> Relaxation | None:
         """The LP optimum with the variables numbered in `zero` fixed to 0, or None if GLOP
-        did not prove one in `seconds`."""
+        did not prove one in `seconds`; with `unproven`, then GLOP's last feasible point if it
+        has one (`Relaxation.proven` False)."""
         lp = self._lp
         for i in zero or []:
             lp.set_var_upper_bound(i, 0.0)
@@ -131,7 +137,10 @@ class Relaxing:
             for i in zero or []:
                 lp.set_var_upper_bound(i, float(self._upper[i]))
         if solver.status() != mbh.SolveStatus.OPTIMAL:
-            return None
+            feasible = solver.status() == mbh.SolveStatus.FEASIBLE and solver.has_solution()
+            if not (unproven and feasible):
+                return None
+            return Relaxation(math.nan, np.asarray(solver.variable_values()), proven=False)
         value = self._scale * (solver.objective_value() + self._offset)
         reduced = np.asarray(solver.reduced_costs(), dtype=np.float64)
         reduced[np.asarray(zero or [], dtype=np.int64)] = math.inf

@@ -17,7 +17,7 @@ import pytest
 
 from scheduler.context import prepare
 from scheduler.rules.eligibility import candidate_pools, candidates
-from scheduler.solve import lp_start, splits
+from scheduler.solve import lp_start, relaxation, splits
 from scheduler.solve.draft import Draft
 from scheduler.solve.locks import check_locks
 from scheduler.solve.model import build
@@ -26,6 +26,7 @@ from scheduler.solve.pieces import build_pieces
 from scheduler.solve.relaxation import Relaxing, fix_outside, outside
 from scheduler.solve.stages import Clock
 from tests.scheduler.builders import at, officer, problem, request, solve_checked
+from tests.scheduler.solve.test_relaxation import _OutOfTime
 
 ROCKPORT = ZoneInfo("America/Chicago")
 
@@ -213,3 +214,18 @@ def test_a_deterministic_lp_start_takes_four_tenths_of_the_budget(
     before = clock.virtual_left
     lp_start.lp_start(ctx, ps, m, Draft(), clock, None)
     assert clock.virtual_left == pytest.approx(before * 0.6 * 0.7)
+
+
+def test_an_lp_out_of_time_still_guides_a_timed_neighbourhood_but_bounds_nothing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # GLOP's last point (here its optimum, reported as merely feasible) guides the neighbourhood
+    # to the relay's 3,000 units, but gives no bound; a deterministic run does not use it.
+    ctx, ps, m, _ = _model(monkeypatch)
+    monkeypatch.setattr(relaxation.mbh, "ModelSolverHelper", _OutOfTime)
+    start, outcomes, bound = lp_start.lp_start(ctx, ps, m, Draft(), Clock(10.0), None)
+    assert bound is None
+    assert [(o.name, o.objective) for o in outcomes] == [("coverage-lp-neighbourhood", 3000)]
+    assert covered(ps, start) == 3000
+    clock = Clock(10.0, deterministic=True)
+    assert lp_start.lp_start(ctx, ps, m, Draft(), clock, None) == (Draft(), [], None)

@@ -6,8 +6,10 @@ from __future__ import annotations
 import math
 
 import pytest
+from ortools.linear_solver.python import model_builder_helper as mbh
 from ortools.sat.python import cp_model
 
+from scheduler.solve import relaxation
 from scheduler.solve.model import Model
 from scheduler.solve.relaxation import Relaxing, rounded, support, widened
 
@@ -137,3 +139,23 @@ def test_a_pair_the_lp_was_solved_without_is_never_added() -> None:
     assert lp is not None and lp.reduced is not None
     assert lp.reduced[m.x[2, 7].index] == math.inf
     assert widened(m, lp, {(0, 7), (1, 7)}, 1) == {(0, 7), (1, 7), (3, 7)}
+
+
+class _OutOfTime(mbh.ModelSolverHelper):
+    """GLOP as it answers when its time runs out before the optimum is proven."""
+
+    def status(self) -> mbh.SolveStatus:
+        return mbh.SolveStatus.FEASIBLE
+
+
+def test_an_lp_out_of_time_gives_its_last_point_only_when_asked(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # GLOP's last point still guides a neighbourhood, but bounds nothing.
+    monkeypatch.setattr(relaxation.mbh, "ModelSolverHelper", _OutOfTime)
+    m = knapsack()
+    assert Relaxing(m.cp).solve(5) is None
+    lp = Relaxing(m.cp).solve(5, unproven=True)
+    assert lp is not None and not lp.proven and lp.reduced is None
+    assert math.isnan(lp.objective)
+    assert support(m, lp, keep=set()) == {(0, 7), (1, 7)}
