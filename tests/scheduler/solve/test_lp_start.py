@@ -39,8 +39,8 @@ def _knapsack_neighbourhood(clock: Clock):
 
 def test_a_neighbourhood_proven_below_the_lp_is_searched_again_widened() -> None:
     # The LP uses pieces 0 and 1, among which piece 0 alone (5) is proven best; widened by the
-    # pair of least reduced cost (piece 2), pieces 1 and 2 make 7, the optimum (the LP says
-    # 7.33: no integer roster makes 8).
+    # pairs of least reduced cost (eight times the LP's two: pieces 2 and 3 both), pieces 1 and
+    # 2 make 7, the optimum (the LP says 7.33: no integer roster makes 8).
     start, outcomes = _knapsack_neighbourhood(Clock(10.0))
     assert [(o.status, o.objective) for o in outcomes] == [("optimal", 5), ("optimal", 7)]
     assert sorted(start.assign) == [(1, 7), (2, 7)]
