@@ -173,9 +173,10 @@ def _neighbourhood(
     keep = support(m, lp, set(start.assign))
     found = _search_among(ctx, m, keep, rounded(m, lp), clock, stop_event, pairs)
     start = _better(ps, start, found)
-    proven = lp.proven and found.status == "optimal" and (found.objective or 0) < _integer_bound(lp)
-    if not widen or not proven or clock.deterministic or out_of_time(clock):
-        return start, [found]  # unproven, or at the LP's bound: no pair could add anything
+    # Proven optimal among its pairs and short of a proven LP bound: other pairs may add some.
+    short = found.status == "optimal" and lp.proven and (found.objective or 0) < _integer_bound(lp)
+    if not widen or not short or clock.deterministic or out_of_time(clock):
+        return start, [found]
     wider = widened(m, lp, keep | set(start.assign), WIDEN_FACTOR * len(keep))
     guide = (set(start.assign), start.flow)
     again = _search_among(ctx, m, wider, guide, clock, stop_event, None)
