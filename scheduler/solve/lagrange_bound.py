@@ -39,6 +39,7 @@ from scheduler.context import Context, coverage_scale, piece_weight
 from scheduler.solve.objective import tighter_bound
 from scheduler.solve.pieces import PieceSet
 from scheduler.solve.stages import Turns
+from scheduler.solve.threads import beside
 from scheduler.timeutil import split_by_local_day, split_by_local_week
 
 # Subgradient steps: the step scale starts at FIRST_STEP and halves after STALL steps without a
@@ -110,10 +111,7 @@ class LagrangeThread:
         self.pairs = sum(len(pool) for pool in pools)
         self._stop = threading.Event()
         self._turns = turns
-        self._thread = threading.Thread(
-            target=self._run, args=(ctx, ps, pools, goal), name=THREAD_NAME, daemon=True
-        )
-        self._thread.start()
+        self._thread = beside(self._run, (ctx, ps, pools, goal), THREAD_NAME)
 
     @staticmethod
     def fits(pairs: int, limit: float) -> bool:

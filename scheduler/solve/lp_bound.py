@@ -28,6 +28,7 @@ from scheduler.solve.model import fill
 from scheduler.solve.objective import tighter_bound
 from scheduler.solve.pieces import PieceSet
 from scheduler.solve.rows import Rows, Window
+from scheduler.solve.threads import beside
 
 log = logging.getLogger(__name__)
 # Writing the rows and solving the LP of every split, per pair, on a busy 2-core machine: 2.5 s
@@ -66,13 +67,12 @@ class LpBound:
             self.relaxation = relaxation
             relaxation.search(goal, Until(self._stopped, LAGRANGE_SHARE * seconds))
             written = Rows()
+            if self._stopped.is_set():
+                return written
             fill(ctx, ps, candidates(ctx, ps, locked, pools), written)
             return written
 
-        self._thread = threading.Thread(
-            target=self._run, args=(rows, ps, seconds), name=THREAD_NAME, daemon=True
-        )
-        self._thread.start()
+        self._thread = beside(self._run, (rows, ps, seconds), THREAD_NAME)
 
     @staticmethod
     def fits(pairs: int, limit: float) -> bool:
@@ -83,11 +83,14 @@ class LpBound:
             rows = write()
             if self._stopped.is_set():
                 return
-            self._window = rows.freeze(ps).cut(set(ps.by_request), [])
-            values = self._window.relax(seconds)
+            window = rows.freeze(ps).cut(set(ps.by_request), [])
+            self._window = window
+            if self._stopped.is_set():  # after `_window` is set: `finish` interrupts it otherwise
+                return
+            values = window.relax(seconds)
             if values is None or self._stopped.is_set():
                 return
-            objective = float(values @ self._window.objective[: len(values)])
+            objective = float(values @ window.objective[: len(values)])
             # The integer optimum is an integer; the slack covers GLOP's relative tolerance.
             best = math.floor(objective + 1e-6 * max(1.0, abs(objective)))
             self.value = (best + rows.locked_weight) / coverage_scale()

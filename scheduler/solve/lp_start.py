@@ -36,6 +36,7 @@ from scheduler.solve.stages import (
     hint,
     run_stage,
 )
+from scheduler.solve.threads import beside
 
 # From this many pair variables, the coverage stage starts from the LP relaxation's neighbourhood.
 LP_START_ABOVE = 1_000
@@ -224,10 +225,7 @@ class _Beside:
     def __init__(self, relaxing: Relaxing, seconds: float) -> None:
         self._relaxing = relaxing
         self._value: Relaxation | None = None
-        self._thread = threading.Thread(
-            target=self._run, args=(seconds,), name="offduty-whole-lp", daemon=True
-        )
-        self._thread.start()
+        self._thread = beside(self._run, (seconds,), "offduty-whole-lp")
 
     def _run(self, seconds: float) -> None:
         self._value = self._relaxing.solve(seconds)

@@ -104,6 +104,7 @@ class Relaxing:
         self._scale = proto.objective.scaling_factor or 1.0
         self._offset = shift + proto.objective.offset
         self._solver: Any = None
+        self._interrupted = False
 
     def copy(self) -> Relaxing:
         """Another instance over a copy of the translation (made in C++), to solve beside this
@@ -112,10 +113,12 @@ class Relaxing:
         other._lp = mbh.ModelBuilderHelper()
         other._lp.overwrite_model(self._lp)
         other._solver = None
+        other._interrupted = False
         return other
 
     def interrupt(self) -> None:
-        """Stop a `solve` running in another thread (it then returns None)."""
+        """Stop a `solve` running in another thread (it then returns None), or about to."""
+        self._interrupted = True
         if self._solver is not None:
             self._solver.interrupt_solve()
 
@@ -132,6 +135,8 @@ class Relaxing:
             solver = mbh.ModelSolverHelper("glop")
             solver.set_time_limit_in_seconds(max(0.01, seconds))
             self._solver = solver
+            if self._interrupted:  # stopped before GLOP existed: it honours an interrupt set first
+                solver.interrupt_solve()
             solver.solve(lp)
         finally:
             for i in zero or []:

@@ -336,6 +336,7 @@ class Window:
     _extra_cols: list[tuple[float, float]] = field(default_factory=list)  # upper, objective
     _extra_rows: list[tuple[list[int], Sequence[float], float, float]] = field(default_factory=list)
     _lp_solver: Any = None
+    _interrupted: bool = False
 
     @property
     def pairs(self) -> int:
@@ -396,13 +397,16 @@ class Window:
         solver = mbh.ModelSolverHelper("glop")
         solver.set_time_limit_in_seconds(max(0.01, seconds))
         self._lp_solver = solver
+        if self._interrupted:  # stopped before GLOP existed: it honours an interrupt set first
+            solver.interrupt_solve()
         solver.solve(lp)
         if solver.status() != mbh.SolveStatus.OPTIMAL:
             return None
         return np.asarray(solver.variable_values())
 
     def interrupt(self) -> None:
-        """Stop a `relax` running in another thread (it then returns None)."""
+        """Stop a `relax` running in another thread (it then returns None), or about to."""
+        self._interrupted = True
         if self._lp_solver is not None:
             self._lp_solver.interrupt_solve()
 

@@ -7,12 +7,13 @@ import threading
 import numpy as np
 import pytest
 
-from scheduler.context import prepare
-from scheduler.rules.eligibility import candidate_pools
+from scheduler.context import coverage_scale, prepare
+from scheduler.rules.eligibility import candidate_pools, candidates
 from scheduler.solve.locks import check_locks
 from scheduler.solve.lp_bound import LpBound
+from scheduler.solve.model import fill
 from scheduler.solve.pieces import build_pieces
-from scheduler.solve.rows import Window
+from scheduler.solve.rows import Rows, Window
 from tests.scheduler.builders import ROCKPORT, at, officer, problem, request
 
 
@@ -99,3 +100,17 @@ def test_an_lp_not_solved_in_time_leaves_the_first_lagrangian_steps_bound(
         f"bound from the Lagrangian relaxation over every split ({pairs} pairs, "
         f"{lp.relaxation.steps if lp.relaxation else 0} subgradient steps)",
     ]
+
+
+def test_a_window_interrupted_before_glop_starts_proves_nothing() -> None:
+    ctx, ps, pools, locked = _every_split()
+    rows = Rows()
+    fill(ctx, ps, candidates(ctx, ps, locked, pools), rows)
+    horizon = rows.freeze(ps)
+    stopped, solved = (horizon.cut(set(ps.by_request), []) for _ in range(2))
+    stopped.interrupt()
+    assert stopped.relax(5) is None
+    values = solved.relax(5)
+    assert values is not None
+    objective = float(values @ solved.objective[: len(values)])
+    assert round(objective) / coverage_scale() == 1.8  # the bound worked by hand above

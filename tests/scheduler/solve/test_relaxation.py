@@ -159,3 +159,18 @@ def test_an_lp_out_of_time_gives_its_last_point_only_when_asked(
     assert lp is not None and not lp.proven and lp.reduced is None
     assert math.isnan(lp.objective)
     assert support(m, lp, keep=set()) == {(0, 7), (1, 7)}
+
+
+def test_an_interrupt_before_the_solve_starts_stops_it() -> None:
+    # `_Beside` may be told to stop before its thread has made GLOP: the stop must not be lost.
+    cp = cp_model.CpModel()
+    a, b = cp.new_bool_var("a"), cp.new_bool_var("b")
+    cp.add(a + b <= 1)
+    cp.maximize(a + b)
+    relaxing = Relaxing(cp)
+    beside = relaxing.copy()
+    beside.interrupt()
+    assert beside.solve(5) is None
+    solved = relaxing.solve(5)  # the instance it was copied from is not stopped
+    assert solved is not None
+    assert solved.objective == pytest.approx(1.0)
