@@ -9,6 +9,10 @@ Each pick runs the greedy and polish layer's checks (`pair_checks`, registry `GR
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+
 from scheduler.context import Context
 from scheduler.rules.load import OfficerLoad
 from scheduler.solve.draft import Draft
@@ -31,18 +35,32 @@ def even_split(ctx: Context, ps: PieceSet, request: int) -> list[Piece]:
 
 
 class _Rotation:
+    """Officers in rotation order: fewest total minutes first, then by id. The order is one
+    integer per officer (total times the officer count, plus the officer's place among the ids),
+    sorted in numpy: sorting each pool by a key function of Python tuples took 9.2 of the 20.7 s
+    the greedy roster took on a Rockport fortnight at city scale with a 4-hour continuous cap
+    (47,577 pieces, 25,612 picks from pools of about 300; docs/solver.md)."""
+
     def __init__(self, ctx: Context, loads: dict[int, OfficerLoad]) -> None:
         self.ctx = ctx
         self.loads = loads
-        self.total = {
-            o.index: o.total(sum(e - s for s, e in loads[o.index].shifts)) for o in ctx.officers
-        }
+        n = len(ctx.officers)
+        self.total = np.zeros(n, dtype=np.int64)
+        for o in ctx.officers:
+            self.total[o.index] = o.total(sum(e - s for s, e in loads[o.index].shifts))
+        self.rank = np.zeros(n, dtype=np.int64)
+        by_id = sorted(ctx.officers, key=lambda o: o.id)
+        self.rank[[o.index for o in by_id]] = np.arange(n, dtype=np.int64)
 
-    def pick(self, piece: Piece, pool: list[int], taken: set[int], crew: Crew | None) -> int | None:
+    def pick(
+        self, piece: Piece, pool: Sequence[int] | np.ndarray, taken: set[int], crew: Crew | None
+    ) -> int | None:
         # The pool may be a superset of the candidates (city scale passes the vector-checked
         # pools): the layer's checks run on every officer tried.
         checks = bind_checks(self.ctx, piece, crew)
-        for oi in sorted(pool, key=lambda i: (self.total[i], self.ctx.officers[i].id)):
+        at = np.asarray(pool, dtype=np.int64)
+        order = at[np.argsort(self.total[at] * len(self.rank) + self.rank[at])]
+        for oi in order.tolist():
             if oi not in taken and may_take(checks, oi, self.loads[oi]):
                 return oi
         return None
@@ -53,7 +71,10 @@ class _Rotation:
 
 
 def greedy(
-    ctx: Context, ps: PieceSet, cands: dict[int, list[int]], loads: dict[int, OfficerLoad]
+    ctx: Context,
+    ps: PieceSet,
+    cands: Mapping[int, Sequence[int] | np.ndarray],
+    loads: dict[int, OfficerLoad],
 ) -> Draft:
     """Fill positions in rotation order; `loads` (officer -> locked shifts) is updated in place."""
     rot = _Rotation(ctx, loads)
@@ -89,7 +110,7 @@ def _fill_piece(
     draft: Draft,
     piece: Piece,
     positions: int,
-    pool: list[int],
+    pool: Sequence[int] | np.ndarray,
     needs_sup: bool,
 ) -> None:
     taken: set[int] = set()

@@ -256,7 +256,7 @@ def _rotation_start(
 ) -> Draft:
     """The greedy roster. It sees every officer even when the model's candidates are capped,
     and the pairs it chose join the model, so the solver's roster can only improve on it."""
-    rotation = {p.index: pools[p.index].tolist() for p in ps.pieces} if capped else cands
+    rotation = {p.index: pools[p.index] for p in ps.pieces} if capped else cands
     loads = {o: load.copy() for o, load in _all_loads(ctx, locked).items()}
     start = greedy(ctx, ps, rotation, loads)
     for p, o in start.assign:
