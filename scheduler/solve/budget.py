@@ -28,6 +28,14 @@ from scheduler.solve.stages import Clock
 # The polish keeps at least this share of the limit: at M, improvable pairs were left when the
 # window search ran to the report's reserve and the polish got almost nothing (docs/solver.md).
 POLISH_SHARE = 0.04
+# And about this long per pair of the greedy roster at 2,000 officers (a move tries the piece's
+# lighter candidates, so in proportion to the officers below that), at most POLISH_MOST of the
+# limit: at city scale Kennesaw's autumn DST fortnight (8,266 pairs) polished in 0.9-1.5 s, a
+# Rockport fortnight with a 4-hour continuous cap (23,628) stopped after 3.3 and 6.0 s with 29
+# and 3 improvable pairs left (docs/solver.md).
+POLISH_SECONDS_PER_PAIR = 3e-4
+POLISH_MOST = 0.1
+CITY_OFFICERS = 2000
 # The flow bound's cost per pool pair (1.1-2.3 us measured from S to L, with a margin), and the
 # share of the limit it may take (docs/solver.md).
 FLOW_SECONDS_PER_PAIR = 2.5e-6
@@ -60,10 +68,13 @@ def explain_seconds_within(
     return min(EXPLAIN_SHARE * limit, explain_seconds(ctx, ps, start, pools))
 
 
-def polish_seconds(ctx: Context, clock: Clock, report_s: float) -> float:
+def polish_seconds(ctx: Context, clock: Clock, report_s: float, pairs: int) -> float:
     """The polish's reserve: about what the report costs from a thousand requests on, a few
-    milliseconds on a week of 150 (docs/solver.md), and never below POLISH_SHARE."""
-    return max(report_s * min(1.0, len(ctx.requests) / 1000), POLISH_SHARE * clock.limit)
+    milliseconds on a week of 150 (docs/solver.md), never below POLISH_SHARE, and at city scale
+    what the `pairs` of the greedy roster need (POLISH_SECONDS_PER_PAIR)."""
+    scale = min(1.0, len(ctx.officers) / CITY_OFFICERS)
+    needed = min(POLISH_MOST * clock.limit, POLISH_SECONDS_PER_PAIR * scale * pairs)
+    return max(report_s * min(1.0, len(ctx.requests) / 1000), POLISH_SHARE * clock.limit, needed)
 
 
 def bound_before_search(

@@ -156,7 +156,7 @@ def solve(problem: Problem, *, stop_event: threading.Event | None = None) -> Ros
     first = round(clock.elapsed(), 3)  # the greedy roster: valid, ready before any model
     report_s = budget.report_seconds(ctx, clock)
     after = report_s + budget.explain_seconds_within(ctx, ps, start, pools, clock.limit)
-    clock.reserve_for(after + budget.polish_seconds(ctx, clock, report_s))
+    clock.reserve_for(after + budget.polish_seconds(ctx, clock, report_s, len(start.assign)))
     beside = (every_split, capped, locked_loads, start, clock)
     lp, lagrange = budget.bound_beside(ctx, ps, pools, *beside)
     try:

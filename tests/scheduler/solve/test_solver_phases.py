@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import threading
 import time
+from types import SimpleNamespace
+from typing import cast
 
+import pytest
 from ortools.sat.python import cp_model
 
 from models.problem import Problem
-from scheduler.context import coverage_scale, prepare
+from scheduler.context import Context, coverage_scale, prepare
 from scheduler.rules.eligibility import candidate_pools, candidates
 from scheduler.solve import budget
 from scheduler.solve.locks import check_locks
@@ -105,6 +108,22 @@ def test_a_deterministic_polish_does_not_stop_on_the_wall_clock() -> None:
     fixed = budget.polish_deadline(Clock(2.0, deterministic=True), 0.5) - now
     assert 1.4 < wall < 1.51
     assert 19.4 < fixed < 19.51
+
+
+def test_the_polish_reserve_grows_with_the_greedy_roster_at_city_scale() -> None:
+    def sized(officers: int, requests: int) -> Context:
+        shape = SimpleNamespace(officers=[None] * officers, requests=[None] * requests)
+        return cast(Context, shape)
+
+    city, week = sized(2000, 6000), sized(60, 150)
+    # 0.3 ms a pair at 2,000 officers: 23,628 pairs need 7.0884 s, above the report's 2.7 s and
+    # 4% of 90 s (3.6 s); 8,266 pairs (2.4798 s) leave 4% of the limit standing.
+    assert budget.polish_seconds(city, Clock(90.0), 2.7, 23_628) == pytest.approx(7.0884)
+    assert budget.polish_seconds(city, Clock(90.0), 2.7, 8_266) == pytest.approx(3.6)
+    # At most a tenth of the limit: 1.0 s of 10 s, not 30 s.
+    assert budget.polish_seconds(city, Clock(10.0), 0.1, 100_000) == pytest.approx(1.0)
+    # 60 officers: 3% of the per-pair cost, 1.35 ms for 150 pairs; 4% of 1 s stands.
+    assert budget.polish_seconds(week, Clock(1.0), 0.13, 150) == pytest.approx(0.04)
 
 
 def test_an_answer_later_than_its_limit_says_so_and_where_the_time_went() -> None:
