@@ -130,12 +130,16 @@ class LagrangeThread:
 
     def finish(self) -> float | None:
         """Stop the steps; the lowest bound they found (coverage units), if any."""
-        self._stop.set()
+        self.stop()
         self._thread.join(JOIN_SECONDS)
         relaxation = self.relaxation
         if relaxation is None or math.isinf(relaxation.best):
             return None
         return relaxation.best
+
+    def stop(self) -> None:
+        """Stop the steps without waiting for the one under way."""
+        self._stop.set()
 
     def tighter(self, bound: float | None, notes: list[str]) -> float | None:
         """The Lagrangian bound where it is below `bound` (None: proven), `notes` saying so."""

@@ -101,11 +101,15 @@ class LpBound:
         """The bound, waiting at most `wait` seconds for it; an LP still running is stopped."""
         self._thread.join(max(0.0, wait))
         if self._thread.is_alive():
-            self._stopped.set()
-            if self._window is not None:
-                self._window.interrupt()
+            self.stop()
             return None
         return self.value
+
+    def stop(self) -> None:
+        """Stop the thread without waiting: its LP is interrupted, its next step skipped."""
+        self._stopped.set()
+        if self._window is not None:
+            self._window.interrupt()
 
     def tighter(self, bound: float | None, notes: list[str], wait: float) -> float | None:
         """The lower of the LP's and the first Lagrangian steps' bounds where it is below

@@ -165,59 +165,63 @@ def solve(problem: Problem, *, stop_event: threading.Event | None = None) -> Ros
             ctx, ps, pools, cands, start, locked_loads, clock, stop_event, full_bound, tier
         )
         clock.turns.written.set()  # whichever way the search went
-    except BaseException:
-        if lp is not None:
-            lp.finish(0.0)  # no thread may outlive its solve
+        if bound_note:
+            found.notes.append(bound_note)
+        if found.status == "infeasible":
+            stats = _stats(
+                ctx, clock, found.outcomes, "infeasible", found.variables, found.notes, None
+            )
+            return _finish(clock, report.infeasible(ctx, [], stats))
+        if full_bound is not None:
+            found.notes.append(offer_note(offered, len(ps.pieces), climb))
+        if capped:
+            found.notes.append(
+                f"city scale: each shift kept its {cap} least-loaded candidates beyond its "
+                "positions"
+            )
         if lagrange is not None:
-            lagrange.finish()
-        raise
-    if bound_note:
-        found.notes.append(bound_note)
-    if found.status == "infeasible":
+            found.bound = lagrange.tighter(found.bound, found.notes)
+        with clock.phase("polish"):
+            deadline = budget.polish_deadline(clock, after)
+            draft, moved = polish(ctx, ps, pools, found.draft, locked_loads, deadline)
+            cut = time.monotonic() >= deadline  # the polish may have stopped before its end
+            final = final_loads(ctx, ps, draft, locked_loads)
+        if moved:
+            found.notes.append(f"fairness polish moved {moved} shift(s) to lighter officers")
         if lp is not None:
-            lp.finish(0.0)
+            # A deterministic run waits for it (its wall time is not the promise), another only
+            # until the report, and a stopped one not at all.
+            wait = (
+                (clock.wall_cap() or 0.0) if clock.deterministic else clock.limit - clock.elapsed()
+            )
+            stopped = stop_event is not None and stop_event.is_set()
+            found.bound = lp.tighter(found.bound, found.notes, 0.0 if stopped else wait - after)
+        stats = _stats(
+            ctx, clock, found.outcomes, found.status, found.variables, found.notes, first
+        )
+        with clock.phase("report"):
+            result = report.assemble(
+                ctx,
+                ps,
+                cands,
+                draft,
+                locked_loads,
+                final,
+                found.status,
+                stats,
+                found.bound,
+                found.max_total_bound,
+                found.notes,
+                budget.explain_until(clock, report_s),
+            )
+        return _finish(clock, note_left(result) if cut else result)
+    finally:
+        # Whatever happened, the threads beside the search stop: they are not daemons, so a
+        # program would otherwise wait for them at exit (`threads.py`).
+        if lp is not None:
+            lp.stop()
         if lagrange is not None:
-            lagrange.finish()
-        stats = _stats(ctx, clock, found.outcomes, "infeasible", found.variables, found.notes, None)
-        return _finish(clock, report.infeasible(ctx, [], stats))
-    if full_bound is not None:
-        found.notes.append(offer_note(offered, len(ps.pieces), climb))
-    if capped:
-        found.notes.append(
-            f"city scale: each shift kept its {cap} least-loaded candidates beyond its positions"
-        )
-    if lagrange is not None:
-        found.bound = lagrange.tighter(found.bound, found.notes)
-    with clock.phase("polish"):
-        deadline = budget.polish_deadline(clock, after)
-        draft, moved = polish(ctx, ps, pools, found.draft, locked_loads, deadline)
-        cut = time.monotonic() >= deadline  # the polish may have stopped before its end
-        final = final_loads(ctx, ps, draft, locked_loads)
-    if moved:
-        found.notes.append(f"fairness polish moved {moved} shift(s) to lighter officers")
-    if lp is not None:
-        # A deterministic run waits for it (its wall time is not the promise), another only
-        # until the report, and a stopped one not at all.
-        wait = (clock.wall_cap() or 0.0) if clock.deterministic else clock.limit - clock.elapsed()
-        stopped = stop_event is not None and stop_event.is_set()
-        found.bound = lp.tighter(found.bound, found.notes, 0.0 if stopped else wait - after)
-    stats = _stats(ctx, clock, found.outcomes, found.status, found.variables, found.notes, first)
-    with clock.phase("report"):
-        result = report.assemble(
-            ctx,
-            ps,
-            cands,
-            draft,
-            locked_loads,
-            final,
-            found.status,
-            stats,
-            found.bound,
-            found.max_total_bound,
-            found.notes,
-            budget.explain_until(clock, report_s),
-        )
-    return _finish(clock, note_left(result) if cut else result)
+            lagrange.stop()
 
 
 def candidate_cap(pieces: int, limit: float) -> int:

@@ -1,8 +1,9 @@
 """The threads a solve runs beside its search: the LP start's whole LP, the LP bound, the
 Lagrangian steps.
 
-None is a daemon. When a solve ends, each is told to stop (its LP interrupted, its stop event
-set), and GLOP returns within about a tenth of a second; but a daemon thread still inside GLOP
+None is a daemon. When a solve ends, however it ends, each is told to stop (its LP interrupted,
+its stop event set: `solver.solve`'s `finally`), and GLOP returns within about a tenth of a
+second; but a daemon thread still inside GLOP
 when the interpreter exits is torn down mid-call and the C++ runtime aborts the process
 ("terminate called without an active exception", exit status 134). `offduty solve` did so on
 every run of a Kennesaw week with a 1-hour minimum and half its requests long, at 30 s, where

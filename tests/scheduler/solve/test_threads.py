@@ -8,6 +8,12 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
+
+from models.problem import Problem
+from scheduler.solve import budget, solver
+from tests.scheduler.builders import example
+
 # A Kennesaw week with a 1-hour minimum and half its requests long: the LP over every split
 # (128,028 pairs) takes GLOP far longer than the solve, as `offduty solve` met it at 30 s.
 SCRIPT = textwrap.dedent(
@@ -54,3 +60,32 @@ def test_an_lp_interrupted_as_the_program_exits_does_not_abort_it() -> None:
     assert done.stdout.strip() == "finished"
     assert "terminate called" not in done.stderr
     assert done.returncode == 0, done.stderr[-2000:]
+
+
+class _Beside:
+    """Stands in for the LP bound and the Lagrangian thread, recording how they were stopped."""
+
+    def __init__(self) -> None:
+        self.stopped = False
+
+    def tighter(self, bound: float | None, notes: list[str], wait: float = 0.0) -> float | None:
+        return bound
+
+    def stop(self) -> None:
+        self.stopped = True
+
+
+def test_a_solve_that_fails_after_its_search_still_stops_its_threads(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    lp, lagrange = _Beside(), _Beside()
+    monkeypatch.setattr(budget, "bound_beside", lambda *args: (lp, lagrange))
+
+    def broken(*args: object) -> None:
+        raise RuntimeError("the polish failed")
+
+    monkeypatch.setattr(solver, "polish", broken)
+    prob = Problem.model_validate(example("small.json", time_limit_s=2))
+    with pytest.raises(RuntimeError, match="the polish failed"):
+        solver.solve(prob)
+    assert lp.stopped and lagrange.stopped
