@@ -77,6 +77,11 @@ def polish_seconds(ctx: Context, clock: Clock, report_s: float, pairs: int) -> f
     return max(report_s * min(1.0, len(ctx.requests) / 1000), POLISH_SHARE * clock.limit, needed)
 
 
+def flow_fits(pairs: int, limit: float) -> bool:
+    """Whether the flow bound over `pairs` pool pairs fits its share of the limit."""
+    return FLOW_SECONDS_PER_PAIR * pairs <= BOUND_SHARE * limit
+
+
 def bound_before_search(
     ctx: Context, ps: PieceSet, pools: list[np.ndarray], limit: float
 ) -> tuple[float, str]:
@@ -88,20 +93,39 @@ def bound_before_search(
     large model offers as well. The choice depends on the problem's size and the limit only,
     never on the machine's speed."""
     pairs = sum(len(pool) for pool in pools)
-    seconds = FLOW_SECONDS_PER_PAIR * pairs
-    if seconds <= BOUND_SHARE * limit:
+    if flow_fits(pairs, limit):
         return flow_bound(ctx, ps, pools) / coverage_scale(), "bound from the flow relaxation"
-    if ps.split_requests:
-        spans = windows(ctx, ps)
-        spans_pools = candidate_pools(ctx, spans)
+    return bound_over_windows(ctx, ps, limit, pairs, pools)
+
+
+def bound_over_windows(
+    ctx: Context,
+    ps: PieceSet,
+    limit: float,
+    pairs: int,
+    pools: list[np.ndarray] | None = None,
+) -> tuple[float, str]:
+    """The flow bound over windows of the agency minimum where it fits BOUND_SHARE of the
+    limit, else the trivial bound over `pools` (those of every split), or without them over
+    the windows' (an officer who may take a segment may take every window inside it, so the
+    windows' officers include the segments'). `ps` needs every split's requests and their
+    split requests only (`flow_bound.windows`), so the fewer pieces of a problem whose every
+    split was too large to build (`pairs` of them, estimated) serve as well."""
+    spans = windows(ctx, ps) if ps.split_requests else None
+    spans_pools = candidate_pools(ctx, spans) if spans is not None else None
+    if spans is not None and spans_pools is not None:
         few = sum(len(pool) for pool in spans_pools)
         if WINDOW_FLOW_SECONDS_PER_PAIR * few <= BOUND_SHARE * limit:
             note = "bound from the flow relaxation over windows of the agency minimum"
             return flow_bound(ctx, spans, spans_pools) / coverage_scale(), note
     note = (
         f"bound from each request's possible officers: the flow relaxation ({pairs:,} pairs, "
-        f"about {seconds:.1f} s) would take more than {BOUND_SHARE:.0%} of the time limit"
+        f"about {FLOW_SECONDS_PER_PAIR * pairs:.1f} s) would take more than "
+        f"{BOUND_SHARE:.0%} of the time limit"
     )
+    if pools is None and spans is not None and spans_pools is not None:
+        return trivial_bound(ctx, spans, spans_pools), note
+    assert pools is not None, "the trivial bound needs the pools of every split or of windows"
     return trivial_bound(ctx, ps, pools), note
 
 

@@ -117,26 +117,8 @@ def solve(problem: Problem, *, stop_event: threading.Event | None = None) -> Ros
     with clock.phase("prepare"):
         ctx = prepare(problem)
         warm_calendar(ctx)
-        ps = build_pieces(ctx)
-    with clock.phase("screening"):
-        pools = candidate_pools(ctx, ps)
-    full_bound = None
-    bound_note = ""
-    offered = ""
-    every_split = None
-    climb: Climb | None = None
-    if ps.split_requests and offer_fewer_splits(sum(len(p) for p in pools), clock.limit):
-        # A large model offers long requests fewer split points; the bound stays over all.
-        with clock.phase("bound"):
-            full_bound, bound_note = budget.bound_before_search(ctx, ps, pools, clock.limit)
-        every_split = (ps, pools)
-        with clock.phase("prepare"):
-            if clock.deterministic:  # one tier: climbing depends on how fast GLOP runs
-                ps, pools, offered = fewer_splits(ctx, ps, pools, clock.limit)
-            else:
-                ps, pools, offered, climb = climbing_splits(ctx, ps, pools, clock.limit)
-                if climb is not None:
-                    ps, pools = climb.pieces, climb.pools
+    offer = _offer(ctx, clock)
+    ps, pools, climb = offer.ps, offer.pools, offer.climb
     with clock.phase("prepare"):
         violations, locked_loads = check_locks(ctx, ps)
         violations += split_lock_violations(ctx, ps)
@@ -157,23 +139,23 @@ def solve(problem: Problem, *, stop_event: threading.Event | None = None) -> Ros
     report_s = budget.report_seconds(ctx, clock)
     after = report_s + budget.explain_seconds_within(ctx, ps, start, pools, clock.limit)
     clock.reserve_for(after + budget.polish_seconds(ctx, clock, report_s, len(start.assign)))
-    beside = (every_split, capped, locked_loads, start, clock)
-    lp, lagrange = budget.bound_beside(ctx, ps, pools, *beside)
+    beside = (offer.every_split, capped, locked_loads, start, clock)
+    lp, lagrange = budget.bound_beside(ctx, ps, pools, *beside) if offer.built else (None, None)
     try:
         tier = None if climb is None else climb.first
         found = _search(
-            ctx, ps, pools, cands, start, locked_loads, clock, stop_event, full_bound, tier
+            ctx, ps, pools, cands, start, locked_loads, clock, stop_event, offer.bound, tier
         )
         clock.turns.written.set()  # whichever way the search went
-        if bound_note:
-            found.notes.append(bound_note)
+        if offer.bound_note:
+            found.notes.append(offer.bound_note)
         if found.status == "infeasible":
             stats = _stats(
                 ctx, clock, found.outcomes, "infeasible", found.variables, found.notes, None
             )
             return _finish(clock, report.infeasible(ctx, [], stats))
-        if full_bound is not None:
-            found.notes.append(offer_note(offered, len(ps.pieces), climb))
+        if offer.bound is not None:
+            found.notes.append(offer_note(offer.offered, len(ps.pieces), climb))
         if capped:
             found.notes.append(
                 f"city scale: each shift kept its {cap} least-loaded candidates beyond its "
@@ -222,6 +204,84 @@ def solve(problem: Problem, *, stop_event: threading.Event | None = None) -> Ros
             lp.stop()
         if lagrange is not None:
             lagrange.stop()
+
+
+@dataclass
+class _Offer:
+    """The pieces the search is offered and their pools; where long requests are offered fewer
+    split points than they allow, the bound over every split (`bound`, with its note), what was
+    offered, and every split's pieces and pools when they were built (`every_split`)."""
+
+    ps: PieceSet
+    pools: list[np.ndarray]
+    bound: float | None = None
+    bound_note: str = ""
+    offered: str = ""
+    climb: Climb | None = None
+    every_split: tuple[PieceSet, list[np.ndarray]] | None = None
+    built: bool = True  # every split was built (else the bound comes from windows: no LP beside)
+
+
+def _offer(ctx: Context, clock: Clock) -> _Offer:
+    """The pieces offered. Every split is built and screened only where its flow bound fits the
+    limit (`budget.flow_fits`): beyond that (a fortnight of long requests at a 1-hour minimum
+    has 7 million pool pairs, 2.3 s to build and screen) nothing else uses it either, since the
+    LP, the Lagrangian bound and a climb to every split fit only far smaller problems. Its size
+    is then estimated from the even splits (`splits.every_split_pairs`), and the bound comes from
+    windows of the agency minimum."""
+    even: PieceSet | None = None
+    with clock.phase("prepare"):
+        active = sum(1 for o in ctx.officers if o.active)
+        if not budget.flow_fits(splits.every_split_pieces(ctx) * active, clock.limit):
+            even = splits.even_splits(ctx)
+    if even is not None:
+        with clock.phase("screening"):
+            even_pools = candidate_pools(ctx, even)
+        if not even.split_requests:  # no long request: the even splits are every split
+            return _fewer(ctx, clock, even, even_pools, built=True)
+        estimate = splits.every_split_pairs(ctx, even, even_pools)
+        if not budget.flow_fits(estimate, clock.limit):
+            with clock.phase("bound"):
+                bound, note = budget.bound_over_windows(ctx, even, clock.limit, estimate)
+            known = (even, even_pools)
+            return _fewer(ctx, clock, None, None, built=False, bound=bound, note=note, even=known)
+    with clock.phase("prepare"):
+        ps = build_pieces(ctx)
+    with clock.phase("screening"):
+        pools = candidate_pools(ctx, ps)
+    return _fewer(ctx, clock, ps, pools, built=True)
+
+
+def _fewer(
+    ctx: Context,
+    clock: Clock,
+    full: PieceSet | None,
+    pools: list[np.ndarray] | None,
+    built: bool,
+    bound: float | None = None,
+    note: str = "",
+    even: tuple[PieceSet, list[np.ndarray]] | None = None,
+) -> _Offer:
+    """Every split (`full`, `pools`, when built), or the fewer splits of a large model with the
+    bound over every split (given when every split was not built, with the `even` splits
+    already screened)."""
+    if full is not None and pools is not None:
+        if not full.split_requests or not offer_fewer_splits(
+            sum(len(p) for p in pools), clock.limit
+        ):
+            return _Offer(full, pools)
+        with clock.phase("bound"):
+            bound, note = budget.bound_before_search(ctx, full, pools, clock.limit)
+    with clock.phase("prepare"):
+        climb: Climb | None = None
+        if clock.deterministic:  # one tier: climbing depends on how fast GLOP runs
+            ps, fewer, offered = fewer_splits(ctx, full, pools, clock.limit, even)
+        else:
+            ps, fewer, offered, climb = climbing_splits(ctx, full, pools, clock.limit, even)
+            if climb is not None:
+                ps, fewer = climb.pieces, climb.pools
+    every = (full, pools) if full is not None and pools is not None else None
+    return _Offer(ps, fewer, bound, note, offered, climb, every, built)
 
 
 def candidate_cap(pieces: int, limit: float) -> int:

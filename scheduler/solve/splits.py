@@ -5,12 +5,14 @@ full set's. The figures behind each threshold are in docs/solver.md, under "solv
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
 from scheduler.context import Context
-from scheduler.solve.pieces import ANCHOR_STEP, PieceSet, build_pieces
+from scheduler.rules.eligibility import candidate_pools
+from scheduler.solve.pieces import ANCHOR_STEP, PieceSet, build_pieces, count_arcs
 
 # Above this many pair variables one monolithic model spends its budget in presolve.
 LARGE_MODEL = 30_000
@@ -30,6 +32,43 @@ def offer_fewer_splits(pool_pairs: int, limit: float) -> bool:
     return pool_pairs > LARGE_MODEL or pool_pairs * SECONDS_PER_PAIR > limit
 
 
+def even_splits(ctx: Context) -> PieceSet:
+    """Long requests' even splits alone: the smallest tier (`TIERS`), and for requests no
+    longer than the maximum the same pieces as every split."""
+    return build_pieces(ctx, sparse=True, step=None, duty_edges=False)
+
+
+def every_split_pieces(ctx: Context) -> int:
+    """How many pieces every split would make, counted without building them."""
+    lim = ctx.limits
+    count = 0
+    for req in ctx.requests:
+        if req.rejected is not None:
+            continue
+        if req.minutes <= lim.max_continuous:
+            count += 1
+        else:
+            count += count_arcs(req, lim.min_minutes, lim.max_continuous)
+    return count
+
+
+def every_split_pairs(ctx: Context, even: PieceSet, even_pools: list[np.ndarray]) -> int:
+    """About how many pool pairs every split would have, without building it: each long
+    request's segments, counted (`pieces.count_arcs`), times the mean pool of its even splits;
+    the other requests' pools as they are. Shorter segments have larger pools, so this is low by
+    up to a third on the families measured (docs/solver.md)."""
+    lim = ctx.limits
+    total = 0.0
+    for r, ids in even.by_request.items():
+        sizes = [len(even_pools[i]) for i in ids]
+        if r in even.split_requests:
+            arcs = count_arcs(ctx.requests[r], lim.min_minutes, lim.max_continuous)
+            total += arcs * sum(sizes) / len(sizes)
+        else:
+            total += sum(sizes)
+    return round(total)
+
+
 # The tiers of `fewer_splits`, largest first: (anchor step, duty edges, how to say it).
 TIERS = (
     (ANCHOR_STEP, True, "splits at 2-hour points, even splits and the duty edges"),
@@ -39,7 +78,11 @@ TIERS = (
 
 
 def fewer_splits(
-    ctx: Context, full: PieceSet, pools: list[np.ndarray], limit: float
+    ctx: Context,
+    full: PieceSet | None,
+    pools: list[np.ndarray] | None,
+    limit: float,
+    even: tuple[PieceSet, list[np.ndarray]] | None = None,
 ) -> tuple[PieceSet, list[np.ndarray], str]:
     """The pieces a large model offers, their pools, and how to say what was offered: the
     first of these that makes one model fitting the limit, else the last (`pieces.anchors`):
@@ -48,8 +91,12 @@ def fewer_splits(
     - the even splits and the duty edges;
     - the even splits alone. The window search always gets these: its coverage depends on how
       many windows it solves, and on the M families the even splits alone covered up to 9% more
-      than with the 2-hour points, at 20 s and at 60 s (docs/solver.md)."""
-    tier, ps, fewer = _fitting(ctx, full, pools, limit, piece_index(full))
+      than with the 2-hour points, at 20 s and at 60 s (docs/solver.md).
+
+    The pools come from every split's (`full`, `pools`), or where every split was too large to
+    build (None) from the screening (`candidate_pools`); `even`, the even splits and their pools
+    where already screened."""
+    tier, ps, fewer = _fitting(ctx, limit, _pools_of(ctx, full, pools), even)
     return ps, fewer, TIERS[tier][2]
 
 
@@ -66,22 +113,30 @@ class Climb:
 
 
 def climbing_splits(
-    ctx: Context, full: PieceSet, pools: list[np.ndarray], limit: float
+    ctx: Context,
+    full: PieceSet | None,
+    pools: list[np.ndarray] | None,
+    limit: float,
+    even: tuple[PieceSet, list[np.ndarray]] | None = None,
 ) -> tuple[PieceSet, list[np.ndarray], str, Climb | None]:
     """`fewer_splits`, and the next larger tier to climb to when there is one within
-    LARGE_MODEL pairs. The tier that fits is searched first, so the larger one can only add to
-    its roster: on Rockport's Christmas week (S) the 2-hour points' LP took GLOP 1.0 s on seed 0
-    and 4.3 s on seed 2, so choosing it by its size alone left a short limit the greedy roster
-    (docs/solver.md)."""
-    index = piece_index(full)
-    tier, ps, fewer = _fitting(ctx, full, pools, limit, index)
+    LARGE_MODEL pairs (never every split when it was too large to build). The tier that fits is
+    searched first, so the larger one can only add to its roster: on Rockport's Christmas week
+    (S) the 2-hour points' LP took GLOP 1.0 s on seed 0 and 4.3 s on seed 2, so choosing it by
+    its size alone left a short limit the greedy roster (docs/solver.md)."""
+    pools_of = _pools_of(ctx, full, pools)
+    tier, ps, fewer = _fitting(ctx, limit, pools_of, even)
     offered = TIERS[tier][2]
+    if sum(len(p) for p in fewer) > LARGE_MODEL:  # so is every larger tier
+        return ps, fewer, offered, None
     if tier == 0:
+        if full is None or pools is None:
+            return ps, fewer, offered, None
         top, top_pools, larger = full, pools, "every split"
     else:
         step, edges, larger = TIERS[tier - 1]
         top = build_pieces(ctx, sparse=True, step=step, duty_edges=edges)
-        top_pools = same_pools(full, pools, top, index)
+        top_pools = pools_of(top)
     if offer_fewer_splits(sum(len(p) for p in top_pools), CLIMB * limit):
         return ps, fewer, offered, None
     chosen = set(piece_index(ps))
@@ -108,21 +163,40 @@ def offer_note(offered: str, pieces: int, climb: Climb | None) -> str:
     )
 
 
+def _pools_of(
+    ctx: Context, full: PieceSet | None, pools: list[np.ndarray] | None
+) -> Callable[[PieceSet], list[np.ndarray]]:
+    """How a tier's pools are found: taken from every split's, or screened."""
+    if full is None or pools is None:
+        return lambda ps: candidate_pools(ctx, ps)
+    index = piece_index(full)
+    return lambda ps: same_pools(full, pools, ps, index)
+
+
 def _fitting(
     ctx: Context,
-    full: PieceSet,
-    pools: list[np.ndarray],
     limit: float,
-    index: dict[tuple[int, int, int], int],
+    pools_of: Callable[[PieceSet], list[np.ndarray]],
+    even: tuple[PieceSet, list[np.ndarray]] | None = None,
 ) -> tuple[int, PieceSet, list[np.ndarray]]:
-    """The first tier whose model fits the limit, else the last: its number, pieces, pools."""
-    for tier, (step, edges, _) in enumerate(TIERS):
+    """The first tier whose model fits the limit, else the last (the even splits, `even` when
+    known): its number, pieces, pools. Each tier holds the pieces of the next, so when the even
+    splits alone are too many for one model, no tier is built or screened but theirs (on a
+    fortnight of long requests at a 1-hour minimum, the 2-hour points' 80,000 pieces took 1.2 s
+    to build and screen)."""
+    last = len(TIERS) - 1
+    if even is None:
+        pieces = even_splits(ctx)
+        even = pieces, pools_of(pieces)
+    if sum(len(p) for p in even[1]) > LARGE_MODEL:
+        return last, *even
+    for tier, (step, edges, _) in enumerate(TIERS[:last]):
         ps = build_pieces(ctx, sparse=True, step=step, duty_edges=edges)
-        fewer = same_pools(full, pools, ps, index)
+        fewer = pools_of(ps)
         pairs = sum(len(p) for p in fewer)
         if pairs <= LARGE_MODEL and not offer_fewer_splits(pairs, limit):
             return tier, ps, fewer
-    return len(TIERS) - 1, ps, fewer
+    return last, *even
 
 
 def piece_index(ps: PieceSet) -> dict[tuple[int, int, int], int]:
