@@ -18,7 +18,7 @@ from scheduler.rules.load import OfficerLoad
 from scheduler.solve import splits
 from scheduler.solve.draft import Draft
 from scheduler.solve.explain import EXPLAIN_SHARE, explain_seconds
-from scheduler.solve.flow_bound import flow_bound, windows
+from scheduler.solve.flow_bound import crew_bound, few_supervisors, windows
 from scheduler.solve.lagrange_bound import LagrangeThread
 from scheduler.solve.lp_bound import LpBound
 from scheduler.solve.objective import trivial_bound
@@ -93,9 +93,14 @@ def bound_before_search(
     large model offers as well. The choice depends on the problem's size and the limit only,
     never on the machine's speed."""
     pairs = sum(len(pool) for pool in pools)
-    if flow_fits(pairs, limit):
-        return flow_bound(ctx, ps, pools) / coverage_scale(), "bound from the flow relaxation"
+    if flow_fits(pairs * _passes(ctx, ps), limit):
+        return crew_bound(ctx, ps, pools) / coverage_scale(), "bound from the flow relaxation"
     return bound_over_windows(ctx, ps, limit, pairs, pools)
+
+
+def _passes(ctx: Context, ps: PieceSet) -> int:
+    """How many flows `crew_bound` solves: a second one where supervisors are few."""
+    return 2 if few_supervisors(ctx, ps) else 1
 
 
 def bound_over_windows(
@@ -115,9 +120,9 @@ def bound_over_windows(
     spans_pools = candidate_pools(ctx, spans) if spans is not None else None
     if spans is not None and spans_pools is not None:
         few = sum(len(pool) for pool in spans_pools)
-        if WINDOW_FLOW_SECONDS_PER_PAIR * few <= BOUND_SHARE * limit:
+        if WINDOW_FLOW_SECONDS_PER_PAIR * few * _passes(ctx, spans) <= BOUND_SHARE * limit:
             note = "bound from the flow relaxation over windows of the agency minimum"
-            return flow_bound(ctx, spans, spans_pools) / coverage_scale(), note
+            return crew_bound(ctx, spans, spans_pools) / coverage_scale(), note
     note = (
         f"bound from each request's possible officers: the flow relaxation ({pairs:,} pairs, "
         f"about {FLOW_SECONDS_PER_PAIR * pairs:.1f} s) would take more than "
