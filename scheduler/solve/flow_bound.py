@@ -7,7 +7,8 @@ officer the minutes they can possibly work: from the pieces starting on a local 
 than their availability from that midnight until the longest piece could end, and in each week
 no more than the weekly cap (plus the longest spill of a piece over the week's end: such pieces
 all contain the Monday midnight, so only one is worked).
-Drops overlap, the daily, 24-hour and supervisor rules. Every roster is a feasible flow, so the
+Drops overlap, the daily and 24-hour rules, and the supervisor rule but where supervisors are
+few (`crew_bound`). Every roster is a feasible flow, so the
 optimum bounds coverage. Built from the candidate pools (a superset of the candidates) with
 array operations and solved by OR-Tools' min-cost flow: about a second at city scale, where the
 LP relaxation of the full model takes minutes.
