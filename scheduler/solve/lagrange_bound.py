@@ -8,11 +8,14 @@ candidate pools (a superset of the candidates):
 - positions: at any moment of a request, at most its officers needed minus its locked ones;
 - supervisors: at any moment, no more officers on a request that needs a supervisor than
   `officers_needed` times its supervisors on it (the model's row, locked shifts included);
-- per officer: no two pieces closer than the travel gap, and no more minutes in a local day or
-  week than the caps leave beside the officer's prior and locked shifts.
+- per officer: no two pieces closer than the travel gap, no more minutes in a local day or
+  week than the caps leave beside the officer's prior and locked shifts, and the 24-hour rest
+  rule in the windows of three partitions of time into consecutive 24 hours (`ROLLING_OFFSETS`),
+  on-duty minutes included.
 
-It drops the 24-hour rest rule, conflicts with locks and the chaining of pieces into positions,
-so every roster the solver can return is feasible for it, and its optimum bounds coverage.
+It drops the rest rule's other windows, conflicts with locks and the chaining of pieces into
+positions, so every roster the solver can return is feasible for it, and its optimum bounds
+coverage.
 
 The request rows (one per segment between consecutive piece boundaries, in position-hours) and
 the caps (in hours) move into the objective with multipliers. What is left splits by officer
@@ -30,12 +33,15 @@ import math
 import threading
 import time
 from collections import Counter, defaultdict
-from datetime import date
+from collections.abc import Callable, Hashable
+from functools import lru_cache
 from typing import Protocol
+from zoneinfo import ZoneInfo
 
 import numpy as np
 
 from scheduler.context import Context, coverage_scale, piece_weight
+from scheduler.rules.load import DAY
 from scheduler.solve.objective import tighter_bound
 from scheduler.solve.pieces import PieceSet
 from scheduler.solve.stages import Turns
@@ -57,8 +63,33 @@ THREAD_NAME = "offduty-lagrange-bound"
 PAIRS_PER_SECOND = 30_000
 MOST_PAIRS = 1_000_000
 
-# The caps' periods: (is a week, how a shift's minutes split into them).
-PERIODS = ((False, split_by_local_day), (True, split_by_local_week))
+# The rest rule's 24-hour windows are rolling; the relaxation keeps those of ROLLING_OFFSETS
+# partitions of time into consecutive 24 hours (minutes after the epoch's midnight), each with
+# the on-duty, prior and locked minutes inside it: a patrol shift of up to 16 hours lies whole
+# in at least one of them (docs/solver.md).
+ROLLING_OFFSETS = (0, 8 * 60, 16 * 60)
+
+
+@lru_cache(maxsize=1 << 16)
+def split_by_rolling_day(start: int, end: int, tz: ZoneInfo) -> tuple[tuple[tuple, int], ...]:
+    """The minutes of [start, end) in each 24-hour window of each ROLLING_OFFSETS partition,
+    keyed by (offset, window number); real elapsed minutes, whatever the clocks do."""
+    parts = []
+    for offset in ROLLING_OFFSETS:
+        first, last = (start - offset) // DAY, (end - 1 - offset) // DAY
+        for j in range(first, last + 1):
+            lo, hi = max(start, offset + j * DAY), min(end, offset + (j + 1) * DAY)
+            parts.append(((offset, j), hi - lo))
+    return tuple(parts)
+
+
+# The caps' periods: (kind, how a shift's minutes split into them).
+Split = Callable[[int, int, ZoneInfo], tuple[tuple[Hashable, int], ...]]
+PERIODS: tuple[tuple[str, Split], ...] = (
+    ("day", split_by_local_day),
+    ("week", split_by_local_week),
+    ("24h", split_by_rolling_day),
+)
 
 log = logging.getLogger(__name__)
 
@@ -370,14 +401,12 @@ class _Caps:
     touches, with the pair's hours in that period as its coefficient."""
 
     def __init__(self, ctx: Context, ps: PieceSet, piece: np.ndarray, officer: np.ndarray) -> None:
-        periods: dict[tuple[bool, date], int] = {}  # (is a week, first day) -> number
+        periods: dict[tuple[str, Hashable], int] = {}  # (kind, which one) -> number
         parts: list[tuple[int, int, int]] = []  # (piece, period, minutes), by piece
         for p in ps.pieces:
-            for weekly, split in PERIODS:
+            for kind, split in PERIODS:
                 for key, minutes in split(p.start, p.end, ctx.tz):
-                    parts.append(
-                        (p.index, periods.setdefault((weekly, key), len(periods)), minutes)
-                    )
+                    parts.append((p.index, periods.setdefault((kind, key), len(periods)), minutes))
         table = np.asarray(parts, dtype=np.int64).reshape(-1, 3)
         per_piece = np.bincount(table[:, 0], minlength=len(ps.pieces))
         first = np.cumsum(per_piece) - per_piece
@@ -399,9 +428,13 @@ class _Caps:
         limit = []
         for c in codes.tolist():
             o, period = divmod(c, len(periods))
-            weekly, key = names[period]
-            cap = ctx.officers[o].week_cap if weekly else ctx.limits.per_day
-            limit.append(max(0, cap - fixed[o][weekly, key]) / 60)
+            kind, key = names[period]
+            cap = {
+                "day": ctx.limits.per_day,
+                "week": ctx.officers[o].week_cap,
+                "24h": ctx.limits.per_24h,
+            }[kind]
+            limit.append(max(0, cap - fixed[o][kind, key]) / 60)
         self.limit = np.asarray(limit, dtype=np.float64)
 
     def price(self, mult: np.ndarray, pairs: np.ndarray) -> np.ndarray:
@@ -415,13 +448,18 @@ class _Caps:
         )
 
 
-def _fixed_minutes(ctx: Context) -> dict[int, Counter[tuple[bool, date]]]:
-    """Per officer, the minutes of prior and locked shifts per (is a week, local day or week)."""
-    out: dict[int, Counter[tuple[bool, date]]] = defaultdict(Counter)
-    shifts = [(o.index, s, e) for o in ctx.officers for s, e in o.prior]
-    shifts += [(o, s, e) for _, o, s, e in ctx.locked]
-    for o, s, e in shifts:
-        for weekly, split in PERIODS:
+def _fixed_minutes(ctx: Context) -> dict[int, Counter[tuple[str, Hashable]]]:
+    """Per officer, the minutes of prior and locked shifts per (kind, local day, week or
+    24-hour window), and in the 24-hour windows the on-duty minutes too (the rest rule counts
+    them)."""
+    out: dict[int, Counter[tuple[str, Hashable]]] = defaultdict(Counter)
+    shifts = [(o.index, s, e, False) for o in ctx.officers for s, e in o.prior]
+    shifts += [(o, s, e, False) for _, o, s, e in ctx.locked]
+    shifts += [(o.index, s, e, True) for o in ctx.officers for s, e in o.on_duty]
+    for o, s, e, on_duty in shifts:
+        for kind, split in PERIODS:
+            if on_duty and kind != "24h":
+                continue
             for key, minutes in split(s, e, ctx.tz):
-                out[o][weekly, key] += minutes
+                out[o][kind, key] += minutes
     return out

@@ -14,6 +14,7 @@ from benchmarks.families import FAMILIES, SUITE_SIZES, generate_from, generator_
 from models.problem import Problem
 from scheduler.context import coverage_scale, prepare
 from scheduler.rules.eligibility import candidate_pools
+from scheduler.solve import lagrange_bound
 from scheduler.solve.flow_bound import flow_bound, windows
 from scheduler.solve.lagrange_bound import THREAD_NAME, LagrangeBound, LagrangeThread
 from scheduler.solve.pieces import build_pieces
@@ -54,6 +55,30 @@ def test_the_weekly_cap_prices_hours_beyond_it() -> None:
     )
     assert _bound(prob, 6000) == 6.0
     assert solve_checked(prob).metrics.coverage == 6.0
+
+
+def test_the_rest_rule_prices_the_hours_of_a_24_hour_window(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # One officer, at most 10 hours in any 24, two 6-hour requests 06:00-12:00 and 13:00-19:00
+    # (EST: 11:00-24:00 UTC, inside the window from the epoch's midnight of each partition).
+    # Their 12 hours fit the day's 12: without the rule's windows the bound is both, 6.0; with
+    # them, 10 of the 12 hours, the LP's 5.0 (the steps come down to it from above); a roster
+    # works one request, 3.0.
+    prob = problem(
+        [officer("O-1")],
+        [request("R-1", at(2, 6), at(2, 12)), request("R-2", at(2, 13), at(2, 19))],
+        max_hours_per_24h=10,
+    )
+    assert 5.0 <= _bound(prob, 3000, most=2000) <= 5.01
+    assert solve_checked(prob).metrics.coverage == 3.0
+    monkeypatch.setattr(lagrange_bound, "ROLLING_OFFSETS", ())
+    lagrange_bound.split_by_rolling_day.cache_clear()
+    try:
+        assert _bound(prob, 3000, most=2000) == 6.0
+    finally:
+        monkeypatch.undo()
+        lagrange_bound.split_by_rolling_day.cache_clear()
 
 
 def test_no_supervisor_staffs_nothing_of_a_supervised_request() -> None:
