@@ -38,9 +38,7 @@ from scheduler.solve.objective import trivial_bound as _trivial_bound
 from scheduler.solve.offer import offered_pieces
 from scheduler.solve.pieces import PieceSet, build_pieces
 from scheduler.solve.polish import final_loads, note_left, polish
-from scheduler.solve.splits import (
-    offer_note,
-)
+from scheduler.solve.splits import offer_note
 from scheduler.solve.stages import Clock, StageOutcome
 from scheduler.solve.windows import window_search
 from scheduler.timeutil import local_date
