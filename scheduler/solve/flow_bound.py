@@ -17,13 +17,13 @@ LP relaxation of the full model takes minutes.
 from __future__ import annotations
 
 import math
-from collections import defaultdict
+from collections import Counter, defaultdict
 from datetime import date, timedelta
 
 import numpy as np
 from ortools.graph.python import min_cost_flow
 
-from scheduler.context import Context
+from scheduler.context import Context, piece_weight
 from scheduler.solve.pieces import GRID, Piece, PieceSet
 from scheduler.timeutil import local_date, local_midnight, week_monday
 
@@ -151,9 +151,13 @@ def flow_bound(ctx: Context, ps: PieceSet, pools: list[np.ndarray], crews: bool 
     supervisor works it: its arcs come from the supervisors alone, carry at most its minutes,
     and each minute is worth all its positions. That bound sees how few supervisors there are,
     and where they are many it is the weaker one (a supervisor's minute stands for a crew's)."""
+    waived = _waived_minutes(ctx)
+    outside = sum(
+        piece_weight(ctx.requests[r], s, e) for (r, _, s, e), codes in ctx.waived.items() if codes
+    )
     live = [p for p in ps.pieces if len(pools[p.index])]
     if not live:
-        return 0.0
+        return float(outside)
     day_of = {p.index: local_date(p.start, ctx.tz) for p in live}
     first = min(day_of.values())
     days = (max(day_of.values()) - first).days + 1
@@ -176,7 +180,7 @@ def flow_bound(ctx: Context, ps: PieceSet, pools: list[np.ndarray], crews: bool 
     for (r, d), group in groups.items():
         req = ctx.requests[r]
         officers, minutes = _reach(group, pools)
-        crew = _crew(ctx, r, crews)
+        crew = 0 if r in waived else _crew(ctx, r, crews)
         if crew:
             keep = chief[officers]
             officers, minutes = officers[keep], minutes[keep]
@@ -193,7 +197,10 @@ def flow_bound(ctx: Context, ps: PieceSet, pools: list[np.ndarray], crews: bool 
     total = 0
     for r in ps.by_request:
         req = ctx.requests[r]
-        cap = (1 if _crew(ctx, r, crews) else req.model.officers_needed) * req.minutes
+        if r in waived:  # its overridden locks stand outside the flow
+            cap = req.model.officers_needed * req.minutes - waived[r]
+        else:
+            cap = (1 if _crew(ctx, r, crews) else req.model.officers_needed) * req.minutes
         smcf.add_arc_with_capacity_and_unit_cost(0, req_base + r, cap, 0)
         total += cap
     reach = max(p.minutes for p in live)
@@ -224,4 +231,17 @@ def flow_bound(ctx: Context, ps: PieceSet, pools: list[np.ndarray], crews: bool 
     smcf.set_node_supply(1, -total)
     if smcf.solve() != smcf.OPTIMAL:
         return math.inf
-    return -smcf.optimal_cost() / PRECISION
+    return -smcf.optimal_cost() / PRECISION + outside
+
+
+def _waived_minutes(ctx: Context) -> Counter[int]:
+    """Per request, the minutes of its locks that carry an override (rules.md section 8). Such a
+    lock may break a rule the pools keep (an officer on duty, unavailable, unqualified), so its
+    officer may be in no pool of it, and the flow could not carry it: its coverage is counted
+    outside the flow, its position-minutes taken from the request's, and the request is not
+    bounded by its supervisors (a waived lock may be the supervisor on it)."""
+    out: Counter[int] = Counter()
+    for (r, _, s, e), codes in ctx.waived.items():
+        if codes:
+            out[r] += e - s
+    return out

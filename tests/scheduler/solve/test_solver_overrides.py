@@ -13,6 +13,10 @@ import pytest
 from pydantic import ValidationError
 
 from models.problem import Problem
+from scheduler.context import prepare
+from scheduler.rules.eligibility import candidate_pools
+from scheduler.solve.flow_bound import crew_bound, flow_bound
+from scheduler.solve.pieces import build_pieces
 from scheduler.validate.validator import validate
 from tests.scheduler.builders import at, lock, officer, on_duty, problem, request, solve_checked
 from tests.scheduler.rosters import result, shift
@@ -144,3 +148,22 @@ def test_overrides_are_refused_on_a_hint_and_must_be_rule_codes() -> None:
     with pytest.raises(ValidationError, match="locked.0.overrides.0"):
         Problem.model_validate({**base, "locked": [{**base["locked"][0],
                                                     "overrides": ["on duty"]}]})
+
+
+def test_the_flow_bound_counts_a_lock_whose_officer_no_pool_holds() -> None:
+    # K-1 alone, on duty until noon, locked on R-1 from noon with ON_DUTY waived: the pools keep
+    # the on-duty rule, so K-1 is in none of R-1's, and a flow through them carried nothing (a
+    # bound of 0.0 below the roster's 3.0, where the solver uses the flow). The waived lock now
+    # counts outside the flow: its 3.0 (priority 3, one whole position), and nothing else left.
+    prob = problem(
+        [officer("K-1", on_duty=DUTY)],
+        [request("R-1", at(1, 12), at(1, 16))],
+        locked=[overridden("R-1", "K-1", at(1, 12), at(1, 16), "ON_DUTY")],
+    )
+    ctx = prepare(prob)
+    ps = build_pieces(ctx)
+    pools = candidate_pools(ctx, ps)
+    assert [pool.tolist() for pool in pools] == [[]]
+    assert flow_bound(ctx, ps, pools) / 1000 == 3.0
+    assert crew_bound(ctx, ps, pools) / 1000 == 3.0
+    assert solve_checked(prob).metrics.coverage == 3.0
