@@ -1,6 +1,6 @@
-"""Every split left unbuilt where nothing could use it (`solver._offer`): its size counted and
-estimated from the even splits, the bound over windows of the agency minimum, and the tiers
-of fewer splits screened from scratch (`splits.fewer_splits` without every split's pools).
+"""Every split left unbuilt where nothing could use it (`offer.offered_pieces`): its size
+counted and estimated from the even splits, the bound over windows of the agency minimum, and the
+tiers of fewer splits screened from scratch (`splits.fewer_splits` without every split's pools).
 
 The problem is test_pieces_sparse's: Rockport (2-12 h segments), one 16-hour request
 06:00-22:00 for 2 officers, three officers free all day: 273 segments, 819 pool pairs."""
