@@ -116,21 +116,21 @@ def bound_over_windows(
     windows' officers include the segments'). `ps` needs every split's requests and their
     split requests only (`flow_bound.windows`), so the fewer pieces of a problem whose every
     split was too large to build (`pairs` of them, estimated) serve as well."""
-    spans = windows(ctx, ps) if ps.split_requests else None
-    spans_pools = candidate_pools(ctx, spans) if spans is not None else None
-    if spans is not None and spans_pools is not None:
-        few = sum(len(pool) for pool in spans_pools)
-        if WINDOW_FLOW_SECONDS_PER_PAIR * few * _passes(ctx, spans) <= BOUND_SHARE * limit:
-            note = "bound from the flow relaxation over windows of the agency minimum"
-            return crew_bound(ctx, spans, spans_pools) / coverage_scale(), note
     note = (
         f"bound from each request's possible officers: the flow relaxation ({pairs:,} pairs, "
         f"about {FLOW_SECONDS_PER_PAIR * pairs:.1f} s) would take more than "
         f"{BOUND_SHARE:.0%} of the time limit"
     )
-    if pools is None and spans is not None and spans_pools is not None:
+    if pools is not None and not ps.split_requests:
+        return trivial_bound(ctx, ps, pools), note
+    spans = windows(ctx, ps)
+    spans_pools = candidate_pools(ctx, spans)
+    few = sum(len(pool) for pool in spans_pools)
+    if WINDOW_FLOW_SECONDS_PER_PAIR * few * _passes(ctx, spans) <= BOUND_SHARE * limit:
+        over = "bound from the flow relaxation over windows of the agency minimum"
+        return crew_bound(ctx, spans, spans_pools) / coverage_scale(), over
+    if pools is None:
         return trivial_bound(ctx, spans, spans_pools), note
-    assert pools is not None, "the trivial bound needs the pools of every split or of windows"
     return trivial_bound(ctx, ps, pools), note
 
 

@@ -467,8 +467,9 @@ def _fixed_minutes(ctx: Context) -> dict[int, Counter[tuple[str, Hashable]]]:
     shifts = [(o.index, s, e, False) for o in ctx.officers for s, e in o.prior]
     shifts += [(o, s, e, False) for _, o, s, e in ctx.locked]
     shifts += [(o.index, s, e, True) for o in ctx.officers for s, e in o.on_duty]
+    periods = _periods(ctx)
     for o, s, e, on_duty in shifts:
-        for kind, split in _periods(ctx):
+        for kind, split in periods:
             if on_duty and kind != "24h":
                 continue
             for key, minutes in split(s, e, ctx.tz):
