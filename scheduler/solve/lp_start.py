@@ -45,6 +45,9 @@ LP_START_ABOVE = 1_000
 # finds more, and one proven optimal returns the rest (docs/solver.md).
 NEIGHBOURHOOD_SHARE = 0.3
 SHORT_NEIGHBOURHOOD_SHARE = 0.6
+# Where GLOP ran out of time, its last point guides a neighbourhood searched with nearly all the
+# search time left: nothing after it has the time to search the whole model (docs/solver.md).
+UNPROVEN_NEIGHBOURHOOD_SHARE = 0.9
 # GLOP's share of the search time left for the LP start. With 0.4, Rockport's Christmas week
 # (S, seed 2) at 1 s gave GLOP 0.15-0.18 s for an LP it solves in 0.16 s: one run in three
 # ended with the greedy roster (docs/solver.md). The share is a cap: GLOP returns when solved.
@@ -102,7 +105,7 @@ def lp_start(
     # GLOP's limit is wall time: a deterministic run gives it the deterministic slack, so that
     # a busy machine does not change whether the LP start happens (as the window search does).
     slack = DETERMINISTIC_WALL_FACTOR if clock.deterministic else 1.0
-    relaxing = Relaxing(m.cp)
+    relaxing = Relaxing.of_model(ctx, ps, m)
     whole = None if first is None else _Beside(relaxing.copy(), clock.search_left())
     try:
         pairs = m.x.keys() if first is None else _in_tier(m, first, start)
@@ -172,7 +175,7 @@ def _neighbourhood(
     2.7% below the problem's optimum (docs/solver.md). A deterministic run does not widen:
     whether the first search is proven in time depends on the machine."""
     keep = support(m, lp, set(start.assign))
-    found = _search_among(ctx, m, keep, rounded(m, lp), clock, stop_event, pairs)
+    found = _search_among(ctx, m, keep, rounded(m, lp), clock, stop_event, pairs, lp.proven)
     start = _better(ps, start, found)
     # Proven optimal among its pairs and short of a proven LP bound: other pairs may add some.
     short = found.status == "optimal" and lp.proven and (found.objective or 0) < _integer_bound(lp)
@@ -192,15 +195,22 @@ def _search_among(
     clock: Clock,
     stop_event: threading.Event | None,
     pairs: int | None,
+    proven: bool = True,
 ) -> StageOutcome:
     """The coverage stage among the pairs in `keep`, hinted with `guide` (pairs and split
-    flows), for the neighbourhood's share of the time (WIDEN_SHARE where `pairs` is None)."""
+    flows), for the neighbourhood's share of the time (WIDEN_SHARE where `pairs` is None,
+    UNPROVEN_NEIGHBOURHOOD_SHARE where the LP guiding it was not `proven`)."""
     with clock.phase("model"):
         # A copy of the model (made in C++) with the pairs outside `keep` fixed to 0.
         sub = dataclasses.replace(m, cp=m.cp.clone())
         fix_outside(sub, keep)
         hint(sub, *guide)
-    share = WIDEN_SHARE if pairs is None else _neighbourhood_share(clock, pairs)
+    if pairs is None:
+        share = WIDEN_SHARE
+    elif not proven:
+        share = UNPROVEN_NEIGHBOURHOOD_SHARE
+    else:
+        share = _neighbourhood_share(clock, pairs)
     return run_stage(
         sub,
         "coverage-lp-neighbourhood",

@@ -4,13 +4,20 @@ on models whose LP optimum is worked out by hand."""
 from __future__ import annotations
 
 import math
+from datetime import date
 
 import pytest
 from ortools.linear_solver.python import model_builder_helper as mbh
 from ortools.sat.python import cp_model
 
+from scenarios.generator import generate
+from scheduler.context import prepare
+from scheduler.rules.eligibility import candidates
 from scheduler.solve import relaxation
-from scheduler.solve.model import Model
+from scheduler.solve.locks import check_locks
+from scheduler.solve.model import Model, build
+from scheduler.solve.objective import coverage
+from scheduler.solve.pieces import build_pieces
 from scheduler.solve.relaxation import Relaxing, rounded, support, widened
 
 
@@ -174,3 +181,61 @@ def test_an_interrupt_before_the_solve_starts_stops_it() -> None:
     solved = relaxing.solve(5)  # the instance it was copied from is not stopped
     assert solved is not None
     assert solved.objective == pytest.approx(1.0)
+
+
+def _city_model(seed: int):  # type: ignore[no-untyped-def]
+    """A Rockport Christmas week with long requests split at every point and locked shifts
+    (20 officers, 40 requests): pairs, split flows and every rule's rows, as the solver builds
+    them, with coverage as the objective."""
+    p = generate(
+        20, 40, 7, seed, agency="rockport-tx", start=date(2026, 12, 21), long_share=0.3,
+        locked_share=0.1,
+    )
+    ctx = prepare(p)
+    ps = build_pieces(ctx)
+    _, locked = check_locks(ctx, ps)
+    m = build(ctx, ps, candidates(ctx, ps, locked))
+    m.cp.maximize(coverage(ps, m))
+    return ctx, ps, m
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_the_relaxation_written_from_the_rules_is_the_translated_one(
+    seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ctx, ps, m = _city_model(seed)
+    assert m.y, "the week has split requests"
+    translated = Relaxing(m.cp).solve(10)
+    assert translated is not None
+
+    def refused(self: Relaxing, cp: object) -> None:
+        raise AssertionError("translated instead of written")
+
+    monkeypatch.setattr(Relaxing, "__init__", refused)  # the rows match: no translation
+    written = Relaxing.of_model(ctx, ps, m).solve(10)
+    assert written is not None
+    assert written.objective == pytest.approx(translated.objective, rel=1e-9)
+    assert written.objective > 0
+    assert len(written.values) == len(translated.values) == len(m.cp.proto.variables)
+
+
+def test_a_model_with_other_variables_is_translated_after_all() -> None:
+    # A variable beyond the rules' columns (a later stage's, say): the columns no longer match
+    # the model one for one, so the proto is translated; the LP is the same.
+    ctx, ps, m = _city_model(0)
+    expected = Relaxing(m.cp).solve(10)
+    m.cp.new_int_var(0, 5, "t_max")
+    found = Relaxing.of_model(ctx, ps, m).solve(10)
+    assert expected is not None and found is not None
+    assert found.objective == pytest.approx(expected.objective, rel=1e-9)
+    assert len(found.values) == len(expected.values) + 1
+
+
+def test_a_model_with_another_objective_is_translated_after_all() -> None:
+    # The rows state coverage; a model maximizing twice its coverage is translated as it is.
+    ctx, ps, m = _city_model(1)
+    once = Relaxing(m.cp).solve(10)
+    m.cp.maximize(2 * coverage(ps, m))
+    twice = Relaxing.of_model(ctx, ps, m).solve(10)
+    assert once is not None and twice is not None
+    assert twice.objective == pytest.approx(2 * once.objective, rel=1e-9)
