@@ -34,7 +34,7 @@ def explain_seconds(ctx: Context, ps: PieceSet, draft: Draft, pools: Sequence[Si
     """What explaining the positions `draft` leaves open may take: each of its open pieces
     checks every officer of its pool (those who pass the vector checks). An estimate from a
     first roster, so that the search can keep that time."""
-    open_ = _OpenPositions(ctx, draft)
+    open_ = OpenPositions(ctx, draft)
     checks = sum(
         len(pools[piece.index])
         for req in ctx.requests
@@ -44,7 +44,7 @@ def explain_seconds(ctx: Context, ps: PieceSet, draft: Draft, pools: Sequence[Si
     return SECONDS_PER_CHECK * checks
 
 
-class _OpenPositions:
+class OpenPositions:
     """How many positions of each piece a draft leaves open: those routed through it (all of a
     whole request's) less the officers it holds and the locked shifts on it."""
 
@@ -185,7 +185,7 @@ def explain(
     the positions left say they were not examined, so the result keeps its time limit."""
     out: list[Unfilled] = []
     screen = StaticScreen(ctx)
-    open_ = _OpenPositions(ctx, draft)
+    open_ = OpenPositions(ctx, draft)
 
     def add(req: RequestData, s: int, e: int, n: int, reasons: list[Reason] | None = None) -> None:
         if reasons is None and until is not None and time.perf_counter() > until:

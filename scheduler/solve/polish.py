@@ -34,7 +34,7 @@ def final_loads(
     return loads
 
 
-class _Staff:
+class Staff:
     """Who is on each request, kept current as the polish moves shifts: locked spans, and the
     indices of the request's shifts in the polish's assignment list (a scan of the whole list
     per check made the supervisor check quadratic; figures in docs/solver.md, `polish.py`)."""
@@ -57,7 +57,7 @@ class _Staff:
         return spans
 
 
-def _crew_after_move(ctx: Context, staff: _Staff, p: int, old: int) -> Crew | None:
+def _crew_after_move(ctx: Context, staff: Staff, p: int, old: int) -> Crew | None:
     """The crew of piece p's request once `old` hands p to someone, where that can matter: a
     supervised request that loses a supervisor to a non-supervisor."""
     piece = staff.ps.pieces[p]
@@ -101,9 +101,9 @@ def polish(
         dtype=np.int64,
     )
     assign = list(draft.assign)
-    staff = _Staff(ctx, ps, assign)
-    weeks = _WeekMinutes(ctx, ps, loads)
-    busy = _Busy(ctx, ps, assign, loads)
+    staff = Staff(ctx, ps, assign)
+    weeks = WeekMinutes(ctx, ps, loads)
+    busy = Busy(ctx, ps, assign, loads)
     moves = 0
     improved = True
     while improved and time.monotonic() < deadline:
@@ -149,7 +149,7 @@ def note_left(result: RosterResult) -> RosterResult:
     return result.model_copy(update={"solver": solver})
 
 
-class _WeekMinutes:
+class WeekMinutes:
     """Every officer's off-duty minutes per local week, as one array, so the polish can drop
     the officers whose week a piece would overfill before checking the rest one at a time
     (`OfficerLoad.over_week` per officer was most of an L polish; docs/solver.md)."""
@@ -177,7 +177,7 @@ class _WeekMinutes:
             self.minutes[new, self.column[w]] += m
 
 
-class _Busy:
+class Busy:
     """Every held shift (the roster's and the locked ones) as arrays in order of start, so the
     polish can drop the officers a piece would overlap (OVERLAP, with the travel gap) as one
     array step before checking the rest one at a time: on Rockport's Christmas fortnight at
@@ -226,7 +226,7 @@ def _lighter_taker(
     ctx: Context,
     ps: PieceSet,
     lighter: np.ndarray,
-    staff: _Staff,
+    staff: Staff,
     loads: dict[int, OfficerLoad],
     total: np.ndarray,
     p: int,

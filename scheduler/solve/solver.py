@@ -29,6 +29,7 @@ from scheduler.rules.eligibility import candidates
 from scheduler.rules.load import OfficerLoad
 from scheduler.solve import budget, report, splits
 from scheduler.solve.draft import Draft
+from scheduler.solve.fill import fill_and_polish
 from scheduler.solve.greedy import greedy
 from scheduler.solve.lexicographic import three_stages
 from scheduler.solve.limits import capped as time_capped
@@ -37,7 +38,7 @@ from scheduler.solve.model import build
 from scheduler.solve.objective import trivial_bound as _trivial_bound
 from scheduler.solve.offer import offered_pieces
 from scheduler.solve.pieces import PieceSet, build_pieces
-from scheduler.solve.polish import final_loads, note_left, polish
+from scheduler.solve.polish import final_loads, note_left
 from scheduler.solve.splits import offer_note
 from scheduler.solve.stages import Clock, StageOutcome
 from scheduler.solve.windows import window_search
@@ -160,9 +161,15 @@ def solve(problem: Problem, *, stop_event: threading.Event | None = None) -> Ros
             found.bound = lagrange.tighter(found.bound, found.notes)
         with clock.phase("polish"):
             deadline = budget.polish_deadline(clock, after)
-            draft, moved = polish(ctx, ps, pools, found.draft, locked_loads, deadline)
+            draft, filled, moved = fill_and_polish(
+                ctx, ps, pools, found.draft, locked_loads, deadline
+            )
             cut = time.monotonic() >= deadline  # the polish may have stopped before its end
             final = final_loads(ctx, ps, draft, locked_loads)
+        if filled:
+            found.notes.append(
+                f"{filled} open position(s) filled by free officers after the search"
+            )
         if moved:
             found.notes.append(f"fairness polish moved {moved} shift(s) to lighter officers")
         if lp is not None:

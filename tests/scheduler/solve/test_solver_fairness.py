@@ -14,7 +14,7 @@ from models.problem import Problem
 from models.result import RosterResult
 from scheduler.context import prepare
 from scheduler.rules.eligibility import candidate_pools
-from scheduler.solve import solver
+from scheduler.solve import fill, solver
 from scheduler.solve.draft import Draft
 from scheduler.solve.locks import check_locks
 from scheduler.solve.pieces import build_pieces
@@ -217,7 +217,7 @@ def test_a_polish_stopped_at_its_deadline_says_what_it_left(
     # them, 8 improvable pairs, and the notes say so.
     monkeypatch.setattr(solver.budget, "polish_deadline", lambda clock, after: 0.0)
     monkeypatch.setattr(
-        solver, "polish", lambda ctx, ps, pools, draft, locked, deadline: (
+        fill, "polish", lambda ctx, ps, pools, draft, locked, deadline: (
             Draft([(p.index, 2) for p in ps.pieces], {}), 0
         )
     )

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from models.problem import Problem
-from scheduler.solve import budget, solver
+from scheduler.solve import budget, fill, solver
 from tests.scheduler.builders import example
 
 # A Kennesaw week with a 1-hour minimum and half its requests long: the LP over every split
@@ -84,7 +84,7 @@ def test_a_solve_that_fails_after_its_search_still_stops_its_threads(
     def broken(*args: object) -> None:
         raise RuntimeError("the polish failed")
 
-    monkeypatch.setattr(solver, "polish", broken)
+    monkeypatch.setattr(fill, "polish", broken)
     prob = Problem.model_validate(example("small.json", time_limit_s=2))
     with pytest.raises(RuntimeError, match="the polish failed"):
         solver.solve(prob)

@@ -1,0 +1,130 @@
+"""Open positions an eligible, free officer can take, filled before the fairness polish.
+
+The window search leaves some: an LP neighbourhood keeps only the pairs its LP uses, and every
+shift outside a window stays fixed, so a position can stay open while an officer who passes
+every rule is free for it (the explanations then say "free officer(s) could work it"): 47 on
+Rockport's Christmas fortnight (M, 20 s, seed 1), 47 on Kennesaw's autumn DST fortnight at city
+scale (90 s; docs/solver.md). Each is offered, most valuable piece first, to the lightest
+officer of its pool who may take it; the checks are the greedy and polish layer's
+(`pair_checks`), so the roster stays valid, and the polish after it evens the hours out again.
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+from scheduler.context import Context
+from scheduler.rules.load import OfficerLoad
+from scheduler.solve.draft import Draft
+from scheduler.solve.explain import OpenPositions
+from scheduler.solve.pair_checks import Crew, bind_checks, may_take
+from scheduler.solve.pieces import Piece, PieceSet
+from scheduler.solve.polish import Busy, Staff, WeekMinutes, final_loads, polish
+
+
+def fill_and_polish(
+    ctx: Context,
+    ps: PieceSet,
+    pools: list[np.ndarray],
+    draft: Draft,
+    locked: dict[int, OfficerLoad],
+    deadline: float = float("inf"),
+) -> tuple[Draft, int, int]:
+    """Open positions filled (`fill_open`), then the fairness polish, again while the polish
+    frees someone and a filling finds a taker: a shift moved to a lighter officer frees a
+    heavier one, who may take a position still open (Rockport's Christmas fortnight, M, seed
+    1: 47 filled, then 5 more open positions with a free officer after the polish). The draft,
+    how many positions were filled and how many shifts the polish moved."""
+    draft, filled = fill_open(ctx, ps, pools, draft, locked, deadline)
+    draft, moved = polish(ctx, ps, pools, draft, locked, deadline)
+    last = moved
+    while last and time.monotonic() < deadline:
+        draft, more = fill_open(ctx, ps, pools, draft, locked, deadline)
+        if not more:
+            break
+        draft, last = polish(ctx, ps, pools, draft, locked, deadline)
+        filled, moved = filled + more, moved + last
+    return draft, filled, moved
+
+
+def fill_open(
+    ctx: Context,
+    ps: PieceSet,
+    pools: list[np.ndarray],
+    draft: Draft,
+    locked: dict[int, OfficerLoad],
+    deadline: float = float("inf"),
+) -> tuple[Draft, int]:
+    """The draft with every open position a free officer may take filled, and how many were;
+    stops at `deadline` (a `time.monotonic()` instant), leaving the rest open."""
+    open_ = OpenPositions(ctx, draft)
+    wanted = [
+        (piece, missing)
+        for req in ctx.requests
+        if req.rejected is None
+        for piece, missing in open_.of(ps, req)
+    ]
+    if not wanted:
+        return draft, 0
+    wanted.sort(key=lambda pm: (-pm[0].weight, pm[0].start, pm[0].index))
+    loads = final_loads(ctx, ps, draft, locked)
+    total = np.array(
+        [o.total(sum(e - s for s, e in loads[o.index].shifts)) for o in ctx.officers],
+        dtype=np.int64,
+    )
+    assign = list(draft.assign)
+    staff = Staff(ctx, ps, assign)
+    # Array steps first: officers whose week is full or who hold a shift too near. Both only
+    # narrow the pool; the layer's checks then run on the roster as it grows.
+    weeks, busy = WeekMinutes(ctx, ps, loads), Busy(ctx, ps, assign, loads)
+    filled = 0
+    for piece, missing in wanted:
+        if time.monotonic() >= deadline:
+            break
+        pool = busy.free(weeks.room(pools[piece.index], piece.index), piece.index)
+        for _ in range(missing):
+            taker = _lightest_taker(ctx, piece, pool, staff, loads, total)
+            if taker is None:
+                break
+            loads[taker].add(piece.start, piece.end)
+            total[taker] += piece.minutes
+            staff.shifts.setdefault(piece.request, []).append(len(assign))
+            assign.append((piece.index, taker))
+            filled += 1
+    return Draft(assign, dict(draft.flow)), filled
+
+
+def _lightest_taker(
+    ctx: Context,
+    piece: Piece,
+    pool: np.ndarray,
+    staff: Staff,
+    loads: dict[int, OfficerLoad],
+    total: np.ndarray,
+) -> int | None:
+    """The officer of the pool with the fewest total hours who may take one more position of
+    the piece; on a supervised request, one who leaves no staffed moment without a
+    supervisor."""
+    checks = bind_checks(ctx, piece, _crew_joining(ctx, staff, piece))
+    for a in pool[np.argsort(total[pool], kind="stable")].tolist():
+        if may_take(checks, a, loads[a]):
+            return int(a)
+    return None
+
+
+def _crew_joining(ctx: Context, staff: Staff, piece: Piece) -> Crew | None:
+    """The crew of the piece's request once one more officer joins it, where that can matter:
+    a supervised request joined by someone who is not a supervisor."""
+    if ctx.requests[piece.request].model.officers_needed < ctx.limits.supervisor_at:
+        return None
+    on = staff.on(piece.request)
+
+    def crew(new: int) -> list[tuple[int, int, bool]] | None:
+        if ctx.officers[new].supervisor:
+            return None
+        spans = [(s, e, ctx.officers[o].supervisor) for s, e, o in on]
+        return [*spans, (piece.start, piece.end, False)]
+
+    return crew

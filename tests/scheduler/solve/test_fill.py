@@ -1,0 +1,93 @@
+"""Open positions a free officer can take, filled after the search (solve/fill.py), on rosters
+small enough to check by hand: who takes each, what may not, and the polish after it."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from scheduler.context import Context, prepare
+from scheduler.rules.eligibility import candidate_pools
+from scheduler.solve.draft import Draft
+from scheduler.solve.fill import fill_and_polish, fill_open
+from scheduler.solve.locks import check_locks
+from scheduler.solve.pieces import build_pieces
+from tests.scheduler.builders import at, officer, problem, request
+
+
+def _setup(prob: Any) -> tuple[Context, Any, Any, Any, dict[str, int], dict[str, int]]:
+    ctx = prepare(prob)
+    ps = build_pieces(ctx)
+    _, locked = check_locks(ctx, ps)
+    pools = candidate_pools(ctx, ps)
+    piece = {ctx.requests[p.request].id: p.index for p in ps.pieces}
+    who = {o.id: o.index for o in ctx.officers}
+    return ctx, ps, pools, locked, piece, who
+
+
+def _shifts(ctx: Context, ps: Any, draft: Draft) -> set[tuple[str, str]]:
+    return {(ctx.requests[ps.pieces[p].request].id, ctx.officers[o].id) for p, o in draft.assign}
+
+
+def _two_posts() -> Any:
+    # Wednesday 9 Dec. R-1 10:00-14:00 for 2 officers, R-2 16:00-20:00 for 1 (priority 1 each).
+    # K-1 (0 h to date) holds R-1; K-2 (6 h) and K-3 (2 h) are free all day.
+    return problem(
+        [officer("K-1"), officer("K-2", hours_to_date=6), officer("K-3", hours_to_date=2)],
+        [request("R-1", at(9, 10), at(9, 14), officers_needed=2),
+         request("R-2", at(9, 16), at(9, 20))],
+    )
+
+
+def test_each_open_position_goes_to_the_lightest_free_officer() -> None:
+    # R-1's second position and R-2 are open. R-1 (worth 2 positions' share, first) takes the
+    # lightest officer not on it: K-3 (2 h). R-2 then takes K-1 (0 h + R-1's 4 h = 4 h) before
+    # K-3 (2 h + 4 h = 6 h) and K-2 (6 h).
+    prob = _two_posts()
+    ctx, ps, pools, locked, piece, who = _setup(prob)
+    draft, filled = fill_open(ctx, ps, pools, Draft([(piece["R-1"], who["K-1"])], {}), locked)
+    assert filled == 2
+    assert _shifts(ctx, ps, draft) == {("R-1", "K-1"), ("R-1", "K-3"), ("R-2", "K-1")}
+
+
+def test_a_deadline_already_passed_fills_nothing() -> None:
+    ctx, ps, pools, locked, piece, who = _setup(_two_posts())
+    start = Draft([(piece["R-1"], who["K-1"])], {})
+    draft, filled = fill_open(ctx, ps, pools, start, locked, deadline=time.monotonic() - 1)
+    assert (draft.assign, filled) == (start.assign, 0)
+
+
+def test_a_supervised_request_takes_no_one_who_would_leave_it_unsupervised() -> None:
+    # Kennesaw needs a supervisor from 5 positions. R-1 wants 5, 10:00-14:00, and holds P-1..P-4
+    # with no sergeant: P-5 (0 h) may not join, the sergeant S-1 (10 h) may. Once S-1 is on,
+    # nobody else is left to fill; with only P-5 free, the position stays open.
+    crew = [officer(f"P-{i}") for i in range(1, 6)]
+    prob = problem(
+        [*crew, officer("S-1", hours_to_date=10, rank="sergeant")],
+        [request("R-1", at(9, 10), at(9, 14), officers_needed=5)],
+    )
+    ctx, ps, pools, locked, piece, who = _setup(prob)
+    start = Draft([(piece["R-1"], who[f"P-{i}"]) for i in range(1, 5)], {})
+    draft, filled = fill_open(ctx, ps, pools, start, locked)
+    assert filled == 1
+    assert _shifts(ctx, ps, draft) == {("R-1", f"P-{i}") for i in range(1, 5)} | {("R-1", "S-1")}
+    pools[piece["R-1"]] = pools[piece["R-1"]][pools[piece["R-1"]] != who["S-1"]]
+    draft, filled = fill_open(ctx, ps, pools, start, locked)
+    assert (filled, draft.assign) == (0, start.assign)
+
+
+def test_the_polish_frees_an_officer_for_a_position_still_open() -> None:
+    # Wednesday. K-1 (30 h to date) holds R-1 10:00-14:00; K-2 (0 h) is free only 10:00-14:00.
+    # R-2 13:00-17:00 is open and only K-1 could take it, were K-1 not on R-1 (they overlap).
+    # Filling first finds no one; the polish moves R-1 to the lighter K-2, and the filling after
+    # it gives R-2 to K-1: every position filled, the roster valid.
+    prob = problem(
+        [officer("K-1", hours_to_date=30), officer("K-2", [(at(9, 10), at(9, 14))])],
+        [request("R-1", at(9, 10), at(9, 14)), request("R-2", at(9, 13), at(9, 17))],
+    )
+    ctx, ps, pools, locked, piece, who = _setup(prob)
+    start = Draft([(piece["R-1"], who["K-1"])], {})
+    assert fill_open(ctx, ps, pools, start, locked)[1] == 0
+    draft, filled, moved = fill_and_polish(ctx, ps, pools, start, locked)
+    assert (filled, moved) == (1, 1)
+    assert _shifts(ctx, ps, draft) == {("R-1", "K-2"), ("R-2", "K-1")}
