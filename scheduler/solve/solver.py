@@ -160,7 +160,9 @@ def solve(problem: Problem, *, stop_event: threading.Event | None = None) -> Ros
         if lagrange is not None:
             found.bound = lagrange.tighter(found.bound, found.notes)
         with clock.phase("polish"):
-            deadline = budget.polish_deadline(clock, after)
+            # The polish may use the explanations' reserve: a roster left with improvable pairs
+            # is unfair (rules.md section 7), an explanation cut short says "not examined".
+            deadline = budget.polish_deadline(clock, report_s)
             draft, filled, moved = fill_and_polish(
                 ctx, ps, pools, found.draft, locked_loads, deadline
             )
