@@ -34,6 +34,14 @@ def final_loads(
     return loads
 
 
+def totals(ctx: Context, loads: dict[int, OfficerLoad]) -> np.ndarray:
+    """Every officer's fairness total in minutes (`OfficerData.total`), by officer number."""
+    return np.array(
+        [o.total(sum(e - s for s, e in loads[o.index].shifts)) for o in ctx.officers],
+        dtype=np.int64,
+    )
+
+
 class Staff:
     """Who is on each request, kept current as the polish moves shifts: locked spans, and the
     indices of the request's shifts in the polish's assignment list (a scan of the whole list
@@ -96,10 +104,7 @@ def polish(
     could go to.
     """
     loads = final_loads(ctx, ps, draft, locked)
-    total = np.array(
-        [o.total(sum(e - s for s, e in loads[o.index].shifts)) for o in ctx.officers],
-        dtype=np.int64,
-    )
+    total = totals(ctx, loads)
     assign = list(draft.assign)
     staff = Staff(ctx, ps, assign)
     weeks = WeekMinutes(ctx, ps, loads)

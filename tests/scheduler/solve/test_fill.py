@@ -29,11 +29,12 @@ def _shifts(ctx: Context, ps: Any, draft: Draft) -> set[tuple[str, str]]:
     return {(ctx.requests[ps.pieces[p].request].id, ctx.officers[o].id) for p, o in draft.assign}
 
 
-def _two_posts() -> Any:
+def _two_posts(k2_hours: float = 20) -> Any:
     # Wednesday 9 Dec. R-1 10:00-14:00 for 2 officers, R-2 16:00-20:00 for 1 (priority 1 each).
-    # K-1 (0 h to date) holds R-1; K-2 (6 h) and K-3 (2 h) are free all day.
+    # K-1 (0 h to date) holds R-1; K-2 (20 h unless told) and K-3 (2 h) are free all day.
     return problem(
-        [officer("K-1"), officer("K-2", hours_to_date=6), officer("K-3", hours_to_date=2)],
+        [officer("K-1"), officer("K-2", hours_to_date=k2_hours),
+         officer("K-3", hours_to_date=2)],
         [request("R-1", at(9, 10), at(9, 14), officers_needed=2),
          request("R-2", at(9, 16), at(9, 20))],
     )
@@ -42,12 +43,21 @@ def _two_posts() -> Any:
 def test_each_open_position_goes_to_the_lightest_free_officer() -> None:
     # R-1's second position and R-2 are open. R-1 (worth 2 positions' share, first) takes the
     # lightest officer not on it: K-3 (2 h). R-2 then takes K-1 (0 h + R-1's 4 h = 4 h) before
-    # K-3 (2 h + 4 h = 6 h) and K-2 (6 h).
+    # K-3 (2 h + 4 h = 6 h) and K-2 (20 h).
     prob = _two_posts()
     ctx, ps, pools, locked, piece, who = _setup(prob)
     draft, filled = fill_open(ctx, ps, pools, Draft([(piece["R-1"], who["K-1"])], {}), locked)
     assert filled == 2
     assert _shifts(ctx, ps, draft) == {("R-1", "K-1"), ("R-1", "K-3"), ("R-2", "K-1")}
+
+
+def test_no_one_is_lifted_above_the_largest_total() -> None:
+    # With K-2 at 6 h to date the largest total is 6 h: R-1's second position lifts K-3 from
+    # 2 h to 6 h, but R-2 would lift anyone to 8 h or more, so it stays open.
+    ctx, ps, pools, locked, piece, who = _setup(_two_posts(k2_hours=6))
+    draft, filled = fill_open(ctx, ps, pools, Draft([(piece["R-1"], who["K-1"])], {}), locked)
+    assert filled == 1
+    assert _shifts(ctx, ps, draft) == {("R-1", "K-1"), ("R-1", "K-3")}
 
 
 def test_a_deadline_already_passed_fills_nothing() -> None:
@@ -59,11 +69,11 @@ def test_a_deadline_already_passed_fills_nothing() -> None:
 
 def test_a_supervised_request_takes_no_one_who_would_leave_it_unsupervised() -> None:
     # Kennesaw needs a supervisor from 5 positions. R-1 wants 5, 10:00-14:00, and holds P-1..P-4
-    # with no sergeant: P-5 (0 h) may not join, the sergeant S-1 (10 h) may. Once S-1 is on,
-    # nobody else is left to fill; with only P-5 free, the position stays open.
+    # with no sergeant: P-5 (0 h, first in order) may not join, the sergeant S-1 (0 h) may.
+    # With only P-5 free, the position stays open.
     crew = [officer(f"P-{i}") for i in range(1, 6)]
     prob = problem(
-        [*crew, officer("S-1", hours_to_date=10, rank="sergeant")],
+        [*crew, officer("S-1", rank="sergeant")],
         [request("R-1", at(9, 10), at(9, 14), officers_needed=5)],
     )
     ctx, ps, pools, locked, piece, who = _setup(prob)
@@ -77,12 +87,13 @@ def test_a_supervised_request_takes_no_one_who_would_leave_it_unsupervised() -> 
 
 
 def test_the_polish_frees_an_officer_for_a_position_still_open() -> None:
-    # Wednesday. K-1 (30 h to date) holds R-1 10:00-14:00; K-2 (0 h) is free only 10:00-14:00.
-    # R-2 13:00-17:00 is open and only K-1 could take it, were K-1 not on R-1 (they overlap).
-    # Filling first finds no one; the polish moves R-1 to the lighter K-2, and the filling after
-    # it gives R-2 to K-1: every position filled, the roster valid.
+    # Wednesday. K-1 (30 h to date) holds R-1 10:00-14:00; K-2 (0 h) is free only 10:00-14:00;
+    # K-3 (40 h) is away that day. R-2 13:00-17:00 is open and only K-1 could take it, were K-1
+    # not on R-1 (they overlap). The polish moves R-1 to the lighter K-2, and the filling after
+    # it gives R-2 to K-1 (34 h, below K-3's 40 h, the largest total): every position filled.
     prob = problem(
-        [officer("K-1", hours_to_date=30), officer("K-2", [(at(9, 10), at(9, 14))])],
+        [officer("K-1", hours_to_date=30), officer("K-2", [(at(9, 10), at(9, 14))]),
+         officer("K-3", [(at(10, 8), at(10, 20))], hours_to_date=40)],
         [request("R-1", at(9, 10), at(9, 14)), request("R-2", at(9, 13), at(9, 17))],
     )
     ctx, ps, pools, locked, piece, who = _setup(prob)
@@ -91,3 +102,17 @@ def test_the_polish_frees_an_officer_for_a_position_still_open() -> None:
     draft, filled, moved = fill_and_polish(ctx, ps, pools, start, locked)
     assert (filled, moved) == (1, 1)
     assert _shifts(ctx, ps, draft) == {("R-1", "K-2"), ("R-2", "K-1")}
+
+
+def test_no_filling_lifts_anyone_above_the_polished_largest_total() -> None:
+    # The same week without K-3: after the polish K-1 has the largest total, 30 h, and R-2
+    # would lift K-1 to 34 h, so it stays open (coverage is not bought with a larger total).
+    prob = problem(
+        [officer("K-1", hours_to_date=30), officer("K-2", [(at(9, 10), at(9, 14))])],
+        [request("R-1", at(9, 10), at(9, 14)), request("R-2", at(9, 13), at(9, 17))],
+    )
+    ctx, ps, pools, locked, piece, who = _setup(prob)
+    start = Draft([(piece["R-1"], who["K-1"])], {})
+    draft, filled, moved = fill_and_polish(ctx, ps, pools, start, locked)
+    assert (filled, moved) == (0, 1)
+    assert _shifts(ctx, ps, draft) == {("R-1", "K-2")}
