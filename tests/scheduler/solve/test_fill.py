@@ -1,5 +1,5 @@
-"""Open positions a free officer can take, filled after the search (solve/fill.py), on rosters
-small enough to check by hand: who takes each, what may not, and the polish after it."""
+"""Open positions a free officer can take, filled after the fairness polish (solve/fill.py), on
+rosters small enough to check by hand: who takes each, who may not, and the polish around it."""
 
 from __future__ import annotations
 
