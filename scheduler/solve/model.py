@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import Any, Protocol
 
 import numpy as np
@@ -30,6 +31,17 @@ from scheduler.timeutil import local_day_edges, minutes_by_span
 Var = Any  # a CP-SAT variable in `Model`, a column number in `rows.Rows`
 
 
+@dataclass(frozen=True)
+class OfficerPairs:
+    """One officer's pairs as arrays, in the order of `Sink.by_officer`: their pieces and their
+    variables (`Sink.var_array`). The rules' array steps read these; each rule turning the
+    officer's list into arrays again took 0.07 s a pass on Rockport's Christmas fortnight (M,
+    203,310 pairs), six passes in all (docs/solver.md)."""
+
+    pieces: np.ndarray
+    variables: np.ndarray
+
+
 class Sink(Protocol):
     """Where the rules write their rows: a CP-SAT `Model`, or `rows.Rows`, which keeps them
     as arrays (the window search builds them once for the whole horizon and cuts one window
@@ -39,6 +51,7 @@ class Sink(Protocol):
     y: dict[int, Var]
     by_officer: dict[int, list[tuple[int, Var]]]
     by_piece: dict[int, list[tuple[int, Var]]]
+    of_officer: dict[int, OfficerPairs]
     fixed_minutes: dict[int, int]
     locked_weight: int
 
@@ -62,6 +75,7 @@ class Model:
     y: dict[int, Var] = field(default_factory=dict)  # split piece -> positions routed through it
     by_officer: dict[int, list[tuple[int, Var]]] = field(default_factory=dict)
     by_piece: dict[int, list[tuple[int, Var]]] = field(default_factory=dict)
+    of_officer: dict[int, OfficerPairs] = field(default_factory=dict)
     fixed_minutes: dict[int, int] = field(default_factory=dict)  # officer -> locked minutes
     locked_weight: int = 0
 
@@ -110,18 +124,40 @@ def build(ctx: Context, ps: PieceSet, cands: dict[int, list[int]]) -> Model:
 def fill(ctx: Context, ps: PieceSet, cands: dict[int, list[int]], m: Sink) -> None:
     """Variables for possible pairs, then the positions and each officer rule's rows, in the
     order of `CP_SAT_ROWS` (any order is valid; a fixed one keeps the model reproducible)."""
+    created: list[Var] = []
     for piece in ps.pieces:
         for oi in cands[piece.index]:
             var = m.new_pair()
             m.x[piece.index, oi] = var
             m.by_officer.setdefault(oi, []).append((piece.index, var))
             m.by_piece.setdefault(piece.index, []).append((oi, var))
+            created.append(var)
+    m.of_officer.update(_of_officer(ps, cands, m.var_array(created)))
     for r, oi, s, e in ctx.locked:
         m.fixed_minutes[oi] = m.fixed_minutes.get(oi, 0) + e - s
         m.locked_weight += piece_weight(ctx.requests[r], s, e)
     _positions(ctx, ps, m)
     for rule in dict.fromkeys(r for r in CP_SAT_ROWS.values() if not isinstance(r, Elsewhere)):
         rule(ctx, ps, m)  # a family serving two codes runs once
+
+
+def _of_officer(
+    ps: PieceSet, cands: dict[int, list[int]], variables: np.ndarray
+) -> dict[int, OfficerPairs]:
+    """Each officer's pairs as arrays, from the pairs in the order they were created (piece by
+    piece): a stable sort by officer keeps each officer's pairs in that order."""
+    counts = [len(cands[piece.index]) for piece in ps.pieces]
+    pieces = np.repeat(np.fromiter((p.index for p in ps.pieces), np.int64, len(counts)), counts)
+    officers = np.fromiter(
+        chain.from_iterable(cands[piece.index] for piece in ps.pieces), np.int64, len(pieces)
+    )
+    order = np.argsort(officers, kind="stable")
+    officers = officers[order]
+    first = np.flatnonzero(np.diff(officers, prepend=-1)).tolist() + [len(order)]
+    return {
+        int(officers[a]): OfficerPairs(pieces[order[a:b]], variables[order[a:b]])
+        for a, b in zip(first, first[1:], strict=False)
+    }
 
 
 def _positions(ctx: Context, ps: PieceSet, m: Sink) -> None:
@@ -160,11 +196,11 @@ def _no_overlap(ctx: Context, ps: PieceSet, m: Sink) -> None:
     Python, 0.26 s of a split-heavy fortnight's rows: docs/solver.md).
     """
     gap = ctx.limits.gap
-    for items in m.by_officer.values():
-        n = len(items)
+    for oi in m.by_officer:
+        pieces, variables = m.of_officer[oi].pieces, m.of_officer[oi].variables
+        n = len(pieces)
         if n < 2:
             continue
-        pieces = np.fromiter((p for p, _ in items), dtype=np.int64, count=n)
         # Events in item order, a start then an end each, sorted stably by time, ends first.
         times = np.stack((ps.starts[pieces], ps.ends[pieces] + gap), axis=1).ravel()
         is_start = np.tile(np.array([1, 0], dtype=np.int64), n)
@@ -184,22 +220,26 @@ def _no_overlap(ctx: Context, ps: PieceSet, m: Sink) -> None:
         if not len(member):
             continue
         _, column = np.nonzero(member)  # row by row, each in order of start
-        variables = m.var_array([v for _, v in items])
         m.at_most_ones(variables[by_start[column]], sizes[sizes > 1].tolist())
 
 
 def _cap(
-    ctx: Context, ps: PieceSet, m: Sink, oi: int, items: list[tuple[int, Var, int]], room: int
+    ctx: Context,
+    ps: PieceSet,
+    m: Sink,
+    pieces: np.ndarray,
+    variables: np.ndarray,
+    minutes: np.ndarray,
+    room: int,
 ) -> None:
-    """Add sum(weight x) <= room unless no compatible selection could exceed it."""
-    if not items:
+    """Add sum(minutes x) <= room unless no compatible selection could exceed it."""
+    if not len(pieces):
         return
-    pieces = np.fromiter((p for p, _, _ in items), dtype=np.int64, count=len(items))
     by_end = np.argsort(ps.ends[pieces], kind="stable")
     start, end = ps.starts[pieces][by_end], ps.ends[pieces][by_end]
     before = np.searchsorted(end, start - ctx.limits.gap, side="right").tolist()
-    if packs_more(before, [items[i][2] for i in by_end.tolist()], room):
-        m.at_most([v for _, v, _ in items], [w for *_, w in items], max(room, 0))
+    if packs_more(before, minutes[by_end].tolist(), room):
+        m.at_most(variables, minutes, max(room, 0))
 
 
 def _daily_and_weekly_caps(ctx: Context, ps: PieceSet, m: Sink) -> None:
@@ -221,9 +261,9 @@ def _daily_and_weekly_caps(ctx: Context, ps: PieceSet, m: Sink) -> None:
             lambda oi: ctx.officers[oi].week_cap,
         ),
     ]
-    for oi, items in m.by_officer.items():
-        pieces = np.asarray([p for p, _ in items], dtype=np.int64)
-        reach = np.asarray(officer_reach(ps, items), dtype=np.int64)
+    for oi in m.by_officer:
+        pieces, variables = m.of_officer[oi].pieces, m.of_officer[oi].variables
+        reach = np.asarray(officer_reach(ps, pieces), dtype=np.int64)
         fixed = np.asarray(locked.get(oi, []), dtype=np.int64).reshape(-1, 2)
         for by, cap_of in cuts:
             cap = cap_of(oi)
@@ -237,11 +277,11 @@ def _daily_and_weekly_caps(ctx: Context, ps: PieceSet, m: Sink) -> None:
             order = np.argsort(span, kind="stable")  # by span, each in the officer's item order
             item, span, minutes = item[order], span[order], minutes[order]
             first = np.flatnonzero(np.diff(span, prepend=-1)).tolist() + [len(span)]
-            item_l, minutes_l, span_l = item.tolist(), minutes.tolist(), span.tolist()
+            span_l = span.tolist()
             for a, b in zip(first, first[1:], strict=False):
-                parts = zip(item_l[a:b], minutes_l[a:b], strict=True)
-                group = [(items[i][0], items[i][1], n) for i, n in parts]
-                _cap(ctx, ps, m, oi, group, cap - int(load[span_l[a]]))
+                group = item[a:b]
+                room = cap - int(load[span_l[a]])
+                _cap(ctx, ps, m, pieces[group], variables[group], minutes[a:b], room)
 
 
 @dataclass
@@ -307,8 +347,9 @@ def _rolling_24h(ctx: Context, ps: PieceSet, m: Sink) -> None:
     """
     cap = ctx.limits.per_24h
     locked = _locked_by_officer(ctx)
-    for oi, items in m.by_officer.items():
-        reach = officer_reach(ps, items)
+    for oi in m.by_officer:
+        pairs = m.of_officer[oi]
+        reach = officer_reach(ps, pairs.pieces)
         # Only blocks within a day of the officer's pieces share a window with one of them
         # (a window search fixes two weeks of shifts around a day of pieces).
         first, last = reach[0][0], reach[-1][1]
@@ -321,7 +362,7 @@ def _rolling_24h(ctx: Context, ps: PieceSet, m: Sink) -> None:
         edges = np.asarray(blocks, dtype=np.int64)
         if _load_at(blocks, np.concatenate((edges[:, 0], edges[:, 1] - DAY))).max() <= cap:
             continue  # the most this officer could be busy in any 24 hours
-        _rolling_rows(ctx, ps, m, items, reach, fixed, cap)
+        _rolling_rows(ctx, ps, m, pairs, reach, fixed, cap)
 
 
 def _load_at(blocks: list[tuple[int, int]], t: np.ndarray) -> np.ndarray:
@@ -337,17 +378,16 @@ def _rolling_rows(
     ctx: Context,
     ps: PieceSet,
     m: Sink,
-    items: list[tuple[int, Var]],
+    pairs: OfficerPairs,
     reach: list[tuple[int, int]],
     fixed: list[tuple[int, int]],
     cap: int,
 ) -> None:
     """One officer's rows: each window's overlap with each piece (pieces in order of their
     end, as `max_packing` needs), for the windows that could exceed the cap."""
-    pieces = np.fromiter((p for p, _ in items), dtype=np.int64, count=len(items))
-    by_end = np.argsort(ps.ends[pieces], kind="stable")
-    start, end = ps.starts[pieces][by_end], ps.ends[pieces][by_end]
-    variables = m.var_array([v for _, v in items])[by_end]  # column numbers or CP-SAT variables
+    by_end = np.argsort(ps.ends[pairs.pieces], kind="stable")
+    start, end = ps.starts[pairs.pieces][by_end], ps.ends[pairs.pieces][by_end]
+    variables = pairs.variables[by_end]  # column numbers or CP-SAT variables
     edges = np.asarray(reach + fixed, dtype=np.int64)
     t = np.unique(np.concatenate((start, end - DAY, edges[:, 0], edges[:, 1] - DAY)))
     fixed_load = _load_at(fixed, t)

@@ -9,7 +9,6 @@ window, a lower bound that settles most windows without the recursion (docs/solv
 from __future__ import annotations
 
 import bisect
-from typing import Any
 
 import numpy as np
 
@@ -42,11 +41,10 @@ def packs_more(before: list[int], weights: list[int], most: int) -> bool:
     return False
 
 
-def officer_reach(ps: PieceSet, items: list[tuple[int, Any]]) -> list[tuple[int, int]]:
+def officer_reach(ps: PieceSet, pieces: np.ndarray) -> list[tuple[int, int]]:
     """The union of an officer's candidate pieces: no selection can work more than this.
     Merged in array steps (`context.merge_windows` in Python took a sixth of a split-heavy
     model's rows: docs/solver.md): touching pieces join, as there."""
-    pieces = np.fromiter((p for p, _ in items), dtype=np.int64, count=len(items))
     order = np.argsort(ps.starts[pieces], kind="stable")
     starts, ends = ps.starts[pieces][order], ps.ends[pieces][order]
     reached = np.maximum.accumulate(ends)

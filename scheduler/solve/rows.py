@@ -28,7 +28,7 @@ from ortools.linear_solver.python import model_builder_helper as mbh
 from ortools.sat.python import cp_model
 from ortools.sat.python import cp_model_helper as cmh
 
-from scheduler.solve.model import Model
+from scheduler.solve.model import Model, OfficerPairs
 from scheduler.solve.pieces import PieceSet
 
 ZERO = 1e-6  # an LP value above this uses the pair
@@ -44,6 +44,7 @@ class Rows:
         self.y: dict[int, int] = {}
         self.by_officer: dict[int, list[tuple[int, int]]] = {}
         self.by_piece: dict[int, list[tuple[int, int]]] = {}
+        self.of_officer: dict[int, OfficerPairs] = {}
         self.fixed_minutes: dict[int, int] = {}
         self.locked_weight = 0
         self.upper: list[int] = []
@@ -163,6 +164,15 @@ class Rows:
         )
         self._chunks, self._starts, self._nonzeros = [], [0], 0
         return horizon
+
+
+def _integer_sides(sides: np.ndarray, infinite: int) -> list[int]:
+    """Rows' whole-numbered sides as CP-SAT's integers, an infinite side as `infinite`, in
+    array steps for the rows written only (a window's rows run into the tens of thousands)."""
+    out = np.full(len(sides), infinite, dtype=np.int64)
+    finite = np.isfinite(sides)
+    out[finite] = sides[finite]
+    return out.tolist()
 
 
 @dataclass
@@ -427,10 +437,10 @@ class Window:
         proto = m.cp.proto
         uppers = self.upper[kept].astype(np.int64).tolist()
         proto.merge_text_format("".join(f"variables {{ domain: [0, {u}] }}\n" for u in uppers))
-        for i, c in enumerate(kept.tolist()):
-            if self.kind[c] == PAIR:
+        for i, (c, kind) in enumerate(zip(kept.tolist(), self.kind[kept].tolist(), strict=True)):
+            if kind == PAIR:
                 m.x[self.keys[c]] = cmh.IntVar(proto, i)
-            elif self.kind[c] == FLOW:
+            elif kind == FLOW:
                 m.y[self.keys[c]] = cmh.IntVar(proto, i)
         # The kept terms of every row, filtered in arrays: rows run over every column of the
         # window, and most of a large window's pairs are not kept after its LP.
@@ -446,19 +456,23 @@ class Window:
         terms = number[self.cols[on]].tolist()
         coefs = self.coefs[on].astype(np.int64).tolist()
         bounds = starts.tolist()
-        lows = [cp_model.INT_MIN if v == -math.inf else math.ceil(v - 1e-9) for v in self.lo]
-        highs = [cp_model.INT_MAX if v == math.inf else math.floor(v + 1e-9) for v in self.hi]
-        amo = self.amo.tolist()
+        written = np.flatnonzero(binds)
         rows = proto.constraints
-        for r in np.flatnonzero(binds).tolist():
+        for r, amo, low, high in zip(
+            written.tolist(),
+            self.amo[written].tolist(),
+            _integer_sides(np.ceil(self.lo[written] - 1e-9), cp_model.INT_MIN),
+            _integer_sides(np.floor(self.hi[written] + 1e-9), cp_model.INT_MAX),
+            strict=True,
+        ):
             a, b = bounds[r], bounds[r + 1]
-            if amo[r] and highs[r] >= 1:
+            if amo and high >= 1:
                 rows.add().at_most_one.literals.extend(terms[a:b])
                 continue
             linear = rows.add().linear
             linear.vars.extend(terms[a:b])
             linear.coeffs.extend(coefs[a:b])
-            linear.domain.extend((lows[r], highs[r]))
+            linear.domain.extend((low, high))
         on_goal = np.flatnonzero(keep & (self.objective != 0))
         weights = self.objective[on_goal].astype(np.int64)
         # CP-SAT minimizes: a maximum is the minimum of the negated sum, scaled back by -1.

@@ -82,8 +82,9 @@ def test_a_prior_shift_keeps_the_travel_gap() -> None:
 class _Recorder:
     """A sink that records the rows a rule writes, over the pairs `Rows` numbered."""
 
-    def __init__(self, by_officer: dict) -> None:
-        self.by_officer = by_officer
+    def __init__(self, rows: Rows) -> None:
+        self.by_officer = rows.by_officer
+        self.of_officer = rows.of_officer
         self.rows: list[tuple[list[int], list[int], int]] = []
 
     def var_array(self, variables: list[int]) -> np.ndarray:
@@ -154,7 +155,8 @@ def _caps_candidate_by_candidate(ctx, ps, m) -> None:
                     if key in groups:
                         groups[key].append((p, var, mins))
             for key, group in groups.items():
-                _cap(ctx, ps, m, oi, group, cap - fixed_by[key])
+                pieces, variables, minutes = np.asarray(group, dtype=np.int64).T
+                _cap(ctx, ps, m, pieces, variables, minutes, cap - fixed_by[key])
 
 
 @pytest.mark.parametrize(
@@ -165,7 +167,7 @@ def test_the_cap_rows_in_arrays_equal_those_candidate_by_candidate(
     agency: str, start: date, week_cap: int | None
 ) -> None:
     ctx, ps, rows = _fortnight_rows(agency, start, week_cap)
-    fast, slow = _Recorder(rows.by_officer), _Recorder(rows.by_officer)
+    fast, slow = _Recorder(rows), _Recorder(rows)
     _daily_and_weekly_caps(ctx, ps, fast)
     _caps_candidate_by_candidate(ctx, ps, slow)
     assert fast.rows == slow.rows
@@ -200,7 +202,7 @@ def _fortnight_rows(
 )
 def test_the_overlap_rows_in_arrays_equal_those_of_a_sweep(agency: str, start: date) -> None:
     ctx, ps, rows = _fortnight_rows(agency, start, None)
-    fast, slow = _Recorder(rows.by_officer), _Recorder(rows.by_officer)
+    fast, slow = _Recorder(rows), _Recorder(rows)
     model._no_overlap(ctx, ps, fast)
     _overlap_by_sweep(ctx, ps, slow)
     assert fast.rows == slow.rows
@@ -220,11 +222,11 @@ def test_a_chain_that_proves_a_rest_row_binds_changes_no_row(
     recursions = []
     packs_more = model.packs_more
     monkeypatch.setattr(model, "packs_more", lambda *a: recursions.append(1) or packs_more(*a))
-    fast = _Recorder(rows.by_officer)
+    fast = _Recorder(rows)
     model._rolling_24h(ctx, ps, fast)
     chained = len(recursions)
     monkeypatch.setattr(model, "chain_load", lambda start, end, gap, t, inside: 0 * t)
-    slow = _Recorder(rows.by_officer)
+    slow = _Recorder(rows)
     model._rolling_24h(ctx, ps, slow)
     assert fast.rows == slow.rows
     assert len(fast.rows) > 10  # not vacuous: the rest rule binds
