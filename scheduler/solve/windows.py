@@ -205,6 +205,7 @@ def window_search(
         rows = Rows()
         fill(ctx, ps, _columns(ps, cands, windows, start), rows)
         horizon = rows.freeze(ps)
+    windows = _smallest_first(ps, cands, windows)
     clock.turns.written.set()
     total = clock.search_left()
     # A deterministic run splits its virtual budget, not the wall time left (which depends on
@@ -235,6 +236,16 @@ def window_search(
         fixed_budget=virtual * (1 - COVERAGE_SHARE),
     )
     return draft, outcomes + more
+
+
+def _smallest_first(
+    ps: PieceSet, cands: dict[int, list[int]], windows: list[list[int]]
+) -> list[list[int]]:
+    """The windows in order of their pairs, the fewest first (stable: days in order among
+    equals). A small window's LP and search cost less and won more coverage a pair on
+    Rockport's Christmas fortnight (M): in order of days, a sweep of 20 s never reached its last
+    three days and spent 2 s on a 21,116-pair day whose LP did not end (docs/solver.md)."""
+    return sorted(windows, key=lambda w: sum(len(cands[p]) for r in w for p in ps.by_request[r]))
 
 
 def _windows_in_time(

@@ -157,6 +157,15 @@ def test_the_windows_in_time_and_the_columns_their_rows_need() -> None:
     assert windows._columns(ps, cands, [[0]], start) == {0: cands[0], 1: [7], 2: [8]}
 
 
+def test_the_sweeps_take_the_windows_with_the_fewest_pairs_first() -> None:
+    # Three windows in order of days: requests 2 and 3 (3 + 1 pairs), request 1 (its two pieces,
+    # 1 + 2 pairs), request 0 (3 pairs). The fewest first; the two of 3 pairs keep their order.
+    ps = SimpleNamespace(by_request={0: [0], 1: [1, 2], 2: [3], 3: [4]})
+    cands = {0: [1, 2, 3], 1: [1], 2: [1, 2], 3: [5, 6, 7], 4: [1]}
+    by_days = [[2, 3], [1], [0]]
+    assert windows._smallest_first(ps, cands, by_days) == [[1], [0], [2, 3]]
+
+
 def test_an_officer_window_moves_hours_between_days_where_day_windows_cannot() -> None:
     # Kennesaw. K-1's weekly cap is 8 h: Monday 7 Dec 08:00-14:00 (6 h) and Wednesday 9 Dec
     # 10:00-14:00 (4 h) do not both fit. K-2 is free on Monday only. The roster gives K-1
