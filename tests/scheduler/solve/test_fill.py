@@ -6,8 +6,11 @@ from __future__ import annotations
 import time
 from typing import Any
 
+import pytest
+
 from scheduler.context import Context, prepare
 from scheduler.rules.eligibility import candidate_pools
+from scheduler.solve import fill
 from scheduler.solve.draft import Draft
 from scheduler.solve.fill import fill_and_polish, fill_open
 from scheduler.solve.locks import check_locks
@@ -115,4 +118,54 @@ def test_no_filling_lifts_anyone_above_the_polished_largest_total() -> None:
     start = Draft([(piece["R-1"], who["K-1"])], {})
     draft, filled, moved = fill_and_polish(ctx, ps, pools, start, locked)
     assert (filled, moved) == (0, 1)
+    assert _shifts(ctx, ps, draft) == {("R-1", "K-2")}
+
+
+def _freeing_week() -> Any:
+    # The week of the test above: the polish moves R-1 from K-1 to K-2, the filling gives R-2
+    # to K-1, and the polish after it moves no one.
+    return problem(
+        [officer("K-1", hours_to_date=30), officer("K-2", [(at(9, 10), at(9, 14))]),
+         officer("K-3", [(at(10, 8), at(10, 20))], hours_to_date=40)],
+        [request("R-1", at(9, 10), at(9, 14)), request("R-2", at(9, 13), at(9, 17))],
+    )
+
+
+def _slow_polish(monkeypatch: pytest.MonkeyPatch, seconds: list[float]) -> None:
+    """The polish, each call lasting at least the next of `seconds`."""
+    polish = fill.polish
+
+    def slow(*args: Any) -> Any:
+        began = time.monotonic()
+        out = polish(*args)
+        time.sleep(max(0.0, seconds.pop(0) - (time.monotonic() - began)))
+        return out
+
+    monkeypatch.setattr(fill, "polish", slow)
+
+
+def test_a_filling_whose_polish_ends_past_the_deadline_is_undone(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The first polish is quick, the one after the filling lasts past the deadline: the roster
+    # is the first polish's (R-2 open), which had no improvable pair.
+    ctx, ps, pools, locked, piece, who = _setup(_freeing_week())
+    _slow_polish(monkeypatch, [0.0, 0.6])
+    start = Draft([(piece["R-1"], who["K-1"])], {})
+    draft, filled, moved = fill_and_polish(ctx, ps, pools, start, locked, time.monotonic() + 0.4)
+    assert (filled, moved) == (0, 1)
+    assert _shifts(ctx, ps, draft) == {("R-1", "K-2")}
+
+
+def test_no_filling_starts_without_the_last_polish_s_time_left(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The first polish takes 0.3 s of 0.5: 0.2 s is left, less than a polish took, so R-2 is
+    # not filled (and no second polish is started).
+    ctx, ps, pools, locked, piece, who = _setup(_freeing_week())
+    calls = [0.3]
+    _slow_polish(monkeypatch, calls)
+    start = Draft([(piece["R-1"], who["K-1"])], {})
+    draft, filled, moved = fill_and_polish(ctx, ps, pools, start, locked, time.monotonic() + 0.5)
+    assert (filled, moved, calls) == (0, 1, [])
     assert _shifts(ctx, ps, draft) == {("R-1", "K-2")}
