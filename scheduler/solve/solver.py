@@ -161,10 +161,17 @@ def solve(problem: Problem, *, stop_event: threading.Event | None = None) -> Ros
             found.bound = lagrange.tighter(found.bound, found.notes)
         with clock.phase("polish"):
             # The polish may use the explanations' reserve: a roster left with improvable pairs
-            # is unfair (rules.md section 7), an explanation cut short says "not examined".
+            # is unfair (rules.md section 7), an explanation cut short says "not examined". The
+            # fillings after it may not.
             deadline = budget.polish_deadline(clock, report_s)
             draft, filled, moved = fill_and_polish(
-                ctx, ps, pools, found.draft, locked_loads, deadline
+                ctx,
+                ps,
+                pools,
+                found.draft,
+                locked_loads,
+                deadline,
+                budget.polish_deadline(clock, after),
             )
             cut = time.monotonic() >= deadline  # the polish may have stopped before its end
             final = final_loads(ctx, ps, draft, locked_loads)

@@ -169,3 +169,14 @@ def test_no_filling_starts_without_the_last_polish_s_time_left(
     draft, filled, moved = fill_and_polish(ctx, ps, pools, start, locked, time.monotonic() + 0.5)
     assert (filled, moved, calls) == (0, 1, [])
     assert _shifts(ctx, ps, draft) == {("R-1", "K-2")}
+
+
+def test_the_fillings_keep_to_their_own_deadline() -> None:
+    # The explanations' time is kept from the fillings, not from the first polish: with the
+    # fillings' deadline passed, the polish still moves R-1 to K-2 and R-2 stays open.
+    ctx, ps, pools, locked, piece, who = _setup(_freeing_week())
+    start = Draft([(piece["R-1"], who["K-1"])], {})
+    passed = time.monotonic() - 1
+    draft, filled, moved = fill_and_polish(ctx, ps, pools, start, locked, fill_deadline=passed)
+    assert (filled, moved) == (0, 1)
+    assert _shifts(ctx, ps, draft) == {("R-1", "K-2")}
