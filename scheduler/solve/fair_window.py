@@ -86,24 +86,6 @@ def hold_the_top(ctx: Context, ps: PieceSet, win: Window, draft: Draft) -> None:
         )
 
 
-def heaviest_first(
-    ctx: Context, ps: PieceSet, draft: Draft, windows: list[list[int]]
-) -> list[list[int]]:
-    """The windows in order of the largest total among the officers holding the roster's
-    shifts in them, the heaviest first (stable: the coverage sweeps' order among equals). A
-    fairness sweep rarely reaches every window; in the coverage sweeps' order (the fewest
-    pairs first), Rockport's Christmas fortnight (M, seed 0, 20 s) solved three small windows
-    and kept a largest total of 83.5 h (docs/solver.md)."""
-    roster = _roster(draft)
-    totals = np.asarray(_totals(ctx, ps, roster, np.zeros(len(roster), dtype=bool))[0])
-    request = ps.requests[roster[:, 0]]
-    heaviest = [
-        int(totals[roster[np.isin(request, requests), 1]].max(initial=0)) for requests in windows
-    ]
-    order = sorted(range(len(windows)), key=lambda k: -heaviest[k])
-    return [windows[k] for k in order]
-
-
 def _roster(draft: Draft) -> np.ndarray:
     """The roster's shifts as rows of (piece, officer)."""
     return np.asarray(draft.assign, dtype=np.int64).reshape(-1, 2)

@@ -29,7 +29,7 @@ import numpy as np
 from models.problem import SolveOptions
 from scheduler.context import Context
 from scheduler.solve.draft import Draft
-from scheduler.solve.fair_window import excess, heaviest_first, hold_the_top
+from scheduler.solve.fair_window import excess, hold_the_top
 from scheduler.solve.model import fill
 from scheduler.solve.objective import covered
 from scheduler.solve.pieces import PieceSet
@@ -229,7 +229,7 @@ def window_search(
         cands,
         horizon,
         draft,
-        heaviest_first(ctx, ps, draft, windows),
+        windows,
         _Budget(clock, 0.0),
         stop_event,
         fair=True,

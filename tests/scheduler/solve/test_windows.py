@@ -10,7 +10,6 @@ import time
 from types import SimpleNamespace
 from typing import Any
 
-import numpy as np
 import pytest
 
 from models.problem import Problem
@@ -19,7 +18,7 @@ from scheduler.context import prepare
 from scheduler.rules.eligibility import candidate_pools, candidates
 from scheduler.solve import solver, splits, windows
 from scheduler.solve.draft import Draft
-from scheduler.solve.fair_window import heaviest_first, hold_the_top
+from scheduler.solve.fair_window import hold_the_top
 from scheduler.solve.locks import check_locks
 from scheduler.solve.pieces import build_pieces
 from scheduler.solve.rows import Horizon
@@ -165,21 +164,6 @@ def test_the_sweeps_take_the_windows_with_the_fewest_pairs_first() -> None:
     cands = {0: [1, 2, 3], 1: [1], 2: [1, 2], 3: [5, 6, 7], 4: [1]}
     by_days = [[2, 3], [1], [0]]
     assert windows._smallest_first(ps, cands, by_days) == [[1], [0], [2, 3]]
-
-
-def test_the_fairness_sweep_takes_the_window_of_the_heaviest_officer_first() -> None:
-    # Officer 1 has 600 minutes to date and works piece 1 (60): 660 in all. Officer 0 works
-    # pieces 0 and 3 (60 + 120 = 180), officer 2 piece 2 (60). The window of request 1 first;
-    # those of requests 0 and 2-3 both hold officer 0 (180) and keep their order.
-    officers = [SimpleNamespace(hours_to_date=h) for h in (0, 600, 0)]
-    ctx = SimpleNamespace(officers=officers, locked=[])
-    ps = SimpleNamespace(
-        starts=np.array([0, 100, 200, 300]),
-        ends=np.array([60, 160, 260, 420]),
-        requests=np.array([0, 1, 2, 3]),
-    )
-    draft = Draft([(0, 0), (1, 1), (2, 2), (3, 0)], {})
-    assert heaviest_first(ctx, ps, draft, [[0], [1], [2, 3]]) == [[1], [0], [2, 3]]
 
 
 def test_an_officer_window_moves_hours_between_days_where_day_windows_cannot() -> None:
