@@ -89,17 +89,21 @@ def test_a_supervised_request_takes_no_one_who_would_leave_it_unsupervised() -> 
     assert (filled, draft.assign) == (0, start.assign)
 
 
-def test_the_polish_frees_an_officer_for_a_position_still_open() -> None:
+def _freeing_week() -> Any:
     # Wednesday. K-1 (30 h to date) holds R-1 10:00-14:00; K-2 (0 h) is free only 10:00-14:00;
     # K-3 (40 h) is away that day. R-2 13:00-17:00 is open and only K-1 could take it, were K-1
-    # not on R-1 (they overlap). The polish moves R-1 to the lighter K-2, and the filling after
-    # it gives R-2 to K-1 (34 h, below K-3's 40 h, the largest total): every position filled.
-    prob = problem(
+    # not on R-1 (they overlap).
+    return problem(
         [officer("K-1", hours_to_date=30), officer("K-2", [(at(9, 10), at(9, 14))]),
          officer("K-3", [(at(10, 8), at(10, 20))], hours_to_date=40)],
         [request("R-1", at(9, 10), at(9, 14)), request("R-2", at(9, 13), at(9, 17))],
     )
-    ctx, ps, pools, locked, piece, who = _setup(prob)
+
+
+def test_the_polish_frees_an_officer_for_a_position_still_open() -> None:
+    # The polish moves R-1 to the lighter K-2, and the filling after it gives R-2 to K-1 (34 h,
+    # below K-3's 40 h, the largest total): every position filled.
+    ctx, ps, pools, locked, piece, who = _setup(_freeing_week())
     start = Draft([(piece["R-1"], who["K-1"])], {})
     assert fill_open(ctx, ps, pools, start, locked)[1] == 0
     draft, filled, moved = fill_and_polish(ctx, ps, pools, start, locked)
@@ -108,7 +112,7 @@ def test_the_polish_frees_an_officer_for_a_position_still_open() -> None:
 
 
 def test_no_filling_lifts_anyone_above_the_polished_largest_total() -> None:
-    # The same week without K-3: after the polish K-1 has the largest total, 30 h, and R-2
+    # The freeing week without K-3: after the polish K-1 has the largest total, 30 h, and R-2
     # would lift K-1 to 34 h, so it stays open (coverage is not bought with a larger total).
     prob = problem(
         [officer("K-1", hours_to_date=30), officer("K-2", [(at(9, 10), at(9, 14))])],
@@ -119,16 +123,6 @@ def test_no_filling_lifts_anyone_above_the_polished_largest_total() -> None:
     draft, filled, moved = fill_and_polish(ctx, ps, pools, start, locked)
     assert (filled, moved) == (0, 1)
     assert _shifts(ctx, ps, draft) == {("R-1", "K-2")}
-
-
-def _freeing_week() -> Any:
-    # The week of the test above: the polish moves R-1 from K-1 to K-2, the filling gives R-2
-    # to K-1, and the polish after it moves no one.
-    return problem(
-        [officer("K-1", hours_to_date=30), officer("K-2", [(at(9, 10), at(9, 14))]),
-         officer("K-3", [(at(10, 8), at(10, 20))], hours_to_date=40)],
-        [request("R-1", at(9, 10), at(9, 14)), request("R-2", at(9, 13), at(9, 17))],
-    )
 
 
 def _slow_polish(monkeypatch: pytest.MonkeyPatch, seconds: list[float]) -> None:
