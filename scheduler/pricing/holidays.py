@@ -13,9 +13,14 @@ from datetime import date, timedelta
 from functools import lru_cache
 
 import holidays as holiday_package
+import holidays.countries  # noqa: F401  (see below)
 from dateutil.easter import easter
 
 from models.agency import Agency, HolidayName
+
+# `holidays.country_holidays` imports every country's module on its first call, 0.1 s: a tenth
+# of a 1 s limit when the first solve of a process paid it (`solver.warm_calendar`). Imported
+# here, it is paid when the program starts, before any limit counts.
 
 # The `holidays` package's English names (pinned with language="en_US") of the days it knows.
 _PACKAGE_NAMES: dict[str, HolidayName] = {

@@ -19,7 +19,7 @@ from ortools.sat.python.cp_model import LinearExpr
 from models.result import RosterStatus
 from scheduler.context import Context
 from scheduler.solve.draft import Draft
-from scheduler.solve.lp_start import lp_start, out_of_time
+from scheduler.solve.lp_start import EarlyLp, lp_start, out_of_time
 from scheduler.solve.model import Model
 from scheduler.solve.objective import coverage
 from scheduler.solve.pieces import PieceSet
@@ -119,16 +119,19 @@ def three_stages(
     clock: Clock,
     stop_event: threading.Event | None,
     first: np.ndarray | None = None,
+    early: EarlyLp | None = None,
 ) -> tuple[Draft, RosterStatus, list[StageOutcome], list[str], float | None]:
     """The three lexicographic stages; also the LP relaxation's coverage bound, when solved.
-    `first`: the pieces searched first (`lp_start.lp_start`)."""
+    `first`: the pieces searched first, `early`: the first LP begun (`lp_start.lp_start`)."""
     opts = ctx.problem.options
     notes: list[str] = []
     if not m.x:
+        if early is not None:
+            early.stop()
         return start, "optimal", [], ["no officer may take any open shift; nothing to solve"], None
     covered = coverage(ps, m)
     m.cp.maximize(covered)
-    start, outcomes, lp_bound = lp_start(ctx, ps, m, start, clock, stop_event, first, notes)
+    start, outcomes, lp_bound = lp_start(ctx, ps, m, start, clock, stop_event, first, notes, early)
     if out_of_time(clock):
         notes.append("time limit reached before CP-SAT could search the whole model")
         return start, "feasible", outcomes, notes, lp_bound

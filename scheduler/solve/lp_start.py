@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import threading
+import time
 
 import numpy as np
 
@@ -23,6 +24,7 @@ from scheduler.solve.pieces import PieceSet
 from scheduler.solve.relaxation import (
     Relaxation,
     Relaxing,
+    Written,
     fix_outside,
     outside,
     rounded,
@@ -60,12 +62,39 @@ DETERMINISTIC_LP_SHARE = 0.4
 # left (docs/solver.md).
 WIDEN_FACTOR = 8
 WIDEN_SHARE = 0.5
+# The longest the LP start waits for an early LP past its own time limit (`EarlyLp`).
+JOIN_SECONDS = 0.05
+
+
+# Too little search time left to start another solve below this: loading a large model into
+# CP-SAT alone takes a tenth of a second.
+LEAST_SOLVE_SECONDS = 0.1
+# CP-SAT's first roster from a complete hint comes after loading and presolving the model:
+# 0.07 s for 1,085 pairs, 0.17 s for 3,114, 0.48-0.68 s for 15,174-16,935 (four S problems);
+# the coverage stage gets COVERAGE_SHARE of the time left (`lexicographic.three_stages`).
+LOAD_SECONDS_PER_PAIR = 3e-5
+COVERAGE_SHARE = 0.5
 
 
 def out_of_time(clock: Clock) -> bool:
-    """Too little search time left to start another solve (loading a large model into CP-SAT
-    alone takes a tenth of a second); deterministic runs never skip on the wall clock."""
-    return not clock.deterministic and clock.search_left() < 0.1
+    """Too little search time left to start another solve; deterministic runs never skip on
+    the wall clock."""
+    return not clock.deterministic and clock.search_left() < LEAST_SOLVE_SECONDS
+
+
+def _seconds(clock: Clock, share: float, pairs: int) -> float:
+    """A share of the search time left for the last neighbourhood before the stages, or all of
+    it where the share would leave the coverage stage too little to load the model of `pairs`
+    pair variables (LOAD_SECONDS_PER_PAIR) or to start at all. On Rockport's July fortnight
+    with a 4-hour continuous cap (S, seed 23) the neighbourhood covered 485,053 in 0.21 s at
+    1 s, and at 2 s 0.42 s went to stages that found nothing (docs/solver.md)."""
+    seconds = clock.share(share)
+    if clock.deterministic:
+        return seconds
+    rest = clock.search_left() - seconds
+    if rest < LEAST_SOLVE_SECONDS or COVERAGE_SHARE * rest < LOAD_SECONDS_PER_PAIR * pairs:
+        return clock.search_left()
+    return seconds
 
 
 def _neighbourhood_share(clock: Clock, pairs: int) -> float:
@@ -74,6 +103,55 @@ def _neighbourhood_share(clock: Clock, pairs: int) -> float:
     whether or not a stage proves its optimum."""
     short = clock.search_left() < splits.SECONDS_PER_PAIR * pairs
     return SHORT_NEIGHBOURHOOD_SHARE if short and not clock.deterministic else NEIGHBOURHOOD_SHARE
+
+
+class EarlyLp:
+    """The LP start's first LP, written from the candidates as arrays and solved in a thread
+    while the CP-SAT model is built: GLOP leaves Python's lock, so the two share the machine's
+    cores. On Rockport's July fortnight with a 4-hour continuous cap (S, seed 23, 1 s) GLOP
+    needs 0.33-0.48 s and was given 0.17-0.23 s after a model build of 0.13-0.19 s; its last
+    point then guided the neighbourhood to 425-489 covered, where 2 s gives 526-536
+    (docs/solver.md). Not in a deterministic run, whose stage budgets are virtual."""
+
+    def __init__(
+        self,
+        ctx: Context,
+        ps: PieceSet,
+        cands: dict[int, list[int]],
+        start: Draft,
+        clock: Clock,
+        first: np.ndarray | None,
+    ) -> None:
+        self.written = Written(ctx, ps, cands)
+        relaxing = self.written.relaxing
+        # The larger tier's LP, solved later beside the first's, from its own copy: the first
+        # fixes the pairs outside its tier in the translation it solves.
+        self.whole = None if first is None else relaxing.copy()
+        keys = self.written.rows.x
+        zero = None
+        if first is not None:
+            tier = {key for key in keys if first[key[0]]} | set(start.assign)
+            zero = [column for key, column in keys.items() if key not in tier]
+        self._seconds = clock.share(LP_SHARE)
+        self._began = time.perf_counter()
+        self._lp = _Beside(relaxing, self._seconds, zero, unproven=True)
+
+    @staticmethod
+    def wanted(cands: dict[int, list[int]], clock: Clock) -> bool:
+        return (
+            not clock.deterministic
+            and sum(len(c) for c in cands.values()) >= LP_START_ABOVE
+            and not out_of_time(clock)
+        )
+
+    def result(self) -> Relaxation | None:
+        """The LP optimum, or GLOP's last point where its time ran out; None where it had
+        none, or where it outlived its own limit by JOIN_SECONDS."""
+        left = self._began + self._seconds - time.perf_counter()
+        return self._lp.result(max(0.0, left) + JOIN_SECONDS)
+
+    def stop(self) -> None:
+        self._lp.result(0.0)
 
 
 def lp_start(
@@ -85,6 +163,7 @@ def lp_start(
     stop_event: threading.Event | None,
     first: np.ndarray | None = None,
     notes: list[str] | None = None,
+    early: EarlyLp | None = None,
 ) -> tuple[Draft, list[StageOutcome], float | None]:
     """A better first roster than greedy's, and a coverage bound, from the LP relaxation.
 
@@ -97,23 +176,40 @@ def lp_start(
     With `first` (a mask over the pieces: `splits.climbing_splits`), the LP and its
     neighbourhood are first those of the pieces in it, then of every piece, from the first's
     roster; when the second LP is not solved in time, the stages after keep to the first's
-    pieces (and the roster's), as if only those had been offered, and `notes` say so."""
+    pieces (and the roster's), as if only those had been offered, and `notes` say so.
+
+    `early`: the first LP, already begun while the model was built (`EarlyLp`)."""
+    if early is not None and not early.written.columns_of(m):
+        early.stop()
+        early = None
     if len(m.x) < LP_START_ABOVE or out_of_time(clock):
+        if early is not None:
+            early.stop()
         if first is not None:
             _keep_to(m, first, start, notes)
         return start, [], None
     # GLOP's limit is wall time: a deterministic run gives it the deterministic slack, so that
     # a busy machine does not change whether the LP start happens (as the window search does).
     slack = DETERMINISTIC_WALL_FACTOR if clock.deterministic else 1.0
-    relaxing = Relaxing.of_model(ctx, ps, m)
-    whole = None if first is None else _Beside(relaxing.copy(), clock.search_left())
+    relaxing = early.written.relaxing if early is not None else Relaxing.of_model(ctx, ps, m)
+    if first is None:
+        whole = None
+    else:
+        translated = (
+            early.whole if early is not None and early.whole is not None else relaxing.copy()
+        )
+        whole = _Beside(translated, clock.search_left())
     try:
         pairs = m.x.keys() if first is None else _in_tier(m, first, start)
-        zero = None if first is None else outside(m, pairs)
-        share = DETERMINISTIC_LP_SHARE if clock.deterministic else LP_SHARE
-        # Where GLOP runs out of time, its last feasible point still guides the neighbourhood
-        # (not in a deterministic run: whether it runs out depends on the machine).
-        lp = relaxing.solve(clock.share(share) * slack, zero, unproven=not clock.deterministic)
+        if early is not None:
+            lp = early.result()
+        else:
+            zero = None if first is None else outside(m, pairs)
+            share = DETERMINISTIC_LP_SHARE if clock.deterministic else LP_SHARE
+            # Where GLOP runs out of time, its last feasible point still guides the
+            # neighbourhood (not in a deterministic run: whether it runs out depends on the
+            # machine).
+            lp = relaxing.solve(clock.share(share) * slack, zero, unproven=not clock.deterministic)
         lp_bound = None
         if first is None and lp is not None and lp.proven:
             lp_bound = _integer_bound(lp)
@@ -122,7 +218,7 @@ def lp_start(
             # Where the larger tier's LP is solved by now, its neighbourhood is widened instead.
             wide = whole is None or not whole.done()
             start, found = _neighbourhood(
-                ctx, ps, m, lp, start, clock, stop_event, len(pairs), wide
+                ctx, ps, m, lp, start, clock, stop_event, len(pairs), wide, last=whole is None
             )
             outcomes += found
         if whole is not None:
@@ -131,12 +227,16 @@ def lp_start(
             stopped = out_of_time(clock) or (stop_event is not None and stop_event.is_set())
             lp = whole.result(0.0 if stopped else clock.share(0.4))
             if lp is not None and not out_of_time(clock):
-                start, found = _neighbourhood(ctx, ps, m, lp, start, clock, stop_event, len(m.x))
+                start, found = _neighbourhood(
+                    ctx, ps, m, lp, start, clock, stop_event, len(m.x), last=True
+                )
                 outcomes += found
                 first = None  # the stages may use every piece
     finally:
         if whole is not None:
             whole.result(0.0)  # an LP still running is stopped
+        if early is not None:
+            early.stop()
     if first is not None:
         _keep_to(m, first, start, notes)
     return start, outcomes, lp_bound
@@ -166,6 +266,7 @@ def _neighbourhood(
     stop_event: threading.Event | None,
     pairs: int,
     widen: bool = True,
+    last: bool = False,
 ) -> tuple[Draft, list[StageOutcome]]:
     """CP-SAT among the pairs the LP uses and the roster's, hinted with the LP optimum
     rounded (`relaxation.rounded`); `pairs`, the model's searched after it, sets its share of
@@ -173,9 +274,11 @@ def _neighbourhood(
     is searched again with the pairs of least reduced cost added (`relaxation.widened`), hinted
     with its roster: on Rockport with 12-hour weekly caps the LP's own pairs were proven optimal
     2.7% below the problem's optimum (docs/solver.md). A deterministic run does not widen:
-    whether the first search is proven in time depends on the machine."""
+    whether the first search is proven in time depends on the machine. `last`: no other
+    neighbourhood is planned after this one (`_seconds`)."""
     keep = support(m, lp, set(start.assign))
-    found = _search_among(ctx, m, keep, rounded(m, lp), clock, stop_event, pairs, lp.proven)
+    guide = rounded(m, lp)
+    found = _search_among(ctx, m, keep, guide, clock, stop_event, pairs, lp.proven, last)
     start = _better(ps, start, found)
     # Proven optimal among its pairs and short of a proven LP bound: other pairs may add some.
     short = found.status == "optimal" and lp.proven and (found.objective or 0) < _integer_bound(lp)
@@ -183,7 +286,7 @@ def _neighbourhood(
         return start, [found]
     wider = widened(m, lp, keep | set(start.assign), WIDEN_FACTOR * len(keep))
     guide = (set(start.assign), start.flow)
-    again = _search_among(ctx, m, wider, guide, clock, stop_event, None)
+    again = _search_among(ctx, m, wider, guide, clock, stop_event, None, last=last)
     return _better(ps, start, again), [found, again]
 
 
@@ -196,10 +299,12 @@ def _search_among(
     stop_event: threading.Event | None,
     pairs: int | None,
     proven: bool = True,
+    last: bool = False,
 ) -> StageOutcome:
     """The coverage stage among the pairs in `keep`, hinted with `guide` (pairs and split
     flows), for the neighbourhood's share of the time (WIDEN_SHARE where `pairs` is None,
-    UNPROVEN_NEIGHBOURHOOD_SHARE where the LP guiding it was not `proven`)."""
+    UNPROVEN_NEIGHBOURHOOD_SHARE where the LP guiding it was not `proven`); where it is the
+    `last` neighbourhood, what the stages after it could not use as well (`_seconds`)."""
     with clock.phase("model"):
         # A copy of the model (made in C++) with the pairs outside `keep` fixed to 0.
         sub = dataclasses.replace(m, cp=m.cp.clone())
@@ -215,7 +320,7 @@ def _search_among(
         sub,
         "coverage-lp-neighbourhood",
         ctx.problem.options,
-        clock.share(share),
+        _seconds(clock, share, len(m.x)) if last else clock.share(share),
         stop_event,
         light=True,
         wall_cap=clock.wall_cap(),
@@ -232,13 +337,19 @@ def _better(ps: PieceSet, start: Draft, found: StageOutcome) -> Draft:
 class _Beside:
     """An LP solved in a thread (`Relaxing.solve`), for at most `seconds`."""
 
-    def __init__(self, relaxing: Relaxing, seconds: float) -> None:
+    def __init__(
+        self,
+        relaxing: Relaxing,
+        seconds: float,
+        zero: list[int] | None = None,
+        unproven: bool = False,
+    ) -> None:
         self._relaxing = relaxing
         self._value: Relaxation | None = None
-        self._thread = beside(self._run, (seconds,), "offduty-whole-lp")
+        self._thread = beside(self._run, (seconds, zero, unproven), "offduty-lp")
 
-    def _run(self, seconds: float) -> None:
-        self._value = self._relaxing.solve(seconds)
+    def _run(self, seconds: float, zero: list[int] | None, unproven: bool) -> None:
+        self._value = self._relaxing.solve(seconds, zero, unproven)
 
     def done(self) -> bool:
         """Solved, or given up."""

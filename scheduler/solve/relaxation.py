@@ -116,12 +116,12 @@ class Relaxing:
         proto: 0.07 s against 0.16-0.25 s for 10,000 pairs, a quarter of a 1 s limit
         (docs/solver.md). Translated after all where the columns or the objective differ from
         the model's."""
-        rows = Rows()
         cands = {p.index: [o for o, _ in m.by_piece.get(p.index, [])] for p in ps.pieces}
-        fill(ctx, ps, cands, rows)
-        h = rows.freeze(ps)
-        if not _same_columns(h, rows, m):
-            return cls(m.cp)
+        written = Written(ctx, ps, cands)
+        return written.relaxing if written.columns_of(m) else cls(m.cp)
+
+    @classmethod
+    def _of_rows(cls, h: Horizon) -> Relaxing:
         relaxing = cls.__new__(cls)
         lp: Any = mbh.ModelBuilderHelper()  # its stubs mistype numpy arguments
         lower = np.zeros(len(h.upper))
@@ -180,22 +180,34 @@ class Relaxing:
         return Relaxation(value, np.asarray(solver.variable_values()), reduced)
 
 
-def _same_columns(h: Horizon, rows: Rows, m: Model) -> bool:
-    """Whether the rows' columns are the model's variables, one for one, and the model
-    maximizes the coverage of its pairs (`objective.coverage`)."""
-    proto = m.cp.proto
-    if len(h.upper) != len(proto.variables) or len(rows.y) != len(m.y):
-        return False
-    if any(rows.x.get(key) != var.index for key, var in m.x.items()):
-        return False
-    if any(rows.y.get(p) != var.index for p, var in m.y.items()):
-        return False
-    objective = proto.objective
-    if objective.scaling_factor != -1.0 or objective.offset != 0.0:
-        return False
-    stated = np.zeros(len(h.upper))
-    np.add.at(stated, np.asarray(objective.vars, dtype=np.int64), np.asarray(objective.coeffs))
-    return bool(np.array_equal(-stated, h.weight))
+class Written:
+    """The coverage LP of the pieces and their candidates, written as arrays (`rows.Rows`)
+    before or without the CP-SAT model; `columns_of` says whether it is that model's
+    relaxation, column for column."""
+
+    def __init__(self, ctx: Context, ps: PieceSet, cands: dict[int, list[int]]) -> None:
+        self.rows = Rows()
+        fill(ctx, ps, cands, self.rows)
+        self.horizon = self.rows.freeze(ps)
+        self.relaxing = Relaxing._of_rows(self.horizon)
+
+    def columns_of(self, m: Model) -> bool:
+        """Whether the rows' columns are the model's variables, one for one, and the model
+        maximizes the coverage of its pairs (`objective.coverage`)."""
+        h, rows = self.horizon, self.rows
+        proto = m.cp.proto
+        if len(h.upper) != len(proto.variables) or len(rows.y) != len(m.y):
+            return False
+        if any(rows.x.get(key) != var.index for key, var in m.x.items()):
+            return False
+        if any(rows.y.get(p) != var.index for p, var in m.y.items()):
+            return False
+        objective = proto.objective
+        if objective.scaling_factor != -1.0 or objective.offset != 0.0:
+            return False
+        stated = np.zeros(len(h.upper))
+        np.add.at(stated, np.asarray(objective.vars, dtype=np.int64), np.asarray(objective.coeffs))
+        return bool(np.array_equal(-stated, h.weight))
 
 
 def support(m: Model, lp: Relaxation, keep: set[tuple[int, int]]) -> set[tuple[int, int]]:

@@ -34,6 +34,7 @@ from scheduler.solve.greedy import greedy
 from scheduler.solve.lexicographic import three_stages
 from scheduler.solve.limits import capped as time_capped
 from scheduler.solve.locks import check_locks, split_lock_violations, supervisor_lock_violations
+from scheduler.solve.lp_start import EarlyLp
 from scheduler.solve.model import build
 from scheduler.solve.objective import trivial_bound as _trivial_bound
 from scheduler.solve.offer import offered_pieces
@@ -293,11 +294,20 @@ def _search(
         bound = _trivial_bound(ctx, ps, cands) if full_bound is None else full_bound
         return _Search(start, "feasible", [], [note], 0, bound)
     with clock.phase("model"):
-        m = build(ctx, ps, cands)
+        # The first LP is solved while the model is built (`lp_start.EarlyLp`).
+        early = (
+            EarlyLp(ctx, ps, cands, start, clock, first) if EarlyLp.wanted(cands, clock) else None
+        )
+        try:
+            m = build(ctx, ps, cands)
+        except BaseException:
+            if early is not None:
+                early.stop()
+            raise
     clock.turns.written.set()
     log.info("model: %d pieces, %d pair variables", len(ps.pieces), len(m.x))
     with clock.phase("search"):
-        found = three_stages(ctx, ps, m, start, clock, stop_event, first)
+        found = three_stages(ctx, ps, m, start, clock, stop_event, first, early)
     draft, status, outcomes, notes, lp_bound = found
     fairness = next((o for o in outcomes if o.name == "fairness"), None)
     bound = (
@@ -361,7 +371,7 @@ def _large(
 
 def warm_calendar(ctx: Context) -> None:
     """Load the holiday calendar of the horizon's years now, not inside the report's reserve
-    (the first use imports the holidays package, a noticeable share of a short limit)."""
+    (the package itself is imported with `scheduler.pricing.holidays`)."""
     years = {local_date(r.start, ctx.tz).year for r in ctx.requests}
     for year in sorted(years | {local_date(r.end, ctx.tz).year for r in ctx.requests}):
         holiday_dates(ctx.agency, year)

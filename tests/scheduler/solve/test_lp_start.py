@@ -1,5 +1,5 @@
-"""The LP neighbourhood (solve/lp_start.py): its share of the search time, and its second
-search, widened by the pairs of least reduced cost."""
+"""The LP neighbourhood (solve/lp_start.py): its share of the search time, its second search,
+widened by the pairs of least reduced cost, and the first LP begun while the model is built."""
 
 from __future__ import annotations
 
@@ -15,12 +15,14 @@ from scheduler.solve.lp_start import (
     NEIGHBOURHOOD_SHARE,
     SHORT_NEIGHBOURHOOD_SHARE,
     UNPROVEN_NEIGHBOURHOOD_SHARE,
+    EarlyLp,
     _neighbourhood,
     _neighbourhood_share,
+    _seconds,
 )
-from scheduler.solve.relaxation import Relaxing
+from scheduler.solve.relaxation import Relaxing, outside
 from scheduler.solve.stages import Clock
-from tests.scheduler.solve.test_relaxation import knapsack
+from tests.scheduler.solve.test_relaxation import city_model_and_candidates, knapsack
 
 
 def test_the_neighbourhood_gets_more_where_the_whole_model_has_no_time() -> None:
@@ -85,3 +87,79 @@ def test_a_neighbourhood_of_an_lp_out_of_time_gets_nearly_all_the_time_left(
     given.clear()
     _knapsack_neighbourhood(Clock(10.0))
     assert given[0] == pytest.approx(3.0)
+
+
+def _left(monkeypatch: pytest.MonkeyPatch, seconds: float) -> None:
+    monkeypatch.setattr(Clock, "search_left", lambda self: seconds)  # a machine of any speed
+
+
+def test_the_last_neighbourhood_keeps_its_share_where_the_stages_after_can_load_the_model(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # 0.3 of 10 s: the coverage stage after gets half of the 7 s left, and 10,000 pairs load in
+    # 0.3 s (3e-5 s each).
+    _left(monkeypatch, 10.0)
+    assert lp_start.LOAD_SECONDS_PER_PAIR == 3e-5 and lp_start.COVERAGE_SHARE == 0.5
+    assert _seconds(Clock(20.0), 0.3, 10_000) == pytest.approx(3.0)
+
+
+def test_the_last_neighbourhood_takes_all_where_the_stages_after_could_not_load_the_model(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # 0.6 of 1.2 s leaves 0.48 s, half of it for the coverage stage: 0.24 s, short of the 0.3 s
+    # that 10,000 pairs take to load (at 7,000 pairs, 0.21 s: enough).
+    _left(monkeypatch, 1.2)
+    assert _seconds(Clock(2.0), 0.6, 10_000) == pytest.approx(1.2)
+    assert _seconds(Clock(2.0), 0.6, 7_000) == pytest.approx(0.72)
+    # Too little left to start any solve after it: 0.3 of 0.14 s leaves 0.098 s.
+    _left(monkeypatch, 0.14)
+    assert _seconds(Clock(1.0), 0.3, 10) == pytest.approx(0.14)
+
+
+def test_a_deterministic_neighbourhood_keeps_its_share_of_the_virtual_budget() -> None:
+    # Its budgets may not depend on the machine: a fixed share of what the virtual budget left.
+    clock = Clock(2.0, deterministic=True)
+    left = clock.virtual_left
+    assert _seconds(clock, 0.6, 10_000_000) == pytest.approx(0.6 * left)
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_an_early_lp_is_the_models_relaxation(seed: int) -> None:
+    # Written from the candidates before the model exists, solved in a thread: the same optimum
+    # as the model's translated relaxation, column for column.
+    ctx, ps, m, cands = city_model_and_candidates(seed)
+    early = EarlyLp(ctx, ps, cands, Draft(), Clock(60.0), None)
+    found = early.result()
+    expected = Relaxing(m.cp).solve(10)
+    assert found is not None and expected is not None and found.proven
+    assert early.written.columns_of(m)
+    assert found.objective == pytest.approx(expected.objective, rel=1e-9)
+    assert early.whole is None
+
+
+def test_an_early_lp_of_a_first_tier_fixes_the_pairs_outside_it() -> None:
+    # The tier: the pieces of even index, and the pairs of the roster (one outside the tier).
+    ctx, ps, m, cands = city_model_and_candidates(0)
+    tier = [p.index % 2 == 0 for p in ps.pieces]
+    odd = next(key for key in m.x if key[0] % 2)
+    early = EarlyLp(ctx, ps, cands, Draft([odd]), Clock(60.0), tier)  # type: ignore[arg-type]
+    found = early.result()
+    keep = {key for key in m.x if key[0] % 2 == 0} | {odd}
+    expected = Relaxing(m.cp).solve(10, outside(m, keep))
+    whole = Relaxing(m.cp).solve(10)
+    assert found is not None and expected is not None and whole is not None
+    assert found.objective == pytest.approx(expected.objective, rel=1e-9)
+    assert found.objective < whole.objective  # the odd pieces cover more
+    assert all(found.values[i] == 0.0 for i in outside(m, keep))
+    # The whole tier's copy was made before the first tier's pairs were fixed.
+    assert early.whole is not None
+    again = early.whole.solve(10)
+    assert again is not None and again.objective == pytest.approx(whole.objective, rel=1e-9)
+
+
+def test_an_early_lp_of_another_model_is_not_used() -> None:
+    ctx, ps, m, cands = city_model_and_candidates(1)
+    early = EarlyLp(ctx, ps, cands, Draft(), Clock(60.0), None)
+    m.cp.new_int_var(0, 5, "t_max")  # a column the rows do not have
+    assert not early.written.columns_of(m)
+    early.stop()

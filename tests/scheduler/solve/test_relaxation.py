@@ -186,7 +186,12 @@ def test_an_interrupt_before_the_solve_starts_stops_it() -> None:
 def _city_model(seed: int):  # type: ignore[no-untyped-def]
     """A Rockport Christmas week with long requests split at every point and locked shifts
     (20 officers, 40 requests): pairs, split flows and every rule's rows, as the solver builds
-    them, with coverage as the objective."""
+    them, with coverage as the objective (`city_model_and_candidates` also gives these)."""
+    ctx, ps, m, _ = city_model_and_candidates(seed)
+    return ctx, ps, m
+
+
+def city_model_and_candidates(seed: int):  # type: ignore[no-untyped-def]
     p = generate(
         20, 40, 7, seed, agency="rockport-tx", start=date(2026, 12, 21), long_share=0.3,
         locked_share=0.1,
@@ -194,9 +199,10 @@ def _city_model(seed: int):  # type: ignore[no-untyped-def]
     ctx = prepare(p)
     ps = build_pieces(ctx)
     _, locked = check_locks(ctx, ps)
-    m = build(ctx, ps, candidates(ctx, ps, locked))
+    cands = candidates(ctx, ps, locked)
+    m = build(ctx, ps, cands)
     m.cp.maximize(coverage(ps, m))
-    return ctx, ps, m
+    return ctx, ps, m, cands
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
