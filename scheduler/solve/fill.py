@@ -5,11 +5,11 @@ shift outside a window stays fixed, so a position can stay open while an officer
 every rule is free for it (the explanations then say "free officer(s) could work it"): 47 on
 Rockport's Christmas fortnight (M, 20 s, seed 1; docs/solver.md). Each is offered, most
 valuable piece first, to the lightest officer of its pool who may take it; the checks are the
-greedy and polish layer's (`pair_checks`), so the roster stays valid, and never to one it would
-lift above the largest total the polish left: that is the second objective, which the search
-and the polish have lowered, and a filling that raised it could not be undone (on Rockport's
-Christmas fortnight, M, with the filling before the polish, the largest total rose from 74.5 h
-to 80.0-86.5 h).
+greedy and polish layer's (`pair_checks`), so the roster stays valid. Coverage comes first
+(rules.md section 7: nothing below it may lower it), so a position is filled even where its
+lightest taker ends above the largest total; the polish runs first, so that the fillings find
+the totals it lowered (on Rockport's Christmas fortnight, M, with the filling before the
+polish, the largest total rose from 74.5 h to 80.0-86.5 h).
 """
 
 from __future__ import annotations
@@ -38,9 +38,8 @@ def fill_and_polish(
 ) -> tuple[Draft, int, int]:
     """The fairness polish, then open positions filled (`fill_open`) and polished again while
     a filling finds a taker and the polish after it moves someone (a shift moved to a lighter
-    officer frees a heavier one, who may take a position still open). No one ends above the
-    largest total the first polish leaves. The draft, how many positions were filled and how
-    many shifts the polishes moved.
+    officer frees a heavier one, who may take a position still open). The draft, how many
+    positions were filled and how many shifts the polishes moved.
 
     The first polish may run to `deadline`; the fillings and their polishes end by
     `fill_deadline` (the same if None: the solver keeps the explanations' time from them, as
@@ -54,11 +53,10 @@ def fill_and_polish(
     began = time.monotonic()
     draft, moved = polish(ctx, ps, pools, draft, locked, deadline)
     took = time.monotonic() - began
-    top = int(totals(ctx, final_loads(ctx, ps, draft, locked)).max(initial=0))
     filled = 0
     while time.monotonic() + took < until:
         fair = draft
-        draft, more = fill_open(ctx, ps, pools, draft, locked, until, top)
+        draft, more = fill_open(ctx, ps, pools, draft, locked, until)
         if not more:
             break
         began = time.monotonic()
@@ -79,11 +77,10 @@ def fill_open(
     draft: Draft,
     locked: dict[int, OfficerLoad],
     deadline: float = float("inf"),
-    top: int | None = None,
 ) -> tuple[Draft, int]:
-    """The draft with each open position a free officer may take filled, and how many were,
-    never lifting anyone above `top` (minutes; the draft's largest total if None); stops at
-    `deadline` (a `time.monotonic()` instant), leaving the rest open."""
+    """The draft with each open position a free officer may take filled by the lightest such
+    officer, and how many were; stops at `deadline` (a `time.monotonic()` instant), leaving
+    the rest open."""
     open_ = OpenPositions(ctx, draft)
     wanted = [
         (piece, missing)
@@ -96,8 +93,6 @@ def fill_open(
     wanted.sort(key=lambda pm: (-pm[0].weight, pm[0].start, pm[0].index))
     loads = final_loads(ctx, ps, draft, locked)
     total = totals(ctx, loads)
-    if top is None:
-        top = int(total.max(initial=0))
     assign = list(draft.assign)
     staff = Staff(ctx, ps, assign)
     # Array steps first: officers whose week is full or who hold a shift too near. Both only
@@ -109,9 +104,7 @@ def fill_open(
             break
         pool = busy.free(weeks.room(pools[piece.index], piece.index), piece.index)
         for _ in range(missing):
-            taker = _lightest_taker(
-                ctx, piece, pool[total[pool] + piece.minutes <= top], staff, loads, total
-            )
+            taker = _lightest_taker(ctx, piece, pool, staff, loads, total)
             if taker is None:
                 break
             loads[taker].add(piece.start, piece.end)

@@ -54,13 +54,14 @@ def test_each_open_position_goes_to_the_lightest_free_officer() -> None:
     assert _shifts(ctx, ps, draft) == {("R-1", "K-1"), ("R-1", "K-3"), ("R-2", "K-1")}
 
 
-def test_no_one_is_lifted_above_the_largest_total() -> None:
+def test_coverage_first_a_position_is_filled_above_the_largest_total() -> None:
     # With K-2 at 6 h to date the largest total is 6 h: R-1's second position lifts K-3 from
-    # 2 h to 6 h, but R-2 would lift anyone to 8 h or more, so it stays open.
+    # 2 h to 6 h, and R-2 lifts anyone to 8 h or more: its lightest taker, K-1 (4 h), takes it
+    # all the same (rules.md section 7: nothing below coverage may lower it).
     ctx, ps, pools, locked, piece, who = _setup(_two_posts(k2_hours=6))
     draft, filled = fill_open(ctx, ps, pools, Draft([(piece["R-1"], who["K-1"])], {}), locked)
-    assert filled == 1
-    assert _shifts(ctx, ps, draft) == {("R-1", "K-1"), ("R-1", "K-3")}
+    assert filled == 2
+    assert _shifts(ctx, ps, draft) == {("R-1", "K-1"), ("R-1", "K-3"), ("R-2", "K-1")}
 
 
 def test_a_deadline_already_passed_fills_nothing() -> None:
@@ -111,9 +112,9 @@ def test_the_polish_frees_an_officer_for_a_position_still_open() -> None:
     assert _shifts(ctx, ps, draft) == {("R-1", "K-2"), ("R-2", "K-1")}
 
 
-def test_no_filling_lifts_anyone_above_the_polished_largest_total() -> None:
+def test_coverage_first_a_filling_may_lift_its_taker_above_the_largest_total() -> None:
     # The freeing week without K-3: after the polish K-1 has the largest total, 30 h, and R-2
-    # would lift K-1 to 34 h, so it stays open (coverage is not bought with a larger total).
+    # lifts K-1 to 34 h; coverage comes first (rules.md section 7), so it is filled.
     prob = problem(
         [officer("K-1", hours_to_date=30), officer("K-2", [(at(9, 10), at(9, 14))])],
         [request("R-1", at(9, 10), at(9, 14)), request("R-2", at(9, 13), at(9, 17))],
@@ -121,8 +122,8 @@ def test_no_filling_lifts_anyone_above_the_polished_largest_total() -> None:
     ctx, ps, pools, locked, piece, who = _setup(prob)
     start = Draft([(piece["R-1"], who["K-1"])], {})
     draft, filled, moved = fill_and_polish(ctx, ps, pools, start, locked)
-    assert (filled, moved) == (0, 1)
-    assert _shifts(ctx, ps, draft) == {("R-1", "K-2")}
+    assert (filled, moved) == (1, 1)
+    assert _shifts(ctx, ps, draft) == {("R-1", "K-2"), ("R-2", "K-1")}
 
 
 def _slow_polish(monkeypatch: pytest.MonkeyPatch, seconds: list[float]) -> None:
