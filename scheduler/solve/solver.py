@@ -159,7 +159,8 @@ def solve(problem: Problem, *, stop_event: threading.Event | None = None) -> Ros
                 "positions"
             )
         if lagrange is not None:
-            found.bound = lagrange.tighter(found.bound, found.notes)
+            with clock.phase("bound"):  # the step under way is waited for
+                found.bound = lagrange.tighter(found.bound, found.notes)
         with clock.phase("polish"):
             # The polish may use the explanations' reserve: a roster left with improvable pairs
             # is unfair (rules.md section 7), an explanation cut short says "not examined". The
@@ -189,7 +190,10 @@ def solve(problem: Problem, *, stop_event: threading.Event | None = None) -> Ros
                 (clock.wall_cap() or 0.0) if clock.deterministic else clock.limit - clock.elapsed()
             )
             stopped = stop_event is not None and stop_event.is_set()
-            found.bound = lp.tighter(found.bound, found.notes, 0.0 if stopped else wait - after)
+            with clock.phase("bound"):  # waiting for the LP is the bound's time, not "other"
+                found.bound = lp.tighter(
+                    found.bound, found.notes, 0.0 if stopped else wait - after
+                )
         stats = _stats(
             ctx, clock, found.outcomes, found.status, found.variables, found.notes, first
         )
