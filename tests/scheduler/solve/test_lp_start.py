@@ -157,7 +157,8 @@ def test_an_early_lp_of_a_first_tier_fixes_the_pairs_outside_it() -> None:
     assert again is not None and again.objective == pytest.approx(whole.objective, rel=1e-9)
 
 
-def test_an_early_lp_of_another_model_is_not_used() -> None:
+def test_an_early_lp_does_not_match_a_model_with_other_columns() -> None:
+    # `lp_start` then stops it and translates the model's own relaxation.
     ctx, ps, m, cands = city_model_and_candidates(1)
     early = EarlyLp(ctx, ps, cands, Draft(), Clock(60.0), None)
     m.cp.new_int_var(0, 5, "t_max")  # a column the rows do not have

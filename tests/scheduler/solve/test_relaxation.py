@@ -184,14 +184,14 @@ def test_an_interrupt_before_the_solve_starts_stops_it() -> None:
 
 
 def _city_model(seed: int):  # type: ignore[no-untyped-def]
-    """A Rockport Christmas week with long requests split at every point and locked shifts
-    (20 officers, 40 requests): pairs, split flows and every rule's rows, as the solver builds
-    them, with coverage as the objective (`city_model_and_candidates` also gives these)."""
     ctx, ps, m, _ = city_model_and_candidates(seed)
     return ctx, ps, m
 
 
 def city_model_and_candidates(seed: int):  # type: ignore[no-untyped-def]
+    """A Rockport Christmas week with long requests split at every point and locked shifts
+    (20 officers, 40 requests): pairs, split flows and every rule's rows, as the solver builds
+    them, with coverage as the objective; and the candidates the model was built from."""
     p = generate(
         20, 40, 7, seed, agency="rockport-tx", start=date(2026, 12, 21), long_share=0.3,
         locked_share=0.1,
