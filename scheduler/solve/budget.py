@@ -36,7 +36,7 @@ EXPLAIN_MARGIN = 1.5
 # Rockport fortnight with a 4-hour continuous cap (23,628) stopped after 3.3 and 6.0 s with 29
 # and 3 improvable pairs left (docs/solver.md).
 POLISH_SECONDS_PER_PAIR = 3e-4
-POLISH_MOST = 0.1
+POLISH_MOST = 0.2
 CITY_OFFICERS = 2000
 # The flow bound's cost per pool pair (1.1-2.3 us measured from S to L, with a margin), and the
 # share of the limit it may take (docs/solver.md).
@@ -76,10 +76,16 @@ def explain_seconds_within(
 def polish_seconds(ctx: Context, clock: Clock, report_s: float, pairs: int) -> float:
     """The polish's reserve: about what the report costs from a thousand requests on, a few
     milliseconds on a week of 150 (docs/solver.md), never below POLISH_SHARE, and at city scale
-    what the `pairs` of the greedy roster need (POLISH_SECONDS_PER_PAIR)."""
-    scale = min(1.0, len(ctx.officers) / CITY_OFFICERS)
-    needed = min(POLISH_MOST * clock.limit, POLISH_SECONDS_PER_PAIR * scale * pairs)
+    what the `pairs` of the greedy roster need (`polish_needs`)."""
+    needed = polish_needs(ctx, clock, pairs)
     return max(report_s * min(1.0, len(ctx.requests) / 1000), POLISH_SHARE * clock.limit, needed)
+
+
+def polish_needs(ctx: Context, clock: Clock, pairs: int) -> float:
+    """What polishing the `pairs` of the greedy roster takes (POLISH_SECONDS_PER_PAIR at city
+    scale, in proportion to the officers below it), at most POLISH_MOST of the limit."""
+    scale = min(1.0, len(ctx.officers) / CITY_OFFICERS)
+    return min(POLISH_MOST * clock.limit, POLISH_SECONDS_PER_PAIR * scale * pairs)
 
 
 def flow_fits(pairs: int, limit: float) -> bool:

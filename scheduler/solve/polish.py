@@ -9,6 +9,7 @@ total (A ends below B's old total), so it keeps the earlier lexicographic stages
 from __future__ import annotations
 
 import time
+from datetime import date, timedelta
 
 import numpy as np
 
@@ -18,7 +19,7 @@ from scheduler.rules.load import OfficerLoad
 from scheduler.solve.draft import Draft
 from scheduler.solve.pair_checks import Crew, bind_checks, may_take
 from scheduler.solve.pieces import PieceSet
-from scheduler.timeutil import split_by_local_week
+from scheduler.timeutil import local_date, split_by_local_week, week_monday
 
 
 def final_loads(
@@ -157,29 +158,54 @@ def note_left(result: RosterResult) -> RosterResult:
 class WeekMinutes:
     """Every officer's off-duty minutes per local week, as one array, so the polish can drop
     the officers whose week a piece would overfill before checking the rest one at a time
-    (`OfficerLoad.over_week` per officer was most of an L polish; docs/solver.md)."""
+    (`OfficerLoad.over_week` per officer was most of an L polish; docs/solver.md).
+
+    A piece's weeks are split when first asked for: splitting all 13,894 pieces of a Rockport
+    fortnight of 1,000 officers took 0.20 s of a 1.08 s polish that looked at 1,700 of them."""
 
     def __init__(self, ctx: Context, ps: PieceSet, loads: dict[int, OfficerLoad]) -> None:
-        self.split = {p.index: split_by_local_week(p.start, p.end, ctx.tz) for p in ps.pieces}
-        keys = {w for parts in self.split.values() for w, _ in parts}
-        self.column: dict[object, int] = {w: i for i, w in enumerate(sorted(keys))}
-        self.minutes = np.zeros((len(ctx.officers), len(keys)), dtype=np.int64)
+        self.tz = ctx.tz
+        self.ps = ps
+        self.split: dict[int, tuple[tuple[date, int], ...]] = {}
+        self.column: dict[object, int] = {w: i for i, w in enumerate(_mondays(ctx, ps))}
+        self.minutes = np.zeros((len(ctx.officers), len(self.column)), dtype=np.int64)
         for o, load in loads.items():
             for w, m in load.week.items():
                 if w in self.column:
                     self.minutes[o, self.column[w]] = m
         self.cap = np.array([o.week_cap for o in ctx.officers], dtype=np.int64)
 
+    def weeks(self, p: int) -> tuple[tuple[date, int], ...]:
+        """Piece p's minutes in each local week."""
+        parts = self.split.get(p)
+        if parts is None:
+            piece = self.ps.pieces[p]
+            parts = self.split[p] = split_by_local_week(piece.start, piece.end, self.tz)
+        return parts
+
     def room(self, pool: np.ndarray, p: int) -> np.ndarray:
         """The officers of the pool whose weeks still hold piece p."""
-        for w, m in self.split[p]:
+        for w, m in self.weeks(p):
             pool = pool[self.minutes[pool, self.column[w]] + m <= self.cap[pool]]
         return pool
 
     def move(self, p: int, old: int, new: int) -> None:
-        for w, m in self.split[p]:
+        for w, m in self.weeks(p):
             self.minutes[old, self.column[w]] -= m
             self.minutes[new, self.column[w]] += m
+
+
+def _mondays(ctx: Context, ps: PieceSet) -> list[date]:
+    """The Mondays of every local week a piece touches, in order."""
+    if not ps.pieces:
+        return []
+    monday = week_monday(local_date(min(p.start for p in ps.pieces), ctx.tz))
+    last = local_date(max(p.end for p in ps.pieces) - 1, ctx.tz)
+    mondays = []
+    while monday <= last:
+        mondays.append(monday)
+        monday += timedelta(days=7)
+    return mondays
 
 
 class Busy:

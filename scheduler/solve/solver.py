@@ -135,7 +135,10 @@ def solve(problem: Problem, *, stop_event: threading.Event | None = None) -> Ros
     first = round(clock.elapsed(), 3)  # the greedy roster: valid, ready before any model
     report_s = budget.report_seconds(ctx, clock)
     after = report_s + budget.explain_seconds_within(ctx, ps, start, pools, clock.limit)
-    clock.reserve_for(after + budget.polish_seconds(ctx, clock, report_s, len(start.assign)))
+    polish_s = budget.polish_seconds(ctx, clock, report_s, len(start.assign))
+    clock.reserve_for(
+        after + polish_s, report_s + budget.polish_needs(ctx, clock, len(start.assign))
+    )
     beside = (offer.every_split, capped, locked_loads, start, clock)
     lp, lagrange = budget.bound_beside(ctx, ps, pools, *beside) if offer.built else (None, None)
     try:

@@ -120,10 +120,23 @@ def test_the_polish_reserve_grows_with_the_greedy_roster_at_city_scale() -> None
     # 4% of 90 s (3.6 s); 8,266 pairs (2.4798 s) leave 4% of the limit standing.
     assert budget.polish_seconds(city, Clock(90.0), 2.7, 23_628) == pytest.approx(7.0884)
     assert budget.polish_seconds(city, Clock(90.0), 2.7, 8_266) == pytest.approx(3.6)
-    # At most a tenth of the limit: 1.0 s of 10 s, not 30 s.
-    assert budget.polish_seconds(city, Clock(10.0), 0.1, 100_000) == pytest.approx(1.0)
+    # At most a fifth of the limit: 2.0 s of 10 s, not 30 s.
+    assert budget.polish_seconds(city, Clock(10.0), 0.1, 100_000) == pytest.approx(2.0)
     # 60 officers: 3% of the per-pair cost, 1.35 ms for 150 pairs; 4% of 1 s stands.
     assert budget.polish_seconds(week, Clock(1.0), 0.13, 150) == pytest.approx(0.04)
+
+
+def test_the_work_after_the_search_keeps_a_third_or_what_the_polish_needs() -> None:
+    clock = Clock(10.0)
+    assert clock.reserve == 0.5  # before the problem's size is known: 5% of 10 s
+    clock.reserve_for(4.2)  # a third of the limit at most
+    assert clock.reserve == pytest.approx(10 / 3)
+    clock.reserve_for(4.2, needed=4.0)  # the polish and the report need 4 s of the 4.2 s
+    assert clock.reserve == 4.0
+    clock.reserve_for(7.0, needed=6.0)  # half of the limit at most
+    assert clock.reserve == 5.0
+    clock.reserve_for(1.0)  # never lowered
+    assert clock.reserve == 5.0
 
 
 def test_an_answer_later_than_its_limit_says_so_and_where_the_time_went() -> None:
