@@ -161,7 +161,7 @@ class WeekMinutes:
     (`OfficerLoad.over_week` per officer was most of an L polish; docs/solver.md).
 
     A piece's weeks are split when first asked for: splitting all 13,894 pieces of a Rockport
-    fortnight of 1,000 officers took 0.20 s of a 1.08 s polish that looked at 1,700 of them."""
+    fortnight of 1,000 officers took 0.20 s of a 1.08 s polish of its 5,375 shifts."""
 
     def __init__(self, ctx: Context, ps: PieceSet, loads: dict[int, OfficerLoad]) -> None:
         self.tz = ctx.tz
