@@ -4,18 +4,20 @@ cheaper bound over each long request's windows of the agency minimum (`flow_boun
 
 from __future__ import annotations
 
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scheduler.context import prepare
+from scheduler.context import coverage_scale, prepare
 from scheduler.rules.eligibility import candidate_pools
 from scheduler.solve import budget
 from scheduler.solve.flow_bound import _reach, flow_bound, windows
 from scheduler.solve.pieces import Piece, build_pieces
-from tests.scheduler.builders import at, officer, problem, request
+from tests.scheduler.builders import at, officer, problem, request, window
 
 SPANS = st.lists(
     st.tuples(st.integers(0, 40), st.integers(1, 16), st.sets(st.integers(0, 5), max_size=6)),
@@ -120,3 +122,30 @@ def test_the_bound_over_windows_is_the_flow_bound_at_a_tenth_of_the_pairs() -> N
     )
     bound, note = budget.bound_before_search(ctx, ps, pools, 0.00015)
     assert bound == 6.0 and note.startswith("bound from each request's possible officers")
+
+
+def _capped_week(prior: list[tuple[datetime, datetime]]) -> float:
+    """The flow bound of one officer with a 12-hour weekly cap and `prior` shifts outside the
+    problem, for three 4-hour requests of priority 1 on Tuesday to Thursday, December 8-10
+    (Monday the 7th starts the week)."""
+    prob = problem(
+        [officer("O-1", prior_shifts=[window(s, e) for s, e in prior])],
+        [request(f"R-{d}", at(d, 9), at(d, 13), priority=1) for d in (8, 9, 10)],
+        max_hours_per_week=12,
+    )
+    ctx = prepare(prob)
+    ps = build_pieces(ctx)
+    return flow_bound(ctx, ps, candidate_pools(ctx, ps)) / coverage_scale()
+
+
+def test_prior_shifts_take_their_minutes_from_the_flows_weekly_cap() -> None:
+    # Within 0.001: each request's value a minute is rounded up (flow_bound.PRECISION).
+    # No prior shift: 12 h of cap, the three requests (coverage 1 each).
+    assert _capped_week([]) == pytest.approx(3.0, abs=1e-3)
+    # Eight prior hours on Monday the 7th leave 4 h of the week: one request.
+    assert _capped_week([(at(7, 8), at(7, 16))]) == pytest.approx(1.0, abs=1e-3)
+    # Twelve prior hours (two shifts) leave none.
+    twelve = [(at(7, 6), at(7, 12)), (at(7, 14), at(7, 20))]
+    assert _capped_week(twelve) == pytest.approx(0.0, abs=1e-3)
+    # Eight hours in the week before (Tuesday the 1st) do not count toward this one.
+    assert _capped_week([(at(1, 8), at(1, 16))]) == pytest.approx(3.0, abs=1e-3)
