@@ -37,8 +37,8 @@ def test_an_expired_session_is_refused(app_client: TestClient, store: Store) -> 
     signer = app_client.app.state.console_signer  # type: ignore[attr-defined]
     principal = app_client.app.state.keys.identify(KEYS["kennesaw"])  # type: ignore[attr-defined]
     cookie, _ = signer.issue(principal, now=time.time() - signer.lifetime_s - 1)
-    # The signed-in cookie goes first: httpx2 keeps it beside one set without its domain, and
-    # sends both.
+    # Drop the signed-in cookie first: httpx2 keeps it beside one set without a domain and sends
+    # both, and the page then answered 200 for the signed-in one.
     app_client.cookies.clear()
     app_client.cookies.set(COOKIE, cookie)
     assert app_client.get("/").headers["location"] == "/signin"
