@@ -15,6 +15,7 @@ polish, the largest total rose from 74.5 h to 80.0-86.5 h).
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -22,9 +23,30 @@ from scheduler.context import Context
 from scheduler.rules.load import OfficerLoad
 from scheduler.solve.draft import Draft
 from scheduler.solve.explain import OpenPositions
-from scheduler.solve.pair_checks import Crew, bind_checks, may_take
-from scheduler.solve.pieces import Piece, PieceSet
-from scheduler.solve.polish import Busy, Staff, WeekMinutes, final_loads, polish, totals
+from scheduler.solve.pieces import PieceSet
+from scheduler.solve.polish import (
+    Busy,
+    Staff,
+    WeekMinutes,
+    final_loads,
+    lightest_taker,
+    polish,
+    totals,
+)
+from scheduler.solve.resplit import resplit
+
+
+@dataclass
+class Filled:
+    """The roster after `fill_and_polish`: its pieces and their pools (the search's, and the
+    segments `resplit` added), the draft, how many positions were filled and how many shifts
+    the polishes moved."""
+
+    ps: PieceSet
+    pools: list[np.ndarray]
+    draft: Draft
+    filled: int
+    moved: int
 
 
 def fill_and_polish(
@@ -35,11 +57,11 @@ def fill_and_polish(
     locked: dict[int, OfficerLoad],
     deadline: float = float("inf"),
     fill_deadline: float | None = None,
-) -> tuple[Draft, int, int]:
-    """The fairness polish, then open positions filled (`fill_open`) and polished again while
-    a filling finds a taker and the polish after it moves someone (a shift moved to a lighter
-    officer frees a heavier one, who may take a position still open). The draft, how many
-    positions were filled and how many shifts the polishes moved.
+) -> Filled:
+    """The fairness polish, then open positions filled (`fill_open`, and the first time the
+    open stretches of long requests split again: `resplit`) and polished again while a filling
+    finds a taker and the polish after it moves someone (a shift moved to a lighter officer
+    frees a heavier one, who may take a position still open).
 
     The first polish may run to `deadline`; the fillings and their polishes end by
     `fill_deadline` (the same if None: the solver keeps the explanations' time from them, as
@@ -48,26 +70,32 @@ def fill_and_polish(
     cut short can leave improvable pairs, and the roster before the filling had none. One is
     started only while the last polish's time is left (Rockport's fortnight with a 4-hour
     continuous cap, M, 20 s: polishes of 0.58, 0.41 and 0.32 s, the last with 0.19 s to
-    spare; a run of the code before this rule ended with 5 improvable pairs: docs/solver.md)."""
+    spare; a run of the code before this rule ended with 5 improvable pairs: docs/solver.md),
+    and ends that long before `fill_deadline`."""
     until = deadline if fill_deadline is None else min(deadline, fill_deadline)
     began = time.monotonic()
     draft, moved = polish(ctx, ps, pools, draft, locked, deadline)
     took = time.monotonic() - began
     filled = 0
+    split_again = bool(ps.split_requests)
     while time.monotonic() + took < until:
-        fair = draft
-        draft, more = fill_open(ctx, ps, pools, draft, locked, until)
+        fair = Filled(ps, pools, draft, filled, moved)
+        draft, more = fill_open(ctx, ps, pools, draft, locked, until - took)
+        if split_again:
+            split_again = False
+            grown = resplit(ctx, ps, pools, draft, locked, until - took)
+            ps, pools, draft, more = grown.ps, grown.pools, grown.draft, more + grown.filled
         if not more:
             break
         began = time.monotonic()
         draft, last = polish(ctx, ps, pools, draft, locked, until)
         if time.monotonic() >= until:
-            return fair, filled, moved  # the polish may have stopped short
+            return fair  # the polish may have stopped short
         took = time.monotonic() - began
         filled, moved = filled + more, moved + last
         if not last:
             break
-    return draft, filled, moved
+    return Filled(ps, pools, draft, filled, moved)
 
 
 def fill_open(
@@ -104,7 +132,7 @@ def fill_open(
             break
         pool = busy.free(weeks.room(pools[piece.index], piece.index), piece.index)
         for _ in range(missing):
-            taker = _lightest_taker(ctx, piece, pool, staff, loads, total)
+            taker = lightest_taker(ctx, piece, pool, staff, loads, total)
             if taker is None:
                 break
             loads[taker].add(piece.start, piece.end)
@@ -113,37 +141,3 @@ def fill_open(
             assign.append((piece.index, taker))
             filled += 1
     return Draft(assign, dict(draft.flow)), filled
-
-
-def _lightest_taker(
-    ctx: Context,
-    piece: Piece,
-    pool: np.ndarray,
-    staff: Staff,
-    loads: dict[int, OfficerLoad],
-    total: np.ndarray,
-) -> int | None:
-    """The officer of the pool with the fewest total hours who may take one more position of
-    the piece; on a supervised request, one who leaves no staffed moment without a
-    supervisor."""
-    checks = bind_checks(ctx, piece, _crew_joining(ctx, staff, piece))
-    for a in pool[np.argsort(total[pool], kind="stable")].tolist():
-        if may_take(checks, a, loads[a]):
-            return int(a)
-    return None
-
-
-def _crew_joining(ctx: Context, staff: Staff, piece: Piece) -> Crew | None:
-    """The crew of the piece's request once one more officer joins it, where that can matter:
-    a supervised request joined by someone who is not a supervisor."""
-    if ctx.requests[piece.request].model.officers_needed < ctx.limits.supervisor_at:
-        return None
-    on = staff.on(piece.request)
-
-    def crew(new: int) -> list[tuple[int, int, bool]] | None:
-        if ctx.officers[new].supervisor:
-            return None
-        spans = [(s, e, ctx.officers[o].supervisor) for s, e, o in on]
-        return [*spans, (piece.start, piece.end, False)]
-
-    return crew

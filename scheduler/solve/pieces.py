@@ -167,8 +167,16 @@ def split_arcs(
     points = grid_points(req)
     if offered is not None:
         points = [p for p in points if p in offered]
+    if not points or points[-1] != req.end:
+        return []
+    return arcs_over(points, lo, hi)
+
+
+def arcs_over(points: list[int], lo: int, hi: int) -> list[tuple[int, int]]:
+    """Every segment of lo..hi minutes between the points that lies on some partition of
+    [points[0], points[-1]] into such segments."""
     from_start = reachable(points, lo, hi, forward=True)
-    if req.end not in from_start:
+    if points[-1] not in from_start:
         return []
     to_end = reachable(points, lo, hi, forward=False)
     return [

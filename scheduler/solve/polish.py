@@ -18,7 +18,7 @@ from scheduler.context import Context
 from scheduler.rules.load import OfficerLoad
 from scheduler.solve.draft import Draft
 from scheduler.solve.pair_checks import Crew, bind_checks, may_take
-from scheduler.solve.pieces import PieceSet
+from scheduler.solve.pieces import Piece, PieceSet
 from scheduler.timeutil import local_date, split_by_local_week, week_monday
 
 
@@ -278,3 +278,37 @@ def _lighter_taker(
         return None
     finally:
         loads[b].add(piece.start, piece.end)
+
+
+def lightest_taker(
+    ctx: Context,
+    piece: Piece,
+    pool: np.ndarray,
+    staff: Staff,
+    loads: dict[int, OfficerLoad],
+    total: np.ndarray,
+) -> int | None:
+    """The officer of the pool with the fewest total hours who may take one more position of
+    the piece; on a supervised request, one who leaves no staffed moment without a
+    supervisor."""
+    checks = bind_checks(ctx, piece, crew_joining(ctx, staff, piece))
+    for a in pool[np.argsort(total[pool], kind="stable")].tolist():
+        if may_take(checks, a, loads[a]):
+            return int(a)
+    return None
+
+
+def crew_joining(ctx: Context, staff: Staff, piece: Piece) -> Crew | None:
+    """The crew of the piece's request once one more officer joins it, where that can matter:
+    a supervised request joined by someone who is not a supervisor."""
+    if ctx.requests[piece.request].model.officers_needed < ctx.limits.supervisor_at:
+        return None
+    on = staff.on(piece.request)
+
+    def crew(new: int) -> list[tuple[int, int, bool]] | None:
+        if ctx.officers[new].supervisor:
+            return None
+        spans = [(s, e, ctx.officers[o].supervisor) for s, e, o in on]
+        return [*spans, (piece.start, piece.end, False)]
+
+    return crew

@@ -169,7 +169,7 @@ def solve(problem: Problem, *, stop_event: threading.Event | None = None) -> Ros
             # is unfair (rules.md section 7), an explanation cut short says "not examined". The
             # fillings after it may not.
             deadline = budget.polish_deadline(clock, report_s)
-            draft, filled, moved = fill_and_polish(
+            done = fill_and_polish(
                 ctx,
                 ps,
                 pools,
@@ -178,6 +178,7 @@ def solve(problem: Problem, *, stop_event: threading.Event | None = None) -> Ros
                 deadline,
                 budget.polish_deadline(clock, after),
             )
+            ps, draft, filled, moved = done.ps, done.draft, done.filled, done.moved
             cut = time.monotonic() >= deadline  # the polish may have stopped before its end
             final = final_loads(ctx, ps, draft, locked_loads)
         if filled:

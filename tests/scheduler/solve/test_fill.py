@@ -32,6 +32,11 @@ def _shifts(ctx: Context, ps: Any, draft: Draft) -> set[tuple[str, str]]:
     return {(ctx.requests[ps.pieces[p].request].id, ctx.officers[o].id) for p, o in draft.assign}
 
 
+def _fill_and_polish(*args: Any, **kwargs: Any) -> tuple[Draft, int, int]:
+    done = fill_and_polish(*args, **kwargs)
+    return done.draft, done.filled, done.moved
+
+
 def _two_posts(k2_hours: float = 20) -> Any:
     # Wednesday 9 Dec. R-1 10:00-14:00 for 2 officers, R-2 16:00-20:00 for 1 (priority 1 each).
     # K-1 (0 h to date) holds R-1; K-2 (20 h unless told) and K-3 (2 h) are free all day.
@@ -107,7 +112,7 @@ def test_the_polish_frees_an_officer_for_a_position_still_open() -> None:
     ctx, ps, pools, locked, piece, who = _setup(_freeing_week())
     start = Draft([(piece["R-1"], who["K-1"])], {})
     assert fill_open(ctx, ps, pools, start, locked)[1] == 0
-    draft, filled, moved = fill_and_polish(ctx, ps, pools, start, locked)
+    draft, filled, moved = _fill_and_polish(ctx, ps, pools, start, locked)
     assert (filled, moved) == (1, 1)
     assert _shifts(ctx, ps, draft) == {("R-1", "K-2"), ("R-2", "K-1")}
 
@@ -121,7 +126,7 @@ def test_coverage_first_a_filling_may_lift_its_taker_above_the_largest_total() -
     )
     ctx, ps, pools, locked, piece, who = _setup(prob)
     start = Draft([(piece["R-1"], who["K-1"])], {})
-    draft, filled, moved = fill_and_polish(ctx, ps, pools, start, locked)
+    draft, filled, moved = _fill_and_polish(ctx, ps, pools, start, locked)
     assert (filled, moved) == (1, 1)
     assert _shifts(ctx, ps, draft) == {("R-1", "K-2"), ("R-2", "K-1")}
 
@@ -147,7 +152,7 @@ def test_a_filling_whose_polish_ends_past_the_deadline_is_undone(
     ctx, ps, pools, locked, piece, who = _setup(_freeing_week())
     _slow_polish(monkeypatch, [0.0, 0.6])
     start = Draft([(piece["R-1"], who["K-1"])], {})
-    draft, filled, moved = fill_and_polish(ctx, ps, pools, start, locked, time.monotonic() + 0.4)
+    draft, filled, moved = _fill_and_polish(ctx, ps, pools, start, locked, time.monotonic() + 0.4)
     assert (filled, moved) == (0, 1)
     assert _shifts(ctx, ps, draft) == {("R-1", "K-2")}
 
@@ -161,7 +166,7 @@ def test_no_filling_starts_without_the_last_polish_s_time_left(
     calls = [0.3]
     _slow_polish(monkeypatch, calls)
     start = Draft([(piece["R-1"], who["K-1"])], {})
-    draft, filled, moved = fill_and_polish(ctx, ps, pools, start, locked, time.monotonic() + 0.5)
+    draft, filled, moved = _fill_and_polish(ctx, ps, pools, start, locked, time.monotonic() + 0.5)
     assert (filled, moved, calls) == (0, 1, [])
     assert _shifts(ctx, ps, draft) == {("R-1", "K-2")}
 
@@ -172,6 +177,6 @@ def test_the_fillings_keep_to_their_own_deadline() -> None:
     ctx, ps, pools, locked, piece, who = _setup(_freeing_week())
     start = Draft([(piece["R-1"], who["K-1"])], {})
     passed = time.monotonic() - 1
-    draft, filled, moved = fill_and_polish(ctx, ps, pools, start, locked, fill_deadline=passed)
+    draft, filled, moved = _fill_and_polish(ctx, ps, pools, start, locked, fill_deadline=passed)
     assert (filled, moved) == (0, 1)
     assert _shifts(ctx, ps, draft) == {("R-1", "K-2")}

@@ -1,0 +1,134 @@
+"""Open stretches of long requests split again after the search (solve/resplit.py), on rosters
+small enough to check by hand: the segments chosen, who takes them, and the flows left."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from scheduler.context import Context, prepare
+from scheduler.rules.eligibility import candidate_pools
+from scheduler.solve.draft import Draft
+from scheduler.solve.fill import fill_and_polish
+from scheduler.solve.locks import check_locks
+from scheduler.solve.pieces import PieceSet, build_pieces, find_piece
+from scheduler.solve.resplit import resplit
+from scheduler.timeutil import to_minute
+from tests.scheduler.builders import at, officer, problem, request
+
+
+def _even(prob: Any) -> tuple[Context, PieceSet, Any, Any, dict[str, int]]:
+    """The problem with its long requests offered their even splits only, as a large model's
+    window search offers them."""
+    ctx = prepare(prob)
+    ps = build_pieces(ctx, sparse=True, step=None, duty_edges=False)
+    _, locked = check_locks(ctx, ps)
+    return ctx, ps, candidate_pools(ctx, ps), locked, {o.id: o.index for o in ctx.officers}
+
+
+def _piece(ps: PieceSet, start: int, end: int) -> int:
+    found = find_piece(ps, 0, start, end)
+    assert found is not None
+    return found.index
+
+
+def _halves(ctx: Context, ps: PieceSet) -> tuple[int, int]:
+    """The pieces 06:00-14:00 and 14:00-22:00 of Wednesday's R-1."""
+    six, two, ten = (_hours(ctx, 9, h) for h in (6, 14, 22))
+    return _piece(ps, six, two), _piece(ps, two, ten)
+
+
+def _hours(ctx: Context, day: int, hour: int) -> int:
+    """A local hour of December 2026 in the scheduler's minutes."""
+    return to_minute(at(day, hour))
+
+
+def _plan(ctx: Context, ps: PieceSet, draft: Draft) -> tuple[set, set]:
+    """The routed segments (local hours of Wednesday 9 December) and the shifts."""
+    hour = {_hours(ctx, 9, h): h for h in range(24)}
+    routed = {
+        (hour[ps.pieces[p].start], hour[ps.pieces[p].end], n) for p, n in draft.flow.items() if n
+    }
+    held = {
+        (hour[ps.pieces[p].start], hour[ps.pieces[p].end], ctx.officers[o].id)
+        for p, o in draft.assign
+    }
+    return routed, held
+
+
+def _late_shift(**k2: Any) -> Any:
+    # Wednesday 9 Dec. R-1 06:00-22:00 for one officer: Kennesaw splits it into segments of
+    # 4 to 12 hours, evenly 06:00-14:00 and 14:00-22:00. K-1, free only 06:00-14:00, works the
+    # first; K-2 is free only 15:00-22:00, so cannot work 14:00-22:00 (and 15:00 would leave a
+    # 1-hour segment).
+    return problem(
+        [officer("K-1", [(at(9, 6), at(9, 14))]), officer("K-2", [(at(9, 15), at(9, 22))], **k2)],
+        [request("R-1", at(9, 6), at(9, 22))],
+    )
+
+
+def test_an_open_stretch_is_split_where_a_free_officer_fits() -> None:
+    # The stretch 14:00-22:00 may be split only at 18:00 (each side at least 4 hours): K-2 takes
+    # 18:00-22:00 and 14:00-18:00 stays open, so the position still partitions the request.
+    ctx, ps, pools, locked, who = _even(_late_shift())
+    first, second = _halves(ctx, ps)
+    start = Draft([(first, who["K-1"])], {first: 1, second: 1})
+    done = resplit(ctx, ps, pools, start, locked)
+    assert done.filled == 1
+    assert _plan(ctx, done.ps, done.draft) == (
+        {(6, 14, 1), (14, 18, 1), (18, 22, 1)},
+        {(6, 14, "K-1"), (18, 22, "K-2")},
+    )
+    # The search's pieces keep their numbers; new segments come after them (the even splits
+    # into 2, 3 and 4 hold 14:00-18:00 and 18:00-22:00 already).
+    assert done.ps.pieces[: len(ps.pieces)] == ps.pieces
+    assert len(done.pools) == len(done.ps.pieces)
+
+
+def test_a_stretch_nobody_can_work_stays_as_it_was() -> None:
+    # K-2 is suspended: no segment of 14:00-22:00 has a taker, and nothing changes.
+    ctx, ps, pools, locked, who = _even(_late_shift(status="suspended"))
+    first, second = _halves(ctx, ps)
+    start = Draft([(first, who["K-1"])], {first: 1, second: 1})
+    done = resplit(ctx, ps, pools, start, locked)
+    assert done.filled == 0
+    assert (done.draft.assign, done.draft.flow) == (start.assign, start.flow)
+
+
+def test_a_deadline_already_passed_splits_nothing() -> None:
+    ctx, ps, pools, locked, who = _even(_late_shift())
+    first, second = _halves(ctx, ps)
+    start = Draft([(first, who["K-1"])], {first: 1, second: 1})
+    done = resplit(ctx, ps, pools, start, locked, deadline=time.monotonic() - 1)
+    assert (done.filled, done.draft.assign, done.draft.flow) == (0, start.assign, start.flow)
+
+
+def test_a_whole_open_position_is_split_around_what_its_officers_can_work() -> None:
+    # Two positions of R-1; the second is open end to end (06:00-14:00 and 14:00-22:00 both
+    # open once): one run of 16 hours. K-3 is free 06:00-11:00, K-4 15:00-22:00 (K-1 and K-2
+    # hold the first position). The longest path gives 06:00-11:00 to K-3 (5 h), leaves
+    # 11:00-15:00 open (4 h, the minimum) and gives 15:00-22:00 to K-4 (7 h): 12 of 16 hours.
+    # K-3 ending earlier would leave more than 4 hours before 15:00 open.
+    prob = problem(
+        [officer("K-1"), officer("K-2"), officer("K-3", [(at(9, 6), at(9, 11))]),
+         officer("K-4", [(at(9, 15), at(9, 22))])],
+        [request("R-1", at(9, 6), at(9, 22), officers_needed=2)],
+    )
+    ctx, ps, pools, locked, who = _even(prob)
+    first, second = _halves(ctx, ps)
+    start = Draft([(first, who["K-1"]), (second, who["K-2"])], {first: 2, second: 2})
+    done = resplit(ctx, ps, pools, start, locked)
+    routed, held = _plan(ctx, done.ps, done.draft)
+    assert done.filled == 2
+    assert held == {(6, 14, "K-1"), (14, 22, "K-2"), (6, 11, "K-3"), (15, 22, "K-4")}
+    assert routed == {(6, 14, 1), (14, 22, 1), (6, 11, 1), (11, 15, 1), (15, 22, 1)}
+
+
+def test_the_fillings_split_open_stretches_and_polish_after() -> None:
+    # Through `fill_and_polish`: the late shift's stretch is split and K-2 takes 18:00-22:00.
+    ctx, ps, pools, locked, who = _even(_late_shift())
+    first, second = _halves(ctx, ps)
+    start = Draft([(first, who["K-1"])], {first: 1, second: 1})
+    done = fill_and_polish(ctx, ps, pools, start, locked)
+    assert done.filled == 1
+    assert _plan(ctx, done.ps, done.draft)[1] == {(6, 14, "K-1"), (18, 22, "K-2")}
