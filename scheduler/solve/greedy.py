@@ -51,6 +51,7 @@ class _Rotation:
         self.rank = np.zeros(n, dtype=np.int64)
         by_id = sorted(ctx.officers, key=lambda o: o.id)
         self.rank[[o.index for o in by_id]] = np.arange(n, dtype=np.int64)
+        self.held = _Held(ctx, loads)
 
     def pick(
         self, piece: Piece, pool: Sequence[int] | np.ndarray, taken: set[int], crew: Crew | None
@@ -58,7 +59,7 @@ class _Rotation:
         # The pool may be a superset of the candidates (city scale passes the vector-checked
         # pools): the layer's checks run on every officer tried.
         checks = bind_checks(self.ctx, piece, crew)
-        at = np.asarray(pool, dtype=np.int64)
+        at = self.held.free(np.asarray(pool, dtype=np.int64), piece)
         order = at[np.argsort(self.total[at] * len(self.rank) + self.rank[at])]
         for oi in order.tolist():
             if oi not in taken and may_take(checks, oi, self.loads[oi]):
@@ -68,6 +69,45 @@ class _Rotation:
     def give(self, piece: Piece, oi: int) -> None:
         self.loads[oi].add(piece.start, piece.end)
         self.total[oi] += piece.minutes
+        self.held.add(piece.start, piece.end, oi)
+
+
+class _Held:
+    """Every shift held so far (locked, prior and given), as arrays, so a pick drops the
+    officers a piece would overlap (OVERLAP, with the travel gap) in one array step before
+    checking the rest one at a time: on Rockport's fortnight of 1,000 officers with a 4-hour
+    continuous cap, 430,284 of the greedy's 485,690 checks were refused for an overlap, 1.9 s
+    of a 5 s limit (docs/solver.md). The same rule as `OfficerLoad.overlap`, so the roster is
+    the same."""
+
+    def __init__(self, ctx: Context, loads: dict[int, OfficerLoad]) -> None:
+        self.gap = ctx.limits.gap
+        spans = [(s, e, o) for o, load in loads.items() for s, e in load.shifts]
+        self.size = len(spans)
+        room = max(1024, 2 * self.size)
+        self.start, self.end, self.officer = (np.zeros(room, dtype=np.int64) for _ in range(3))
+        if spans:
+            table = np.array(spans, dtype=np.int64)
+            self.start[: self.size], self.end[: self.size] = table[:, 0], table[:, 1]
+            self.officer[: self.size] = table[:, 2]
+        self.mark = np.zeros(len(ctx.officers), dtype=bool)
+
+    def add(self, start: int, end: int, officer: int) -> None:
+        if self.size == len(self.start):
+            columns = (self.start, self.end, self.officer)
+            self.start, self.end, self.officer = (np.concatenate((a, 0 * a)) for a in columns)
+        self.start[self.size], self.end[self.size], self.officer[self.size] = start, end, officer
+        self.size += 1
+
+    def free(self, pool: np.ndarray, piece: Piece) -> np.ndarray:
+        """The officers of the pool who hold no shift within the travel gap of the piece."""
+        n = self.size
+        near = (self.start[:n] < piece.end + self.gap) & (piece.start < self.end[:n] + self.gap)
+        taken = self.officer[:n][near]
+        self.mark[taken] = True
+        free = pool[~self.mark[pool]]
+        self.mark[taken] = False
+        return free
 
 
 def greedy(
