@@ -241,7 +241,18 @@ class StaticScreen:
         return counts, np.flatnonzero(left).tolist()
 
 
-def candidate_pools(ctx: Context, ps: ScreenedPieces) -> list[np.ndarray]:
+OfficerArrays = _OfficerArrays
+
+
+def officer_arrays(ctx: Context) -> _OfficerArrays:
+    """The arrays `candidate_pools` screens with, to share between calls on one problem (a
+    few milliseconds to build at M, tens at city scale)."""
+    return _OfficerArrays(ctx)
+
+
+def candidate_pools(
+    ctx: Context, ps: ScreenedPieces, arrays: _OfficerArrays | None = None
+) -> list[np.ndarray]:
     """Per piece, the officers who pass the vector checks: time (availability minus on-duty),
     qualifications, the piece's own day and week minutes against the caps. A superset of the
     candidates (conflicts, 24-hour rest near on-duty time and locks are checked later), so a
@@ -251,7 +262,7 @@ def candidate_pools(ctx: Context, ps: ScreenedPieces) -> list[np.ndarray]:
     answers STATUS_BARRED, NOT_AVAILABLE and ON_DUTY at once. Every piece is screened in the
     same array steps, a chunk of pieces at a time (POOL_CHUNK): a split-heavy fortnight has tens
     of thousands of pieces (docs/solver.md)."""
-    arrays = _OfficerArrays(ctx)
+    arrays = _OfficerArrays(ctx) if arrays is None else arrays
     index = arrays.free
     n = len(ps.pieces)
     if n == 0:

@@ -15,7 +15,7 @@ import numpy as np
 from scheduler.context import Context, coverage_scale
 from scheduler.rules.eligibility import candidate_pools
 from scheduler.rules.load import OfficerLoad
-from scheduler.solve import splits
+from scheduler.solve import resplit, splits
 from scheduler.solve.draft import Draft
 from scheduler.solve.explain import EXPLAIN_SHARE, explain_seconds
 from scheduler.solve.flow_bound import crew_bound, few_supervisors, windows
@@ -37,6 +37,8 @@ EXPLAIN_MARGIN = 1.5
 # and 3 improvable pairs left (docs/solver.md).
 POLISH_SECONDS_PER_PAIR = 3e-4
 POLISH_MOST = 0.2
+# Splitting open stretches again after the search keeps at most this share (`resplit_seconds`).
+RESPLIT_SHARE = 0.05
 CITY_OFFICERS = 2000
 # The flow bound's cost per pool pair (1.1-2.3 us measured from S to L, with a margin), and the
 # share of the limit it may take (docs/solver.md).
@@ -79,6 +81,14 @@ def polish_seconds(ctx: Context, clock: Clock, report_s: float, pairs: int) -> f
     what the `pairs` of the greedy roster need (`polish_needs`)."""
     needed = polish_needs(ctx, clock, pairs)
     return max(report_s * min(1.0, len(ctx.requests) / 1000), POLISH_SHARE * clock.limit, needed)
+
+
+def resplit_seconds(ctx: Context, ps: PieceSet, start: Draft, limit: float) -> float:
+    """The reserve for splitting open stretches again after the search (`resplit`): what the
+    greedy roster's would take, at most RESPLIT_SHARE of the limit."""
+    if not ps.split_requests:
+        return 0.0
+    return min(RESPLIT_SHARE * limit, resplit.seconds_needed(ctx, ps, start))
 
 
 def polish_needs(ctx: Context, clock: Clock, pairs: int) -> float:

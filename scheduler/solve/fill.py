@@ -39,14 +39,15 @@ from scheduler.solve.resplit import resplit
 @dataclass
 class Filled:
     """The roster after `fill_and_polish`: its pieces and their pools (the search's, and the
-    segments `resplit` added), the draft, how many positions were filled and how many shifts
-    the polishes moved."""
+    segments `resplit` added), the draft, how many positions were filled, how many shifts the
+    polishes moved and how many open stretches were split again."""
 
     ps: PieceSet
     pools: list[np.ndarray]
     draft: Draft
     filled: int
     moved: int
+    split: int = 0
 
 
 def fill_and_polish(
@@ -76,26 +77,28 @@ def fill_and_polish(
     began = time.monotonic()
     draft, moved = polish(ctx, ps, pools, draft, locked, deadline)
     took = time.monotonic() - began
-    filled = 0
+    filled = split = 0
     split_again = bool(ps.split_requests)
     while time.monotonic() + took < until:
-        fair = Filled(ps, pools, draft, filled, moved)
+        fair = Filled(ps, pools, draft, filled, moved, split)
         draft, more = fill_open(ctx, ps, pools, draft, locked, until - took)
+        again = 0
         if split_again:
             split_again = False
-            grown = resplit(ctx, ps, pools, draft, locked, until - took)
-            ps, pools, draft, more = grown.ps, grown.pools, grown.draft, more + grown.filled
-        if not more:
+            # Its polish after looks at every shift again, with more moves: twice the first's.
+            grown = resplit(ctx, ps, pools, draft, locked, until - 2 * took)
+            ps, pools, draft, again = grown.ps, grown.pools, grown.draft, grown.stretches
+        if not more + again:
             break
         began = time.monotonic()
         draft, last = polish(ctx, ps, pools, draft, locked, until)
         if time.monotonic() >= until:
             return fair  # the polish may have stopped short
         took = time.monotonic() - began
-        filled, moved = filled + more, moved + last
+        filled, moved, split = filled + more, moved + last, split + again
         if not last:
             break
-    return Filled(ps, pools, draft, filled, moved)
+    return Filled(ps, pools, draft, filled, moved, split)
 
 
 def fill_open(

@@ -191,9 +191,13 @@ def arcs_over(points: list[int], lo: int, hi: int) -> list[tuple[int, int]]:
 def count_arcs(req: RequestData, lo: int, hi: int) -> int:
     """How many segments `split_arcs(req, lo, hi)` has, without listing them: hundreds of
     thousands on a fortnight of long requests at a 1-hour minimum (docs/solver.md)."""
-    points = grid_points(req)
+    return count_arcs_over(grid_points(req), lo, hi)
+
+
+def count_arcs_over(points: list[int], lo: int, hi: int) -> int:
+    """How many segments `arcs_over(points, lo, hi)` has, without listing them."""
     from_start = reachable(points, lo, hi, forward=True)
-    if req.end not in from_start:
+    if points[-1] not in from_start:
         return 0
     starts = np.asarray(sorted(from_start), dtype=np.int64)
     ends = np.asarray(sorted(reachable(points, lo, hi, forward=False)), dtype=np.int64)

@@ -18,40 +18,45 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from scheduler.context import Context, piece_weight
-from scheduler.rules.eligibility import candidate_pools
+from scheduler.rules.eligibility import OfficerArrays, candidate_pools, officer_arrays
 from scheduler.rules.load import OfficerLoad
 from scheduler.solve.draft import Draft
 from scheduler.solve.explain import OpenPositions
-from scheduler.solve.pieces import Piece, PieceSet, arcs_over, grid_points
+from scheduler.solve.pieces import Piece, PieceSet, arcs_over, count_arcs_over, grid_points
 from scheduler.solve.polish import Busy, Staff, WeekMinutes, final_loads, lightest_taker, totals
 from scheduler.solve.splits import piece_index
+
+# The segments screened at once: one `candidate_pools` call costs a few milliseconds beyond its
+# pieces, and a deadline may come before the next batch.
+BATCH_ARCS = 2_000
+SECONDS_PER_ARC = 2.5e-5
 
 
 @dataclass
 class Resplit:
     """The roster after `resplit`: its pieces (the search's and the new segments), their pools,
-    the draft, and how many shifts the new segments gave out."""
+    the draft, and how many stretches were split again."""
 
     ps: PieceSet
     pools: list[np.ndarray]
     draft: Draft
-    filled: int
+    stretches: int
 
 
 @dataclass
 class _Stretch:
     request: int
-    chain: list[int]  # the open pieces, in order: one position of each is given up
+    chain: list[int]  # the pieces giving up one position, in order: neighbours and open ones
+    released: list[int]  # the neighbours' shifts given up with them (numbers in the assignment)
     points: list[int]  # the grid points from the chain's start to its end
-    arcs: list[int]  # every segment between them on some valid partition, as pieces
-
-    def weight(self, ps: PieceSet) -> int:
-        return sum(ps.pieces[p].weight for p in self.chain)
+    spans: list[tuple[int, int]] = field(default_factory=list)  # every segment between them
+    arcs: list[int] = field(default_factory=list)  # the same, as pieces
 
 
 def resplit(
@@ -62,59 +67,208 @@ def resplit(
     locked: dict[int, OfficerLoad],
     deadline: float = float("inf"),
 ) -> Resplit:
-    """The draft with each open stretch of a long request split again where that lets free
-    officers work part of it (most valuable stretch first), each segment to its lightest taker;
-    stops at `deadline` (a `time.monotonic()` instant), leaving the rest as they were."""
-    open_ = OpenPositions(ctx, draft)
-    runs = [
-        (r, chain)
-        for r in sorted(ps.split_requests)
-        for chain in _runs(ps, Counter({pc.index: n for pc, n in open_.of(ps, ctx.requests[r])}))
-    ]
-    if not runs:
+    """The draft with open stretches of long requests split again where more of them can be
+    worked (most valuable stretch first), each segment to its lightest taker; stops at
+    `deadline` (a `time.monotonic()` instant), leaving the rest as they were. The segments of
+    a batch of stretches are made and screened when the batch is reached, so a deadline cuts
+    no screening short that nothing uses."""
+    stretches = _stretches(ctx, ps, draft)
+    if not stretches:
         return Resplit(ps, pools, draft, 0)
-    grown = _Grown(ps)
-    lim = ctx.limits
-    stretches = []
-    for r, chain in runs:
-        a, b = ps.pieces[chain[0]].start, ps.pieces[chain[-1]].end
-        points = [t for t in grid_points(ctx.requests[r]) if a <= t <= b]
-        arcs = arcs_over(points, lim.min_minutes, lim.max_continuous)
-        stretches.append(_Stretch(r, chain, points, [grown.piece(ctx, r, s, e) for s, e in arcs]))
-    ps, pools = grown.pieces(), pools + candidate_pools(ctx, grown.new_set())
-    stretches.sort(key=lambda s: (-s.weight(ps), s.request, ps.pieces[s.chain[0]].start))
-
-    loads = final_loads(ctx, ps, draft, locked)
-    total = totals(ctx, loads)
-    assign, flow = list(draft.assign), dict(draft.flow)
-    staff = Staff(ctx, ps, assign)
-    weeks, busy = WeekMinutes(ctx, ps, loads), Busy(ctx, ps, assign, loads)
-
-    def taker(p: int) -> int | None:
-        piece = ps.pieces[p]
-        pool = busy.free(weeks.room(pools[p], p), p)
-        return lightest_taker(ctx, piece, pool, staff, loads, total)
-
-    filled = 0
-    for stretch in stretches:
+    stretches.sort(key=lambda st: (-_weight(ps, st.chain), st.request, st.points[0]))
+    grown = _Grown(ps, pools)
+    roster = _Roster(ctx, grown.ps, grown.pools, draft, locked)
+    done = 0
+    for batch in _batches(ctx, stretches):
         if time.monotonic() >= deadline:
             break
-        worth = {p: ps.pieces[p].weight if taker(p) is not None else 0 for p in stretch.arcs}
-        path = _longest_path(ps, stretch.points, stretch.arcs, worth)
-        if not any(worth[p] for p in path):
+        grown.add_arcs(ctx, batch)
+        for st in batch:
+            if time.monotonic() >= deadline:
+                break
+            done += roster.split_again(st)
+    return Resplit(grown.ps, grown.pools, roster.draft(), done)
+
+
+def seconds_needed(ctx: Context, ps: PieceSet, draft: Draft) -> float:
+    """About what splitting the draft's open stretches again takes (SECONDS_PER_ARC a segment:
+    made, screened and tried on its lightest taker)."""
+    lim = ctx.limits
+    arcs = sum(
+        count_arcs_over(st.points, lim.min_minutes, lim.max_continuous)
+        for st in _stretches(ctx, ps, draft)
+    )
+    return SECONDS_PER_ARC * arcs
+
+
+def arcs_of(ctx: Context, st: _Stretch) -> list[tuple[int, int]]:
+    """Every segment of the stretch that lies on some partition of it."""
+    return arcs_over(st.points, ctx.limits.min_minutes, ctx.limits.max_continuous)
+
+
+def _batches(ctx: Context, stretches: list[_Stretch]) -> Iterator[list[_Stretch]]:
+    """The stretches in order, in batches of about BATCH_ARCS segments (one screening each)."""
+    batch: list[_Stretch] = []
+    arcs = 0
+    for st in stretches:
+        st.spans = arcs_of(ctx, st)
+        batch.append(st)
+        arcs += len(st.spans)
+        if arcs >= BATCH_ARCS:
+            yield batch
+            batch, arcs = [], 0
+    if batch:
+        yield batch
+
+
+def _stretches(ctx: Context, ps: PieceSet, draft: Draft) -> list[_Stretch]:
+    """Each run of open pieces (`_runs`), widened by the shift that ends where it starts and the
+    one that starts where it ends, where the draft has them (each shift widens one run at
+    most): their officers may then work other boundaries (A on 06:00-14:00 before an open
+    14:00-22:00 that B could work from 13:00: A 06:00-13:00, B 13:00-22:00). A supervisor on a
+    supervised request is not given up: the crew around them was checked with them."""
+    open_ = OpenPositions(ctx, draft)
+    ending: dict[tuple[int, int], list[int]] = {}
+    starting: dict[tuple[int, int], list[int]] = {}
+    for k, (p, o) in enumerate(draft.assign):
+        piece = ps.pieces[p]
+        req = ctx.requests[piece.request]
+        if not piece.split or (
+            ctx.officers[o].supervisor and req.model.officers_needed >= ctx.limits.supervisor_at
+        ):
             continue
-        for p in stretch.chain:
-            flow[p] -= 1
+        ending.setdefault((piece.request, piece.end), []).append(k)
+        starting.setdefault((piece.request, piece.start), []).append(k)
+    claimed: set[int] = set()
+    out = []
+    for r in sorted(ps.split_requests):
+        slots = Counter({pc.index: n for pc, n in open_.of(ps, ctx.requests[r])})
+        for chain in _runs(ps, slots):
+            released = []
+            edges = ((ending, ps.pieces[chain[0]].start), (starting, ps.pieces[chain[-1]].end))
+            for side, at in edges:
+                free = next((k for k in side.get((r, at), []) if k not in claimed), None)
+                if free is not None:
+                    claimed.add(free)
+                    released.append(free)
+            pieces = [draft.assign[k][0] for k in released]
+            chain = sorted(chain + pieces, key=lambda p: ps.pieces[p].start)
+            a, b = ps.pieces[chain[0]].start, ps.pieces[chain[-1]].end
+            points = [t for t in grid_points(ctx.requests[r]) if a <= t <= b]
+            out.append(_Stretch(r, chain, released, points))
+    return out
+
+
+def _weight(ps: PieceSet, pieces: list[int]) -> int:
+    return sum(ps.pieces[p].weight for p in pieces)
+
+
+class _Roster:
+    """The draft as `resplit` changes it: loads, totals, who is on each request, flows; a shift
+    given up is left as None in the assignment until the end, so the numbers hold."""
+
+    def __init__(
+        self,
+        ctx: Context,
+        ps: PieceSet,
+        pools: list[np.ndarray],
+        draft: Draft,
+        locked: dict[int, OfficerLoad],
+    ) -> None:
+        self.ctx, self.ps, self.pools = ctx, ps, pools
+        self.loads = final_loads(ctx, ps, draft, locked)
+        self.total = totals(ctx, self.loads)
+        self.assign: list[tuple[int, int] | None] = list(draft.assign)
+        self.flow = dict(draft.flow)
+        self.staff = Staff(ctx, ps, draft.assign)
+        self.staff.assign = self.assign  # type: ignore[assignment] # given-up shifts leave it
+        self.weeks = WeekMinutes(ctx, ps, self.loads)
+        self.busy = Busy(ctx, ps, draft.assign, self.loads)
+
+    def draft(self) -> Draft:
+        return Draft([a for a in self.assign if a is not None], self.flow)
+
+    def taker(self, p: int, back: list[int]) -> int | None:
+        """The lightest officer who may take piece p; the arrays' steps know nothing of the
+        shifts given up, so their officers (`back`) are checked whatever those say."""
+        pool = self.busy.free(self.weeks.room(self.pools[p], p), p)
+        extra = [o for o in back if (self.pools[p] == o).any()]
+        if extra:
+            pool = np.concatenate((pool, np.asarray(extra, dtype=pool.dtype)))
+        piece = self.ps.pieces[p]
+        return lightest_taker(self.ctx, piece, pool, self.staff, self.loads, self.total)
+
+    def _shift(self, k: int) -> tuple[int, int]:
+        held = self.assign[k]
+        assert held is not None, "a shift given up widens one stretch at most"
+        return held
+
+    def _hold(self, k: int, on: bool) -> None:
+        """Shift k's officer takes it up again (`on`) or gives it up."""
+        p, o = self._shift(k)
+        piece = self.ps.pieces[p]
+        if on:
+            self.loads[o].add(piece.start, piece.end)
+            self.staff.shifts.setdefault(piece.request, []).append(k)
+        else:
+            self.loads[o].remove(piece.start, piece.end)
+            self.staff.shifts[piece.request].remove(k)
+        self.total[o] += piece.minutes if on else -piece.minutes
+
+    def _worth(self, arcs: list[int], back: list[int]) -> dict[int, int]:
+        """Each segment's weight where someone may take it, else 0. Whoever may take a segment
+        may take every shorter one from the same start (each rule only eases: less time to
+        overlap, fewer minutes against a cap, fewer moments to supervise), so from each start
+        the longest segment with a taker is found by bisection: on Rockport's Christmas
+        fortnight (M, seed 0) every segment tried was 72,067 taker searches, 2.1 s of a
+        7.3 s profile (docs/solver.md)."""
+        worth = dict.fromkeys(arcs, 0)
+        starts: dict[int, list[int]] = {}
+        for p in arcs:
+            starts.setdefault(self.ps.pieces[p].start, []).append(p)
+        for same in starts.values():
+            same.sort(key=lambda p: self.ps.pieces[p].end)
+            lo, hi = 0, len(same)  # same[:lo] have a taker, same[hi:] have none
+            while lo < hi:
+                mid = (lo + hi) // 2
+                if self.taker(same[mid], back) is None:
+                    hi = mid
+                else:
+                    lo = mid + 1
+            for p in same[:lo]:
+                worth[p] = self.ps.pieces[p].weight
+        return worth
+
+    def split_again(self, st: _Stretch) -> bool:
+        """Give up the stretch's neighbours, split it along the longest path of its segments
+        worth a taker, and keep that where its takers work more of it than before; otherwise
+        leave everything as it was."""
+        for k in st.released:
+            self._hold(k, on=False)
+        before = _weight(self.ps, [self._shift(k)[0] for k in st.released])
+        back = sorted({self._shift(k)[1] for k in st.released})
+        worth = self._worth(st.arcs, back)
+        path = _longest_path(self.ps, st.points, st.arcs, worth)
+        first = len(self.assign)
+        if sum(worth[p] for p in path) > before:
+            for p in path:
+                if worth[p] and (o := self.taker(p, back)) is not None:
+                    self.assign.append((p, o))
+                    self._hold(len(self.assign) - 1, on=True)
+        if _weight(self.ps, [self._shift(k)[0] for k in range(first, len(self.assign))]) <= before:
+            while len(self.assign) > first:
+                self._hold(len(self.assign) - 1, on=False)
+                self.assign.pop()
+            for k in st.released:
+                self._hold(k, on=True)
+            return False
+        for k in st.released:
+            self.assign[k] = None
+        for p in st.chain:
+            self.flow[p] -= 1
         for p in path:
-            flow[p] = flow.get(p, 0) + 1
-            if worth[p] and (o := taker(p)) is not None:
-                piece = ps.pieces[p]
-                loads[o].add(piece.start, piece.end)
-                total[o] += piece.minutes
-                staff.shifts.setdefault(piece.request, []).append(len(assign))
-                assign.append((p, o))
-                filled += 1
-    return Resplit(ps, pools, Draft(assign, flow), filled)
+            self.flow[p] = self.flow.get(p, 0) + 1
+        return True
 
 
 def _runs(ps: PieceSet, slots: Counter[int]) -> list[list[int]]:
@@ -157,33 +311,36 @@ def _longest_path(
 
 
 class _Grown:
-    """The search's pieces and the new segments the stretches may use."""
+    """The search's pieces and pools, and the segments the stretches use, added as reached:
+    the piece set and the pool list grow in place, so the roster's views of them see the new
+    segments."""
 
-    def __init__(self, ps: PieceSet) -> None:
-        self.ps = ps
+    def __init__(self, ps: PieceSet, pools: list[np.ndarray]) -> None:
+        by_request = {r: list(ids) for r, ids in ps.by_request.items()}
+        self.ps = PieceSet(
+            list(ps.pieces), by_request, ps.split_requests, ps.no_valid_split, ps.grid_points
+        )
+        self.pools = list(pools)
         self.index = piece_index(ps)
-        self.new: list[Piece] = []
+        self.arrays: OfficerArrays | None = None
 
-    def piece(self, ctx: Context, request: int, start: int, end: int) -> int:
+    def add_arcs(self, ctx: Context, batch: list[_Stretch]) -> None:
+        """The segments of each stretch of the batch, as pieces (new ones screened)."""
+        new: list[Piece] = []
+        for st in batch:
+            st.arcs = [self._piece(ctx, st.request, s, e, new) for s, e in st.spans]
+        if self.arrays is None:
+            self.arrays = officer_arrays(ctx)
+        self.pools.extend(candidate_pools(ctx, PieceSet(new, {}, set(), set(), {}), self.arrays))
+
+    def _piece(self, ctx: Context, request: int, start: int, end: int, new: list[Piece]) -> int:
         key = (request, start, end)
         if key not in self.index:
-            req = ctx.requests[request]
-            n = len(self.ps.pieces) + len(self.new)
-            self.new.append(Piece(n, request, start, end, piece_weight(req, start, end), True))
+            n = len(self.ps.pieces)
+            weight = piece_weight(ctx.requests[request], start, end)
+            piece = Piece(n, request, start, end, weight, True)
+            self.ps.pieces.append(piece)
+            self.ps.by_request[request].append(n)
+            new.append(piece)
             self.index[key] = n
         return self.index[key]
-
-    def new_set(self) -> PieceSet:
-        return PieceSet(self.new, {}, set(), set(), {})
-
-    def pieces(self) -> PieceSet:
-        by_request = {r: list(ids) for r, ids in self.ps.by_request.items()}
-        for piece in self.new:
-            by_request[piece.request].append(piece.index)
-        return PieceSet(
-            self.ps.pieces + self.new,
-            by_request,
-            self.ps.split_requests,
-            self.ps.no_valid_split,
-            self.ps.grid_points,
-        )

@@ -136,6 +136,7 @@ def solve(problem: Problem, *, stop_event: threading.Event | None = None) -> Ros
     report_s = budget.report_seconds(ctx, clock)
     after = report_s + budget.explain_seconds_within(ctx, ps, start, pools, clock.limit)
     polish_s = budget.polish_seconds(ctx, clock, report_s, len(start.assign))
+    polish_s += budget.resplit_seconds(ctx, ps, start, clock.limit)
     clock.reserve_for(
         after + polish_s, report_s + budget.polish_needs(ctx, clock, len(start.assign))
     )
@@ -184,6 +185,11 @@ def solve(problem: Problem, *, stop_event: threading.Event | None = None) -> Ros
         if filled:
             found.notes.append(
                 f"{filled} open position(s) filled by free officers after the search"
+            )
+        if done.split:
+            found.notes.append(
+                f"{done.split} open stretch(es) of long requests split again where officers "
+                "could work more of them"
             )
         if moved:
             found.notes.append(f"fairness polish moved {moved} shift(s) to lighter officers")

@@ -8,13 +8,14 @@ from typing import Any
 
 from scheduler.context import Context, prepare
 from scheduler.rules.eligibility import candidate_pools
+from scheduler.solve.budget import resplit_seconds
 from scheduler.solve.draft import Draft
 from scheduler.solve.fill import fill_and_polish
 from scheduler.solve.locks import check_locks
 from scheduler.solve.pieces import PieceSet, build_pieces, find_piece
-from scheduler.solve.resplit import resplit
+from scheduler.solve.resplit import SECONDS_PER_ARC, resplit, seconds_needed
 from scheduler.timeutil import to_minute
-from tests.scheduler.builders import at, officer, problem, request
+from tests.scheduler.builders import at, lock, officer, problem, request
 
 
 def _even(prob: Any) -> tuple[Context, PieceSet, Any, Any, dict[str, int]]:
@@ -56,28 +57,29 @@ def _plan(ctx: Context, ps: PieceSet, draft: Draft) -> tuple[set, set]:
     return routed, held
 
 
-def _late_shift(**k2: Any) -> Any:
+def _late_shift(locked: bool = False, **k2: Any) -> Any:
     # Wednesday 9 Dec. R-1 06:00-22:00 for one officer: Kennesaw splits it into segments of
     # 4 to 12 hours, evenly 06:00-14:00 and 14:00-22:00. K-1, free only 06:00-14:00, works the
-    # first; K-2 is free only 15:00-22:00, so cannot work 14:00-22:00 (and 15:00 would leave a
-    # 1-hour segment).
+    # first (a confirmed shift where `locked`); K-2 is free only 15:00-22:00, so cannot work
+    # 14:00-22:00 (and 15:00 would leave a 1-hour segment).
     return problem(
         [officer("K-1", [(at(9, 6), at(9, 14))]), officer("K-2", [(at(9, 15), at(9, 22))], **k2)],
         [request("R-1", at(9, 6), at(9, 22))],
+        locked=[lock("R-1", "K-1", at(9, 6), at(9, 14))] if locked else None,
     )
 
 
 def test_an_open_stretch_is_split_where_a_free_officer_fits() -> None:
-    # The stretch 14:00-22:00 may be split only at 18:00 (each side at least 4 hours): K-2 takes
-    # 18:00-22:00 and 14:00-18:00 stays open, so the position still partitions the request.
-    ctx, ps, pools, locked, who = _even(_late_shift())
+    # K-1's shift is confirmed, so the stretch 14:00-22:00 is split alone: only at 18:00 (each
+    # side at least 4 hours). K-2 takes 18:00-22:00 and 14:00-18:00 stays open, so the position
+    # still partitions the request.
+    ctx, ps, pools, locked, who = _even(_late_shift(locked=True))
     first, second = _halves(ctx, ps)
-    start = Draft([(first, who["K-1"])], {first: 1, second: 1})
-    done = resplit(ctx, ps, pools, start, locked)
-    assert done.filled == 1
+    done = resplit(ctx, ps, pools, Draft([], {first: 1, second: 1}), locked)
+    assert done.stretches == 1
     assert _plan(ctx, done.ps, done.draft) == (
         {(6, 14, 1), (14, 18, 1), (18, 22, 1)},
-        {(6, 14, "K-1"), (18, 22, "K-2")},
+        {(18, 22, "K-2")},
     )
     # The search's pieces keep their numbers; new segments come after them (the even splits
     # into 2, 3 and 4 hold 14:00-18:00 and 18:00-22:00 already).
@@ -85,13 +87,54 @@ def test_an_open_stretch_is_split_where_a_free_officer_fits() -> None:
     assert len(done.pools) == len(done.ps.pieces)
 
 
+def test_a_stretch_takes_in_the_shift_before_it() -> None:
+    # K-1's shift is not confirmed: the stretch is 06:00-22:00, K-1's given up with it. Every
+    # path works at most 12 hours (K-1 until x, K-2 from y, 4 hours or more open between); the
+    # longest path keeps the first it finds among equals (segments in order of start, one
+    # replacing another only when worth more): K-1 06:00-11:00, 11:00-15:00 open, K-2
+    # 15:00-22:00. 12 hours worked where K-1 alone worked 8.
+    ctx, ps, pools, locked, who = _even(_late_shift())
+    first, second = _halves(ctx, ps)
+    start = Draft([(first, who["K-1"])], {first: 1, second: 1})
+    done = resplit(ctx, ps, pools, start, locked)
+    assert done.stretches == 1
+    assert _plan(ctx, done.ps, done.draft) == (
+        {(6, 11, 1), (11, 15, 1), (15, 22, 1)},
+        {(6, 11, "K-1"), (15, 22, "K-2")},
+    )
+
+
+def test_a_stretch_too_short_to_split_is_widened_by_its_neighbour() -> None:
+    # R-1 06:00-20:00 splits evenly 06:00-13:00 and 13:00-20:00 (7 hours each: too short to
+    # split again into two of 4). K-1, free 06:00-13:00, holds the first; K-2 is free only
+    # 12:00-18:00, so cannot take 13:00-20:00 whole. Widened by K-1's shift: whoever works
+    # from 12:00 on must stop by 16:00 (4 hours left open before 20:00), and K-2's segment needs
+    # 4 hours: K-1 06:00-12:00, K-2 12:00-16:00, 16:00-20:00 open, 10 hours worked where 7 were,
+    # the only path worth that much.
+    prob = problem(
+        [officer("K-1", [(at(9, 6), at(9, 13))]), officer("K-2", [(at(9, 12), at(9, 18))])],
+        [request("R-1", at(9, 6), at(9, 20))],
+    )
+    ctx, ps, pools, locked, who = _even(prob)
+    six, one, eight = (_hours(ctx, 9, h) for h in (6, 13, 20))
+    first, second = _piece(ps, six, one), _piece(ps, one, eight)
+    start = Draft([(first, who["K-1"])], {first: 1, second: 1})
+    done = resplit(ctx, ps, pools, start, locked)
+    assert done.stretches == 1
+    assert _plan(ctx, done.ps, done.draft) == (
+        {(6, 12, 1), (12, 16, 1), (16, 20, 1)},
+        {(6, 12, "K-1"), (12, 16, "K-2")},
+    )
+
+
 def test_a_stretch_nobody_can_work_stays_as_it_was() -> None:
-    # K-2 is suspended: no segment of 14:00-22:00 has a taker, and nothing changes.
+    # K-2 is suspended: K-1's shift given up and taken again works 8 hours at most, no more than
+    # before, and nothing changes.
     ctx, ps, pools, locked, who = _even(_late_shift(status="suspended"))
     first, second = _halves(ctx, ps)
     start = Draft([(first, who["K-1"])], {first: 1, second: 1})
     done = resplit(ctx, ps, pools, start, locked)
-    assert done.filled == 0
+    assert done.stretches == 0
     assert (done.draft.assign, done.draft.flow) == (start.assign, start.flow)
 
 
@@ -100,15 +143,15 @@ def test_a_deadline_already_passed_splits_nothing() -> None:
     first, second = _halves(ctx, ps)
     start = Draft([(first, who["K-1"])], {first: 1, second: 1})
     done = resplit(ctx, ps, pools, start, locked, deadline=time.monotonic() - 1)
-    assert (done.filled, done.draft.assign, done.draft.flow) == (0, start.assign, start.flow)
+    assert (done.stretches, done.draft.assign, done.draft.flow) == (0, start.assign, start.flow)
 
 
 def test_a_whole_open_position_is_split_around_what_its_officers_can_work() -> None:
     # Two positions of R-1; the second is open end to end (06:00-14:00 and 14:00-22:00 both
-    # open once): one run of 16 hours. K-3 is free 06:00-11:00, K-4 15:00-22:00 (K-1 and K-2
-    # hold the first position). The longest path gives 06:00-11:00 to K-3 (5 h), leaves
+    # open once): one run of 16 hours with no shift before or after it. K-3 is free
+    # 06:00-11:00, K-4 15:00-22:00 (K-1 and K-2 hold the first position, and neither can work
+    # 11:00-15:00 beside it). The longest path gives 06:00-11:00 to K-3 (5 h), leaves
     # 11:00-15:00 open (4 h, the minimum) and gives 15:00-22:00 to K-4 (7 h): 12 of 16 hours.
-    # K-3 ending earlier would leave more than 4 hours before 15:00 open.
     prob = problem(
         [officer("K-1"), officer("K-2"), officer("K-3", [(at(9, 6), at(9, 11))]),
          officer("K-4", [(at(9, 15), at(9, 22))])],
@@ -119,16 +162,33 @@ def test_a_whole_open_position_is_split_around_what_its_officers_can_work() -> N
     start = Draft([(first, who["K-1"]), (second, who["K-2"])], {first: 2, second: 2})
     done = resplit(ctx, ps, pools, start, locked)
     routed, held = _plan(ctx, done.ps, done.draft)
-    assert done.filled == 2
+    assert done.stretches == 1
     assert held == {(6, 14, "K-1"), (14, 22, "K-2"), (6, 11, "K-3"), (15, 22, "K-4")}
     assert routed == {(6, 14, 1), (14, 22, 1), (6, 11, 1), (11, 15, 1), (15, 22, 1)}
 
 
 def test_the_fillings_split_open_stretches_and_polish_after() -> None:
-    # Through `fill_and_polish`: the late shift's stretch is split and K-2 takes 18:00-22:00.
+    # Through `fill_and_polish`: the late shift's stretch is split as above, and nobody else
+    # could take either shift, so the polish moves none.
     ctx, ps, pools, locked, who = _even(_late_shift())
     first, second = _halves(ctx, ps)
     start = Draft([(first, who["K-1"])], {first: 1, second: 1})
     done = fill_and_polish(ctx, ps, pools, start, locked)
-    assert done.filled == 1
-    assert _plan(ctx, done.ps, done.draft)[1] == {(6, 14, "K-1"), (18, 22, "K-2")}
+    assert (done.filled, done.moved, done.split) == (0, 0, 1)
+    assert _plan(ctx, done.ps, done.draft)[1] == {(6, 11, "K-1"), (15, 22, "K-2")}
+
+
+def test_the_reserve_counts_the_segments_of_the_open_stretches() -> None:
+    # The late shift's one stretch, 06:00-22:00 widened by K-1's shift: 33 grid points, and
+    # segments of 4 to 12 hours on some partition of it: 17 from 06:00 (to 10:00 ... 18:00),
+    # 45 from 10:00-14:00 to a point no later than 18:00 (9 + 8 + ... + 1), and 17 from
+    # 10:00-18:00 to 22:00. 79 segments.
+    ctx, ps, pools, locked, who = _even(_late_shift())
+    first, second = _halves(ctx, ps)
+    start = Draft([(first, who["K-1"])], {first: 1, second: 1})
+    assert seconds_needed(ctx, ps, start) == 79 * SECONDS_PER_ARC
+    # The budget keeps at most 5% of the limit for it, and nothing without long requests.
+    assert resplit_seconds(ctx, ps, start, 60.0) == 79 * SECONDS_PER_ARC
+    assert resplit_seconds(ctx, ps, start, 0.02) == 0.05 * 0.02
+    short = prepare(problem([officer("K-1")], [request("R-1", at(9, 6), at(9, 14))]))
+    assert resplit_seconds(short, build_pieces(short), Draft(), 60.0) == 0.0
