@@ -54,6 +54,7 @@ class SuiteRow:
     gap_pct: float | None
     search_pct: float | None
     screen_model_pct: float | None
+    resplit_pct: float | None
     wall_s: float | None
     peak_mb: float | None
 
@@ -233,6 +234,7 @@ def _row(
         gap_pct=gap,
         search_pct=share_pct(o.phases, ("search",), o.final_s),
         screen_model_pct=share_pct(o.phases, ("screening", "model"), o.final_s),
+        resplit_pct=share_pct(o.phases, ("resplit",), o.final_s),
         wall_s=o.final_s if m else None,
         peak_mb=o.peak_rss_mb if m else None,
     )

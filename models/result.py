@@ -126,7 +126,7 @@ class SolverStats(OutputModel):
         default_factory=dict,
         description=(
             "Seconds per phase, from a parsed problem to an assembled result: prepare, "
-            "screening, model, search, bound, polish, report. They sum to wall_s."
+            "screening, model, search, bound, polish, resplit, report. They sum to wall_s."
         ),
     )
     notes: list[str] = Field(default_factory=list)

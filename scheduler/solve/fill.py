@@ -15,6 +15,8 @@ polish, the largest total rose from 74.5 h to 80.0-86.5 h).
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 
 import numpy as np
@@ -58,6 +60,7 @@ def fill_and_polish(
     locked: dict[int, OfficerLoad],
     deadline: float = float("inf"),
     fill_deadline: float | None = None,
+    phase: Callable[[str], AbstractContextManager[None]] | None = None,
 ) -> Filled:
     """The fairness polish, then open positions filled (`fill_open`, and the first time the
     open stretches of long requests split again: `resplit`) and polished again while a filling
@@ -71,8 +74,8 @@ def fill_and_polish(
     cut short can leave improvable pairs, and the roster before the filling had none. One is
     started only while the last polish's time is left (Rockport's fortnight with a 4-hour
     continuous cap, M, 20 s: polishes of 0.58, 0.41 and 0.32 s, the last with 0.19 s to
-    spare; a run of the code before this rule ended with 5 improvable pairs: docs/solver.md),
-    and ends that long before `fill_deadline`."""
+    spare; a run of the code before this rule ended with 5 improvable pairs: docs/solver.md).
+    `phase` (`Clock.phase`) counts the splitting again apart from the polish."""
     until = deadline if fill_deadline is None else min(deadline, fill_deadline)
     began = time.monotonic()
     draft, moved = polish(ctx, ps, pools, draft, locked, deadline)
@@ -86,7 +89,8 @@ def fill_and_polish(
         if split_again:
             split_again = False
             # Its polish after looks at every shift again, with more moves: twice the first's.
-            grown = resplit(ctx, ps, pools, draft, locked, until - 2 * took)
+            with nullcontext() if phase is None else phase("resplit"):
+                grown = resplit(ctx, ps, pools, draft, locked, until - 2 * took)
             ps, pools, draft, again = grown.ps, grown.pools, grown.draft, grown.stretches
         if not more + again:
             break

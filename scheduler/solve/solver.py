@@ -178,6 +178,7 @@ def solve(problem: Problem, *, stop_event: threading.Event | None = None) -> Ros
                 locked_loads,
                 deadline,
                 budget.polish_deadline(clock, after),
+                clock.phase,
             )
             ps, draft, filled, moved = done.ps, done.draft, done.filled, done.moved
             cut = time.monotonic() >= deadline  # the polish may have stopped before its end

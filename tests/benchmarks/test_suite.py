@@ -134,7 +134,10 @@ def _two_problem_refs(tmp_path: Path) -> dict[Any, Any]:
 
 def test_comparison_columns_on_a_two_problem_fake(tmp_path: Path) -> None:
     family = "kennesaw-thanksgiving-contract"
-    phases = {"prepare": 0.4, "screening": 1.2, "model": 0.88, "search": 7.0, "report": 0.2}
+    phases = {
+        "prepare": 0.4, "screening": 1.2, "model": 0.88, "search": 7.0, "resplit": 0.52,
+        "report": 0.2,
+    }
     outcomes = [
         _outcome(family, 0, "greedy", 30.0),
         _outcome(family, 0, "offduty", 38.0, phases=phases),
@@ -149,12 +152,14 @@ def test_comparison_columns_on_a_two_problem_fake(tmp_path: Path) -> None:
     # 38 / 30 = 1.26667, 38 / 35 = 1.08571, 38 / 40 = 0.95; gap (50 - 38) / 50 = 24 %
     assert (first.vs_greedy, first.vs_highs, first.vs_reference) == (1.2667, 1.0857, 0.95)
     assert (first.highs, first.highs_from, first.gap_pct) == (35.0, "run", 24.0)
-    # phases over the 10.4 s wall: search 7.0 -> 67.3 %, screening + model 2.08 -> 20.0 %
-    assert (first.search_pct, first.screen_model_pct) == (67.3, 20.0)
+    # phases over the 10.4 s wall: search 7.0 -> 67.3 %, screening + model 2.08 -> 20.0 %,
+    # resplit 0.52 -> 5.0 %
+    assert (first.search_pct, first.screen_model_pct, first.resplit_pct) == (67.3, 20.0, 5.0)
     # No HiGHS run at seed 1 and its stored same-limit run has no roster: no HiGHS figure.
     assert (second.highs, second.highs_from, second.vs_highs) == (None, "", None)
     assert (second.vs_greedy, second.vs_reference) == (1.125, 0.9)
     assert second.search_pct is None and second.screen_model_pct is None
+    assert second.resplit_pct is None
     assert worst_per_family(rows) == [second]  # 0.9 of the reference is the worst member
     cliff = cliff_rows(outcomes, _two_problem_refs(tmp_path))
     assert [(r.limit_s, r.vs_reference) for r in cliff] == [(1.0, 0.825), (10.0, 0.95)]
@@ -163,7 +168,7 @@ def test_comparison_columns_on_a_two_problem_fake(tmp_path: Path) -> None:
         "| kennesaw-thanksgiving-contract | kennesaw-ga | 0 | feasible | 38 | 30 | 35 | 40 |"
         in text
     )
-    assert "| 1.267 | 1.086 | 0.95 | 30 | 28 | 24 | 67.3 | 20 | 10.4 / 10 | 120 |" in text
+    assert "| 1.267 | 1.086 | 0.95 | 30 | 28 | 24 | 67.3 | 20 | 5 | 10.4 / 10 | 120 |" in text
 
 
 def test_highs_same_limit_comes_from_the_references_when_not_rerun(tmp_path: Path) -> None:

@@ -4,6 +4,8 @@ small enough to check by hand: the segments chosen, who takes them, and the flow
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from scheduler.context import Context, prepare
@@ -192,3 +194,18 @@ def test_the_reserve_counts_the_segments_of_the_open_stretches() -> None:
     assert resplit_seconds(ctx, ps, start, 0.02) == 0.05 * 0.02
     short = prepare(problem([officer("K-1")], [request("R-1", at(9, 6), at(9, 14))]))
     assert resplit_seconds(short, build_pieces(short), Draft(), 60.0) == 0.0
+
+
+def test_splitting_again_is_timed_as_its_own_phase() -> None:
+    ctx, ps, pools, locked, who = _even(_late_shift())
+    first, second = _halves(ctx, ps)
+    seen: list[str] = []
+
+    @contextmanager
+    def phase(name: str) -> Iterator[None]:
+        seen.append(name)
+        yield
+
+    start = Draft([(first, who["K-1"])], {first: 1, second: 1})
+    done = fill_and_polish(ctx, ps, pools, start, locked, phase=phase)
+    assert (seen, done.split) == (["resplit"], 1)
