@@ -83,12 +83,16 @@ def polish_seconds(ctx: Context, clock: Clock, report_s: float, pairs: int) -> f
     return max(report_s * min(1.0, len(ctx.requests) / 1000), POLISH_SHARE * clock.limit, needed)
 
 
-def resplit_seconds(ctx: Context, ps: PieceSet, start: Draft, limit: float) -> float:
+def resplit_seconds(ctx: Context, clock: Clock, ps: PieceSet, start: Draft) -> float:
     """The reserve for splitting open stretches again after the search (`resplit`): what the
-    greedy roster's would take, at most RESPLIT_SHARE of the limit."""
+    greedy roster's would take and the polish after it, at most RESPLIT_SHARE of the limit."""
     if not ps.split_requests:
         return 0.0
-    return min(RESPLIT_SHARE * limit, resplit.seconds_needed(ctx, ps, start))
+    needed = resplit.seconds_needed(ctx, ps, start)
+    if not needed:
+        return 0.0
+    after = polish_needs(ctx, clock, len(start.assign))
+    return min(RESPLIT_SHARE * clock.limit, needed + after)
 
 
 def polish_needs(ctx: Context, clock: Clock, pairs: int) -> float:

@@ -72,6 +72,8 @@ def resplit(
     `deadline` (a `time.monotonic()` instant), leaving the rest as they were. The segments of
     a batch of stretches are made and screened when the batch is reached, so a deadline cuts
     no screening short that nothing uses."""
+    if time.monotonic() >= deadline:
+        return Resplit(ps, pools, draft, 0)
     stretches = _stretches(ctx, ps, draft)
     if not stretches:
         return Resplit(ps, pools, draft, 0)

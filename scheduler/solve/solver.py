@@ -136,7 +136,7 @@ def solve(problem: Problem, *, stop_event: threading.Event | None = None) -> Ros
     report_s = budget.report_seconds(ctx, clock)
     after = report_s + budget.explain_seconds_within(ctx, ps, start, pools, clock.limit)
     polish_s = budget.polish_seconds(ctx, clock, report_s, len(start.assign))
-    polish_s += budget.resplit_seconds(ctx, ps, start, clock.limit)
+    polish_s += budget.resplit_seconds(ctx, clock, ps, start)
     clock.reserve_for(
         after + polish_s, report_s + budget.polish_needs(ctx, clock, len(start.assign))
     )
