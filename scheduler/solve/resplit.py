@@ -5,13 +5,14 @@ window search only the even ones, so a position can be left open for hours while
 could work most of it on other boundaries: on Rockport's Christmas week (S, seed 0) the even
 splits alone covered 461.7 at 1 s where the 2-hour points covered 479.3 at 5 s (docs/solver.md).
 
-After the search, each run of consecutive open pieces of a request (a stretch [a, b) of one
-position that nobody works) is split again over every boundary of the 30-minute grid: a
-longest path over the stretch's grid points picks its segments, each worth its weight where an
-officer may take it (the greedy and polish layer's checks) and nothing where no one may. The
-stretch's old pieces give up that position and the new segments carry it, so every position still
-partitions its request into segments of the minimum to the maximum (rules.md section 6), and
-coverage can only rise: nobody worked the stretch before.
+After the search, each run of consecutive open pieces of a request (one position that nobody
+works from a to b), widened by the shifts that end at a and start at b, is a stretch. It is
+split again over every boundary of the 30-minute grid: a longest path over its grid points
+picks the segments, each worth its weight where an officer may take it (the greedy and polish
+layer's checks) and nothing where no one may. The stretch's old pieces give up that position
+and the new segments carry it, so every position still partitions its request into segments of
+the minimum to the maximum (rules.md section 6); the change is kept only where its takers work
+more of the stretch than the shifts beside it did, so coverage can only rise.
 """
 
 from __future__ import annotations
