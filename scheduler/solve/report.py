@@ -17,7 +17,7 @@ from models.result import (
 )
 from scheduler.context import Context
 from scheduler.pricing.rates import price_roster
-from scheduler.pricing.shift_pricing import price_shift
+from scheduler.pricing.shift_pricing import ShiftPrice, price_shift
 from scheduler.rules.load import OfficerLoad
 from scheduler.solve.draft import Draft
 from scheduler.solve.explain import explain
@@ -38,11 +38,13 @@ EMPTY_METRICS = Metrics(
 )
 
 
-def _assignment(ctx: Context, r: int, o: int, s: int, e: int, locked: bool) -> Assignment:
+def _assignment(
+    ctx: Context, r: int, o: int, s: int, e: int, locked: bool
+) -> tuple[Assignment, ShiftPrice]:
     req = ctx.requests[r]
     start, end = from_minute(s, ctx.tz), from_minute(e, ctx.tz)
     price = price_shift(req.model, start, end, ctx.agency, ctx.policy)
-    return Assignment(
+    line = Assignment(
         request_id=req.id,
         officer_id=ctx.officers[o].id,
         start=start,
@@ -52,6 +54,7 @@ def _assignment(ctx: Context, r: int, o: int, s: int, e: int, locked: bool) -> A
         amount=price.amount,
         locked=locked,
     )
+    return line, price
 
 
 def _officer_hours(
@@ -95,12 +98,17 @@ def assemble(
         (ps.pieces[p].request, o, ps.pieces[p].start, ps.pieces[p].end) for p, o in draft.assign
     ]
     shifts.sort(key=lambda t: (t[2], ctx.requests[t[0]].id, ctx.officers[t[1]].id, t[3]))
-    assignments = [
+    priced = [
         _assignment(ctx, r, o, s, e, (r, o, s, e) in locked_keys) for r, o, s, e in shifts
     ]
+    assignments = [a for a, _ in priced]
     requests = {req.id: req.model for req in ctx.requests}
     pricing = price_roster(
-        requests, [(a.request_id, a.start, a.end) for a in assignments], ctx.agency, ctx.policy
+        requests,
+        [(a.request_id, a.start, a.end) for a in assignments],
+        ctx.agency,
+        ctx.policy,
+        [price for _, price in priced],
     )
     result = RosterResult(
         status=status,

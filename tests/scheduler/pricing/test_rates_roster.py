@@ -12,6 +12,7 @@ from models.quote import InvoiceLine
 from models.request import Employer, Request, Vehicle
 from scheduler.agencies import get_agency
 from scheduler.pricing.rates import price_request, price_roster
+from scheduler.pricing.shift_pricing import price_shift
 
 KENNESAW = get_agency("kennesaw-ga")
 ROCKPORT = get_agency("rockport-tx")
@@ -101,6 +102,27 @@ def test_roster_total_is_the_sum_of_request_totals() -> None:
         ("R-1", Decimal("304.20")), ("R-2", Decimal("684.45"))]
     assert pricing.total == Decimal("988.65")
     assert pricing.model_dump(mode="json")["total"] == "988.65"
+
+
+def test_a_roster_priced_from_its_known_shift_prices_is_the_same() -> None:
+    # The solver's report prices each shift for its own line, then hands those prices over:
+    # the roster (R-1 four hours, then R-2 twice 4.5 hours) is the same 988.65 as priced from
+    # scratch, request by request.
+    requests = {
+        "R-1": _request("R-1", "2026-12-01T16:00-05:00", "2026-12-01T20:00-05:00"),
+        "R-2": _request("R-2", "2026-12-02T16:00-05:00", "2026-12-02T20:30-05:00",
+                        officers_needed=2),
+    }
+    shifts = [
+        ("R-1", requests["R-1"].start, requests["R-1"].end),
+        ("R-2", requests["R-2"].start, requests["R-2"].end),
+        ("R-2", requests["R-2"].start, requests["R-2"].end),
+    ]
+    known = [price_shift(requests[r], s, e, KENNESAW, KENNESAW.policy) for r, s, e in shifts]
+    assert [p.amount for p in known] == [Decimal("304.20"), Decimal("342.23"), Decimal("342.23")]
+    given = price_roster(requests, shifts, KENNESAW, KENNESAW.policy, known)
+    assert given == price_roster(requests, shifts, KENNESAW, KENNESAW.policy)
+    assert given.total == Decimal("988.65")
 
 
 def test_roster_shift_naming_an_unknown_request_is_an_input_error() -> None:
