@@ -241,9 +241,6 @@ class StaticScreen:
         return counts, np.flatnonzero(left).tolist()
 
 
-OfficerArrays = _OfficerArrays
-
-
 def officer_arrays(ctx: Context) -> _OfficerArrays:
     """The arrays `candidate_pools` screens with, to share between calls on one problem (a
     few milliseconds to build at M, tens at city scale)."""

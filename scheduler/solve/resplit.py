@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from scheduler.context import Context, piece_weight
-from scheduler.rules.eligibility import OfficerArrays, candidate_pools, officer_arrays
+from scheduler.rules.eligibility import candidate_pools, officer_arrays
 from scheduler.rules.load import OfficerLoad
 from scheduler.solve.draft import Draft
 from scheduler.solve.explain import OpenPositions
@@ -79,7 +79,7 @@ def resplit(
     if not stretches:
         return Resplit(ps, pools, draft, 0)
     stretches.sort(key=lambda st: (-_weight(ps, st.chain), st.request, st.points[0]))
-    grown = _Grown(ps, pools)
+    grown = _Grown(ctx, ps, pools)
     roster = _Roster(ctx, grown.ps, grown.pools, draft, locked)
     done = 0
     for batch in _batches(ctx, stretches):
@@ -318,22 +318,20 @@ class _Grown:
     the piece set and the pool list grow in place, so the roster's views of them see the new
     segments."""
 
-    def __init__(self, ps: PieceSet, pools: list[np.ndarray]) -> None:
+    def __init__(self, ctx: Context, ps: PieceSet, pools: list[np.ndarray]) -> None:
         by_request = {r: list(ids) for r, ids in ps.by_request.items()}
         self.ps = PieceSet(
             list(ps.pieces), by_request, ps.split_requests, ps.no_valid_split, ps.grid_points
         )
         self.pools = list(pools)
         self.index = piece_index(ps)
-        self.arrays: OfficerArrays | None = None
+        self.arrays = officer_arrays(ctx)
 
     def add_arcs(self, ctx: Context, batch: list[_Stretch]) -> None:
         """The segments of each stretch of the batch, as pieces (new ones screened)."""
         new: list[Piece] = []
         for st in batch:
             st.arcs = [self._piece(ctx, st.request, s, e, new) for s, e in st.spans]
-        if self.arrays is None:
-            self.arrays = officer_arrays(ctx)
         self.pools.extend(candidate_pools(ctx, PieceSet(new, {}, set(), set(), {}), self.arrays))
 
     def _piece(self, ctx: Context, request: int, start: int, end: int, new: list[Piece]) -> int:
