@@ -106,6 +106,9 @@ def _command(argv: Sequence[str]) -> str | None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    if _command(argv) is None and "--version" in argv and not {"-h", "--help"} & set(argv):
+        print(f"offduty {_version()}")  # without loading every command's module
+        return 0
     try:
         parser = build_parser(_command(argv))  # the defaults read OFFDUTY_* settings
     except ValidationError as exc:

@@ -12,11 +12,27 @@ Modules left at this level are shared by all four: the prepared problem (`contex
 (`timeutil`), agencies and problem files (`agencies`, `problem_io`, `input_bounds`), `summary`.
 
 Imports flow one way: `models` <- `scheduler` <- `scenarios`, `store`, `api`, `cli`.
-The four public entry points are re-exported here.
+The four public entry points are re-exported here, each imported on first use: a command that
+only reads an agency or the store does not pay for loading the solver (OR-Tools, pandas).
 """
 
-from scheduler.pricing import price_roster, quote
-from scheduler.solve.solver import solve
-from scheduler.validate import validate
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from scheduler.pricing import price_roster, quote
+    from scheduler.solve.solver import solve
+    from scheduler.validate import validate
 
 __all__ = ["price_roster", "quote", "solve", "validate"]
+
+_HOMES = {"price_roster": "scheduler.pricing", "quote": "scheduler.pricing",
+          "solve": "scheduler.solve.solver", "validate": "scheduler.validate"}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _HOMES:
+        raise AttributeError(f"module 'scheduler' has no attribute {name!r}")
+    return getattr(import_module(_HOMES[name]), name)
