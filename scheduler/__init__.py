@@ -18,7 +18,9 @@ only reads an agency or the store does not pay for loading the solver (OR-Tools,
 
 from __future__ import annotations
 
+import sys
 from importlib import import_module
+from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -32,7 +34,23 @@ _HOMES = {"price_roster": "scheduler.pricing", "quote": "scheduler.pricing",
           "solve": "scheduler.solve.solver", "validate": "scheduler.validate"}
 
 
+def _entry(name: str) -> Any:
+    return getattr(import_module(_HOMES[name]), name)
+
+
 def __getattr__(name: str) -> Any:
     if name not in _HOMES:
         raise AttributeError(f"module 'scheduler' has no attribute {name!r}")
-    return getattr(import_module(_HOMES[name]), name)
+    return _entry(name)
+
+
+class _Package(ModuleType):
+    """`solve` and `validate` name both a subpackage and its entry point. Importing a subpackage
+    binds its name on this package; the entry point keeps the name, as when it was imported
+    eagerly (the subpackages stay in `sys.modules`, where imports find them)."""
+
+    solve = property(lambda _: _entry("solve"), lambda _, module: None)
+    validate = property(lambda _: _entry("validate"), lambda _, module: None)
+
+
+sys.modules[__name__].__class__ = _Package
