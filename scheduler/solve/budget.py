@@ -47,19 +47,24 @@ FLOW_SECONDS_PER_PAIR = 2.5e-6
 # 0.44-1.1 us a pair measured on Rockport's M and L fortnights, with a margin.
 WINDOW_FLOW_SECONDS_PER_PAIR = 1.5e-6
 BOUND_SHARE = 0.25
+# The report's idle cost: a request is explained, refused or checked once, a shift priced and
+# validated (fitted on S to 1,000 officers, from 110 to 11,185 shifts; docs/solver.md).
+REPORT_SECONDS_PER_REQUEST = 0.2e-3
+REPORT_SECONDS_PER_SHIFT = 0.1e-3
 OVERRUN = 1.05  # an answer later than this says so (the promise: the limit plus 5%)
 
 
-def report_seconds(ctx: Context, clock: Clock) -> float:
+def report_seconds(ctx: Context, clock: Clock, shifts: int) -> float:
     """Seconds to keep after the search and the explanations for the rest of the report:
-    pricing, validating and assembling the roster.
+    pricing, validating and assembling a roster of about `shifts` shifts (the greedy roster's,
+    which the search rarely grows by more than a tenth).
 
-    The report's cost grows with the requests and with how busy the machine is (figures in
-    docs/solver.md). The estimate is the idle cost scaled by how much slower than idle this
-    machine ran the screening and the greedy roster, with a quarter again as margin: the limit
-    is a promise."""
+    The report's cost grows with the requests and with the shifts, and with how busy the machine
+    is (figures in docs/solver.md). The estimate is the idle cost scaled by how much slower than
+    idle this machine ran the screening and the greedy roster, with a quarter again as margin:
+    the limit is a promise."""
     requests = len(ctx.requests)
-    idle = 0.05 + 0.35e-3 * requests
+    idle = 0.05 + REPORT_SECONDS_PER_REQUEST * requests + REPORT_SECONDS_PER_SHIFT * shifts
     spent = clock.phases.get("screening", 0.0) + clock.phases.get("greedy", 0.0)
     slower = max(1.0, spent / (0.01 + 1.2e-3 * requests))
     return idle * min(slower, 4.0) * 1.25

@@ -133,7 +133,7 @@ def solve(problem: Problem, *, stop_event: threading.Event | None = None) -> Ros
     with clock.phase("greedy"):
         start = _rotation_start(ctx, ps, pools, cands, capped, locked_loads)
     first = round(clock.elapsed(), 3)  # the greedy roster: valid, ready before any model
-    report_s = budget.report_seconds(ctx, clock)
+    report_s = budget.report_seconds(ctx, clock, len(start.assign) + len(ctx.locked))
     after = report_s + budget.explain_seconds_within(ctx, ps, start, pools, clock.limit)
     polish_s = budget.polish_seconds(ctx, clock, report_s, len(start.assign))
     polish_s += budget.resplit_seconds(ctx, clock, ps, start)
