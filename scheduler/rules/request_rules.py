@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import lru_cache
 
 from models.agency import Agency, PolicySettings
 from models.request import Request
@@ -28,10 +29,16 @@ class RuleHit:
 RequestRule = Callable[[Request, Agency, PolicySettings], "RuleHit | None"]
 
 
+@lru_cache(maxsize=64)
+def _folded(categories: tuple[str, ...]) -> frozenset[str]:
+    """The prohibited categories as compared, folded once rather than for every request."""
+    return frozenset(c.strip().casefold() for c in categories)
+
+
 def prohibited_employer(request: Request, agency: Agency, policy: PolicySettings) -> RuleHit | None:
     """The employer's category is on the agency's prohibited list (case-insensitive)."""
     category = request.employer.category.strip().casefold()
-    if category not in {c.strip().casefold() for c in policy.prohibited_categories}:
+    if category not in _folded(tuple(policy.prohibited_categories)):
         return None
     who = request.employer.name or request.employer.id
     return RuleHit(

@@ -4,8 +4,9 @@ A pair is (non-locked shift held by B, officer A != B in the fairness set) with 
 total_B minus the shift, where A could take the shift breaking no hard rule (rules.md section 7).
 Judged pair by pair that is shifts x officers, far too slow for 20,000 shifts and 2,000 officers;
 so the cheap rules run as array filters over all officers at once (total, availability,
-qualification, conflict, daily and weekly caps), and only the survivors meet the per-officer
-checks that need their own spans (on-duty gap, overlap, rolling 24 hours, supervisor).
+qualification, conflict, daily and weekly caps, and the travel gap from every span an officer is
+busy), and only the survivors meet the per-officer check that needs their own spans (rolling 24
+hours).
 """
 
 from __future__ import annotations
@@ -16,11 +17,15 @@ from datetime import date
 import numpy as np
 import numpy.typing as npt
 
-from scheduler.validate.officer import clear_of_shifts, within_rest
+from scheduler.validate.officer import within_rest
 from scheduler.validate.view import DAY, OfficerView, RequestView, RosterView, Shift
 
 Ints = npt.NDArray[np.int64]
 Bools = npt.NDArray[np.bool_]
+
+# An officer's busy spans are keyed officer * KEY + start minute: minutes since 1970 in the
+# supported years (to 2199) stay far below it.
+KEY = 2**32
 
 
 def _covered(spans: list[tuple[int, int]], s: int, e: int) -> bool:
@@ -82,8 +87,19 @@ class PairIndex:
             for lo, hi in ov.available:
                 for day in range(lo // DAY, (hi - 1) // DAY + 1):
                     rows[day].append((totals[ov.id], i, lo, hi))
-        # Per day: columns total, officer, window start, window end; sorted by total.
-        self.buckets = {day: np.array(sorted(r), dtype=np.int64) for day, r in rows.items()}
+        # Per day: total, officer, window start, window end, sorted by total, each one array.
+        self.buckets: dict[int, tuple[Ints, Ints, Ints, Ints]] = {}
+        for day, r in rows.items():
+            total, who, lo, hi = np.array(sorted(r), dtype=np.int64).T.copy()
+            self.buckets[day] = (total, who, lo, hi)
+        # Every span an officer is busy (on duty, prior and roster shifts), sorted by officer and
+        # start, with the latest end among that officer's spans up to each one.
+        owner = np.array([i for i, ov in enumerate(self.officers) for _ in ov.busy], dtype=np.int64)
+        starts = np.array([b0 for ov in self.officers for b0, _ in ov.busy], dtype=np.int64)
+        ends = np.array([b1 for ov in self.officers for _, b1 in ov.busy], dtype=np.int64)
+        self.busy_owner = owner
+        self.busy_key = owner * KEY + starts
+        self.busy_latest = np.maximum.accumulate(owner * KEY + ends) - owner * KEY
 
     def _qualified(self, needed: frozenset[str]) -> Bools:
         if needed not in self._quals:
@@ -104,9 +120,9 @@ class PairIndex:
         bucket = self.buckets.get(shift.start // DAY)
         if bucket is None:
             return np.zeros(0, dtype=np.int64)
-        rows = bucket[: int(np.searchsorted(bucket[:, 0], threshold, side="left"))]
-        rows = rows[(rows[:, 2] <= shift.start) & (rows[:, 3] >= shift.end)]
-        who = rows[:, 1]
+        total, who, lo, hi = bucket
+        below = int(total.searchsorted(threshold, side="left"))
+        who = who[:below][(lo[:below] <= shift.start) & (hi[:below] >= shift.end)]
         keep = self._qualified(rv.required)[who] & ~self._conflicted(rv.request.employer.id)[who]
         day_cap = self.view.policy.max_hours_per_day * 60
         for day, minutes in shift.days:
@@ -116,6 +132,15 @@ class PairIndex:
             used = self.week_minutes[monday][who] if monday in self.week_minutes else 0
             keep &= used + minutes <= self.week_cap[who]
         return who[keep]
+
+    def clear(self, who: Ints, start: int, end: int, gap: int) -> Bools:
+        """Which of `who` are `gap` minutes clear of every span they are busy, before and after
+        [start, end): the last span that starts before end + gap ends by start - gap."""
+        if not len(self.busy_key):
+            return np.ones(len(who), dtype=np.bool_)
+        last = self.busy_key.searchsorted(who * KEY + min(end + gap, KEY - 1)) - 1
+        mine = (last >= 0) & (self.busy_owner[last] == who)
+        return ~(mine & (self.busy_latest[last] + gap > start))
 
 
 def improvable_pairs(view: RosterView, fair: list[OfficerView], totals: dict[str, int]) -> int:
@@ -143,13 +168,11 @@ def improvable_pairs(view: RosterView, fair: list[OfficerView], totals: dict[str
         who = index.candidates(rv, shift, totals[shift.officer_id] - shift.minutes)
         if needs_supervisor_from_taker(view, shift):
             who = who[index.supervisor[who]]
-        for i in who[fits[who] < 0].tolist():
-            ov = index.officers[i]
-            fits[i] = (
-                ov.duty_clash(shift.start, shift.end, gap) is None
-                and clear_of_shifts(view, ov, shift)
-                and within_rest(view, ov, shift)
-            )
+        ask = who[fits[who] < 0]
+        clear = index.clear(ask, shift.start, shift.end, gap)
+        fits[ask[~clear]] = 0
+        for i in ask[clear].tolist():
+            fits[i] = within_rest(view, index.officers[i], shift)
         holder = index.position.get(shift.officer_id, -1)
         count += int(np.count_nonzero((fits[who] == 1) & (who != holder)))
     return count

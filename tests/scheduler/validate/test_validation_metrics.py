@@ -107,6 +107,33 @@ def test_improvable_pairs_check_the_takers_caps() -> None:
     assert report.metrics.improvable_pairs == 0
 
 
+def test_improvable_pairs_keep_the_travel_gap_from_every_span_the_taker_is_busy() -> None:
+    # A holds R-1, 18:00-22:00 on the 2nd (20 h to date); B (0 h) could take it but for what
+    # B is busy with, each within the 30 minutes' travel gap or inside it.
+    def pairs(**busy: Any) -> int:
+        prob = problem(
+            [officer("A", hours_to_date=20, availability=WEEK),
+             officer("B", availability=WEEK, **busy)],
+            [request("R-1", at(2, 18), at(2, 22))],
+        )
+        return validate(prob, result([shift("R-1", "A", at(2, 18), at(2, 22))])).metrics \
+            .improvable_pairs
+
+    def span(start: Any, end: Any) -> list[dict[str, str]]:
+        return [{"start": start.isoformat(), "end": end.isoformat()}]
+
+    assert pairs() == 1
+    assert pairs(on_duty=span(at(2, 16), at(2, 17, 30))) == 1  # 30 minutes before: clear
+    assert pairs(on_duty=span(at(2, 16), at(2, 17, 45))) == 0  # 15 minutes before
+    assert pairs(prior_shifts=span(at(2, 22, 10), at(2, 23))) == 0  # 10 minutes after
+    assert pairs(prior_shifts=span(at(2, 22, 30), at(2, 23))) == 1
+    # A prior shift from 15:00 to 19:00 and an on-duty half hour inside it at 15:30: the span
+    # that starts last before R-1 ends at 16:00, yet the prior shift still runs into R-1.
+    inside = span(at(2, 15, 30), at(2, 16))
+    assert pairs(prior_shifts=span(at(2, 15), at(2, 19)), on_duty=inside) == 0
+    assert pairs(prior_shifts=span(at(2, 15), at(2, 16, 30)), on_duty=inside) == 1
+
+
 def test_fairness_set_counts_who_could_take_a_piece_of_a_long_request() -> None:
     late = [{"start": at(1, 17).isoformat(), "end": at(1, 22).isoformat()}]
     middle = [{"start": at(1, 10).isoformat(), "end": at(1, 17).isoformat()}]

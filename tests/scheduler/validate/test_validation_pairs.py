@@ -55,6 +55,14 @@ def rosters(draw: st.DrawFn) -> tuple[Any, Any]:
             rank=draw(st.sampled_from(["officer", "sergeant"])),
             qualifications=draw(st.sampled_from([[], ["traffic"]])),
             on_duty=[{"start": at(duty_day, 7).isoformat(), "end": at(duty_day, 15).isoformat()}],
+            # Shifts outside the roster: the travel gap and the rolling 24 hours count them.
+            prior_shifts=[
+                {"start": at(d, h).isoformat(), "end": at(d, h + span).isoformat()}
+                for d, h, span in draw(st.lists(
+                    st.tuples(st.integers(1, 3), st.integers(0, 18), st.integers(1, 5)),
+                    max_size=2,
+                ))
+            ],
         ))
     requests, assignments = [], []
     for j in range(draw(st.integers(1, 6))):
@@ -67,10 +75,11 @@ def rosters(draw: st.DrawFn) -> tuple[Any, Any]:
                                 job_type=draw(st.sampled_from(["regular", "traffic"]))))
         holders = draw(st.lists(st.integers(0, len(officers) - 1), max_size=needed, unique=True))
         assignments += [shift(f"R-{j}", f"K-{i}", start, end) for i in holders]
-    return problem(officers, requests, supervisor_at=2), result(assignments)
+    gap = draw(st.sampled_from([0, 30, 120]))
+    return problem(officers, requests, supervisor_at=2, travel_gap_minutes=gap), result(assignments)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(case=rosters())
 def test_array_count_equals_pair_by_pair(case: tuple[Any, Any]) -> None:
     view = build_view(*case)
