@@ -39,6 +39,9 @@ POLISH_SECONDS_PER_PAIR = 3e-4
 POLISH_MOST = 0.2
 # Splitting open stretches again after the search keeps at most this share (`resplit_seconds`).
 RESPLIT_SHARE = 0.05
+# But a short limit's share splits next to nothing: on Rockport's Christmas week (S, seed 0) at
+# 1 s, 0.05 s split 0-7 of its 76 stretches and 0.15 s 15-25 (docs/solver.md).
+RESPLIT_LEAST_SECONDS = 0.15
 CITY_OFFICERS = 2000
 # The flow bound's cost per pool pair (1.1-2.3 us measured from S to L, with a margin), and the
 # share of the limit it may take (docs/solver.md).
@@ -90,14 +93,15 @@ def polish_seconds(ctx: Context, clock: Clock, report_s: float, pairs: int) -> f
 
 def resplit_seconds(ctx: Context, clock: Clock, ps: PieceSet, start: Draft) -> float:
     """The reserve for splitting open stretches again after the search (`resplit`): what the
-    greedy roster's would take and the polish after it, at most RESPLIT_SHARE of the limit."""
+    greedy roster's would take and the polish after it, at most RESPLIT_SHARE of the limit or
+    RESPLIT_LEAST_SECONDS, whichever is more."""
     if not ps.split_requests:
         return 0.0
     needed = resplit.seconds_needed(ctx, ps, start)
     if not needed:
         return 0.0
     after = polish_needs(ctx, clock, len(start.assign))
-    return min(RESPLIT_SHARE * clock.limit, needed + after)
+    return min(max(RESPLIT_SHARE * clock.limit, RESPLIT_LEAST_SECONDS), needed + after)
 
 
 def polish_needs(ctx: Context, clock: Clock, pairs: int) -> float:

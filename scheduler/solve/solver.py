@@ -13,9 +13,12 @@ Solving returns data and never raises for solver trouble; bad input raises `Inpu
 
 from __future__ import annotations
 
+import gc
 import logging
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
@@ -109,6 +112,27 @@ def solve(problem: Problem, *, stop_event: threading.Event | None = None) -> Ros
     solver trouble (an unknown agency or contract rate is an `InputError`).
 
     The limit counts from here to the assembled result; `solver.phases` says where it went."""
+    with frozen_heap():
+        return _solve(problem, stop_event)
+
+
+@contextmanager
+def frozen_heap() -> Iterator[None]:
+    """Leaves what exists when a solve starts (the modules, the parsed problem) out of the
+    garbage collector's full passes until it ends. One such pass took 67 ms at S, 7% of a 1 s
+    limit; where it fell in the splitting after the search, that ran past its deadline and was
+    undone (docs/solver.md). A host that froze its heap itself keeps it as it was."""
+    if gc.get_freeze_count():
+        yield
+        return
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
+def _solve(problem: Problem, stop_event: threading.Event | None) -> RosterResult:
     problem = time_capped(problem)  # OFFDUTY_TIME_LIMIT_CAP_S, for tests and CI
     clock = Clock(problem.options.time_limit_s, problem.options.deterministic)
     with clock.phase("prepare"):
