@@ -91,16 +91,21 @@ def polish_seconds(ctx: Context, clock: Clock, report_s: float, pairs: int) -> f
     return max(report_s * min(1.0, len(ctx.requests) / 1000), POLISH_SHARE * clock.limit, needed)
 
 
-def resplit_seconds(ctx: Context, clock: Clock, ps: PieceSet, start: Draft) -> float:
+def resplit_seconds(
+    ctx: Context, clock: Clock, ps: PieceSet, start: Draft, polish_s: float
+) -> float:
     """The reserve for splitting open stretches again after the search (`resplit`): what the
-    greedy roster's would take and the polish after it, at most RESPLIT_SHARE of the limit or
-    RESPLIT_LEAST_SECONDS, whichever is more."""
+    greedy roster's would take, and the polish after it where the polish's reserve `polish_s`
+    does not already hold two; at most RESPLIT_SHARE of the limit or RESPLIT_LEAST_SECONDS,
+    whichever is more. Counting a whole polish again kept 16.3 s after the search on Kennesaw's
+    autumn DST fortnight at city scale (90 s), where both polishes took 2.6 s and the answer
+    came 5.4 s early (docs/solver.md)."""
     if not ps.split_requests:
         return 0.0
     needed = resplit.seconds_needed(ctx, ps, start)
     if not needed:
         return 0.0
-    after = polish_needs(ctx, clock, len(start.assign))
+    after = max(0.0, 2 * polish_needs(ctx, clock, len(start.assign)) - polish_s)
     return min(max(RESPLIT_SHARE * clock.limit, RESPLIT_LEAST_SECONDS), needed + after)
 
 

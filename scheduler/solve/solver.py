@@ -160,7 +160,7 @@ def _solve(problem: Problem, stop_event: threading.Event | None) -> RosterResult
     report_s = budget.report_seconds(ctx, clock, len(start.assign) + len(ctx.locked))
     after = report_s + budget.explain_seconds_within(ctx, ps, start, pools, clock.limit)
     polish_s = budget.polish_seconds(ctx, clock, report_s, len(start.assign))
-    polish_s += budget.resplit_seconds(ctx, clock, ps, start)
+    polish_s += budget.resplit_seconds(ctx, clock, ps, start, polish_s)
     clock.reserve_for(
         after + polish_s, report_s + budget.polish_needs(ctx, clock, len(start.assign))
     )

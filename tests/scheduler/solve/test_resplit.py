@@ -8,9 +8,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+import pytest
+
 from models.result import SolverStats
 from scheduler.context import Context, prepare
 from scheduler.rules.eligibility import candidate_pools
+from scheduler.solve import resplit as resplit_module
 from scheduler.solve.budget import polish_needs, resplit_seconds
 from scheduler.solve.draft import Draft
 from scheduler.solve.fill import fill_and_polish
@@ -211,15 +214,30 @@ def test_the_reserve_counts_the_segments_of_the_open_stretches() -> None:
     start = Draft([(first, who["K-1"])], {first: 1, second: 1})
     assert seconds_needed(ctx, ps, start) == 79 * SECONDS_PER_ARC
     # The budget keeps that and a polish of the greedy roster's one shift after it (0.3 ms a
-    # shift at 2,000 officers, in proportion below: 0.3 us), at most 5% of the limit, and
-    # nothing without long requests.
+    # shift at 2,000 officers, in proportion below: 0.3 us) where the polish's own reserve does
+    # not hold two, and nothing without long requests.
     minute = Clock(60.0, False)
     after = polish_needs(ctx, minute, 1)
     assert after == 3e-4 * 2 / 2000
-    assert resplit_seconds(ctx, minute, ps, start) == 79 * SECONDS_PER_ARC + after
-    assert resplit_seconds(ctx, Clock(0.02, False), ps, start) == 0.05 * 0.02
+    assert resplit_seconds(ctx, minute, ps, start, 0.0) == 79 * SECONDS_PER_ARC + 2 * after
+    assert resplit_seconds(ctx, minute, ps, start, after) == 79 * SECONDS_PER_ARC + after
+    assert resplit_seconds(ctx, minute, ps, start, 1.0) == 79 * SECONDS_PER_ARC
     short = prepare(problem([officer("K-1")], [request("R-1", at(9, 6), at(9, 14))]))
-    assert resplit_seconds(short, minute, build_pieces(short), Draft()) == 0.0
+    assert resplit_seconds(short, minute, build_pieces(short), Draft(), 0.0) == 0.0
+
+
+def test_the_reserve_is_at_most_a_share_of_the_limit_or_a_floor(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # At 10 ms a segment the 79 segments need 0.79 s: 5% of 60 s (3 s) holds it, 5% of 10 s
+    # (0.5 s) and the 0.15 s floor at 1 s cut it.
+    ctx, ps, pools, locked, who = _even(_late_shift())
+    first, second = _halves(ctx, ps)
+    start = Draft([(first, who["K-1"])], {first: 1, second: 1})
+    monkeypatch.setattr(resplit_module, "SECONDS_PER_ARC", 0.01)
+    assert resplit_seconds(ctx, Clock(60.0, False), ps, start, 1.0) == pytest.approx(0.79)
+    assert resplit_seconds(ctx, Clock(10.0, False), ps, start, 1.0) == pytest.approx(0.5)
+    assert resplit_seconds(ctx, Clock(1.0, False), ps, start, 1.0) == pytest.approx(0.15)
 
 
 def test_splitting_again_is_timed_as_its_own_phase() -> None:
