@@ -130,13 +130,13 @@ class _OfficerArrays:
         """Per officer, whether the employer is on their conflict list."""
         return self._conflicted.get(employer, self._no_conflict)
 
-    def near_duty(self, start: int, end: int, minutes: int = DAY) -> set[int]:
+    def near_duty(self, start: int, end: int, minutes: int = DAY) -> np.ndarray:
         """Officers with on-duty time within a day of [start, end) whose busiest 24 hours on
         duty plus `minutes` could exceed the cap `per_24h` (with the default, all of them)."""
         lo = int(np.searchsorted(self.duty_start, start - DAY - self.longest_duty, side="left"))
         hi = int(np.searchsorted(self.duty_start, end + DAY, side="right"))
         near = self.duty_officer[lo:hi]
-        return set(near[self.duty_per_24h[near] + minutes > self.per_24h].tolist())
+        return np.asarray(near[self.duty_per_24h[near] + minutes > self.per_24h])
 
 
 # The static rules over many officers at once: (arrays, request, start, end, pool) -> which
@@ -322,6 +322,8 @@ def candidates(
     chosen = np.zeros(len(ctx.officers), dtype=np.int64)  # how often each officer was kept
     fresh: dict[int, OfficerLoad] = {}
     out: dict[int, list[int]] = {}
+    held = np.zeros(len(ctx.officers), dtype=np.bool_)  # officers with locked shifts
+    held[list(loads)] = True
     for piece in ps.pieces:
         req = ctx.requests[piece.request]
         pool = pools[piece.index]
@@ -336,16 +338,19 @@ def candidates(
         # Without other shifts only the rest rule can bar an officer in the pool (overlap,
         # day and week need a second shift), and it cannot when the shift plus the officer's
         # busiest 24 hours on duty fit in the cap: most of a split request's short pieces.
-        check = arrays.near_duty(piece.start, piece.end, piece.minutes) | set(loads)
-        ok: list[int] = []
-        for oi in pool.tolist():
-            if len(ok) >= limit:
-                break
-            if oi in check:
-                load = loads.get(oi) or fresh.setdefault(oi, OfficerLoad(ctx, ctx.officers[oi]))
-                if not load.fits(piece.start, piece.end):
-                    continue
-            ok.append(oi)
+        check = held.copy()
+        check[arrays.near_duty(piece.start, piece.end, piece.minutes)] = True
+        keep = np.ones(len(pool), dtype=np.bool_)
+        refused = 0
+        for j in np.flatnonzero(check[pool]).tolist():
+            if j - refused >= limit:
+                break  # the first `limit` of the pool that may take it all come before j
+            oi = int(pool[j])
+            load = loads.get(oi) or fresh.setdefault(oi, OfficerLoad(ctx, ctx.officers[oi]))
+            if not load.fits(piece.start, piece.end):
+                keep[j] = False
+                refused += 1
+        ok: list[int] = pool[keep][:limit].tolist()
         if cap is not None:
             chosen[ok] += 1
         out[piece.index] = sorted(ok)

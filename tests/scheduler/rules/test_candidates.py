@@ -53,6 +53,49 @@ def test_screening_keeps_exactly_the_pairs_of_the_full_check(
     assert sum(len(c) for c in full.values()) > 0
 
 
+def _capped_full_check(ctx, ps, loads, pools, cap) -> dict[int, list[int]]:
+    """With a cap: per piece, the first `cap` + positions officers of the spread order (fewest
+    times kept so far, then fewest hours, then index) who pass the full check."""
+    hours = np.array([o.hours_to_date for o in ctx.officers], dtype=np.int64)
+    chosen = np.zeros(len(ctx.officers), dtype=np.int64)
+    out = {}
+    for piece in ps.pieces:
+        req = ctx.requests[piece.request]
+        pool = pools[piece.index]
+        limit = cap + req.model.officers_needed
+        if limit < len(pool):
+            pool = pool[np.lexsort((pool, hours[pool], chosen[pool]))]
+        kept = []
+        for oi in pool.tolist():
+            if len(kept) == limit:
+                break
+            if req.model.employer.id in ctx.officers[oi].conflicts:
+                continue
+            load = loads.get(oi) or OfficerLoad(ctx, ctx.officers[oi])
+            if load.fits(piece.start, piece.end):
+                kept.append(oi)
+        chosen[kept] += 1
+        out[piece.index] = sorted(kept)
+    return out
+
+
+@pytest.mark.parametrize("cap", [1, 4])
+def test_a_capped_screening_keeps_the_first_officers_of_the_spread_order_that_fit(
+    cap: int,
+) -> None:
+    # Locked and prior shifts: officers with a locked shift go through the full load check too.
+    ctx = prepare(generate(40, 80, 7, 3, agency="kennesaw-ga", start=date(2026, 10, 29),
+                           prior_share=0.25, locked_share=0.1))
+    ps = build_pieces(ctx)
+    _, loads = check_locks(ctx, ps)
+    pools = candidate_pools(ctx, ps)
+    fast = candidates(ctx, ps, loads, pools, cap=cap)
+    assert fast == _capped_full_check(ctx, ps, loads, pools, cap)
+    # Not vacuous: locked shifts, and the cap cuts pools the load rules also thin.
+    assert loads
+    assert sum(len(pools[p]) > cap + 2 for p in fast) > 0
+
+
 def _pools_one_by_one(ctx, ps) -> list[np.ndarray]:
     """The pools piece by piece, as they were computed before the array version."""
     arrays = _OfficerArrays(ctx)
