@@ -38,17 +38,14 @@ def _entry(name: str) -> Any:
     return getattr(import_module(_HOMES[name]), name)
 
 
-def __getattr__(name: str) -> Any:
-    if name not in _HOMES:
-        raise AttributeError(f"module 'scheduler' has no attribute {name!r}")
-    return _entry(name)
-
-
 class _Package(ModuleType):
-    """`solve` and `validate` name both a subpackage and its entry point. Importing a subpackage
-    binds its name on this package; the entry point keeps the name, as when it was imported
-    eagerly (the subpackages stay in `sys.modules`, where imports find them)."""
+    """The entry points, imported on first use. `solve` and `validate` also name subpackages,
+    and importing a subpackage binds its name on this package: the setter leaves the name on the
+    entry point, as when it was imported eagerly (the subpackages stay in `sys.modules`, where
+    imports find them)."""
 
+    price_roster = property(lambda _: _entry("price_roster"))
+    quote = property(lambda _: _entry("quote"))
     solve = property(lambda _: _entry("solve"), lambda _, module: None)
     validate = property(lambda _: _entry("validate"), lambda _, module: None)
 

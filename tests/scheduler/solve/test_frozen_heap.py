@@ -9,6 +9,7 @@ import pytest
 
 from scheduler.context import Context
 from scheduler.solve import solver
+from scheduler.validate import validate
 from tests.scheduler.rosters import at, officer, problem, request
 
 
@@ -30,6 +31,7 @@ def test_the_heap_is_frozen_while_solving_and_thawed_after(
     week = _week()
     assert gc.get_freeze_count() == 0
     result = solver.solve(week)
+    assert validate(week, result).ok
     assert result.metrics.positions_filled == 1.0
     assert seen[0] > 1000  # the modules and the problem, at least
     assert gc.get_freeze_count() == 0
