@@ -14,6 +14,7 @@ through `piece_view`, so it imports nothing of `solve/`.
 from __future__ import annotations
 
 import bisect
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
@@ -315,6 +316,21 @@ def candidates(
     positions, spread so that every officer is kept about as often: a city-scale model stays
     small, at the price of no longer covering every pair.
     """
+    found = candidates_until(ctx, ps, loads, pools, cap)
+    assert found is not None  # no deadline: every piece is screened
+    return found
+
+
+def candidates_until(
+    ctx: Context,
+    ps: ScreenedPieces,
+    loads: dict[int, OfficerLoad],
+    pools: list[np.ndarray] | None = None,
+    cap: int | None = None,
+    until: float | None = None,
+) -> dict[int, list[int]] | None:
+    """`candidates`, or None once `time.perf_counter()` passes `until` before the last piece:
+    a screening that cannot end in time leaves no time for the search it is for."""
     pools = candidate_pools(ctx, ps) if pools is None else pools
     arrays = _OfficerArrays(ctx)
     conflicted = STATIC_RULES["EMPLOYER_CONFLICT"].many  # the one static rule pools leave out
@@ -325,6 +341,8 @@ def candidates(
     held = np.zeros(len(ctx.officers), dtype=np.bool_)  # officers with locked shifts
     held[list(loads)] = True
     for piece in ps.pieces:
+        if until is not None and time.perf_counter() > until:
+            return None
         req = ctx.requests[piece.request]
         pool = pools[piece.index]
         limit = len(pool) if cap is None else cap + req.model.officers_needed

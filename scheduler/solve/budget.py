@@ -9,6 +9,7 @@ the figures behind each estimate are in docs/solver.md, under "solve/solver.py".
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 import numpy as np
 
@@ -50,10 +51,22 @@ FLOW_SECONDS_PER_PAIR = 2.5e-6
 # 0.44-1.1 us a pair measured on Rockport's M and L fortnights, with a margin.
 WINDOW_FLOW_SECONDS_PER_PAIR = 1.5e-6
 BOUND_SHARE = 0.25
+# Screening the windows' officers for that bound: 0.07-0.09 us a pair of the windows, which are
+# a quarter to nine tenths of every split's pairs (Rockport's and Kennesaw's fortnights of 1,000
+# to 2,000 officers). Every split's pairs, at this, must fit BOUND_SHARE, else the bound is
+# `positions_bound`: 0.9 s of a 5 s limit on Rockport's Christmas fortnight at city scale.
+WINDOW_POOL_SECONDS_PER_PAIR = 0.1e-6
 # The report's idle cost: a request is explained, refused or checked once, a shift priced and
-# validated (fitted on S to 1,000 officers, from 110 to 11,185 shifts; docs/solver.md).
-REPORT_SECONDS_PER_REQUEST = 0.2e-3
-REPORT_SECONDS_PER_SHIFT = 0.1e-3
+# validated (fitted on rosters of 150 to 6,000 requests, each empty, half and whole: 0 to 11,644
+# shifts; docs/solver.md).
+REPORT_SECONDS_PER_REQUEST = 0.09e-3
+REPORT_SECONDS_PER_SHIFT = 0.16e-3
+# The greedy roster stops once its report and this share of the limit (the polish and the
+# explanations, each stopping at its own deadline) would no longer fit (`greedy_stop`).
+GREEDY_MARGIN = 0.05
+# The candidates' screening may take this share of what is left for the search, else the search
+# is left out (`screening_until`).
+SCREEN_MOST = 0.5
 OVERRUN = 1.05  # an answer later than this says so (the promise: the limit plus 5%)
 
 
@@ -71,6 +84,33 @@ def report_seconds(ctx: Context, clock: Clock, shifts: int) -> float:
     spent = clock.phases.get("screening", 0.0) + clock.phases.get("greedy", 0.0)
     slower = max(1.0, spent / (0.01 + 1.2e-3 * requests))
     return idle * min(slower, 4.0) * 1.25
+
+
+def greedy_stop(ctx: Context, clock: Clock) -> Callable[[int], bool] | None:
+    """When the greedy roster must stop so that its report still ends within the limit: asked
+    with the shifts given so far, it says whether the report of that many (and a twentieth of
+    the limit for the polish and explanations, which stop at their own deadlines) would no
+    longer fit. A deterministic run never stops early: its roster may not depend on the
+    machine's speed."""
+    if clock.deterministic:
+        return None
+    locked, margin = len(ctx.locked), GREEDY_MARGIN * clock.limit
+
+    def stop(shifts: int) -> bool:
+        return clock.elapsed() + report_seconds(ctx, clock, shifts + locked) + margin > clock.limit
+
+    return stop
+
+
+def screening_until(clock: Clock) -> float | None:
+    """The `time.perf_counter()` instant the candidates' screening must end by, or give up:
+    SCREEN_MOST of what is left for the search. A screening that takes longer leaves no time for
+    the search it is for: on Rockport's Christmas fortnight at city scale (5 s) it took 3.5 s
+    after the pools, greedy roster and bound had used 3.8 s (docs/solver.md). A deterministic
+    run always screens."""
+    if clock.deterministic:
+        return None
+    return time.perf_counter() + SCREEN_MOST * clock.search_left()
 
 
 def explain_seconds_within(
@@ -162,6 +202,11 @@ def bound_over_windows(
     )
     if pools is not None and not ps.split_requests:
         return trivial_bound(ctx, ps, pools), note
+    if pools is None and WINDOW_POOL_SECONDS_PER_PAIR * pairs > BOUND_SHARE * limit:
+        return positions_bound(ctx, ps), (
+            f"bound from each request's positions, all filled: screening the windows' officers "
+            f"(up to {pairs:,} pairs) would take more than {BOUND_SHARE:.0%} of the time limit"
+        )
     spans = windows(ctx, ps)
     spans_pools = candidate_pools(ctx, spans)
     few = sum(len(pool) for pool in spans_pools)
@@ -171,6 +216,13 @@ def bound_over_windows(
     if pools is None:
         return trivial_bound(ctx, spans, spans_pools), note
     return trivial_bound(ctx, ps, pools), note
+
+
+def positions_bound(ctx: Context, ps: PieceSet) -> float:
+    """Every position of every request filled, at its priority: the bound that needs no
+    screening, for a limit too short for any."""
+    requests = (ctx.requests[r].model for r in ps.by_request)
+    return float(sum(req.priority * req.officers_needed for req in requests))
 
 
 def bound_beside(

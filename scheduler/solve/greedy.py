@@ -9,7 +9,7 @@ Each pick runs the greedy and polish layer's checks (`pair_checks`, registry `GR
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 
@@ -117,6 +117,19 @@ def greedy(
     loads: dict[int, OfficerLoad],
 ) -> Draft:
     """Fill positions in rotation order; `loads` (officer -> locked shifts) is updated in place."""
+    return greedy_until(ctx, ps, cands, loads)[0]
+
+
+def greedy_until(
+    ctx: Context,
+    ps: PieceSet,
+    cands: Mapping[int, Sequence[int] | np.ndarray],
+    loads: dict[int, OfficerLoad],
+    stop: Callable[[int], bool] | None = None,
+) -> tuple[Draft, int]:
+    """`greedy`, asking `stop` with the shifts given so far before each request: once it says
+    so, the requests left are not reached (their positions stay open), and how many is returned
+    with the roster. A limit too short for a whole first roster still gets an answer in time."""
     rot = _Rotation(ctx, loads)
     draft = Draft()
     locked_per_request: dict[int, int] = {}
@@ -126,7 +139,9 @@ def greedy(
         ps.by_request,
         key=lambda r: (-ctx.requests[r].model.priority, ctx.requests[r].start, ctx.requests[r].id),
     )
-    for r in order:
+    for done, r in enumerate(order):
+        if stop is not None and stop(len(draft.assign)):
+            return draft, len(order) - done
         req = ctx.requests[r]
         if r in ps.split_requests:
             if locked_per_request.get(r):
@@ -141,7 +156,7 @@ def greedy(
         needs_sup = req.model.officers_needed >= ctx.limits.supervisor_at
         for piece in segments:
             _fill_piece(ctx, rot, draft, piece, positions, cands[piece.index], needs_sup)
-    return draft
+    return draft, 0
 
 
 def _fill_piece(

@@ -70,6 +70,7 @@ def trivial_bound(
 BOUND_NOTES = (
     "bound from the flow relaxation",
     "bound from each request's possible officers",
+    "bound from each request's positions",
     "bound from the Lagrangian relaxation",
 )
 

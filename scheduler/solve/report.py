@@ -6,6 +6,8 @@ outside check recomputes; only the bounds (which need the model) are the solver'
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from models.result import (
     Assignment,
     Metrics,
@@ -38,12 +40,29 @@ EMPTY_METRICS = Metrics(
 )
 
 
+class _Prices:
+    """Each distinct (request, start, end) priced once: the officers on one piece of a request
+    are billed alike, and a city's roster has two to three of them a piece."""
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self.known: dict[tuple[int, int, int], tuple[datetime, datetime, ShiftPrice]] = {}
+
+    def __call__(self, r: int, s: int, e: int) -> tuple[datetime, datetime, ShiftPrice]:
+        key = (r, s, e)
+        if key not in self.known:
+            ctx = self.ctx
+            start, end = from_minute(s, ctx.tz), from_minute(e, ctx.tz)
+            price = price_shift(ctx.requests[r].model, start, end, ctx.agency, ctx.policy)
+            self.known[key] = (start, end, price)
+        return self.known[key]
+
+
 def _assignment(
-    ctx: Context, r: int, o: int, s: int, e: int, locked: bool
+    ctx: Context, prices: _Prices, r: int, o: int, s: int, e: int, locked: bool
 ) -> tuple[Assignment, ShiftPrice]:
     req = ctx.requests[r]
-    start, end = from_minute(s, ctx.tz), from_minute(e, ctx.tz)
-    price = price_shift(req.model, start, end, ctx.agency, ctx.policy)
+    start, end, price = prices(r, s, e)
     line = Assignment(
         request_id=req.id,
         officer_id=ctx.officers[o].id,
@@ -98,8 +117,10 @@ def assemble(
         (ps.pieces[p].request, o, ps.pieces[p].start, ps.pieces[p].end) for p, o in draft.assign
     ]
     shifts.sort(key=lambda t: (t[2], ctx.requests[t[0]].id, ctx.officers[t[1]].id, t[3]))
+    prices = _Prices(ctx)
     priced = [
-        _assignment(ctx, r, o, s, e, (r, o, s, e) in locked_keys) for r, o, s, e in shifts
+        _assignment(ctx, prices, r, o, s, e, (r, o, s, e) in locked_keys)
+        for r, o, s, e in shifts
     ]
     assignments = [a for a, _ in priced]
     requests = {req.id: req.model for req in ctx.requests}

@@ -17,7 +17,7 @@ import gc
 import logging
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -28,12 +28,12 @@ from models.problem import Problem
 from models.result import RosterResult, RosterStatus, SolverStats, StageStats
 from scheduler.context import Context, coverage_scale, prepare
 from scheduler.pricing.holidays import holiday_dates
-from scheduler.rules.eligibility import candidates
+from scheduler.rules.eligibility import candidates, candidates_until
 from scheduler.rules.load import OfficerLoad
 from scheduler.solve import budget, report, splits
 from scheduler.solve.draft import Draft
 from scheduler.solve.fill import fill_and_polish
-from scheduler.solve.greedy import greedy
+from scheduler.solve.greedy import greedy, greedy_until
 from scheduler.solve.lexicographic import three_stages
 from scheduler.solve.limits import capped as time_capped
 from scheduler.solve.locks import check_locks, split_lock_violations, supervisor_lock_violations
@@ -41,7 +41,7 @@ from scheduler.solve.lp_start import EarlyLp
 from scheduler.solve.model import build
 from scheduler.solve.objective import trivial_bound as _trivial_bound
 from scheduler.solve.offer import offered_pieces
-from scheduler.solve.pieces import PieceSet, build_pieces
+from scheduler.solve.pieces import Piece, PieceSet, build_pieces
 from scheduler.solve.polish import final_loads, note_left
 from scheduler.solve.splits import offer_note
 from scheduler.solve.stages import Clock, StageOutcome
@@ -146,16 +146,9 @@ def _solve(problem: Problem, stop_event: threading.Event | None) -> RosterResult
     if violations:
         stats = _stats(ctx, clock, [], "infeasible", 0, [], None)
         return _finish(clock, report.infeasible(ctx, violations, stats))
-    with clock.phase("screening"):
-        capped = sum(len(pool) for pool in pools) > CAP_ABOVE
-        cap = candidate_cap(len(ps.pieces), clock.limit)
-        cands = candidates(ctx, ps, locked_loads, pools, cap=cap if capped else None)
-        violations = supervisor_lock_violations(ctx, ps, cands)
-    if violations:
-        stats = _stats(ctx, clock, [], "infeasible", 0, [], None)
-        return _finish(clock, report.infeasible(ctx, violations, stats))
     with clock.phase("greedy"):
-        start = _rotation_start(ctx, ps, pools, cands, capped, locked_loads)
+        stop = budget.greedy_stop(ctx, clock)
+        start, unreached = _rotation_start(ctx, ps, pools, locked_loads, stop)
     first = round(clock.elapsed(), 3)  # the greedy roster: valid, ready before any model
     report_s = budget.report_seconds(ctx, clock, len(start.assign) + len(ctx.locked))
     after = report_s + budget.explain_seconds_within(ctx, ps, start, pools, clock.limit)
@@ -164,13 +157,40 @@ def _solve(problem: Problem, stop_event: threading.Event | None) -> RosterResult
     clock.reserve_for(
         after + polish_s, report_s + budget.polish_needs(ctx, clock, len(start.assign))
     )
+    with clock.phase("screening"):
+        capped = sum(len(pool) for pool in pools) > CAP_ABOVE
+        cap = candidate_cap(len(ps.pieces), clock.limit)
+        cands = candidates_until(
+            ctx, ps, locked_loads, pools, cap if capped else None, budget.screening_until(clock)
+        )
+        screened = cands is not None
+        if cands is None:  # no time left for a search: the greedy roster is the answer
+            cands = _locked_crews(ctx, ps, locked_loads, pools)
+        for p, o in start.assign:  # the greedy's pairs join the model: it can only improve
+            if o not in cands.setdefault(p, []):
+                cands[p].append(o)
+        violations = supervisor_lock_violations(ctx, ps, cands)
+    if violations:
+        stats = _stats(ctx, clock, [], "infeasible", 0, [], None)
+        return _finish(clock, report.infeasible(ctx, violations, stats))
     beside = (offer.every_split, capped, locked_loads, start, clock)
-    lp, lagrange = budget.bound_beside(ctx, ps, pools, *beside) if offer.built else (None, None)
+    lp, lagrange = (
+        budget.bound_beside(ctx, ps, pools, *beside) if offer.built and screened else (None, None)
+    )
     try:
         tier = None if climb is None else climb.first
-        found = _search(
-            ctx, ps, pools, cands, start, locked_loads, clock, stop_event, offer.bound, tier
-        )
+        if screened:
+            found = _search(
+                ctx, ps, pools, cands, start, locked_loads, clock, stop_event, offer.bound, tier
+            )
+        else:
+            found = _unscreened(ctx, ps, pools, start, offer.bound)
+        if unreached:
+            found.notes.append(
+                f"time limit: the first roster stopped with {unreached} of "
+                f"{len(ps.by_request)} requests not reached (their open positions say "
+                "TIME_LIMIT); a longer limit staffs them"
+            )
         clock.turns.written.set()  # whichever way the search went
         if offer.bound_note:
             found.notes.append(offer.bound_note)
@@ -181,7 +201,7 @@ def _solve(problem: Problem, stop_event: threading.Event | None) -> RosterResult
             return _finish(clock, report.infeasible(ctx, [], stats))
         if offer.bound is not None:
             found.notes.append(offer_note(offer.offered, len(ps.pieces), climb))
-        if capped:
+        if capped and screened:
             found.notes.append(
                 f"city scale: each shift kept its {cap} least-loaded candidates beyond its "
                 "positions"
@@ -287,19 +307,54 @@ def _rotation_start(
     ctx: Context,
     ps: PieceSet,
     pools: list[np.ndarray],
-    cands: dict[int, list[int]],
-    capped: bool,
     locked: dict[int, OfficerLoad],
-) -> Draft:
-    """The greedy roster. It sees every officer even when the model's candidates are capped,
-    and the pairs it chose join the model, so the solver's roster can only improve on it."""
-    rotation = {p.index: pools[p.index] for p in ps.pieces} if capped else cands
+    stop: Callable[[int], bool] | None,
+) -> tuple[Draft, int]:
+    """The greedy roster, and how many requests it did not reach before `stop` said so. It
+    picks from the pools, before the screening: each pick runs every check of its layer, so the
+    roster is the one the candidates would give (they are the pools less the officers those
+    checks refuse), it sees every officer where the candidates are capped, and a screening
+    that would not end in time is left out (`budget.screening_until`)."""
+    rotation = {p.index: pools[p.index] for p in ps.pieces}
     loads = {o: load.copy() for o, load in _all_loads(ctx, locked).items()}
-    start = greedy(ctx, ps, rotation, loads)
-    for p, o in start.assign:
-        if o not in cands[p]:
-            cands[p].append(o)
-    return start
+    return greedy_until(ctx, ps, rotation, loads, stop)
+
+
+@dataclass
+class _Pieces:
+    pieces: list[Piece]
+
+
+def _locked_crews(
+    ctx: Context, ps: PieceSet, locked: dict[int, OfficerLoad], pools: list[np.ndarray]
+) -> dict[int, list[int]]:
+    """Without the screening, the candidates of the pieces whose supervisor a lock needs: a
+    locked officer on a supervised request is refused when no supervisor could be on it with
+    them (`supervisor_lock_violations`), and only the candidates say who could."""
+    supervised = {
+        r
+        for r, o, _, _ in ctx.locked
+        if ctx.requests[r].model.officers_needed >= ctx.limits.supervisor_at
+        and not ctx.officers[o].supervisor
+    }
+    pieces = [ps.pieces[p] for r in sorted(supervised) for p in ps.by_request.get(r, [])]
+    return candidates(ctx, _Pieces(pieces), locked, pools) if pieces else {}
+
+
+def _unscreened(
+    ctx: Context,
+    ps: PieceSet,
+    pools: list[np.ndarray],
+    start: Draft,
+    full_bound: float | None,
+) -> _Search:
+    """The greedy roster as the answer, when screening the candidates would not end in time
+    for a search; the bound counts the pools (a superset of the candidates)."""
+    bound = _trivial_bound(ctx, ps, pools) if full_bound is None else full_bound
+    note = (
+        "time limit too short to screen the candidates for a search: greedy rotation-list roster"
+    )
+    return _Search(start, "feasible", [], [note], 0, bound)
 
 
 def _search(

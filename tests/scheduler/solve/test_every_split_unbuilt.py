@@ -60,11 +60,19 @@ def test_without_every_split_the_bound_comes_from_windows() -> None:
         pytest.approx(flow),
         "bound from the flow relaxation over windows of the agency minimum",
     )
-    # Within a quarter of 0.1 ms not even those: the windows' officers, at most the 2
+    # Within a quarter of 0.4 ms not even those (87 pairs at 1.5 us, 130 us), but screening
+    # them fits (at most the 819 pairs at 0.1 us, 82 us): the windows' officers, at most the 2
     # positions of priority 3.
-    bound, note = budget.bound_over_windows(ctx, even, 0.0001, 819)
+    bound, note = budget.bound_over_windows(ctx, even, 0.0004, 819)
     assert bound == 6.0
     assert note.startswith("bound from each request's possible officers: the flow relaxation")
+    # Within a quarter of 0.1 ms not even the screening: every position filled.
+    bound, note = budget.bound_over_windows(ctx, even, 0.0001, 819)
+    assert bound == 6.0
+    assert note == (
+        "bound from each request's positions, all filled: screening the windows' officers "
+        "(up to 819 pairs) would take more than 25% of the time limit"
+    )
 
 
 def test_when_the_even_splits_are_too_many_for_one_model_no_other_tier_is_built(

@@ -130,14 +130,15 @@ def test_the_report_reserve_counts_the_requests_and_the_shifts() -> None:
     shape = SimpleNamespace(officers=[None] * 1000, requests=[None] * 3000)
     city = cast(Context, shape)
     idle = Clock(5.0)  # nothing screened yet: the machine counts as idle
-    # (0.05 + 0.2 ms x 3,000 requests + 0.1 ms x 11,185 shifts) x 1.25 = 2.210625 s: Rockport's
-    # fortnight of 1,000 officers with a 4-hour cap, whose report took 1.46-2.28 s.
-    assert budget.report_seconds(city, idle, 11_185) == pytest.approx(2.210625)
-    assert budget.report_seconds(city, idle, 0) == pytest.approx(0.8125)
+    # (0.05 + 0.09 ms x 3,000 requests + 0.16 ms x 11,185 shifts) x 1.25 = 2.637 s: Rockport's
+    # fortnight of 1,000 officers with a 4-hour cap, whose report took 1.52-2.03 s (10,753
+    # shifts), and 0.23-0.29 s with none.
+    assert budget.report_seconds(city, idle, 11_185) == pytest.approx(2.637)
+    assert budget.report_seconds(city, idle, 0) == pytest.approx(0.4)
     # A machine twice as slow as idle on the screening and greedy (3.61 s idle): twice the time.
     busy = Clock(5.0)
     busy.phases["screening"], busy.phases["greedy"] = 5.0, 2.22
-    assert budget.report_seconds(city, busy, 11_185) == pytest.approx(4.42125)
+    assert budget.report_seconds(city, busy, 11_185) == pytest.approx(5.274)
 
 
 def test_the_work_after_the_search_keeps_a_third_or_what_the_polish_needs() -> None:
