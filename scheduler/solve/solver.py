@@ -181,7 +181,17 @@ def _solve(problem: Problem, stop_event: threading.Event | None) -> RosterResult
         tier = None if climb is None else climb.first
         if screened:
             found = _search(
-                ctx, ps, pools, cands, start, locked_loads, clock, stop_event, offer.bound, tier
+                ctx,
+                ps,
+                pools,
+                cands,
+                start,
+                locked_loads,
+                clock,
+                stop_event,
+                offer.bound,
+                tier,
+                capped,
             )
         else:
             found = _unscreened(ctx, ps, pools, start, offer.bound)
@@ -368,6 +378,7 @@ def _search(
     stop_event: threading.Event | None,
     full_bound: float | None = None,
     first: np.ndarray | None = None,
+    capped: bool = False,
 ) -> _Search:
     """One model in three stages, or above `splits.LARGE_MODEL` pairs the time-window search.
 
@@ -383,10 +394,16 @@ def _search(
                 bound, note = budget.bound_before_search(ctx, ps, pools, clock.limit)
         draft, status, outcomes, notes = _large(ctx, ps, cands, start, locked, clock, stop_event)
         return _Search(draft, status, outcomes, notes + [note] * bool(note), pairs, bound)
+    capped_note = ""
+    if capped and full_bound is None:
+        # Capped candidates leave officers out: neither CP-SAT's bound nor an optimum over them
+        # holds for the problem, the pools' bound does (and the status stays feasible).
+        with clock.phase("bound"):
+            full_bound, capped_note = budget.bound_before_search(ctx, ps, pools, clock.limit)
     if not clock.deterministic and clock.search_left() < BUILD_SECONDS_PER_PAIR * pairs:
         note = "time limit too short to build the model: greedy rotation-list roster"
         bound = _trivial_bound(ctx, ps, cands) if full_bound is None else full_bound
-        return _Search(start, "feasible", [], [note], 0, bound)
+        return _Search(start, "feasible", [], [note] + [capped_note] * bool(capped_note), 0, bound)
     with clock.phase("model"):
         # The first LP is solved while the model is built (`lp_start.EarlyLp`).
         early = (
@@ -410,12 +427,13 @@ def _search(
         else full_bound
     )
     if full_bound is not None and status == "optimal":
-        status = "feasible"  # optimal among the splits offered, not proven over all of them
+        # Optimal among the splits offered or the capped candidates, not proven over all.
+        status = "feasible"
     return _Search(
         draft,
         status,
         outcomes,
-        notes,
+        notes + [capped_note] * bool(capped_note),
         len(m.x),
         bound,
         round(fairness.bound / 60, 4) if fairness and fairness.bound is not None else None,

@@ -136,3 +136,25 @@ def test_a_greedy_cut_by_the_limit_says_how_many_requests_it_did_not_reach(
         "time limit: the first roster stopped with 3 of 3 requests not reached (their open "
         "positions say TIME_LIMIT); a longer limit staffs them"
     ) in result.solver.notes
+
+
+def test_capped_candidates_prove_nothing_the_pools_do_not(monkeypatch: pytest.MonkeyPatch) -> None:
+    # K-1 alone may direct traffic and has the fewest hours; K-2 may take only the grocery
+    # shift at the same time. Capped to its positions, each piece keeps K-1: K-1 on the grocery
+    # (priority 5) is optimal over the capped candidates, and no free officer may fill the
+    # traffic post (priority 1) after it. K-2 on the grocery and K-1 on the traffic covers 6, so
+    # the result may not say optimal, and its bound comes from the pools: 6.
+    monkeypatch.setattr(solver, "CAP_ABOVE", 0)
+    monkeypatch.setattr(solver, "MOST_CANDIDATES", 0)
+    monkeypatch.setattr(solver, "FEWEST_CANDIDATES", 0)
+    prob = problem(
+        [officer("K-1", qualifications=["traffic"]), officer("K-2", hours_to_date=100)],
+        [
+            request("R-1", at(9, 8), at(9, 12), priority=5),
+            request("R-2", at(9, 8), at(9, 12), job_type="traffic", priority=1),
+        ],
+    )
+    result = solve_checked(prob)
+    assert (result.status, result.metrics.coverage) == ("feasible", 5.0)
+    assert result.metrics.coverage_upper_bound == pytest.approx(6.0, abs=0.001)
+    assert "bound from the flow relaxation" in result.solver.notes
