@@ -115,6 +115,37 @@ def test_without_the_larger_lp_the_stages_keep_to_the_first_tier(
     assert any(not first[p] for p, _ in m.x)
 
 
+def test_where_the_first_tiers_lp_gives_nothing_the_larger_one_is_not_waited_for(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The first tier's LP (solved with the pairs outside it fixed) gives no point: the larger
+    # one, solved beside it, would not either in time, and the stages get the time instead.
+    ctx, ps, m, first = _model(monkeypatch)
+    real_solve = Relaxing.solve
+
+    def first_gives_nothing(self, seconds, zero=None, unproven=False):  # type: ignore[no-untyped-def]
+        return None if zero is not None else real_solve(self, seconds, zero, unproven)
+
+    waits: list[float] = []
+    real_result = lp_start._Beside.result
+
+    def waited(self, wait: float):  # type: ignore[no-untyped-def]
+        waits.append(wait)
+        return real_result(self, wait)
+
+    monkeypatch.setattr(Relaxing, "solve", first_gives_nothing)
+    monkeypatch.setattr(lp_start._Beside, "result", waited)
+    notes: list[str] = []
+    start, outcomes, _ = lp_start.lp_start(
+        ctx, ps, m, Draft(), Clock(10.0), None, first, notes
+    )
+    assert (outcomes, start.assign) == ([], [])
+    assert waits and set(waits) == {0.0}
+    assert notes == [
+        "the larger tier was not searched in time: the roster uses the first tier's pieces"
+    ]
+
+
 def test_a_relaxation_solved_with_pairs_fixed_restores_them(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

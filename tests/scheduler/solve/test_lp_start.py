@@ -4,6 +4,8 @@ widened by the pairs of least reduced cost, and the first LP begun while the mod
 from __future__ import annotations
 
 import dataclasses
+import threading
+import time
 from types import SimpleNamespace
 
 import pytest
@@ -164,3 +166,29 @@ def test_an_early_lp_does_not_match_a_model_with_other_columns() -> None:
     m.cp.new_int_var(0, 5, "t_max")  # a column the rows do not have
     assert not early.written.columns_of(m)
     early.stop()
+
+
+class _Overrunning:
+    """A GLOP that overruns its time limit until interrupted, then returns its last point."""
+
+    def __init__(self) -> None:
+        self.stopped = threading.Event()
+        self.point = object()
+
+    def solve(self, seconds: float, zero: object, unproven: bool) -> object:
+        self.stopped.wait(30)
+        return self.point
+
+    def interrupt(self) -> None:
+        self.stopped.set()
+
+
+def test_an_early_lp_overrunning_its_limit_gives_its_last_point_once_interrupted() -> None:
+    relaxing = _Overrunning()
+    early = EarlyLp.__new__(EarlyLp)
+    early._seconds, early._began = 0.01, time.perf_counter()
+    early._lp = lp_start._Beside(relaxing, 0.01)  # type: ignore[arg-type]
+    began = time.perf_counter()
+    assert early.result() is relaxing.point  # type: ignore[comparison-overlap]
+    # Its limit and JOIN_SECONDS, then the interrupted solve's prompt return.
+    assert time.perf_counter() - began < 0.01 + lp_start.JOIN_SECONDS + 0.15
