@@ -160,9 +160,8 @@ def _solve(problem: Problem, stop_event: threading.Event | None) -> RosterResult
     with clock.phase("screening"):
         capped = sum(len(pool) for pool in pools) > CAP_ABOVE
         cap = candidate_cap(len(ps.pieces), clock.limit)
-        cands = candidates_until(
-            ctx, ps, locked_loads, pools, cap if capped else None, budget.screening_until(clock)
-        )
+        until = budget.screening_until(clock, len(ps.pieces))
+        cands = candidates_until(ctx, ps, locked_loads, pools, cap if capped else None, until)
         screened = cands is not None
         if cands is None:  # no time left for a search: the greedy roster is the answer
             cands = _locked_crews(ctx, ps, locked_loads, pools)

@@ -102,10 +102,20 @@ def test_a_screening_past_its_deadline_gives_up() -> None:
 def test_a_deterministic_run_never_cuts_its_greedy_or_screening() -> None:
     ctx = prepare(_three())
     assert budget.greedy_stop(ctx, Clock(0.001, deterministic=True)) is None
-    assert budget.screening_until(Clock(0.001, deterministic=True)) is None
+    assert budget.screening_until(Clock(0.001, deterministic=True), 10**6) is None
     stop = budget.greedy_stop(ctx, Clock(0.001))
     assert stop is not None and stop(0)  # 1 ms holds no report
     assert budget.greedy_stop(ctx, Clock(60.0))(0) is False  # type: ignore[misc]
+
+
+def test_a_screening_that_would_not_fit_gives_up_before_it_begins() -> None:
+    clock = Clock(10.0)  # 9.5 s left for the search before any reserve: 4.75 s to screen
+    left = clock.search_left()
+    now = time.perf_counter()
+    until = budget.screening_until(clock, 40_000)  # 4 s at 0.1 ms a piece: it may begin
+    assert until is not None and now + 0.5 * left - 0.01 <= until <= now + 0.5 * left + 0.01
+    until = budget.screening_until(clock, 50_000)  # 5 s: over its half
+    assert until is not None and until <= time.perf_counter()
 
 
 def test_without_time_to_screen_the_greedy_roster_is_the_answer(
