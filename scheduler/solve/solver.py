@@ -265,7 +265,7 @@ def _solve(problem: Problem, stop_event: threading.Event | None) -> RosterResult
             result = report.assemble(
                 ctx,
                 ps,
-                cands,
+                cands if screened else _pool_officers(pools),
                 draft,
                 locked_loads,
                 final,
@@ -348,6 +348,13 @@ def _locked_crews(
     }
     pieces = [ps.pieces[p] for r in sorted(supervised) for p in ps.by_request.get(r, [])]
     return candidates(ctx, _Pieces(pieces), locked, pools) if pieces else {}
+
+
+def _pool_officers(pools: list[np.ndarray]) -> dict[int, list[int]]:
+    """Every officer of some pool, as one entry: the officers the report lists hours for where
+    no candidates were screened (they would have been among these)."""
+    officers = np.unique(np.concatenate(pools)) if pools else np.zeros(0, dtype=np.int64)
+    return {-1: officers.tolist()}
 
 
 def _unscreened(

@@ -131,6 +131,11 @@ def test_without_time_to_screen_the_greedy_roster_is_the_answer(
         in result.solver.notes
     )
     assert "search" not in result.solver.phases and "model" not in result.solver.phases
+    # Hours are listed for every officer who might have worked, as with the candidates.
+    ctx = prepare(prob)
+    pools = candidate_pools(ctx, build_pieces(ctx))
+    pooled = {ctx.officers[int(o)].id for pool in pools for o in pool}
+    assert {row.officer_id for row in result.officer_hours} == pooled
     # The bound counts the pools, so it holds the roster.
     assert result.metrics.coverage_upper_bound is not None
     assert result.metrics.coverage_upper_bound >= result.metrics.coverage > 0
