@@ -20,7 +20,7 @@ from scheduler.solve.greedy import greedy, greedy_until
 from scheduler.solve.locks import check_locks
 from scheduler.solve.pieces import build_pieces
 from scheduler.solve.stages import Clock
-from tests.scheduler.builders import at, officer, problem, request, solve_checked
+from tests.scheduler.builders import at, lock, officer, problem, request, solve_checked
 
 # Generated weeks of both agencies with what the candidates screen beyond the pools: locked and
 # prior shifts, tight caps, supervisors and long requests split into pieces.
@@ -173,3 +173,26 @@ def test_capped_candidates_prove_nothing_the_pools_do_not(monkeypatch: pytest.Mo
     assert (result.status, result.metrics.coverage) == ("feasible", 5.0)
     assert result.metrics.coverage_upper_bound == pytest.approx(6.0, abs=0.001)
     assert "bound from the flow relaxation" in result.solver.notes
+
+
+@pytest.mark.parametrize("sergeant", [True, False])
+def test_without_screening_a_locked_officer_still_needs_a_supervisor_who_could_come(
+    monkeypatch: pytest.MonkeyPatch, sergeant: bool
+) -> None:
+    # No screening and no greedy pick: the candidates of the locked request alone say whether
+    # a supervisor could be on it with K-1 (K-3, a sergeant), else the locks are infeasible.
+    monkeypatch.setattr(budget, "SCREEN_MOST", 0.0)
+    monkeypatch.setattr(budget, "GREEDY_MARGIN", 10.0)
+    third = officer("K-3", rank="sergeant") if sergeant else officer("K-3")
+    result = solve_checked(problem(
+        [officer("K-1"), officer("K-2"), third],
+        [request("R-1", at(1, 12), at(1, 16), officers_needed=2)],
+        locked=[lock("R-1", "K-1", at(1, 12), at(1, 16))],
+        supervisor_at=2,
+    ))  # fmt: skip
+    if sergeant:
+        assert result.status == "feasible"
+        assert sorted(a.officer_id for a in result.assignments) == ["K-1", "K-3"]
+    else:
+        assert result.status == "infeasible"
+        assert [v.code for v in result.violations] == ["SUPERVISOR_REQUIRED"]
