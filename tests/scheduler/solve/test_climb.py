@@ -10,6 +10,7 @@ position, 1,500 of its 3,000 coverage units (priority 3, the default). The 2-hou
 from __future__ import annotations
 
 import dataclasses
+import threading
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -122,16 +123,25 @@ def test_where_the_first_tiers_lp_gives_nothing_the_larger_one_is_not_waited_for
     # one, solved beside it, would not either in time, and the stages get the time instead.
     ctx, ps, m, first = _model(monkeypatch)
     real_solve = Relaxing.solve
+    # The larger LP is held until it has been asked for: on this small model it would otherwise
+    # finish first on a fast machine, and an LP that is done is taken without waiting.
+    asked = threading.Event()
 
     def first_gives_nothing(self, seconds, zero=None, unproven=False):  # type: ignore[no-untyped-def]
-        return None if zero is not None else real_solve(self, seconds, zero, unproven)
+        if zero is not None:
+            return None
+        asked.wait(10.0)
+        return real_solve(self, seconds, zero, unproven)
 
     waits: list[float] = []
     real_result = lp_start._Beside.result
 
     def waited(self, wait: float):  # type: ignore[no-untyped-def]
         waits.append(wait)
-        return real_result(self, wait)
+        try:
+            return real_result(self, wait)
+        finally:
+            asked.set()
 
     monkeypatch.setattr(Relaxing, "solve", first_gives_nothing)
     monkeypatch.setattr(lp_start._Beside, "result", waited)
