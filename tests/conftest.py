@@ -5,15 +5,43 @@ is registered in pyproject.toml. `covered_codes` collects them from a test modul
 as defined, so a registry test holds whatever order or subset of tests runs. The registry tests
 (`tests/scheduler/rules/test_registry.py`, `test_request_rules.py`, `test_validation.py`)
 compare them with the rule registries: a rule without a test of its own fails there.
+
+The `serial` marker: `make test` runs the suite on two processes (pytest-xdist), then the tests
+marked `serial` alone. Those are the ones whose outcome depends on having the machine to
+themselves: every solver test (a time-limited CP-SAT search uses both cores, and what it finds in
+its limit is asserted) and the service tests that time an answer. `SERIAL` lists them by path;
+a path that no longer exists fails `test_every_serial_path_exists`, so a moved file is not
+quietly run beside another. Tests marked `slow` are put first, so the longest ones start while
+the short ones fill the other process.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
 from types import ModuleType
 
 import pytest
 
 MARKER = "covers"
+
+ROOT = Path(__file__).resolve().parent.parent
+SERIAL = (
+    "tests/scheduler/solve/",
+    "tests/api/test_serve.py",
+    "tests/api/test_serve_load.py",
+    "tests/api/test_pool.py",
+    "tests/api/test_isolation.py",
+    "tests/api/routes/test_rosters.py",
+    "tests/api/console/test_browser.py",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        where = Path(str(item.fspath)).resolve().relative_to(ROOT).as_posix()
+        if where.startswith(SERIAL):
+            item.add_marker(pytest.mark.serial)
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
 
 
 def marked_codes(test: object) -> set[str]:
