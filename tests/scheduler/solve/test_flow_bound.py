@@ -149,3 +149,21 @@ def test_prior_shifts_take_their_minutes_from_the_flows_weekly_cap() -> None:
     assert _capped_week(twelve) == pytest.approx(0.0, abs=1e-3)
     # Eight hours in the week before (Tuesday the 1st) do not count toward this one.
     assert _capped_week([(at(1, 8), at(1, 16))]) == pytest.approx(3.0, abs=1e-3)
+
+
+def test_a_request_over_the_weeks_end_counts_in_the_week_it_starts_with_its_spill() -> None:
+    # A 12-hour weekly cap, three 4-hour requests on Wednesday to Friday, December 9-11 (the
+    # week of Monday the 7th), and a 4-hour one from Sunday the 13th 22:00 to Monday 02:00. The
+    # flow gives a piece's minutes to the day it starts, so the Sunday request draws on the
+    # first week, whose cap grows by the 2 hours past its end: 14 hours for 16 requested, the
+    # three requests (3.0) and half the Sunday one (0.5).
+    prob = problem(
+        [officer("O-1")],
+        [request(f"R-{d}", at(d, 9), at(d, 13), priority=1) for d in (9, 10, 11)]
+        + [request("R-13", at(13, 22), at(14, 2), priority=1)],
+        max_hours_per_week=12,
+    )
+    ctx = prepare(prob)
+    ps = build_pieces(ctx)
+    bound = flow_bound(ctx, ps, candidate_pools(ctx, ps)) / coverage_scale()
+    assert bound == pytest.approx(3.5, abs=1e-3)
