@@ -71,6 +71,9 @@ INTERRUPTED_JOIN_SECONDS = 0.2
 # Too little search time left to start another solve below this: loading a large model into
 # CP-SAT alone takes a tenth of a second.
 LEAST_SOLVE_SECONDS = 0.1
+# What the LP start needs to borrow the resplit's reserve (`Clock.borrow`): on Rockport's
+# Christmas week (S, seeds 2 and 3, 1 s) its neighbourhoods found 486,467-511,717 in 0.20-0.33 s.
+BORROW_LEAST_SECONDS = 0.15
 # CP-SAT's first roster from a complete hint comes after loading and presolving the model:
 # 0.07 s for 1,085 pairs, 0.17 s for 3,114, 0.48-0.68 s for 15,174-16,935 (four S problems);
 # the coverage stage gets COVERAGE_SHARE of the time left (`lexicographic.three_stages`).
@@ -161,6 +164,10 @@ class EarlyLp:
     def stop(self) -> None:
         self._lp.result(0.0)
 
+    def done(self) -> bool:
+        """Its LP solved, or given up: `result` then waits for nothing."""
+        return self._lp.done()
+
 
 def lp_start(
     ctx: Context,
@@ -190,6 +197,10 @@ def lp_start(
     if early is not None and not early.written.columns_of(m):
         early.stop()
         early = None
+    if out_of_time(clock) and early is not None and early.done():
+        # Its LP solved, a neighbourhood is worth more than splitting the greedy roster's
+        # open stretches again: it takes that reserve (docs/solver.md).
+        clock.borrow(BORROW_LEAST_SECONDS)
     if len(m.x) < LP_START_ABOVE or out_of_time(clock):
         if early is not None:
             early.stop()

@@ -153,10 +153,14 @@ def _solve(problem: Problem, stop_event: threading.Event | None) -> RosterResult
     report_s = budget.report_seconds(ctx, clock, len(start.assign) + len(ctx.locked))
     after = report_s + budget.explain_seconds_within(ctx, ps, start, pools, clock.limit)
     polish_s = budget.polish_seconds(ctx, clock, report_s, len(start.assign))
-    polish_s += budget.resplit_seconds(ctx, clock, ps, start, polish_s)
+    resplit_s = budget.resplit_seconds(ctx, clock, ps, start, polish_s)
+    polish_s += resplit_s
     clock.reserve_for(
         after + polish_s, report_s + budget.polish_needs(ctx, clock, len(start.assign))
     )
+    # Splitting the greedy roster's open stretches again is worth less than an LP start:
+    # where the search would not start, it may take that reserve (`lp_start`).
+    clock.lend(resplit_s, after + polish_s - resplit_s)
     with clock.phase("screening"):
         capped = sum(len(pool) for pool in pools) > CAP_ABOVE
         cap = candidate_cap(len(ps.pieces), clock.limit)

@@ -234,6 +234,9 @@ class Clock:
         self.limit = limit
         self.deterministic = deterministic
         self.reserve = min(0.5, 0.05 * limit)
+        # The part of the reserve the search may take where it would otherwise not start
+        # (`lend`, `borrow`).
+        self.lendable = 0.0
         self.virtual_left = limit - self.reserve
         self.phases: dict[str, float] = defaultdict(float)
         self._stack: list[str] = []
@@ -250,6 +253,22 @@ class Clock:
         self.reserve = max(self.reserve, min(seconds, most))
         # A deterministic run's stage budgets may not depend on how fast this machine ran the
         # work before them: its virtual budget keeps the fixed reserve set at the start.
+
+    def lend(self, seconds: float, kept: float) -> None:
+        """Up to `seconds` of the reserve, beyond the `kept` seconds, may go to the search
+        where it would otherwise not start (`borrow`)."""
+        self.lendable = max(0.0, min(seconds, self.reserve - kept))
+
+    def borrow(self, least: float) -> bool:
+        """Take the lendable part of the reserve for the search, where with it at least `least`
+        seconds are left (never in a deterministic run, whose budgets are virtual)."""
+        if self.deterministic or not self.lendable:
+            return False
+        if self.search_left() + self.lendable < least:
+            return False
+        self.reserve -= self.lendable
+        self.lendable = 0.0
+        return True
 
     def search_left(self) -> float:
         """Wall seconds left before the search must stop."""

@@ -192,3 +192,47 @@ def test_an_early_lp_overrunning_its_limit_gives_its_last_point_once_interrupted
     assert early.result() is relaxing.point  # type: ignore[comparison-overlap]
     # Its limit and JOIN_SECONDS, then the interrupted solve's prompt return.
     assert time.perf_counter() - began < 0.01 + lp_start.JOIN_SECONDS + 0.15
+
+
+def test_the_resplits_reserve_is_lent_beyond_what_is_kept_and_borrowed_once() -> None:
+    clock = Clock(10.0)
+    clock.reserve = 2.0
+    clock.lend(0.5, kept=1.8)  # only 0.2 s of the reserve lies beyond what is kept
+    assert clock.lendable == pytest.approx(0.2)
+    clock.lend(0.5, kept=1.0)
+    assert clock.lendable == 0.5
+    assert not clock.borrow(20.0)  # with it, less than 20 s would be left: nothing taken
+    assert (clock.reserve, clock.lendable) == (2.0, 0.5)
+    assert clock.borrow(1.0)
+    assert (clock.reserve, clock.lendable) == (1.5, 0.0)
+    assert not clock.borrow(0.0)  # lent once
+    deterministic = Clock(10.0, deterministic=True)
+    deterministic.lend(0.2, kept=0.0)
+    assert not deterministic.borrow(0.0) and deterministic.reserve == 0.5
+
+
+def _out_of_time_start(lent: float):  # type: ignore[no-untyped-def]
+    """`lp_start` on a city week whose early LP is solved, with 0.05 s of search left and `lent`
+    seconds of the reserve lendable."""
+    ctx, ps, m, cands = city_model_and_candidates(0)
+    early = EarlyLp(ctx, ps, cands, Draft(), Clock(60.0), None)
+    while not early.done():
+        time.sleep(0.01)
+    clock = Clock(1.0)
+    clock.reserve = 1.0 - clock.elapsed() - 0.05
+    clock.lend(lent, kept=clock.reserve - lent)
+    assert lp_start.out_of_time(clock)
+    start, outcomes, _ = lp_start.lp_start(ctx, ps, m, Draft(), clock, None, None, [], early)
+    return start, outcomes, clock
+
+
+def test_a_search_out_of_time_borrows_the_resplits_reserve_for_a_solved_lp() -> None:
+    # On Rockport's Christmas week (S, seeds 2 and 3, 1 s) a slow start left 0.02-0.09 s, and
+    # the answer was the greedy roster split again (397.0-431.2, against 486-520 otherwise).
+    start, outcomes, clock = _out_of_time_start(0.5)
+    assert [o.name for o in outcomes][:1] == ["coverage-lp-neighbourhood"]
+    assert outcomes[0].has_solution and start.assign
+    assert clock.lendable == 0.0
+    # Nothing to lend: no search, the roster as it came.
+    start, outcomes, clock = _out_of_time_start(0.0)
+    assert (outcomes, start.assign) == ([], [])
