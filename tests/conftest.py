@@ -38,7 +38,7 @@ SERIAL = (
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
-        where = Path(str(item.fspath)).resolve().relative_to(ROOT).as_posix()
+        where = item.path.resolve().relative_to(ROOT).as_posix()
         if where.startswith(SERIAL):
             item.add_marker(pytest.mark.serial)
     items.sort(key=lambda item: item.get_closest_marker("slow") is None)
