@@ -88,5 +88,9 @@ def test_the_crews_bound_is_never_below_a_proven_optimum(prob: Problem) -> None:
     ps = build_pieces(ctx)
     pools = candidate_pools(ctx, ps)
     optimum = result.metrics.coverage
-    assert flow_bound(ctx, ps, pools, crews=True) / 1000 >= optimum - 1e-6
-    assert crew_bound(ctx, ps, pools) / 1000 >= optimum - 1e-6
+    # The metric is the roster's exact share of each request, rounded to 4 places: it may stand
+    # up to half a unit of the last place above the roster's coverage (a crews bound of 3.38238
+    # against a metric of 3.3824, from a coverage of 3.3823529).
+    rounding = 0.5e-4
+    assert flow_bound(ctx, ps, pools, crews=True) / 1000 >= optimum - rounding
+    assert crew_bound(ctx, ps, pools) / 1000 >= optimum - rounding
