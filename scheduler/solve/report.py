@@ -6,7 +6,9 @@ outside check recomputes; only the bounds (which need the model) are the solver'
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
+from functools import cache
 
 from models.result import (
     Assignment,
@@ -40,26 +42,23 @@ EMPTY_METRICS = Metrics(
 )
 
 
-class _Prices:
+_PriceOf = Callable[[int, int, int], tuple[datetime, datetime, ShiftPrice]]
+
+
+def _prices(ctx: Context) -> _PriceOf:
     """Each distinct (request, start, end) priced once: the officers on one piece of a request
     are billed alike, and a city's roster has two to three of them a piece."""
 
-    def __init__(self, ctx: Context) -> None:
-        self.ctx = ctx
-        self.known: dict[tuple[int, int, int], tuple[datetime, datetime, ShiftPrice]] = {}
+    @cache
+    def price(r: int, s: int, e: int) -> tuple[datetime, datetime, ShiftPrice]:
+        start, end = from_minute(s, ctx.tz), from_minute(e, ctx.tz)
+        return start, end, price_shift(ctx.requests[r].model, start, end, ctx.agency, ctx.policy)
 
-    def __call__(self, r: int, s: int, e: int) -> tuple[datetime, datetime, ShiftPrice]:
-        key = (r, s, e)
-        if key not in self.known:
-            ctx = self.ctx
-            start, end = from_minute(s, ctx.tz), from_minute(e, ctx.tz)
-            price = price_shift(ctx.requests[r].model, start, end, ctx.agency, ctx.policy)
-            self.known[key] = (start, end, price)
-        return self.known[key]
+    return price
 
 
 def _assignment(
-    ctx: Context, prices: _Prices, r: int, o: int, s: int, e: int, locked: bool
+    ctx: Context, prices: _PriceOf, r: int, o: int, s: int, e: int, locked: bool
 ) -> tuple[Assignment, ShiftPrice]:
     req = ctx.requests[r]
     start, end, price = prices(r, s, e)
@@ -117,7 +116,7 @@ def assemble(
         (ps.pieces[p].request, o, ps.pieces[p].start, ps.pieces[p].end) for p, o in draft.assign
     ]
     shifts.sort(key=lambda t: (t[2], ctx.requests[t[0]].id, ctx.officers[t[1]].id, t[3]))
-    prices = _Prices(ctx)
+    prices = _prices(ctx)
     priced = [
         _assignment(ctx, prices, r, o, s, e, (r, o, s, e) in locked_keys)
         for r, o, s, e in shifts
