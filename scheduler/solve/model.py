@@ -55,7 +55,7 @@ class Sink(Protocol):
     fixed_minutes: dict[int, int]
     locked_weight: int
 
-    def new_pair(self) -> Var: ...
+    def new_pairs(self, count: int) -> list[Var]: ...
     def new_flow(self, most: int) -> Var: ...
     def var_array(self, variables: list[Var]) -> np.ndarray: ...
     def at_most_one(self, variables: list[Var]) -> None: ...
@@ -79,8 +79,8 @@ class Model:
     fixed_minutes: dict[int, int] = field(default_factory=dict)  # officer -> locked minutes
     locked_weight: int = 0
 
-    def new_pair(self) -> Var:
-        return self.cp.new_bool_var("")
+    def new_pairs(self, count: int) -> list[Var]:
+        return [self.cp.new_bool_var("") for _ in range(count)]
 
     def new_flow(self, most: int) -> Var:
         return self.cp.new_int_var(0, most, "")
@@ -124,15 +124,7 @@ def build(ctx: Context, ps: PieceSet, cands: dict[int, list[int]]) -> Model:
 def fill(ctx: Context, ps: PieceSet, cands: dict[int, list[int]], m: Sink) -> None:
     """Variables for possible pairs, then the positions and each officer rule's rows, in the
     order of `CP_SAT_ROWS` (any order is valid; a fixed one keeps the model reproducible)."""
-    created: list[Var] = []
-    for piece in ps.pieces:
-        for oi in cands[piece.index]:
-            var = m.new_pair()
-            m.x[piece.index, oi] = var
-            m.by_officer.setdefault(oi, []).append((piece.index, var))
-            m.by_piece.setdefault(piece.index, []).append((oi, var))
-            created.append(var)
-    m.of_officer.update(_of_officer(ps, cands, m.var_array(created)))
+    _pairs(ps, cands, m)
     for r, oi, s, e in ctx.locked:
         m.fixed_minutes[oi] = m.fixed_minutes.get(oi, 0) + e - s
         m.locked_weight += piece_weight(ctx.requests[r], s, e)
@@ -141,23 +133,35 @@ def fill(ctx: Context, ps: PieceSet, cands: dict[int, list[int]], m: Sink) -> No
         rule(ctx, ps, m)  # a family serving two codes runs once
 
 
-def _of_officer(
-    ps: PieceSet, cands: dict[int, list[int]], variables: np.ndarray
-) -> dict[int, OfficerPairs]:
-    """Each officer's pairs as arrays, from the pairs in the order they were created (piece by
-    piece): a stable sort by officer keeps each officer's pairs in that order."""
-    counts = [len(cands[piece.index]) for piece in ps.pieces]
-    pieces = np.repeat(np.fromiter((p.index for p in ps.pieces), np.int64, len(counts)), counts)
-    officers = np.fromiter(
-        chain.from_iterable(cands[piece.index] for piece in ps.pieces), np.int64, len(pieces)
+def _pairs(ps: PieceSet, cands: dict[int, list[int]], m: Sink) -> None:
+    """A variable per possible pair, piece by piece, and the sink's views of them: by pair, by
+    piece, and by officer (in the order officers first appear) as lists and as arrays
+    (`OfficerPairs`). Made per piece and per officer, not per pair: one pair at a time was 0.37 s
+    of the rows of Rockport's Christmas fortnight (M, 185,065 pairs; docs/solver.md)."""
+    pieces = [piece.index for piece in ps.pieces]
+    counts = [len(cands[p]) for p in pieces]
+    variables = m.new_pairs(sum(counts))
+    at = 0
+    for p, n in zip(pieces, counts, strict=True):
+        if n:
+            held = list(zip(cands[p], variables[at : at + n], strict=True))
+            m.x.update(((p, oi), var) for oi, var in held)
+            m.by_piece[p] = held
+            at += n
+    piece_of = np.repeat(np.asarray(pieces, dtype=np.int64), counts)
+    officer_of = np.fromiter(
+        chain.from_iterable(cands[p] for p in pieces), np.int64, len(piece_of)
     )
-    order = np.argsort(officers, kind="stable")
-    officers = officers[order]
-    first = np.flatnonzero(np.diff(officers, prepend=-1)).tolist() + [len(order)]
-    return {
-        int(officers[a]): OfficerPairs(pieces[order[a:b]], variables[order[a:b]])
-        for a, b in zip(first, first[1:], strict=False)
-    }
+    array = m.var_array(variables)
+    order = np.argsort(officer_of, kind="stable")  # each officer's pairs in the order made
+    officer_of = officer_of[order]
+    first = np.flatnonzero(np.diff(officer_of, prepend=-1)).tolist() + [len(order)]
+    spans = sorted(zip(first, first[1:], strict=False), key=lambda ab: int(order[ab[0]]))
+    for a, b in spans:  # officers in the order of their first pair, as one at a time gave
+        oi, mine = int(officer_of[a]), order[a:b]
+        pairs = OfficerPairs(piece_of[mine], array[mine])
+        m.of_officer[oi] = pairs
+        m.by_officer[oi] = list(zip(pairs.pieces.tolist(), pairs.variables.tolist(), strict=True))
 
 
 def _positions(ctx: Context, ps: PieceSet, m: Sink) -> None:

@@ -59,9 +59,10 @@ class Rows:
         self._hi: list[float] = []
         self._amo: list[bool] = []
 
-    def new_pair(self) -> int:
-        self.upper.append(1)
-        return len(self.upper) - 1
+    def new_pairs(self, count: int) -> list[int]:
+        first = len(self.upper)
+        self.upper.extend([1] * count)
+        return list(range(first, first + count))
 
     def new_flow(self, most: int) -> int:
         self.upper.append(most)
