@@ -155,9 +155,9 @@ class Movable:
     array checks (a lighter officer of the piece's pool, with room in the week, free of the
     travel gap) for every shift of the block and officer of its pool at once, against the
     roster as it is when the pass reaches the block. Most shifts have none: of the 11,865
-    shifts the first polish of Rockport's Christmas fortnight (M) checked one at a time, 704
-    had a lighter officer with room and free, and it took 0.84 s; 0.34 s with the blocks, for
-    the same moves (docs/solver.md).
+    shifts with a lighter officer that the first polish of Rockport's Christmas fortnight (M)
+    looked at one at a time, 704 had one with room and free, and it took 0.84 s; 0.34 s with
+    the blocks, for the same moves (docs/solver.md).
 
     A move from b to a can open a shift only through a or b: a's shifts (a heavier: more
     officers are lighter than a) and the shifts with b in their pool (b lighter, freer, with
