@@ -12,6 +12,8 @@ from __future__ import annotations
 import bisect
 from collections.abc import Callable
 
+import numpy as np
+
 from scheduler.context import Context, OfficerData
 from scheduler.rules.free_time import max_window_load
 from scheduler.timeutil import split_by_local_day, split_by_local_week
@@ -108,3 +110,134 @@ LOAD_RULES: dict[str, Callable[[OfficerLoad, int, int], bool]] = {
 }
 # `fits` only needs one broken rule: the cheap checks go first.
 _CHEAPEST_FIRST = tuple(LOAD_RULES[c] for c in ("OVERLAP", "WEEKLY_CAP", "DAILY_CAP", "REST_24H"))
+
+
+_STRIDE = 1 << 32  # officer * _STRIDE + epoch minute: sorts by officer, then time
+VECTOR_FROM = 16  # officers from which `LoadView` answers in array steps
+
+
+class LoadView:
+    """The load rules for one more shift, answered for many officers at once: every officer's
+    load (`loads`; an officer without one holds nothing) as arrays. `OfficerLoad` answers one
+    officer at a time, which explaining a city's open positions asked 430,000 times of the
+    24-hour rule alone (docs/solver.md). Each rule gives what `LOAD_RULES` gives, officer by
+    officer (tests/scheduler/rules/test_load.py)."""
+
+    def __init__(self, ctx: Context, loads: dict[int, OfficerLoad]) -> None:
+        self.ctx = ctx
+        self.loads = loads
+        n = len(ctx.officers)
+        held = [(o, s, e) for o, load in loads.items() for s, e in load.shifts]
+        self.shifts = _ByOfficer(held)
+        on_duty = [(o.index, s, e) for o in ctx.officers for s, e in o.on_duty]
+        self.blocks = _ByOfficer(held + on_duty)
+        dates = sorted({d for load in loads.values() for d in load.day}, key=str)
+        weeks = sorted({w for load in loads.values() for w in load.week}, key=str)
+        self.day_col = {d: i for i, d in enumerate(dates)}
+        self.week_col = {w: i for i, w in enumerate(weeks)}
+        self.day = np.zeros((n, len(dates) + 1), dtype=np.int64)  # the last column: no minutes
+        self.week = np.zeros((n, len(weeks) + 1), dtype=np.int64)
+        for o, load in loads.items():
+            for d, m in load.day.items():
+                self.day[o, self.day_col[d]] = m
+            for w, m in load.week.items():
+                self.week[o, self.week_col[w]] = m
+        self.week_cap = np.array([o.week_cap for o in ctx.officers], dtype=np.int64)
+
+    def broken(self, officers: np.ndarray, start: int, end: int) -> dict[str, np.ndarray]:
+        """Per load rule (`LOAD_RULES`' codes, in its order), which of `officers` one more shift
+        [start, end) would break. Fewer than VECTOR_FROM officers are asked one at a time: the
+        array steps cost about as much as 16 officers' checks."""
+        if len(officers) >= VECTOR_FROM:
+            return {code: rule(self, officers, start, end) for code, rule in _MANY.items()}
+        loads = [self.loads.get(o) or OfficerLoad(self.ctx, self.ctx.officers[o]) for o in officers]
+        return {
+            code: np.array([rule(load, start, end) for load in loads], dtype=bool)
+            for code, rule in LOAD_RULES.items()
+        }
+
+    def overlap(self, officers: np.ndarray, start: int, end: int) -> np.ndarray:
+        """OVERLAP, as `OfficerLoad.overlap`: the held shifts on each side of `start`."""
+        gap = self.ctx.limits.gap
+        o, key, s, e = self.shifts.officer, self.shifts.key, self.shifts.start, self.shifts.end
+        hit = np.zeros(len(officers), dtype=bool)
+        if not len(key):
+            return hit
+        i = np.searchsorted(key, officers * _STRIDE + start, side="left")
+        for at in (i - 1, i):
+            ok = (at >= 0) & (at < len(key))
+            at = np.clip(at, 0, len(key) - 1)
+            hit |= ok & (o[at] == officers) & (s[at] < end + gap) & (start < e[at] + gap)
+        return hit
+
+    def over_rest(self, officers: np.ndarray, start: int, end: int) -> np.ndarray:
+        """REST_24H, as `OfficerLoad.over_rest`: the held and on-duty blocks within a day of
+        the shift, and the shift, in the 24-hour windows that start at a block's start or end
+        at a block's end and touch the shift."""
+        cap = self.ctx.limits.per_24h
+        bs, be = self.blocks.near(officers, start - DAY, end + DAY)
+        bs = np.concatenate((bs, np.full((len(officers), 1), start)), axis=1)
+        be = np.concatenate((be, np.full((len(officers), 1), end)), axis=1)
+        over = (be - bs).sum(axis=1) > cap  # else everything near fits in the cap
+        if not over.any():
+            return over
+        bs, be = bs[over], be[over]
+        valid = be > bs  # the padding is empty: (0, 0)
+        t = np.concatenate((bs, be - DAY), axis=1)
+        t_ok = np.concatenate((valid, valid), axis=1) & (t >= start - DAY) & (t <= end)
+        inside = np.minimum(be[:, None, :], t[:, :, None] + DAY) - np.maximum(
+            bs[:, None, :], t[:, :, None]
+        )
+        load = np.clip(inside, 0, None).sum(axis=2)
+        over[over] = np.where(t_ok, load, 0).max(axis=1) > cap
+        return over
+
+    def over_day(self, officers: np.ndarray, start: int, end: int) -> np.ndarray:
+        """DAILY_CAP, as `OfficerLoad.over_day`."""
+        hit = np.zeros(len(officers), dtype=bool)
+        for d, m in split_by_local_day(start, end, self.ctx.tz):
+            col = self.day_col.get(d, self.day.shape[1] - 1)
+            hit |= self.day[officers, col] + m > self.ctx.limits.per_day
+        return hit
+
+    def over_week(self, officers: np.ndarray, start: int, end: int) -> np.ndarray:
+        """WEEKLY_CAP, as `OfficerLoad.over_week`."""
+        hit = np.zeros(len(officers), dtype=bool)
+        for w, m in split_by_local_week(start, end, self.ctx.tz):
+            col = self.week_col.get(w, self.week.shape[1] - 1)
+            hit |= self.week[officers, col] + m > self.week_cap[officers]
+        return hit
+
+
+class _ByOfficer:
+    """Blocks (officer, start, end) sorted by officer, then start."""
+
+    def __init__(self, blocks: list[tuple[int, int, int]]) -> None:
+        table = np.array(blocks, dtype=np.int64).reshape(-1, 3)
+        table = table[np.lexsort((table[:, 2], table[:, 1], table[:, 0]))]
+        self.officer, self.start, self.end = table[:, 0], table[:, 1], table[:, 2]
+        self.key = self.officer * _STRIDE + self.start
+        self.longest = int((self.end - self.start).max(initial=0))
+
+    def near(self, officers: np.ndarray, lo: int, hi: int) -> tuple[np.ndarray, np.ndarray]:
+        """Each officer's blocks that end after `lo` and start before `hi`, as rows of starts
+        and ends padded with empty blocks (0, 0)."""
+        if not len(self.key):
+            return np.zeros((len(officers), 0), np.int64), np.zeros((len(officers), 0), np.int64)
+        first = np.searchsorted(self.key, officers * _STRIDE + lo - self.longest, side="right")
+        last = np.searchsorted(self.key, officers * _STRIDE + hi, side="left")
+        width = int((last - first).max(initial=0))
+        at = first[:, None] + np.arange(width)[None, :]
+        take = at < last[:, None]
+        at = np.where(take, at, 0)
+        take &= self.end[at] > lo
+        return np.where(take, self.start[at], 0), np.where(take, self.end[at], 0)
+
+
+# `LoadView`'s rules, by `LOAD_RULES`' codes and in its order.
+_MANY: dict[str, Callable[[LoadView, np.ndarray, int, int], np.ndarray]] = {
+    "OVERLAP": LoadView.overlap,
+    "REST_24H": LoadView.over_rest,
+    "DAILY_CAP": LoadView.over_day,
+    "WEEKLY_CAP": LoadView.over_week,
+}

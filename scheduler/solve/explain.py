@@ -11,19 +11,24 @@ import time
 from collections import Counter
 from collections.abc import Iterator, Sequence, Sized
 
+import numpy as np
+
 from models.result import Reason, Unfilled
 from scheduler.context import Context, RequestData
 from scheduler.rules.codes import OFFICER_RULES
 from scheduler.rules.eligibility import StaticScreen
-from scheduler.rules.load import OfficerLoad
+from scheduler.rules.load import LOAD_RULES, LoadView, OfficerLoad
 from scheduler.solve.draft import Draft
 from scheduler.solve.pieces import Piece, PieceSet
 from scheduler.timeutil import from_minute
 
-# One officer's checks for one unfilled position, and the share of the limit explanations may
-# take at most. With 15 us and 5%, a city's 90 s roster left 1,364-1,533 of its open positions
-# "not examined": its busy officers are each checked for every rule (docs/solver.md).
-SECONDS_PER_CHECK = 25e-6
+# An open piece's explanation, and one officer's checks for it, and the share of the limit
+# explanations may take at most. With 15 us a check (then the only term) and 5%, a city's 90 s
+# roster left 1,364-1,533 of its open positions "not examined". The load rules are now asked
+# of a piece's officers at once (`LoadView`): fitted on the greedy rosters of S to L
+# (0.034-2.49 s; docs/solver.md).
+SECONDS_PER_PIECE = 0.5e-3
+SECONDS_PER_CHECK = 7e-6
 EXPLAIN_SHARE = 0.08
 NOT_EXAMINED = Reason(
     code="TIME_LIMIT",
@@ -32,17 +37,15 @@ NOT_EXAMINED = Reason(
 
 
 def explain_seconds(ctx: Context, ps: PieceSet, draft: Draft, pools: Sequence[Sized]) -> float:
-    """What explaining the positions `draft` leaves open may take: each of its open pieces
-    checks every officer of its pool (those who pass the vector checks). An estimate from a
-    first roster, so that the search can keep that time."""
+    """What explaining the positions `draft` leaves open may take: each of its open pieces,
+    and every officer of its pool (those who pass the vector checks) checked for it. An
+    estimate from a first roster, so that the search can keep that time."""
     open_ = OpenPositions(ctx, draft)
-    checks = sum(
-        len(pools[piece.index])
-        for req in ctx.requests
-        if req.rejected is None
-        for piece, _ in open_.of(ps, req)
-    )
-    return SECONDS_PER_CHECK * checks
+    pieces = [
+        piece for req in ctx.requests if req.rejected is None for piece, _ in open_.of(ps, req)
+    ]
+    checks = sum(len(pools[piece.index]) for piece in pieces)
+    return SECONDS_PER_PIECE * len(pieces) + SECONDS_PER_CHECK * checks
 
 
 class OpenPositions:
@@ -66,22 +69,24 @@ class OpenPositions:
 
 
 def _blocked_counts(
-    screen: StaticScreen, req: RequestData, s: int, e: int, locked: dict[int, OfficerLoad]
-) -> tuple[Counter[str], list[int]]:
-    """Officers per first blocking rule (static, then locked shifts), and who is left."""
+    screen: StaticScreen, req: RequestData, s: int, e: int, locked: LoadView
+) -> tuple[Counter[str], np.ndarray]:
+    """Officers per first blocking rule (static, then locked shifts), and who is left. The
+    shift alone is checked against on-duty time and locked shifts: a rule that bars it whatever
+    else the roster holds makes the officer ineligible, not busy. The codes count in the order
+    their first officer meets them, as one officer at a time did (the summary's ties follow it).
+    """
     static, passed = screen.screen(req, s, e)
     counts: Counter[str] = Counter(static)
-    eligible = []
-    for o in passed:
-        # The shift alone against on-duty time and locked shifts: a rule that bars it whatever
-        # else the roster holds makes the officer ineligible, not busy.
-        load = locked.get(o) or OfficerLoad(screen.ctx, screen.ctx.officers[o])
-        held = load.first_blocking(s, e)
-        if held is not None:
-            counts[held] += 1
-        else:
-            eligible.append(o)
-    return counts, eligible
+    officers = np.asarray(passed, dtype=np.int64)
+    first = np.full(len(officers), len(LOAD_RULES), dtype=np.int64)  # no rule: eligible
+    for i, hit in enumerate(locked.broken(officers, s, e).values()):
+        first[hit & (first == len(LOAD_RULES))] = i
+    codes = list(LOAD_RULES)
+    met = [(int(np.argmax(first == i)), codes[i]) for i in np.unique(first) if i < len(codes)]
+    for _, code in sorted(met):
+        counts[code] += int((first == codes.index(code)).sum())
+    return counts, officers[first == len(LOAD_RULES)]
 
 
 def _summary(counts: Counter[str]) -> str:
@@ -98,12 +103,12 @@ def reasons_for(
     req: RequestData,
     s: int,
     e: int,
-    locked: dict[int, OfficerLoad],
-    final: dict[int, OfficerLoad],
+    locked: LoadView,
+    final: LoadView,
     proven: bool,
 ) -> list[Reason]:
     counts, eligible = _blocked_counts(screen, req, s, e, locked)
-    if not eligible:
+    if not len(eligible):
         return [
             Reason(
                 code="NO_ELIGIBLE_OFFICER",
@@ -111,11 +116,16 @@ def reasons_for(
                 message=f"no officer may take this shift: {_summary(counts)}",
             )
         ]
-    # Whether each one fits stops at the first rule broken; what holds them is only listed
-    # when none is free.
-    free = [ctx.officers[o].id for o in eligible if final[o].fits(s, e)]
+    # Every load rule for every eligible officer at once; what holds them is listed only when
+    # none is free.
+    broken = final.broken(eligible, s, e)
+    held = np.logical_or.reduce(list(broken.values()))
+    free = [ctx.officers[o].id for o in eligible[~held].tolist()]
     if not free:
-        holds = {ctx.officers[o].id: final[o].blocking(s, e) for o in eligible}
+        holds = {
+            ctx.officers[o].id: [code for code, hit in broken.items() if hit[j]]
+            for j, o in enumerate(eligible.tolist())
+        }
         busy = sorted(holds)
         return [
             Reason(
@@ -187,6 +197,7 @@ def explain(
     out: list[Unfilled] = []
     screen = StaticScreen(ctx)
     open_ = OpenPositions(ctx, draft)
+    locked_view, final_view = LoadView(ctx, locked), LoadView(ctx, final)
 
     def add(req: RequestData, s: int, e: int, n: int, reasons: list[Reason] | None = None) -> None:
         if reasons is None and until is not None and time.perf_counter() > until:
@@ -197,7 +208,8 @@ def explain(
                 start=from_minute(s, ctx.tz),
                 end=from_minute(e, ctx.tz),
                 positions=n,
-                reasons=reasons or reasons_for(ctx, screen, req, s, e, locked, final, proven),
+                reasons=reasons
+                or reasons_for(ctx, screen, req, s, e, locked_view, final_view, proven),
             )
         )
 

@@ -18,7 +18,7 @@ from scheduler.problem_io import parse
 from scheduler.rules.eligibility import candidate_pools
 from scheduler.solve import budget
 from scheduler.solve.draft import Draft
-from scheduler.solve.explain import SECONDS_PER_CHECK, explain_seconds
+from scheduler.solve.explain import SECONDS_PER_CHECK, SECONDS_PER_PIECE, explain_seconds
 from scheduler.solve.pieces import build_pieces
 from scheduler.solve.stages import Clock
 from tests.scheduler.builders import (
@@ -165,8 +165,10 @@ def test_the_explanations_cost_is_estimated_from_the_open_pieces_pools() -> None
     ctx = prepare(parse(Problem, _busy_week(), "problem"))
     ps = build_pieces(ctx)
     pools = candidate_pools(ctx, ps)
-    # K-3 is suspended: each piece's pool is K-1 and K-2.
+    # K-3 is suspended: each piece's pool is K-1 and K-2. Three open pieces, then one.
     assert [pool.tolist() for pool in pools] == [[0, 1], [0, 1], [0, 1]]
-    assert explain_seconds(ctx, ps, Draft(), pools) == pytest.approx(6 * SECONDS_PER_CHECK)
+    every = explain_seconds(ctx, ps, Draft(), pools)
+    assert every == pytest.approx(3 * SECONDS_PER_PIECE + 6 * SECONDS_PER_CHECK)
     greedy_like = Draft([(0, 1), (1, 0)])
-    assert explain_seconds(ctx, ps, greedy_like, pools) == pytest.approx(2 * SECONDS_PER_CHECK)
+    one = explain_seconds(ctx, ps, greedy_like, pools)
+    assert one == pytest.approx(SECONDS_PER_PIECE + 2 * SECONDS_PER_CHECK)
