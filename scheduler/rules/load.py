@@ -112,7 +112,8 @@ LOAD_RULES: dict[str, Callable[[OfficerLoad, int, int], bool]] = {
 _CHEAPEST_FIRST = tuple(LOAD_RULES[c] for c in ("OVERLAP", "WEEKLY_CAP", "DAILY_CAP", "REST_24H"))
 
 
-_STRIDE = 1 << 32  # officer * _STRIDE + epoch minute: sorts by officer, then time
+# officer * OFFICER_STRIDE + epoch minute: keys that sort by officer, then time.
+OFFICER_STRIDE = 1 << 32
 VECTOR_FROM = 16  # officers from which `LoadView` answers in array steps
 
 
@@ -163,7 +164,7 @@ class LoadView:
         hit = np.zeros(len(officers), dtype=bool)
         if not len(key):
             return hit
-        i = np.searchsorted(key, officers * _STRIDE + start, side="left")
+        i = np.searchsorted(key, officers * OFFICER_STRIDE + start, side="left")
         for at in (i - 1, i):
             ok = (at >= 0) & (at < len(key))
             at = np.clip(at, 0, len(key) - 1)
@@ -216,7 +217,7 @@ class _ByOfficer:
         table = np.array(blocks, dtype=np.int64).reshape(-1, 3)
         table = table[np.lexsort((table[:, 2], table[:, 1], table[:, 0]))]
         self.officer, self.start, self.end = table[:, 0], table[:, 1], table[:, 2]
-        self.key = self.officer * _STRIDE + self.start
+        self.key = self.officer * OFFICER_STRIDE + self.start
         self.longest = int((self.end - self.start).max(initial=0))
 
     def near(self, officers: np.ndarray, lo: int, hi: int) -> tuple[np.ndarray, np.ndarray]:
@@ -224,8 +225,9 @@ class _ByOfficer:
         and ends padded with empty blocks (0, 0)."""
         if not len(self.key):
             return np.zeros((len(officers), 0), np.int64), np.zeros((len(officers), 0), np.int64)
-        first = np.searchsorted(self.key, officers * _STRIDE + lo - self.longest, side="right")
-        last = np.searchsorted(self.key, officers * _STRIDE + hi, side="left")
+        base = officers * OFFICER_STRIDE
+        first = np.searchsorted(self.key, base + lo - self.longest, side="right")
+        last = np.searchsorted(self.key, base + hi, side="left")
         width = int((last - first).max(initial=0))
         at = first[:, None] + np.arange(width)[None, :]
         take = at < last[:, None]

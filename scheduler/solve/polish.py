@@ -15,7 +15,7 @@ import numpy as np
 
 from models.result import RosterResult
 from scheduler.context import Context
-from scheduler.rules.load import OfficerLoad
+from scheduler.rules.load import OFFICER_STRIDE, OfficerLoad
 from scheduler.solve.draft import Draft
 from scheduler.solve.pair_checks import Crew, bind_checks, may_take
 from scheduler.solve.pieces import Piece, PieceSet
@@ -23,7 +23,6 @@ from scheduler.timeutil import local_date, split_by_local_week, week_monday
 
 # The shifts a polish pass checks at once for whether they could move (`Movable`).
 BLOCK = 256
-_STRIDE = 1 << 32  # officer * _STRIDE + epoch minute: sorts by officer, then time
 
 
 def final_loads(
@@ -326,15 +325,15 @@ class Busy:
         if self._by_officer is None:
             by = np.lexsort((self.start, self.officer))
             o = self.officer[by]
-            key = o * _STRIDE + self.start[by]
-            reach = np.maximum.accumulate(o * _STRIDE + self.end[by]) - o * _STRIDE
+            key = o * OFFICER_STRIDE + self.start[by]
+            reach = np.maximum.accumulate(o * OFFICER_STRIDE + self.end[by]) - o * OFFICER_STRIDE
             self._by_officer = (o, key, reach)
         o, key, reach = self._by_officer
         if not len(key):
             return np.ones(len(officer), dtype=bool)
         # The officer's last shift starting before the gap after `end`; none of it reaches
         # within the gap of `start` if the latest end so far does not.
-        at = np.searchsorted(key, officer * _STRIDE + end + self.gap, side="left") - 1
+        at = np.searchsorted(key, officer * OFFICER_STRIDE + end + self.gap, side="left") - 1
         held = (at >= 0) & (o[np.maximum(at, 0)] == officer)
         return ~(held & (reach[np.maximum(at, 0)] + self.gap > start))
 
