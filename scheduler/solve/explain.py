@@ -79,14 +79,14 @@ def _blocked_counts(
     static, passed = screen.screen(req, s, e)
     counts: Counter[str] = Counter(static)
     officers = np.asarray(passed, dtype=np.int64)
-    first = np.full(len(officers), len(LOAD_RULES), dtype=np.int64)  # no rule: eligible
-    for i, hit in enumerate(locked.broken(officers, s, e).values()):
-        first[hit & (first == len(LOAD_RULES))] = i
     codes = list(LOAD_RULES)
-    met = [(int(np.argmax(first == i)), codes[i]) for i in np.unique(first) if i < len(codes)]
-    for _, code in sorted(met):
-        counts[code] += int((first == codes.index(code)).sum())
-    return counts, officers[first == len(LOAD_RULES)]
+    first = np.full(len(officers), len(codes), dtype=np.int64)  # no rule: eligible
+    for i, hit in enumerate(locked.broken(officers, s, e).values()):
+        first[hit & (first == len(codes))] = i
+    blocked = first[first < len(codes)]
+    for i in dict.fromkeys(blocked.tolist()):  # in the order of each code's first officer
+        counts[codes[i]] += int((blocked == i).sum())
+    return counts, officers[first == len(codes)]
 
 
 def _summary(counts: Counter[str]) -> str:

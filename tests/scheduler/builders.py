@@ -15,16 +15,19 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from models.problem import Problem
-from models.result import Reason, RosterResult
+from models.result import Reason, RosterResult, SolverStats
 from scheduler.context import Context, prepare
 from scheduler.rules.eligibility import candidates
+from scheduler.solve.draft import Draft
 from scheduler.solve.locks import check_locks
 from scheduler.solve.model import fill
 from scheduler.solve.pieces import PieceSet, build_pieces
+from scheduler.solve.polish import final_loads
+from scheduler.solve.report import assemble
 from scheduler.solve.rows import Horizon, Rows
 from scheduler.solve.solver import solve
 from scheduler.timeutil import to_minute
-from scheduler.validate.validator import validate
+from scheduler.validate.validator import ValidationReport, validate
 
 KENNESAW = ZoneInfo("America/New_York")
 ROCKPORT = ZoneInfo("America/Chicago")
@@ -212,3 +215,14 @@ def rows_of(prob: Problem) -> tuple[Context, PieceSet, dict[int, list[int]], Hor
     rows = Rows()
     fill(ctx, ps, cands, rows)
     return ctx, ps, cands, rows.freeze(ps)
+
+
+def validated_draft(ctx: Context, ps: PieceSet, draft: Draft, locked: Any) -> ValidationReport:
+    """A draft (a stage's roster, before the solver's report) priced and assembled as a result,
+    through the solver-independent validator: asserted clean, its report returned."""
+    loads = final_loads(ctx, ps, draft, locked)
+    stats = SolverStats(status="feasible", wall_s=0.0)
+    result = assemble(ctx, ps, {}, draft, locked, loads, "feasible", stats, None, None, [])
+    report = validate(ctx.problem, result)
+    assert report.violations == [] and report.mismatches == []
+    return report

@@ -19,7 +19,15 @@ from scheduler.solve.locks import check_locks
 from scheduler.solve.pieces import build_pieces
 from scheduler.solve.polish import final_loads
 from scheduler.solve.solver import _rotation_start
-from tests.scheduler.builders import ROCKPORT, at, officer, on_duty, problem, request
+from tests.scheduler.builders import (
+    ROCKPORT,
+    at,
+    officer,
+    on_duty,
+    problem,
+    request,
+    validated_draft,
+)
 
 WEEKS = [
     # Rockport's spring DST week (on-duty time across the change) with split requests;
@@ -52,6 +60,7 @@ def test_each_rule_for_many_officers_is_what_one_officer_at_a_time_gives(
     ps = build_pieces(ctx)
     _, locked = check_locks(ctx, ps)
     draft, _ = _rotation_start(ctx, ps, candidate_pools(ctx, ps), locked, None)
+    validated_draft(ctx, ps, draft, locked)
     final = final_loads(ctx, ps, draft, locked)
     everyone = np.arange(len(ctx.officers))
     hits = dict.fromkeys(LOAD_RULES, 0)

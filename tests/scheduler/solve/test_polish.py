@@ -20,6 +20,7 @@ from scheduler.solve.greedy import greedy_until
 from scheduler.solve.locks import check_locks
 from scheduler.solve.pieces import PieceSet, build_pieces
 from scheduler.solve.polish import Busy, WeekMinutes, final_loads, polish
+from tests.scheduler.builders import validated_draft
 
 WEEKS = [
     # Rockport's Christmas week, many long requests split in pieces; supervisors on its DST week;
@@ -79,6 +80,9 @@ def test_the_polish_moves_the_shifts_it_moved_checking_every_shift(
     slow, moved_slow = polish(ctx, ps, pools, draft, locked)
     assert moved > 20
     assert (fast.assign, moved) == (slow.assign, moved_slow)
+    # Both rosters are valid by the independent check, and only the polished one is fair.
+    assert validated_draft(ctx, ps, draft, locked).metrics.improvable_pairs > 0
+    assert validated_draft(ctx, ps, fast, locked).metrics.improvable_pairs == 0
 
 
 @pytest.mark.parametrize(("agency", "start", "opts"), WEEKS)

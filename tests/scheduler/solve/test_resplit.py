@@ -10,7 +10,6 @@ from typing import Any
 
 import pytest
 
-from models.result import SolverStats
 from scheduler.context import Context, prepare
 from scheduler.rules.eligibility import candidate_pools
 from scheduler.solve import resplit as resplit_module
@@ -19,13 +18,10 @@ from scheduler.solve.draft import Draft
 from scheduler.solve.fill import fill_and_polish
 from scheduler.solve.locks import check_locks
 from scheduler.solve.pieces import PieceSet, build_pieces, find_piece
-from scheduler.solve.polish import final_loads
-from scheduler.solve.report import assemble
 from scheduler.solve.resplit import SECONDS_PER_ARC, resplit, seconds_needed
 from scheduler.solve.stages import Clock
 from scheduler.timeutil import to_minute
-from scheduler.validate.validator import validate
-from tests.scheduler.builders import at, lock, officer, problem, request
+from tests.scheduler.builders import at, lock, officer, problem, request, validated_draft
 
 
 def _even(prob: Any) -> tuple[Context, PieceSet, Any, Any, dict[str, int]]:
@@ -65,16 +61,6 @@ def _plan(ctx: Context, ps: PieceSet, draft: Draft) -> tuple[set, set]:
         for p, o in draft.assign
     }
     return routed, held
-
-
-def _validated(ctx: Context, ps: PieceSet, draft: Draft, locked: Any) -> Any:
-    """The draft as a priced result, through the solver-independent validator."""
-    loads = final_loads(ctx, ps, draft, locked)
-    stats = SolverStats(status="feasible", wall_s=0.0)
-    result = assemble(ctx, ps, {}, draft, locked, loads, "feasible", stats, None, None, [])
-    report = validate(ctx.problem, result)
-    assert report.violations == [] and report.mismatches == []
-    return report.metrics
 
 
 def _late_shift(locked: bool = False, **k2: Any) -> Any:
@@ -123,7 +109,7 @@ def test_a_stretch_takes_in_the_shift_before_it() -> None:
         {(6, 11, "K-1"), (15, 22, "K-2")},
     )
     # The validator finds the roster valid: 12 of 16 hours is 0.75 of a position.
-    assert _validated(ctx, done.ps, done.draft, locked).positions_filled == 0.75
+    assert validated_draft(ctx, done.ps, done.draft, locked).metrics.positions_filled == 0.75
 
 
 def test_a_stretch_too_short_to_split_is_widened_by_its_neighbour() -> None:
@@ -148,7 +134,8 @@ def test_a_stretch_too_short_to_split_is_widened_by_its_neighbour() -> None:
         {(6, 12, "K-1"), (12, 16, "K-2")},
     )
     # 10 of 14 hours of the position, valid.
-    assert _validated(ctx, done.ps, done.draft, locked).positions_filled == round(10 / 14, 4)
+    filled = validated_draft(ctx, done.ps, done.draft, locked).metrics.positions_filled
+    assert filled == round(10 / 14, 4)
 
 
 def test_a_stretch_nobody_can_work_stays_as_it_was() -> None:
@@ -190,7 +177,7 @@ def test_a_whole_open_position_is_split_around_what_its_officers_can_work() -> N
     assert held == {(6, 14, "K-1"), (14, 22, "K-2"), (6, 11, "K-3"), (15, 22, "K-4")}
     assert routed == {(6, 14, 1), (14, 22, 1), (6, 11, 1), (11, 15, 1), (15, 22, 1)}
     # Valid, and the first position's 16 hours and the second's 12 fill 1.75 positions.
-    assert _validated(ctx, done.ps, done.draft, locked).positions_filled == 1.75
+    assert validated_draft(ctx, done.ps, done.draft, locked).metrics.positions_filled == 1.75
 
 
 def test_the_fillings_split_open_stretches_and_polish_after() -> None:
