@@ -31,6 +31,7 @@ from scheduler.solve.relaxation import (
     support,
     widened,
 )
+from scheduler.solve.rows import FLOW, PAIR, Window
 from scheduler.solve.stages import (
     DETERMINISTIC_WALL_FACTOR,
     Clock,
@@ -260,6 +261,91 @@ def lp_start(
     if first is not None:
         _keep_to(m, first, start, notes)
     return start, outcomes, lp_bound
+
+
+def alone(pairs: int, clock: Clock, build_seconds: float) -> bool:
+    """Whether the LP's neighbourhood is all a search of one model of `pairs` pair variables
+    has the time for: after building that model (`build_seconds`), the neighbourhood's share
+    of what is left would leave the coverage stage too little to load it, however little GLOP
+    took (`_seconds`). Never in a deterministic run, whose stages run on a virtual budget."""
+    if clock.deterministic:
+        return False
+    left = clock.search_left() - build_seconds
+    rest = (1 - SHORT_NEIGHBOURHOOD_SHARE) * left
+    return rest < LEAST_SOLVE_SECONDS or COVERAGE_SHARE * rest < LOAD_SECONDS_PER_PAIR * pairs
+
+
+def neighbourhood_alone(
+    ctx: Context,
+    ps: PieceSet,
+    early: EarlyLp,
+    start: Draft,
+    clock: Clock,
+    stop_event: threading.Event | None,
+) -> tuple[Draft, list[StageOutcome], float | None]:
+    """The coverage stage where only the LP's neighbourhood has the time (`alone`): its model
+    is written from the early LP's rows (`rows.Window.model`) with the pairs the LP uses and the
+    roster's, not cut out of a model of every pair, so the time building that model took goes
+    to the search. A neighbourhood proven optimal below the LP with time left is widened as in
+    `_neighbourhood`. Also the LP's bound, where it was proven."""
+    try:
+        lp = early.result()
+    finally:
+        early.stop()
+    if lp is not None and out_of_time(clock):
+        clock.borrow(BORROW_LEAST_SECONDS)  # as `lp_start` does: the LP's neighbourhood is worth it
+    if lp is None or out_of_time(clock):
+        return start, [], None
+    window, cols = early.written.horizon.whole()
+    values = lp.values[cols]
+    keep = window.support(values, set(start.assign))
+    pairs = window.kind == PAIR
+    guide = (
+        {window.keys[c] for c in np.flatnonzero(pairs & (values > 0.5)).tolist()},
+        {
+            window.keys[c]: math.floor(values[c] + 0.5)
+            for c in np.flatnonzero(window.kind == FLOW).tolist()
+        },
+    )
+    found = _search_window(ctx, window, keep, guide, clock, stop_event)
+    start = _better(ps, start, found)
+    bound = _integer_bound(lp) if lp.proven else None
+    short = bound is not None and found.status == "optimal" and (found.objective or 0) < bound
+    if not short or out_of_time(clock) or lp.reduced is None:
+        return start, [found], bound
+    cost = np.where(pairs & ~keep, lp.reduced[cols], np.inf)
+    count = WIDEN_FACTOR * int(np.count_nonzero(keep & pairs))
+    finite = np.flatnonzero(np.isfinite(cost))
+    if count < len(finite):
+        finite = finite[np.argpartition(cost[finite], count)[:count]]
+    wider = keep.copy()
+    wider[finite] = True
+    again = _search_window(ctx, window, wider, (set(start.assign), start.flow), clock, stop_event)
+    return _better(ps, start, again), [found, again], bound
+
+
+def _search_window(
+    ctx: Context,
+    window: Window,
+    keep: np.ndarray,
+    guide: tuple[set[tuple[int, int]], dict[int, int]],
+    clock: Clock,
+    stop_event: threading.Event | None,
+) -> StageOutcome:
+    """The coverage stage among the window's columns in `keep`, hinted with `guide`, for all
+    the search time left."""
+    with clock.phase("model"):
+        m = window.model(keep)
+        hint(m, *guide)
+    return run_stage(
+        m,
+        "coverage-lp-neighbourhood",
+        ctx.problem.options,
+        clock.search_left(),
+        stop_event,
+        light=True,
+        wall_cap=clock.wall_cap(),
+    )
 
 
 def _keep_to(m: Model, first: np.ndarray, start: Draft, notes: list[str] | None) -> None:

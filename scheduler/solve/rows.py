@@ -224,6 +224,12 @@ class Horizon:
         free |= (self.kind == FLOW) & np.isin(self.request_of_piece[self.piece], touched)
         return self._cut(self._shape(free), fixed_on)
 
+    def whole(self) -> tuple[Window, np.ndarray]:
+        """Every request's window with nothing fixed (the one model's rows), and its columns'
+        numbers here, so that values by horizon column (an LP's) can be read by window column."""
+        shape = self._shape(self.kind != EXTRA)
+        return self._cut(shape, []), shape.cols
+
     def _cut(self, shape: _Shape, fixed_on: list[int]) -> Window:
         value = np.zeros(len(self.upper))
         value[fixed_on] = 1.0

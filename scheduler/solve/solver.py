@@ -37,7 +37,7 @@ from scheduler.solve.greedy import greedy, greedy_until
 from scheduler.solve.lexicographic import three_stages
 from scheduler.solve.limits import capped as time_capped
 from scheduler.solve.locks import check_locks, split_lock_violations, supervisor_lock_violations
-from scheduler.solve.lp_start import EarlyLp
+from scheduler.solve.lp_start import EarlyLp, alone, neighbourhood_alone
 from scheduler.solve.model import build
 from scheduler.solve.objective import trivial_bound as _trivial_bound
 from scheduler.solve.offer import offered_pieces
@@ -419,6 +419,24 @@ def _search(
         early = (
             EarlyLp(ctx, ps, cands, start, clock, first) if EarlyLp.wanted(cands, clock) else None
         )
+    if early is not None and first is None and alone(pairs, clock, BUILD_SECONDS_PER_PAIR * pairs):
+        # No stage would have the time to search a model of every pair: the neighbourhood's
+        # model is written from the LP's rows alone.
+        clock.turns.written.set()
+        with clock.phase("search"):
+            draft, outcomes, lp_bound = neighbourhood_alone(
+                ctx, ps, early, start, clock, stop_event
+            )
+        locked_weight = early.written.rows.locked_weight
+        bound = (
+            _coverage_bound(ctx, ps, cands, outcomes, locked_weight, lp_bound)
+            if full_bound is None
+            else full_bound
+        )
+        notes = ["time limit reached before CP-SAT could search the whole model"]
+        notes += [capped_note] * bool(capped_note)
+        return _Search(draft, "feasible", outcomes, notes, pairs, bound)
+    with clock.phase("model"):
         try:
             m = build(ctx, ps, cands)
         except BaseException:

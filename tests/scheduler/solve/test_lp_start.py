@@ -13,6 +13,7 @@ import pytest
 from models.problem import SolveOptions
 from scheduler.solve import lp_start
 from scheduler.solve.draft import Draft
+from scheduler.solve.locks import check_locks
 from scheduler.solve.lp_start import (
     NEIGHBOURHOOD_SHARE,
     SHORT_NEIGHBOURHOOD_SHARE,
@@ -22,8 +23,10 @@ from scheduler.solve.lp_start import (
     _neighbourhood_share,
     _seconds,
 )
+from scheduler.solve.objective import covered
 from scheduler.solve.relaxation import Relaxing, outside
 from scheduler.solve.stages import Clock
+from tests.scheduler.builders import validated_draft
 from tests.scheduler.solve.test_relaxation import city_model_and_candidates, knapsack
 
 
@@ -236,3 +239,53 @@ def test_a_search_out_of_time_borrows_the_resplits_reserve_for_a_solved_lp() -> 
     # Nothing to lend: no search, the roster as it came.
     start, outcomes, clock = _out_of_time_start(0.0)
     assert (outcomes, start.assign) == ([], [])
+
+
+def test_the_neighbourhood_is_alone_where_the_model_built_would_leave_no_stage_its_load(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # 0.5 s left, 0.3 s of it to build the model: the neighbourhood's 0.6 of the 0.2 s after
+    # leaves 0.08 s, too little to start a solve.
+    _left(monkeypatch, 0.5)
+    assert lp_start.LEAST_SOLVE_SECONDS == 0.1
+    assert lp_start.alone(1_000, Clock(1.0), 0.3)
+    # 1.2 s left, 0.2 s to build: 0.4 s after the neighbourhood, half of it for the coverage
+    # stage: 0.2 s, short of the 0.3 s that 10,000 pairs take to load, enough for 6,000 (0.18).
+    _left(monkeypatch, 1.2)
+    assert lp_start.alone(10_000, Clock(2.0), 0.2)
+    assert not lp_start.alone(6_000, Clock(2.0), 0.2)
+    # Never in a deterministic run, whose stages spend a virtual budget.
+    assert not lp_start.alone(10_000, Clock(2.0, deterministic=True), 0.2)
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_a_neighbourhood_alone_is_the_models_neighbourhood_written_from_the_lps_rows(
+    seed: int,
+) -> None:
+    # The same LP, the same pairs kept, so the same proven optimum as the neighbourhood cut out
+    # of the model of every pair (`_neighbourhood`), widened alike; the roster is valid.
+    ctx, ps, m, cands = city_model_and_candidates(seed)
+    _, locked = check_locks(ctx, ps)
+    early = EarlyLp(ctx, ps, cands, Draft(), Clock(60.0), None)
+    clock = Clock(60.0)
+    draft, outcomes, bound = lp_start.neighbourhood_alone(ctx, ps, early, Draft(), clock, None)
+    lp = Relaxing(m.cp).solve(10)
+    assert lp is not None
+    expected_draft, expected = _neighbourhood(ctx, ps, m, lp, Draft(), Clock(60.0), None, len(m.x))
+    assert [(o.status, o.objective) for o in outcomes] == [
+        (o.status, o.objective) for o in expected
+    ]
+    assert all(o.status == "optimal" for o in outcomes)
+    assert bound == lp_start._integer_bound(lp)
+    assert covered(ps, draft) == covered(ps, expected_draft) == outcomes[-1].objective
+    assert covered(ps, draft) > 0
+    validated_draft(ctx, ps, draft, locked)
+
+
+def test_a_neighbourhood_alone_without_an_lp_keeps_the_roster() -> None:
+    ctx, ps, _, cands = city_model_and_candidates(0)
+    early = EarlyLp(ctx, ps, cands, Draft(), Clock(60.0), None)
+    early.stop()  # interrupted before it proved anything: no LP, no last point
+    start = Draft([next(iter((p, o) for p, os in cands.items() for o in os))])
+    draft, outcomes, bound = lp_start.neighbourhood_alone(ctx, ps, early, start, Clock(60.0), None)
+    assert (draft, outcomes, bound) == (start, [], None)
