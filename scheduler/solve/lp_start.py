@@ -25,13 +25,14 @@ from scheduler.solve.relaxation import (
     Relaxation,
     Relaxing,
     Written,
+    cheapest,
     fix_outside,
     outside,
     rounded,
     support,
     widened,
 )
-from scheduler.solve.rows import FLOW, PAIR, Window
+from scheduler.solve.rows import PAIR, Window
 from scheduler.solve.stages import (
     DETERMINISTIC_WALL_FACTOR,
     Clock,
@@ -299,27 +300,16 @@ def neighbourhood_alone(
     window, cols = early.written.horizon.whole()
     values = lp.values[cols]
     keep = window.support(values, set(start.assign))
-    pairs = window.kind == PAIR
-    guide = (
-        {window.keys[c] for c in np.flatnonzero(pairs & (values > 0.5)).tolist()},
-        {
-            window.keys[c]: math.floor(values[c] + 0.5)
-            for c in np.flatnonzero(window.kind == FLOW).tolist()
-        },
-    )
-    found = _search_window(ctx, window, keep, guide, clock, stop_event)
+    found = _search_window(ctx, window, keep, window.rounded(values), clock, stop_event)
     start = _better(ps, start, found)
     bound = _integer_bound(lp) if lp.proven else None
     short = bound is not None and found.status == "optimal" and (found.objective or 0) < bound
     if not short or out_of_time(clock) or lp.reduced is None:
         return start, [found], bound
+    pairs = window.kind == PAIR
     cost = np.where(pairs & ~keep, lp.reduced[cols], np.inf)
-    count = WIDEN_FACTOR * int(np.count_nonzero(keep & pairs))
-    finite = np.flatnonzero(np.isfinite(cost))
-    if count < len(finite):
-        finite = finite[np.argpartition(cost[finite], count)[:count]]
     wider = keep.copy()
-    wider[finite] = True
+    wider[cheapest(cost, WIDEN_FACTOR * int(np.count_nonzero(keep & pairs)))] = True
     again = _search_window(ctx, window, wider, (set(start.assign), start.flow), clock, stop_event)
     return _better(ps, start, again), [found, again], bound
 

@@ -226,10 +226,15 @@ def widened(
     assert lp.reduced is not None
     pairs = [key for key in m.x if key not in keep]
     cost = lp.reduced[[m.x[key].index for key in pairs]]
+    return keep | {pairs[i] for i in cheapest(cost, count).tolist()}
+
+
+def cheapest(cost: np.ndarray, count: int) -> np.ndarray:
+    """The positions of the `count` least finite costs (all the finite ones where fewer)."""
     finite = np.flatnonzero(np.isfinite(cost))
     if count < len(finite):
         finite = finite[np.argpartition(cost[finite], count)[:count]]
-    return keep | {pairs[i] for i in finite.tolist()}
+    return finite
 
 
 def rounded(m: Model, lp: Relaxation) -> tuple[set[tuple[int, int]], dict[int, int]]:

@@ -356,6 +356,17 @@ class Window:
                 chosen[c] = True
         return chosen
 
+    def rounded(self, values: np.ndarray) -> tuple[set[tuple[int, int]], dict[int, int]]:
+        """An LP optimum's `values` (by column) rounded to the nearest integers: pairs and
+        split flows, a hint for the search among the LP's pairs (`relaxation.rounded`, for a
+        model's variables)."""
+        pairs = np.flatnonzero((self.kind == PAIR) & (values[: len(self.keys)] > 0.5))
+        flows = np.flatnonzero(self.kind == FLOW)
+        return (
+            {self.keys[c] for c in pairs.tolist()},
+            {self.keys[c]: math.floor(values[c] + 0.5) for c in flows.tolist()},
+        )
+
     def pair_columns(self) -> dict[tuple[int, int], int]:
         return {key: c for c, key in enumerate(self.keys) if self.kind[c] == PAIR}
 

@@ -428,11 +428,7 @@ def _search(
                 ctx, ps, early, start, clock, stop_event
             )
         locked_weight = early.written.rows.locked_weight
-        bound = (
-            _coverage_bound(ctx, ps, cands, outcomes, locked_weight, lp_bound)
-            if full_bound is None
-            else full_bound
-        )
+        bound = _coverage_bound(ctx, ps, cands, outcomes, locked_weight, lp_bound, full_bound)
         notes = ["time limit reached before CP-SAT could search the whole model"]
         notes += [capped_note] * bool(capped_note)
         return _Search(draft, "feasible", outcomes, notes, pairs, bound)
@@ -449,11 +445,7 @@ def _search(
         found = three_stages(ctx, ps, m, start, clock, stop_event, first, early)
     draft, status, outcomes, notes, lp_bound = found
     fairness = next((o for o in outcomes if o.name == "fairness"), None)
-    bound = (
-        _coverage_bound(ctx, ps, cands, outcomes, m.locked_weight, lp_bound)
-        if full_bound is None
-        else full_bound
-    )
+    bound = _coverage_bound(ctx, ps, cands, outcomes, m.locked_weight, lp_bound, full_bound)
     if full_bound is not None and status == "optimal":
         # Optimal among the splits offered or the capped candidates, not proven over all.
         status = "feasible"
@@ -475,10 +467,14 @@ def _coverage_bound(
     outcomes: list[StageOutcome],
     locked_weight: int,
     lp_bound: float | None,
+    full_bound: float | None = None,
 ) -> float | None:
-    """None when stage 1 is proven optimal (the bound is the coverage itself); otherwise the
-    best of CP-SAT's bound (weak when a stage stops early), the LP relaxation's and every
-    request filled as far as its candidates allow."""
+    """`full_bound` where given (the bound over every split, or over uncapped pools: the only
+    valid one then); else None when stage 1 is proven optimal (the bound is the coverage
+    itself), otherwise the best of CP-SAT's bound (weak when a stage stops early), the LP
+    relaxation's and every request filled as far as its candidates allow."""
+    if full_bound is not None:
+        return full_bound
     stage1 = next((o for o in outcomes if o.name == "coverage"), None)
     if stage1 and stage1.status == "optimal":
         return None
