@@ -78,7 +78,7 @@ def _windows(ctx: Context, ps: PieceSet, cands: dict[int, list[int]]) -> list[li
     windows: list[list[int]] = []
     size = 0
     for day in sorted(by_day):
-        day_size = sum(len(cands[p]) for r in by_day[day] for p in ps.by_request[r])
+        day_size = _pairs(ps, cands, by_day[day])
         if windows and size + day_size <= WINDOW_VARIABLES:
             windows[-1].extend(by_day[day])
             size += day_size
@@ -172,10 +172,16 @@ def _improve_window(
     return draft, outcome
 
 
-def _setup_seconds(ps: PieceSet, cands: dict[int, list[int]], requests: list[int]) -> float:
-    """Seconds a window takes before its search can stop: cutting its rows out of the
-    horizon's, translating them for GLOP and building the CP-SAT model of the LP's pairs."""
-    return SETUP_SECONDS_PER_PAIR * sum(len(cands[p]) for r in requests for p in ps.by_request[r])
+def _pairs(ps: PieceSet, cands: dict[int, list[int]], requests: list[int]) -> int:
+    """The candidate pairs of a window's requests."""
+    return sum(len(cands[p]) for r in requests for p in ps.by_request[r])
+
+
+def _budget(left: float, pairs: int, pairs_left: int) -> float:
+    """A window's seconds: the sweep's time left shared among the windows it has still to solve
+    in proportion to their pairs, at least 2 s, at most all of it. An even share gave the largest
+    days, last in a sweep (`_smallest_first`), too little for GLOP to end (docs/solver.md)."""
+    return min(left, max(2.0, left * pairs / max(1, pairs_left)))
 
 
 @contextmanager
@@ -245,7 +251,7 @@ def _smallest_first(
     equals). A small window's LP and search cost less and won more coverage a pair on
     Rockport's Christmas fortnight (M): in order of days, a sweep of 20 s never reached its last
     three days and spent 2 s on a 21,116-pair day whose LP did not end (docs/solver.md)."""
-    return sorted(windows, key=lambda w: sum(len(cands[p]) for r in w for p in ps.by_request[r]))
+    return sorted(windows, key=lambda requests: _pairs(ps, cands, requests))
 
 
 def _windows_in_time(
@@ -257,7 +263,7 @@ def _windows_in_time(
     kept: list[list[int]] = []
     pairs = 0
     for requests in windows:
-        pairs += sum(len(cands[p]) for r in requests for p in ps.by_request[r])
+        pairs += _pairs(ps, cands, requests)
         if ROWS_SECONDS_PER_PAIR * pairs > 0.5 * (seconds - 0.5):
             break
         kept.append(requests)
@@ -303,18 +309,19 @@ def _sweep(
     whole = False
     passes = 0
     officers_stalled = False
+    sizes = [_pairs(ps, cands, requests) for requests in windows]
     while improved:
         improved = False
         swept_from = covered(ps, draft)
-        for requests in windows:
+        for i, requests in enumerate(windows):
             left = budget_of.left()
             stopped = stop_event is not None and stop_event.is_set()
             if stopped or (left < 0.5 and not deterministic):
                 return draft, outcomes
-            if not deterministic and left < 0.5 + _setup_seconds(ps, cands, requests):
+            if not deterministic and left < 0.5 + SETUP_SECONDS_PER_PAIR * sizes[i]:
                 continue  # its model is built before its search can stop; a smaller one may fit
             # Deterministic runs: one sweep with equal fixed budgets, whatever the machine's speed.
-            budget = fixed_budget if deterministic else min(left, max(2.0, left / len(windows)))
+            budget = fixed_budget if deterministic else _budget(left, sizes[i], sum(sizes[i:]))
             before = draft
             draft, outcome = _improve_window(
                 ctx,

@@ -164,6 +164,17 @@ def test_the_sweeps_take_the_windows_with_the_fewest_pairs_first() -> None:
     assert windows._smallest_first(ps, cands, by_days) == [[1], [0], [2, 3]]
 
 
+def test_a_window_s_budget_is_its_share_of_the_sweep_s_pairs_left() -> None:
+    # 60 s left, a 30,000-pair window among 300,000 pairs left to solve: 6 s (an even share
+    # of 14 windows gave 4.3 s, and the largest days come last). A 1,000-pair window: 0.2 s,
+    # raised to the 2 s floor. The last window: all 5 s left. Less left than the floor: all
+    # of it.
+    assert windows._budget(60.0, 30_000, 300_000) == pytest.approx(6.0)
+    assert windows._budget(60.0, 1_000, 300_000) == 2.0
+    assert windows._budget(5.0, 30_000, 30_000) == 5.0
+    assert windows._budget(1.5, 30_000, 300_000) == 1.5
+
+
 def test_an_officer_window_moves_hours_between_days_where_day_windows_cannot() -> None:
     # Kennesaw. K-1's weekly cap is 8 h: Monday 7 Dec 08:00-14:00 (6 h) and Wednesday 9 Dec
     # 10:00-14:00 (4 h) do not both fit. K-2 is free on Monday only. The roster gives K-1
