@@ -244,7 +244,7 @@ class Horizon:
         alone = (coefs > hi[rows] + 1e-9) & self.nonnegative[shape.rows][rows]
         upper[cols[alone]] = 0
         return Window(
-            keys=[self.keys[c] for c in shape.cols],
+            keys=[self.keys[c] for c in shape.cols.tolist()],
             kind=self.kind[shape.cols],
             upper=upper,
             objective=self.weight[shape.cols],
@@ -351,9 +351,8 @@ class Window:
         the LP uses, and those in `keep` (the current roster, so that its hint stays a valid
         roster and a search among these pairs can only improve on it)."""
         chosen = (self.kind != PAIR) | (values[: len(self.keys)] > ZERO)
-        for key, c in self.pair_columns().items():
-            if key in keep:
-                chosen[c] = True
+        columns = self.pair_columns()
+        chosen[[columns[key] for key in keep if key in columns]] = True
         return chosen
 
     def rounded(self, values: np.ndarray) -> tuple[set[tuple[int, int]], dict[int, int]]:
@@ -368,7 +367,7 @@ class Window:
         )
 
     def pair_columns(self) -> dict[tuple[int, int], int]:
-        return {key: c for c, key in enumerate(self.keys) if self.kind[c] == PAIR}
+        return {self.keys[c]: c for c in np.flatnonzero(self.kind == PAIR).tolist()}
 
     def add_column(self, upper: float, objective: float = 0.0) -> int:
         self._extra_cols.append((upper, objective))

@@ -133,7 +133,7 @@ def _improve_window(
             if officers is None
             else horizon.cut_officers(officers, fixed_on)
         )
-        free_flows = {key for key, kind in zip(win.keys, win.kind, strict=True) if kind == FLOW}
+        free_flows = {win.keys[c] for c in np.flatnonzero(win.kind == FLOW).tolist()}
         current: float = sum(ps.pieces[p].weight for p, _ in inside)
         if officers is not None:
             hold_the_top(ctx, ps, win, draft)
