@@ -199,9 +199,10 @@ def window_search(
 ) -> tuple[Draft, list[StageOutcome]]:
     """Write the rows once (every window's, or at a short limit those of the first windows
     that fit: `_windows_in_time`), then sweep the windows for coverage (COVERAGE_SHARE of
-    the time, or until the sweeps improve nothing), then for fairness. Coverage comes first in
-    the objective, and once each window costs less to build, 70% won more coverage than half on
-    the M families without raising the largest total at equal coverage (docs/solver.md)."""
+    the time, or until the sweeps improve nothing), then for fairness, and for coverage again
+    with what the fairness sweeps leave. Coverage comes first in the objective, and once each
+    window costs less to build, 70% won more coverage than half on the M families without
+    raising the largest total at equal coverage (docs/solver.md)."""
     windows = _windows(ctx, ps, cands)
     if not clock.deterministic:
         windows = _windows_in_time(ps, cands, windows, clock.search_left())
@@ -241,7 +242,15 @@ def window_search(
         fair=True,
         fixed_budget=virtual * (1 - COVERAGE_SHARE),
     )
-    return draft, outcomes + more
+    outcomes += more
+    if not clock.deterministic and clock.search_left() >= 2.0:
+        # The fairness sweeps ended early: nothing more to even out, or a window too large to
+        # load in its time. What is left goes back to coverage (docs/solver.md).
+        draft, more = _sweep(
+            ctx, ps, cands, horizon, draft, windows, _Budget(clock, 0.0), stop_event, fair=False
+        )
+        outcomes += more
+    return draft, outcomes
 
 
 def _smallest_first(
@@ -338,6 +347,10 @@ def _sweep(
             )
             outcomes.append(outcome)
             improved = improved or (draft is not before and not deterministic)
+            if fair and not deterministic and not outcome.has_solution:
+                # Not even the roster's own hours were loaded in time, and the windows left are
+                # larger (`_smallest_first`): on L, 7 of 12 such windows spent 2 s each for nothing.
+                return draft, outcomes
         stalled = covered(ps, draft) - swept_from <= RENS_STALL * swept_from
         if not (fair or deterministic or officers_stalled):
             # Officers' windows until a pass gains less than RENS_STALL, as the days' sweeps.

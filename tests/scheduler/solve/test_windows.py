@@ -175,6 +175,28 @@ def test_a_window_s_budget_is_its_share_of_the_sweep_s_pairs_left() -> None:
     assert windows._budget(1.5, 30_000, 300_000) == 1.5
 
 
+@pytest.mark.parametrize("loaded", [True, False])
+def test_a_fairness_sweep_stops_at_a_window_that_found_no_roster(
+    monkeypatch: pytest.MonkeyPatch, loaded: bool
+) -> None:
+    # Two windows, the smaller first. When the first finds no roster at all in its time, the
+    # larger one is not tried; when it does (and changes nothing), both are, once.
+    tried: list[list[int]] = []
+
+    def improve(ctx, ps, horizon, draft, requests, *args, **kwargs):
+        tried.append(requests)
+        return draft, SimpleNamespace(has_solution=loaded)
+
+    monkeypatch.setattr(windows, "_improve_window", improve)
+    ctx = SimpleNamespace(problem=SimpleNamespace(options=SimpleNamespace(deterministic=False)))
+    ps = SimpleNamespace(by_request={0: [0], 1: [1]}, pieces=[])
+    clock = SimpleNamespace(search_left=lambda: 60.0)
+    budget = windows._Budget(clock, 0.0)
+    cands = {0: [1], 1: [1, 2]}
+    windows._sweep(ctx, ps, cands, None, Draft([], {}), [[0], [1]], budget, None, fair=True)
+    assert tried == ([[0], [1]] if loaded else [[0]])
+
+
 def test_an_officer_window_moves_hours_between_days_where_day_windows_cannot() -> None:
     # Kennesaw. K-1's weekly cap is 8 h: Monday 7 Dec 08:00-14:00 (6 h) and Wednesday 9 Dec
     # 10:00-14:00 (4 h) do not both fit. K-2 is free on Monday only. The roster gives K-1
