@@ -6,6 +6,7 @@ loads and validates through the same `Agency` model.
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Any, Literal
@@ -72,6 +73,19 @@ class RateCard(StrictModel):
     vehicle_moving_per_mile: Decimal | None = Field(default=None, ge=0, le=MAX_RATE)
     admin_fee_per_hour: Decimal = Field(ge=0, le=MAX_RATE)
     admin_fee_by_rate: dict[str, RateAmount] = Field(default_factory=dict)
+
+    def contract_rate_named(self, name: str) -> str | None:
+        """The card's name for the contract rate `name`, matched ignoring case and punctuation
+        ("samaritan's purse" is "Samaritan's Purse"), or None: the solver and the quotes
+        accept the same names."""
+        if name in self.contract_rates:
+            return name
+        wanted = _letters(name)
+        return next((known for known in self.contract_rates if _letters(known) == wanted), None)
+
+
+def _letters(name: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", name.lower())
 
 
 class PolicySettings(StrictModel):

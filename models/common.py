@@ -6,10 +6,12 @@ naive input); money is `Decimal`, serialized as a string with two places.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Annotated, Any
 
 from pydantic import (
+    AfterValidator,
     AwareDatetime,
     BaseModel,
     ConfigDict,
@@ -48,6 +50,22 @@ Money = Annotated[
 ]
 
 
+def _whole_minute(moment: datetime) -> datetime:
+    """Refuse a time of work with seconds: the solver, the rate engine and the validator count
+    whole minutes, so 10:00:30 would otherwise become 10:00:00 unsaid (a shift starting before
+    its request, a lock not kept to the second)."""
+    if (moment - datetime(1970, 1, 1, tzinfo=UTC)) % timedelta(minutes=1):
+        raise ValueError(
+            f"{moment.isoformat()} is not on a whole minute (times of work have 0 seconds)"
+        )
+    return moment
+
+
+# When work starts or ends: an aware time on a whole minute. `received_at` and `notice_at` are
+# plain aware times (compared exactly, never counted in minutes).
+Minute = Annotated[AwareDatetime, AfterValidator(_whole_minute)]
+
+
 class StrictModel(BaseModel):
     """Base for input types: unknown fields are errors, instances are immutable, and no number
     may be infinite or NaN (JSON's `1e999` parses as infinity)."""
@@ -64,8 +82,8 @@ class OutputModel(BaseModel):
 class TimeWindow(StrictModel):
     """A half-open interval [start, end) of aware datetimes."""
 
-    start: AwareDatetime
-    end: AwareDatetime
+    start: Minute
+    end: Minute
 
     @model_validator(mode="after")
     def _end_after_start(self) -> TimeWindow:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import AwareDatetime, Field, model_validator
+from pydantic import Field, model_validator
 
 from models.agency import Agency, PolicyOverrides
-from models.common import MAX_OFFICERS, MAX_REQUESTS, StrictModel
+from models.common import MAX_OFFICERS, MAX_REQUESTS, Minute, StrictModel
 from models.officer import Officer
 from models.request import Request
 
@@ -19,8 +19,8 @@ class AssignmentRef(StrictModel):
 
     request_id: str = Field(min_length=1)
     officer_id: str = Field(min_length=1)
-    start: AwareDatetime
-    end: AwareDatetime
+    start: Minute
+    end: Minute
     overrides: list[RuleCode] = Field(
         default_factory=list,
         max_length=32,

@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import AwareDatetime, Field, model_validator
 
-from models.common import MAX_ITEMS, MAX_MILES, MAX_POSITIONS, StrictModel
+from models.common import MAX_ITEMS, MAX_MILES, MAX_POSITIONS, Minute, StrictModel
 
 
 class Employer(StrictModel):
@@ -45,8 +45,8 @@ class Request(StrictModel):
     uniformed: bool = True
     job_type: JobType = "regular"
     customer_rate: str | None = None
-    start: AwareDatetime
-    end: AwareDatetime
+    start: Minute
+    end: Minute
     received_at: AwareDatetime
     officers_needed: int = Field(default=1, ge=1, le=MAX_POSITIONS)
     vehicle: Vehicle = Field(default_factory=Vehicle)

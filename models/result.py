@@ -5,9 +5,9 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Literal
 
-from pydantic import AwareDatetime, Field
+from pydantic import Field
 
-from models.common import Money, OutputModel
+from models.common import Minute, Money, OutputModel
 from models.quote import InvoiceLine
 
 RosterStatus = Literal["optimal", "feasible", "infeasible", "no_solution"]
@@ -16,8 +16,8 @@ RosterStatus = Literal["optimal", "feasible", "infeasible", "no_solution"]
 class Assignment(OutputModel):
     request_id: str
     officer_id: str
-    start: AwareDatetime
-    end: AwareDatetime
+    start: Minute
+    end: Minute
     hours: float = Field(description="Worked hours (real elapsed time).")
     billable_hours: float
     amount: Money = Field(description="Informational; invoices round per line.")
@@ -36,8 +36,8 @@ class Reason(OutputModel):
 
 class Unfilled(OutputModel):
     request_id: str
-    start: AwareDatetime
-    end: AwareDatetime
+    start: Minute
+    end: Minute
     positions: int
     reasons: list[Reason]
 

@@ -12,7 +12,7 @@ from datetime import date, time
 from decimal import Decimal
 from typing import Literal
 
-from pydantic import Field, PositiveFloat, model_validator
+from pydantic import Field, PositiveFloat, field_validator, model_validator
 
 from models.agency import PolicyOverrides, RateCard
 from models.common import StrictModel
@@ -73,6 +73,21 @@ class AddDemand(StrictModel):
     vehicle: Vehicle = Field(default_factory=Vehicle)
     received_hours_before: float = Field(default=14 * 24, ge=0)
     id_prefix: str = Field(default="ADD", min_length=1)
+
+    @field_validator("start")
+    @classmethod
+    def _start_on_a_minute(cls, start: time) -> time:
+        if start.second or start.microsecond:
+            raise ValueError(f"{start.isoformat()} is not on a whole minute")
+        return start
+
+    @field_validator("hours")
+    @classmethod
+    def _whole_minutes(cls, hours: float) -> float:
+        # A request's end is its start plus these hours: 2.51 h would end at 20:30:36.
+        if abs(hours * 60 - round(hours * 60)) > 1e-6:
+            raise ValueError(f"{hours} h is not a whole number of minutes")
+        return hours
 
     @property
     def is_random(self) -> bool:

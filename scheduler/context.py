@@ -143,7 +143,7 @@ def _officer(index: int, officer: Officer, limits: Limits) -> OfficerData:
 def _check_request_against_agency(request: Request, agency: Agency, index: int) -> None:
     """Inputs that no roster can price are errors, not refusals (an unknown contract rate)."""
     rate = request.customer_rate
-    if rate is not None and rate not in agency.rates.contract_rates:
+    if rate is not None and agency.rates.contract_rate_named(rate) is None:
         known = ", ".join(sorted(agency.rates.contract_rates)) or "none"
         raise InputError(
             f"requests[{index}] ({request.id}).customer_rate",

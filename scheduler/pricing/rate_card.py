@@ -7,7 +7,6 @@ contract rate, a vehicle the agency does not offer) is an `InputError` naming th
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
@@ -61,17 +60,11 @@ def is_emergency(
     return is_late(request_start, received_at, policy)
 
 
-def _normalized(name: str) -> str:
-    return re.sub(r"[^a-z0-9]", "", name.lower())
-
-
 def contract_rate_name(agency: Agency, customer_rate: str) -> str:
     """The card's name for a customer contract rate, matched ignoring case and punctuation."""
-    if customer_rate in agency.rates.contract_rates:
-        return customer_rate
-    for name in agency.rates.contract_rates:
-        if _normalized(name) == _normalized(customer_rate):
-            return name
+    name = agency.rates.contract_rate_named(customer_rate)
+    if name is not None:
+        return name
     known = ", ".join(agency.rates.contract_rates) or "none"
     raise InputError(
         "customer_rate", f"{agency.id} has no contract rate {customer_rate!r} (known: {known})"

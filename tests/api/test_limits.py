@@ -32,7 +32,7 @@ def test_a_plain_problem_passes() -> None:
     [
         ({"requests": [REQUEST | {"received_at": "1900-01-01T00:00:00Z"}]},
          "requests[0] (R-1).received_at", "outside the supported years 1971-2199"),
-        ({"requests": [REQUEST | {"end": "2026-12-20T16:00:01-06:00"}]},
+        ({"requests": [REQUEST | {"end": "2026-12-20T16:00:00-06:00"}]},
          "requests[0] (R-1)", "lasts 360 hours; the service accepts at most 336"),
         ({"requests": [REQUEST, REQUEST | {"id": "R-2", "start": "2027-03-01T16:00:00-06:00",
                                            "end": "2027-03-01T20:00:00-06:00"}]},

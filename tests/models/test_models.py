@@ -42,6 +42,41 @@ def test_naive_datetime_names_the_request() -> None:
         "requests[0] (R-7).start", "Input should have timezone info")
 
 
+def test_a_time_of_work_with_seconds_names_its_field() -> None:
+    # Counted in minutes, 16:00:30 would have become 16:00:00 unsaid: a shift starting before
+    # its request, an officer staffed 30 s before they are available.
+    err = _problem_error(start="2026-12-01T16:00:30-05:00")
+    assert err.field == "requests[0] (R-7).start"
+    assert err.message == (
+        "2026-12-01T16:00:30-05:00 is not on a whole minute (times of work have 0 seconds)"
+    )
+    assert _problem_error(end="2026-12-01T20:00:00.5-05:00").field == "requests[0] (R-7).end"
+    # An offset with seconds moves the instant off the minute as surely.
+    assert _problem_error(start="2026-12-01T16:00:00-05:00:30").field == "requests[0] (R-7).start"
+
+
+def test_times_of_work_with_seconds_are_refused_wherever_they_stand() -> None:
+    window = {"start": "2026-12-01T10:00:59-05:00", "end": "2026-12-01T22:00:00-05:00"}
+    for key in ("availability", "on_duty", "prior_shifts"):
+        data = {"agency": "kennesaw-ga", "officers": [{"id": "K-1", key: [window]}]}
+        assert _error(Problem, data).field == f"officers[0] (K-1).{key}[0].start"
+    lock = {"request_id": "R-7", "officer_id": "K-1", "start": "2026-12-01T16:00:00-05:00",
+            "end": "2026-12-01T19:59:30-05:00"}
+    data = {"agency": "kennesaw-ga", "officers": [{"id": "K-1"}], "requests": [_request()],
+            "locked": [lock]}
+    assert _error(Problem, data).field == "locked[0].end"
+    quote = {"agency": "kennesaw-ga", "start": "2026-12-01T16:00:01-05:00",
+             "end": "2026-12-01T20:00:00-05:00", "received_at": "2026-11-20T09:00:00-05:00"}
+    assert _error(QuoteRequest, quote).field == "start"
+
+
+def test_when_a_request_came_may_have_seconds() -> None:
+    # received_at is compared exactly with the lead time's deadline, never counted in minutes.
+    came = _request(received_at="2026-11-20T09:15:45.25-05:00")
+    problem = Problem.model_validate({"agency": "kennesaw-ga", "requests": [came]})
+    assert problem.requests[0].received_at.second == 45
+
+
 def test_end_not_after_start_names_the_request() -> None:
     err = _problem_error(end="2026-12-01T16:00:00-05:00")
     assert err.field == "requests[0] (R-7)"

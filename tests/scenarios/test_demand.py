@@ -52,6 +52,16 @@ def test_add_demand_on_each_date(baseline: Problem) -> None:
     assert baseline.model_dump_json() == before
 
 
+def test_added_demand_starts_and_lasts_whole_minutes() -> None:
+    # 2.51 h from 18:00 would end at 20:30:36, a time of work the problem refuses.
+    day = [date(2026, 12, 9)]
+    assert AddDemand(dates=day, start=time(18, 0), hours=2.5).hours == 2.5
+    with pytest.raises(ValueError, match=r"hours\n.*2\.51 h is not a whole number of minutes"):
+        AddDemand(dates=day, start=time(18, 0), hours=2.51)
+    with pytest.raises(ValueError, match=r"start\n.*18:00:30 is not on a whole minute"):
+        AddDemand(dates=day, start=time(18, 0, 30), hours=2)
+
+
 def test_added_night_across_dst_keeps_real_hours(baseline: Problem) -> None:
     change = AddDemand(dates=[date(2026, 10, 31)], start=time(22, 0), hours=8, id_prefix="N")
     added = add_demand(baseline, change).requests[-1]

@@ -54,3 +54,18 @@ def test_the_result_carries_the_warnings_and_the_roster_is_unchanged() -> None:
     assert warned.assignments == plain.assignments
     assert len(warned.assignments) == 1
     assert validate(_problem([_hint("R-1", "K-8")], ["K-9"]), warned).violations == []
+
+
+def test_a_contract_rate_named_loosely_is_the_cards_as_in_a_quote() -> None:
+    # The quote matched "samaritan's purse" to the card's "Samaritan's Purse"; the solver
+    # refused the same name as unknown.
+    prob = Problem.model_validate({
+        "agency": "kennesaw-ga",
+        "officers": [officer("K-1")],
+        "requests": [request("R-1", at(1, 12), at(1, 16), customer_rate="samaritans purse")],
+        "options": {"time_limit_s": 5, "num_workers": 1, "deterministic": True},
+    })
+    result = solve(prob)
+    assert validate(prob, result).ok
+    (shift,) = result.assignments
+    assert (shift.officer_id, str(shift.amount)) == ("K-1", "468.00")  # 4 h at $117.00
