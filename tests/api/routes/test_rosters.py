@@ -98,6 +98,15 @@ def test_naive_datetime_is_422_at_its_field(client: TestClient, small: Any) -> N
     assert ["body", "requests", 0, "start"] in locs
 
 
+def test_a_time_of_work_with_seconds_is_422_at_its_field(client: TestClient, small: Any) -> None:
+    small["officers"][0]["availability"][0]["start"] = "2026-12-11T06:00:59-06:00"
+    response = client.post(URL, json=small, headers=ROCKPORT)
+    assert response.status_code == 422
+    (detail,) = response.json()["detail"]
+    assert detail["loc"] == ["body", "officers", 0, "availability", 0, "start"]
+    assert detail["msg"].endswith("is not on a whole minute (times of work have 0 seconds)")
+
+
 def test_unknown_customer_rate_from_the_solver_is_422(client: TestClient, small: Any) -> None:
     small["requests"][0]["customer_rate"] = "Nobody"
     response = client.post(URL, json=small, headers=ROCKPORT)
