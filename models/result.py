@@ -81,7 +81,9 @@ class Metrics(OutputModel):
         description="Whole positions; a split position counts its share."
     )
     coverage: float = Field(description="Priority-weighted position-equivalents filled.")
-    coverage_upper_bound: float
+    coverage_upper_bound: float = Field(
+        description="A proven bound on coverage, in its priority-weighted units."
+    )
     hours_filled: float
     max_total_hours: float
     max_total_lower_bound: float | None = None
