@@ -50,14 +50,23 @@ Money = Annotated[
 ]
 
 
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+MINUTE = timedelta(minutes=1)
+
+
+def minute_problem(moment: datetime) -> str | None:
+    """What is wrong with a time of work that has seconds, or None: the solver, the rate engine
+    and the validator count whole minutes, so 10:00:30 would otherwise become 10:00:00 unsaid
+    (a shift starting before its request, a lock not kept to the second)."""
+    if (moment - EPOCH) % MINUTE:
+        return f"{moment.isoformat()} is not on a whole minute (times of work have 0 seconds)"
+    return None
+
+
 def _whole_minute(moment: datetime) -> datetime:
-    """Refuse a time of work with seconds: the solver, the rate engine and the validator count
-    whole minutes, so 10:00:30 would otherwise become 10:00:00 unsaid (a shift starting before
-    its request, a lock not kept to the second)."""
-    if (moment - datetime(1970, 1, 1, tzinfo=UTC)) % timedelta(minutes=1):
-        raise ValueError(
-            f"{moment.isoformat()} is not on a whole minute (times of work have 0 seconds)"
-        )
+    problem = minute_problem(moment)
+    if problem is not None:
+        raise ValueError(problem)
     return moment
 
 
@@ -92,6 +101,32 @@ class TimeWindow(StrictModel):
                 f"end {self.end.isoformat()} is not after start {self.start.isoformat()}"
             )
         return self
+
+
+def _floor_minute(moment: datetime) -> datetime:
+    """The whole minute at or before `moment`, in its zone."""
+    utc = moment.astimezone(UTC)
+    return (utc - (utc - EPOCH) % MINUTE).astimezone(moment.tzinfo)
+
+
+def _ceil_minute(moment: datetime) -> datetime:
+    """The whole minute at or after `moment`, in its zone."""
+    floor = _floor_minute(moment)
+    return floor if floor == moment else (floor.astimezone(UTC) + MINUTE).astimezone(moment.tzinfo)
+
+
+def covering_window(start: datetime, end: datetime) -> TimeWindow:
+    """The least window of whole minutes holding [start, end): busy time kept by the store
+    (a duty roster export's blocks, times worked) may carry seconds, and a busy minute in part
+    is busy."""
+    return TimeWindow(start=_floor_minute(start), end=_ceil_minute(end))
+
+
+def window_inside(start: datetime, end: datetime) -> TimeWindow | None:
+    """The largest window of whole minutes inside [start, end), or None where it holds no whole
+    minute: an officer available from 10:00:59 is available from 10:01."""
+    first, last = _ceil_minute(start), _floor_minute(end)
+    return TimeWindow(start=first, end=last) if first < last else None
 
 
 class InputError(ValueError):

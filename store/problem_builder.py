@@ -27,7 +27,7 @@ from models import (
     SolveOptions,
     TimeWindow,
 )
-from models.common import InputError, describe_validation_error
+from models.common import InputError, covering_window, describe_validation_error, window_inside
 from scheduler.timeutil import week_monday
 from store.approvals import in_force, with_approvals
 from store.overrides import ShiftKey, overrides_in_force, shift_key
@@ -137,7 +137,7 @@ def prior_shifts(
         if row.state == AssignmentState.WORKED.value and row.worked_start and row.worked_end:
             start, end = row.worked_start, row.worked_end
         found[row.officer_id].append(
-            TimeWindow(start=start.astimezone(agency.tz), end=end.astimezone(agency.tz))
+            covering_window(start.astimezone(agency.tz), end.astimezone(agency.tz))
         )
     return found
 
@@ -160,9 +160,13 @@ def _windows(
     )
     rows = cast("list[AvailabilityRow | OnDutyRow]", list(session.scalars(query)))
     for row in rows:
-        found[row.officer_id].append(
-            TimeWindow(start=row.start.astimezone(agency.tz), end=row.end.astimezone(agency.tz))
-        )
+        start, end = row.start.astimezone(agency.tz), row.end.astimezone(agency.tz)
+        # Stored times may carry seconds (a duty export's, one imported before they were
+        # refused): busy time is kept whole, available time only where it is whole.
+        if table is OnDutyRow:
+            found[row.officer_id].append(covering_window(start, end))
+        elif (window := window_inside(start, end)) is not None:
+            found[row.officer_id].append(window)
     return found
 
 
@@ -223,15 +227,15 @@ def build_problem(
     # Weekly caps look back to the Monday of the run's week; rest and gap rules a day further.
     week_start = datetime.combine(week_monday(horizon.now.astimezone(agency.tz).date()),
                                   time(0), tzinfo=agency.tz)
-    prior = prior_shifts(session, agency_id, (min(span[0], week_start), span[1]), ids, agency)
-    officers, codes = officers_of(session, agency_id, agency, span, horizon, prior)
-    # A supervisor's override stays with its shift: the solver waives exactly those rules.
-    overridden = overrides_in_force(session, agency_id, list(by_id.values()))
-    locked = [_ref(a, codes, by_id, agency, overridden)
-              for a in assignments_of(session, ids, LOCKED_STATES)]
     proposed = assignments_of(session, ids, (AssignmentState.PROPOSED.value,))
     recorded = in_force(session, ids)
     try:
+        prior = prior_shifts(session, agency_id, (min(span[0], week_start), span[1]), ids, agency)
+        officers, codes = officers_of(session, agency_id, agency, span, horizon, prior)
+        # A supervisor's override stays with its shift: the solver waives exactly those rules.
+        overridden = overrides_in_force(session, agency_id, list(by_id.values()))
+        locked = [_ref(a, codes, by_id, agency, overridden)
+                  for a in assignments_of(session, ids, LOCKED_STATES)]
         return Problem(
             agency=agency_id if agency_row.definition is None else agency,
             officers=officers,
@@ -243,7 +247,8 @@ def build_problem(
             options=options,
         )
     except ValidationError as exc:
-        # E.g. a request re-imported with new times no longer covers a confirmed shift.
+        # E.g. a request re-imported with new times no longer covers a confirmed shift, or a
+        # time of work stored with seconds before they were refused.
         err = describe_validation_error(exc)
         raise InputError(
             f"{agency_id} store", f"{err.field}: {err.message}" if err.field else err.message

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import pytest
 from pydantic import BaseModel, ValidationError
 
 from models.agency import PolicyOverrides
-from models.common import InputError, describe_validation_error
+from models.common import InputError, covering_window, describe_validation_error, window_inside
 from models.problem import Problem
 from models.quote import QuoteRequest
 from scheduler.agencies import get_agency
@@ -151,3 +152,18 @@ def test_unknown_agency_names_the_known_ones() -> None:
     assert caught.value.message.startswith("unknown agency 'nowhere-tx' (known: ")
     assert "kennesaw-ga" in caught.value.message
     assert "rockport-tx" in caught.value.message
+
+
+def test_stored_windows_with_seconds_round_to_whole_minutes() -> None:
+    # Busy time outward, available time inward (the store's records may carry seconds).
+    def t(text: str) -> datetime:
+        return datetime.fromisoformat(text)
+
+    busy = covering_window(t("2026-11-01T01:59:30-04:00"), t("2026-11-01T01:00:10-05:00"))
+    assert (busy.start.isoformat(), busy.end.isoformat()) == (
+        "2026-11-01T01:59:00-04:00", "2026-11-01T01:01:00-05:00")  # across the fall-back
+    free = window_inside(t("2026-12-01T10:00:59-05:00"), t("2026-12-01T12:00:30-05:00"))
+    assert free is not None
+    assert (free.start.isoformat(), free.end.isoformat()) == (
+        "2026-12-01T10:01:00-05:00", "2026-12-01T12:00:00-05:00")
+    assert window_inside(t("2026-12-01T10:00:01-05:00"), t("2026-12-01T10:00:59-05:00")) is None

@@ -7,6 +7,7 @@ solver's own tests; here the hand moves themselves go through it.
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -91,6 +92,21 @@ def test_duty_import_then_nightly_drops_the_shift_for_rest_24h(loaded: Store, wo
     assert unfilled[0]["reasons"][0]["counts"] == {"REST_24H": 2}
 
 
+def test_duty_blocks_with_seconds_count_their_whole_minutes(loaded: Store, world: Path) -> None:
+    # A duty export may carry seconds; the nightly's problem refuses times of work that do.
+    # The blocks are kept whole: 03:00:30-16:59:30 is busy 03:00-17:00, and the rest rule
+    # drops K-1 and K-2 from R-2 as for whole minutes.
+    duty = write(world, "duty.csv", DUTY
+                 + "K-1,2026-12-02T03:00:30-05:00,2026-12-02T16:59:30-05:00,PATROL-A\n"
+                 + "K-2,2026-12-02T03:00:30-05:00,2026-12-02T16:59:30-05:00,PATROL-B\n")
+    import_on_duty(loaded, duty)
+    nightly(loaded)
+    assert staffed(loaded, "R-2") == [("K-3", "proposed")]
+    with loaded.transaction() as session:
+        unfilled = recent_runs(session, "kennesaw-ga", 1)[0].result["unfilled"]
+    assert unfilled[0]["reasons"][0]["counts"] == {"REST_24H": 2}
+
+
 def test_a_second_duty_file_replaces_the_blocks_of_its_dates(loaded: Store, world: Path) -> None:
     first = write(world, "d1.csv", DUTY + "K-1,2026-12-02T03:00:00-05:00,"
                   "2026-12-02T17:00:00-05:00,PATROL-A\n")
@@ -170,6 +186,15 @@ def test_a_hand_move_that_breaks_a_rule_is_refused_with_its_code(
     assert caught.value.field == "ON_DUTY"
     assert str(caught.value).startswith(
         "ON_DUTY: shift is too close to the officer's on-duty time: K-2 on R-3 ")
+    assert staffed(loaded, "R-3") == [] and events(loaded, since) == []
+
+
+def test_a_hand_shift_with_seconds_is_refused_and_nothing_is_written(loaded: Store) -> None:
+    since = last_id(loaded)
+    with pytest.raises(InputError, match=r"^end: 2026-12-01T17:59:30-05:00 is not on a whole "
+                       r"minute \(times of work have 0 seconds\)$"):
+        assign(loaded, "R-3", "K-2", start=datetime.fromisoformat("2026-12-01T14:00:00-05:00"),
+               end=datetime.fromisoformat("2026-12-01T17:59:30-05:00"))
     assert staffed(loaded, "R-3") == [] and events(loaded, since) == []
 
 

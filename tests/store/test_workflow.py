@@ -111,6 +111,16 @@ def test_worked_records_actual_times_on_the_officers_shift(proposed: Store) -> N
                       at("2026-12-01T12:00:00-05:00"), now=at("2026-12-01T13:05:00-05:00"))
 
 
+def test_worked_times_with_seconds_are_refused(proposed: Store) -> None:
+    confirm(proposed, "R-1")
+    code = r1_officer(proposed)
+    with pytest.raises(InputError, match=r"^start: 2026-12-01T07:45:10-05:00 is not on a whole "
+                       r"minute"):
+        record_worked(proposed, "R-1", code, at("2026-12-01T07:45:10-05:00"),
+                      at("2026-12-01T13:00:00-05:00"), now=at("2026-12-01T13:05:00-05:00"))
+    assert states(proposed, "R-1") == ["confirmed"]
+
+
 def r1_officer(store: Store) -> str:
     with store.transaction() as session:
         shift = session.scalars(
