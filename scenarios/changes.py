@@ -84,8 +84,9 @@ class AddDemand(StrictModel):
     @field_validator("hours")
     @classmethod
     def _whole_minutes(cls, hours: float) -> float:
-        # A request's end is its start plus these hours: 2.51 h would end at 20:30:36.
-        if abs(hours * 60 - round(hours * 60)) > 1e-6:
+        # A request's end is its start plus these hours, in whole minutes: 2.51 h would end at
+        # 20:30:36. A third of an hour written 0.333333 is 20 minutes.
+        if abs(hours * 60 - round(hours * 60)) > 0.01:
             raise ValueError(f"{hours} h is not a whole number of minutes")
         return hours
 

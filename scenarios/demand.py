@@ -40,7 +40,7 @@ def add_demand(problem: Problem, change: AddDemand) -> Problem:
     added: list[Request] = []
     for day in change.dates:
         start = datetime.combine(day, change.start, tzinfo=tz)
-        end = (start.astimezone(UTC) + timedelta(hours=change.hours)).astimezone(tz)
+        end = (start.astimezone(UTC) + timedelta(minutes=round(change.hours * 60))).astimezone(tz)
         lead = timedelta(hours=change.received_hours_before)
         received = (start.astimezone(UTC) - lead).astimezone(tz)
         for k in range(1, change.count + 1):

@@ -56,6 +56,9 @@ def test_added_demand_starts_and_lasts_whole_minutes() -> None:
     # 2.51 h from 18:00 would end at 20:30:36, a time of work the problem refuses.
     day = [date(2026, 12, 9)]
     assert AddDemand(dates=day, start=time(18, 0), hours=2.5).hours == 2.5
+    third = AddDemand(dates=day, start=time(18, 0), hours=0.333333, id_prefix="T")
+    added = add_demand(load_scenario(FORCED).baseline, third).requests[-1]
+    assert added.end.isoformat() == "2026-12-09T18:20:00-05:00"
     with pytest.raises(ValueError, match=r"hours\n.*2\.51 h is not a whole number of minutes"):
         AddDemand(dates=day, start=time(18, 0), hours=2.51)
     with pytest.raises(ValueError, match=r"start\n.*18:00:30 is not on a whole minute"):
