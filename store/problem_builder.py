@@ -227,15 +227,15 @@ def build_problem(
     # Weekly caps look back to the Monday of the run's week; rest and gap rules a day further.
     week_start = datetime.combine(week_monday(horizon.now.astimezone(agency.tz).date()),
                                   time(0), tzinfo=agency.tz)
+    prior = prior_shifts(session, agency_id, (min(span[0], week_start), span[1]), ids, agency)
+    officers, codes = officers_of(session, agency_id, agency, span, horizon, prior)
+    # A supervisor's override stays with its shift: the solver waives exactly those rules.
+    overridden = overrides_in_force(session, agency_id, list(by_id.values()))
+    locked = [_ref(a, codes, by_id, agency, overridden)
+              for a in assignments_of(session, ids, LOCKED_STATES)]
     proposed = assignments_of(session, ids, (AssignmentState.PROPOSED.value,))
     recorded = in_force(session, ids)
     try:
-        prior = prior_shifts(session, agency_id, (min(span[0], week_start), span[1]), ids, agency)
-        officers, codes = officers_of(session, agency_id, agency, span, horizon, prior)
-        # A supervisor's override stays with its shift: the solver waives exactly those rules.
-        overridden = overrides_in_force(session, agency_id, list(by_id.values()))
-        locked = [_ref(a, codes, by_id, agency, overridden)
-                  for a in assignments_of(session, ids, LOCKED_STATES)]
         return Problem(
             agency=agency_id if agency_row.definition is None else agency,
             officers=officers,
@@ -247,8 +247,7 @@ def build_problem(
             options=options,
         )
     except ValidationError as exc:
-        # E.g. a request re-imported with new times no longer covers a confirmed shift, or a
-        # time of work stored with seconds before they were refused.
+        # E.g. a request re-imported with new times no longer covers a confirmed shift.
         err = describe_validation_error(exc)
         raise InputError(
             f"{agency_id} store", f"{err.field}: {err.message}" if err.field else err.message
