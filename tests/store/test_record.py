@@ -94,8 +94,8 @@ def test_duty_import_then_nightly_drops_the_shift_for_rest_24h(loaded: Store, wo
 
 def test_duty_blocks_with_seconds_count_their_whole_minutes(loaded: Store, world: Path) -> None:
     # A duty export may carry seconds; the nightly's problem refuses times of work that do.
-    # The blocks are kept whole: 03:00:30-16:59:30 is busy 03:00-17:00, and the rest rule
-    # drops K-1 and K-2 from R-2 as for whole minutes.
+    # The nightly rounds them (busy time outward: tests/models) instead of failing, and the
+    # rest rule drops K-1 and K-2 from R-2 as for whole minutes.
     duty = write(world, "duty.csv", DUTY
                  + "K-1,2026-12-02T03:00:30-05:00,2026-12-02T16:59:30-05:00,PATROL-A\n"
                  + "K-2,2026-12-02T03:00:30-05:00,2026-12-02T16:59:30-05:00,PATROL-B\n")
