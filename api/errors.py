@@ -40,15 +40,33 @@ def _unprocessable(details: list[ErrorDetail], omitted: int = 0) -> JSONResponse
     return JSONResponse(status_code=422, content=body.model_dump(mode="json"))
 
 
+def _sent_as(request: Request, locs: list[list[str | int]]) -> JSONResponse | None:
+    """A body that was not sent as JSON: FastAPI then passes its bytes on, and the error said
+    only that the body is not an object. The answer names the content type, or None."""
+    kind = request.headers.get("content-type")
+    if kind is None or "json" in kind.lower() or ["body"] not in locs:
+        return None
+    detail = ErrorDetail(
+        loc=["body"], msg=f"send JSON with Content-Type: application/json (not {kind})",
+        type="content_type",
+    )
+    return _unprocessable([detail])
+
+
 async def on_validation_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
     errors = exc.errors()
+    sent_as = _sent_as(request, [list(e.get("loc", ())) for e in errors])
+    if sent_as is not None:
+        return sent_as
     return _unprocessable(validation_details(errors[:MAX_ERRORS]), max(0, len(errors) - MAX_ERRORS))
 
 
 async def on_body_invalid(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, BodyInvalid)
-    return _unprocessable(exc.details, exc.omitted)
+    return _sent_as(request, [d.loc for d in exc.details]) or _unprocessable(
+        exc.details, exc.omitted
+    )
 
 
 async def on_input_error(request: Request, exc: Exception) -> JSONResponse:
@@ -59,9 +77,15 @@ async def on_input_error(request: Request, exc: Exception) -> JSONResponse:
 async def on_http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, HTTPException)
     if exc.status_code == 400:
-        # FastAPI's answer to a body it cannot decode (not UTF-8, say): bad input, so a 422.
-        detail = ErrorDetail(loc=["body"], msg=f"{exc.detail}: send JSON in UTF-8",
-                             type="body_unreadable")
+        # FastAPI's answer to a body it cannot decode: bad input, so a 422. JSON nested about
+        # a thousand levels deep stops Python's parser, and is not an encoding problem.
+        deep = isinstance(exc.__cause__, RecursionError)
+        msg = (
+            f"{exc.detail}: its JSON nests too deeply to read" if deep
+            else f"{exc.detail}: send JSON in UTF-8"
+        )
+        detail = ErrorDetail(loc=["body"], msg=msg,
+                             type="body_too_deep" if deep else "body_unreadable")
         return _unprocessable([detail])
     body = ErrorMessage(detail=str(exc.detail), request_id=request_id_of(request))
     return JSONResponse(

@@ -11,6 +11,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import anyio
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
@@ -19,6 +20,7 @@ from api.console import actions, pages
 from api.console.errors import install as install_console
 from api.console.session import SessionSigner
 from api.durable import DurableJobs
+from api.isolation import warm
 from api.jobstore import JobStore
 from api.middleware import BodyLimitMiddleware, RequestContextMiddleware
 from api.pool import SolvePool
@@ -51,6 +53,9 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         # The pool's threads belong to one run of the app: made at startup, stopped at shutdown.
+        if settings.solve_in_child:
+            # Before the first request: the fork server's start is no solve's time (isolation).
+            await anyio.to_thread.run_sync(warm)
         pool = SolvePool(settings.solve_workers, settings.queue_size, settings.stop_grace_s)
         app.state.pool = pool
         if settings.jobs_database:

@@ -41,6 +41,26 @@ def test_undecodable_body_is_422(client: TestClient) -> None:
         assert response.json()["detail"][0]["loc"][0] == "body"
 
 
+def test_json_nested_too_deeply_is_422_saying_so(client: TestClient) -> None:
+    # Valid UTF-8: it used to be told to "send JSON in UTF-8".
+    body = b'{"agency": "rockport-tx", "requests": ' + b"[" * 1000 + b"]" * 1000 + b"}"
+    response = client.post("/v1/rosters/propose", content=body,
+                           headers={**ALL, "Content-Type": "application/json"})
+    assert response.status_code == 422
+    assert response.json()["detail"] == [{
+        "loc": ["body"], "msg": "There was an error parsing the body: its JSON nests too deeply "
+        "to read", "type": "body_too_deep"}]
+
+
+def test_a_body_not_sent_as_json_is_422_naming_its_content_type(client: TestClient) -> None:
+    response = client.post("/v1/rosters/propose", content=b'{"agency": "rockport-tx"}',
+                           headers={**ALL, "Content-Type": "text/plain"})
+    assert response.status_code == 422
+    assert response.json()["detail"] == [{
+        "loc": ["body"], "msg": "send JSON with Content-Type: application/json (not text/plain)",
+        "type": "content_type"}]
+
+
 def test_unexpected_exception_is_a_logged_500_with_the_request_id(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
