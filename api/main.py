@@ -11,9 +11,9 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-import anyio
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
+from starlette.concurrency import run_in_threadpool
 
 from api import errors
 from api.console import actions, pages
@@ -55,7 +55,7 @@ def create_app(
         # The pool's threads belong to one run of the app: made at startup, stopped at shutdown.
         if settings.solve_in_child:
             # Before the first request: the fork server's start is no solve's time (isolation).
-            await anyio.to_thread.run_sync(warm)
+            await run_in_threadpool(warm)
         pool = SolvePool(settings.solve_workers, settings.queue_size, settings.stop_grace_s)
         app.state.pool = pool
         if settings.jobs_database:
