@@ -17,7 +17,7 @@ from scheduler.context import Context
 from scheduler.rules.load import OfficerLoad
 from scheduler.solve.draft import Draft
 from scheduler.solve.pair_checks import Crew, bind_checks, may_take
-from scheduler.solve.pieces import Piece, PieceSet, even_bounds, find_piece
+from scheduler.solve.pieces import Piece, PieceSet, even_bounds
 
 
 def even_split(ctx: Context, ps: PieceSet, request: int) -> list[Piece]:
@@ -25,9 +25,12 @@ def even_split(ctx: Context, ps: PieceSet, request: int) -> list[Piece]:
     req = ctx.requests[request]
     points = ps.grid_points[request]
     k = -(-req.minutes // ctx.limits.max_continuous)
+    # By span, once: looking each segment up among the request's pieces took 17.7 s on a
+    # request of a year (732 segments, 367,720 pieces).
+    spans = {(p.start, p.end): p for p in (ps.pieces[i] for i in ps.by_request.get(request, []))}
     while k <= len(points):
         bounds = even_bounds(points, req.start, req.minutes, k)
-        pieces = [find_piece(ps, request, a, b) for a, b in zip(bounds, bounds[1:], strict=False)]
+        pieces = [spans.get((a, b)) for a, b in zip(bounds, bounds[1:], strict=False)]
         if all(p is not None for p in pieces):
             return [p for p in pieces if p is not None]
         k += 1

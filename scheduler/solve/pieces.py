@@ -84,10 +84,19 @@ def reachable(points: list[int], lo: int, hi: int, forward: bool) -> set[int]:
 
 
 def even_bounds(points: list[int], start: int, minutes: int, k: int) -> list[int]:
-    """The grid points nearest to cutting [start, start + minutes) into k equal segments."""
+    """The grid points (sorted) nearest to cutting [start, start + minutes) into k equal
+    segments; of two as near, the earlier."""
     targets = [start + i * minutes / k for i in range(1, k)]
-    nearest = [min(points, key=lambda p, t=t: abs(p - t)) for t in targets]  # type: ignore[misc]
-    return [start, *nearest, start + minutes]
+    return [start, *(_nearest(points, t) for t in targets), start + minutes]
+
+
+def _nearest(points: list[int], target: float) -> int:
+    """The point of sorted `points` nearest to `target`, the earlier of two as near. Found by
+    bisection: scanning every point for each cut took 20 s on a request of a year (17,521
+    points, 730 cuts) where the limit was 3 s."""
+    j = bisect.bisect_left(points, target)
+    near = points[max(0, j - 1) : j + 1]
+    return min(near, key=lambda p: abs(p - target))
 
 
 @dataclass(frozen=True)
@@ -179,12 +188,16 @@ def arcs_over(points: list[int], lo: int, hi: int) -> list[tuple[int, int]]:
     if points[-1] not in from_start:
         return []
     to_end = reachable(points, lo, hi, forward=False)
+    # Each start's ends lo..hi later, by bisection of the sorted points: every pair of points
+    # was 153 million on a request of a year.
     return [
         (a, b)
         for i, a in enumerate(points)
         if a in from_start
-        for b in points[i + 1 :]
-        if b in to_end and lo <= b - a <= hi
+        for b in points[
+            bisect.bisect_left(points, a + lo, i + 1) : bisect.bisect_right(points, a + hi)
+        ]
+        if b in to_end
     ]
 
 
