@@ -25,12 +25,13 @@ from sqlalchemy.orm import Session
 from models import InputError, Officer, Request
 from models.common import describe_validation_error
 from scheduler.input_bounds import check_bounds
+from scheduler.pricing.rate_card import check_priceable
 from store.audit import record
 from store.csvformat import COLUMN_OF_FIELD, COLUMNS, REQUIRED, Kind, WindowRow, row_to_data
 from store.db import Store
 from store.locking import hold_agencies
 from store.progress import progress
-from store.records import ensure_agency, officer_to_row, only_agency, request_to_row
+from store.records import agency_of, ensure_agency, officer_to_row, only_agency, request_to_row
 from store.schema import AvailabilityRow, OfficerRow, OnDutyRow, RequestRow
 
 MODELS: dict[str, type[BaseModel]] = {
@@ -323,6 +324,9 @@ def _add_window(session: Session, officer: OfficerRow, table: Any, window: Any) 
 
 
 def _write_request(session: Session, agency_id: str, request: Request) -> str:
+    # What the agency's card cannot price (an unknown contract rate, a vehicle it does not
+    # offer) is refused here, with its line: stored, it failed the agency's whole nightly.
+    check_priceable(request, agency_of(ensure_agency(session, agency_id)))
     row = session.scalar(
         select(RequestRow).where(RequestRow.agency_id == agency_id, RequestRow.code == request.id)
     )

@@ -50,6 +50,21 @@ def test_a_bad_nested_request_cell_is_named_by_its_column(store: Store, world: P
     assert count(store, RequestRow) == 0
 
 
+def test_a_request_the_card_cannot_price_is_refused_at_import(store: Store, world: Path,
+                                                               tmp_path: Path) -> None:
+    # Stored, an unknown contract rate failed the agency's whole nightly.
+    path = tmp_path / "requests.csv"
+    loose = R1.replace("regular,,", "regular,samaritans purse,")
+    path.write_text(REQUESTS_HEADER + loose + R1.replace("R-1", "R-9").replace(
+        "regular,,", "regular,Acme Corp,"), encoding="utf-8")
+    with pytest.raises(InputError, match=r"^requests.csv:3: customer_rate: kennesaw-ga has no "
+                       r"contract rate 'Acme Corp' \(known: Samaritan's Purse\)"):
+        import_file(store, "requests", path)
+    assert count(store, RequestRow) == 0
+    path.write_text(REQUESTS_HEADER + loose, encoding="utf-8")
+    assert import_file(store, "requests", path).added == 1  # the card's name, loosely written
+
+
 def test_a_row_failing_while_written_rolls_back_the_file(store: Store, world: Path,
                                                          tmp_path: Path) -> None:
     import_file(store, "officers", world / "officers.csv")
