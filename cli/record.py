@@ -16,6 +16,7 @@ from typing import Any
 
 from cli.store_args import add_db_option, aware, store_from
 from models import InputError
+from scheduler.problem_io import load_json
 from store import Store
 from store.approvals import KINDS, approve, withdraw
 from store.audit import EVENT_COLUMNS, event_cells, event_line, list_events, verify
@@ -158,7 +159,7 @@ def _policy(sub: Any) -> None:
 
 def run_policy(args: argparse.Namespace) -> int:
     try:
-        changes = json.loads(args.changes)
+        changes = load_json(args.changes)
     except json.JSONDecodeError as exc:
         raise InputError("changes", f"not a JSON object: {exc.msg}") from exc
     if not isinstance(changes, dict):

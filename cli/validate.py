@@ -17,6 +17,7 @@ from pydantic import BaseModel, ValidationError
 from models.common import InputError, describe_validation_error
 from models.problem import Problem
 from models.result import RosterResult
+from scheduler.problem_io import load_json
 from scheduler.validate.validator import ValidationReport, validate
 
 Model = TypeVar("Model", bound=BaseModel)
@@ -38,7 +39,7 @@ def register(sub: Any) -> None:
 def read_model(path: Path, model: type[Model]) -> Model:
     """Read and validate a JSON file; any problem is an InputError naming the file."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = load_json(path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise InputError(str(path), f"cannot read: {exc.strerror}") from exc
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:

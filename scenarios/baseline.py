@@ -26,6 +26,7 @@ from models.problem import AssignmentRef, Problem
 from models.request import Request
 from scenarios.yamlmarks import MarkedDict, Where, load_marked
 from scheduler.agencies import is_agency_file, load_agency_file
+from scheduler.problem_io import load_json
 
 _FORMS = ("problem", "generator", "officers")
 _KEYS = ("problem", "generator", "agency", "officers", "requests", "locked", "policy", "options")
@@ -56,7 +57,7 @@ def _read_data_file(
     except InputError:
         # Plain JSON that YAML 1.1 dislikes (rare escapes): parse it, without line numbers.
         try:
-            data = json.loads(text)
+            data = load_json(text)
         except json.JSONDecodeError as exc:
             raise InputError(f"{path}:{exc.lineno}", f"not valid JSON: {exc.msg}") from exc
     return data, Where(str(path), data)

@@ -85,6 +85,8 @@ def load_marked(text: str, source: str) -> Any:
         mark = exc.problem_mark or exc.context_mark
         line = f":{mark.line + 1}" if mark else ""
         raise InputError(f"{source}{line}", f"not valid YAML: {exc.problem or exc}") from exc
+    except RecursionError:
+        raise InputError(source, "not valid YAML: nested too deeply to read") from None
     except InputError as exc:
         # A duplicate key: the loader knows the line but not the file.
         raise InputError(f"{source}:{exc.field.removeprefix('line ')}", exc.message) from exc

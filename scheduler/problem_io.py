@@ -35,12 +35,25 @@ def read_data(path: str | Path) -> Any:
             from exc
     try:
         if path.suffix in (".yaml", ".yml"):
-            return yaml.safe_load(text)
-        return json.loads(text)
+            try:
+                return yaml.safe_load(text)
+            except RecursionError:
+                raise yaml.YAMLError("nested too deeply to read") from None
+        return load_json(text)
     except (json.JSONDecodeError, yaml.YAMLError) as exc:
         raise InputError(
             str(path), f"not valid {path.suffix.lstrip('.') or 'JSON'}: {_one_line(exc)}"
         ) from exc
+
+
+def load_json(text: str) -> Any:
+    """`json.loads`, where JSON nested too deeply for Python's parser (about a thousand levels)
+    is a `JSONDecodeError` like any other unreadable JSON: it raised RecursionError, an internal
+    error."""
+    try:
+        return json.loads(text)
+    except RecursionError:
+        raise json.JSONDecodeError("nested too deeply to read", text, 0) from None
 
 
 def _one_line(exc: Exception) -> str:

@@ -26,6 +26,7 @@ from models import InputError, Officer, Request
 from models.common import describe_validation_error
 from scheduler.input_bounds import check_bounds
 from scheduler.pricing.rate_card import check_priceable
+from scheduler.problem_io import load_json
 from store.audit import record
 from store.csvformat import COLUMN_OF_FIELD, COLUMNS, REQUIRED, Kind, WindowRow, row_to_data
 from store.db import Store
@@ -204,7 +205,7 @@ def _column(field_path: str) -> str:
 
 def _parse_json(kind: str, path: Path, agency: str | None) -> list[ParsedRow]:
     try:
-        data = json.loads(_read_text(path))
+        data = load_json(_read_text(path))
     except json.JSONDecodeError as exc:
         raise InputError(f"{path.name}:{exc.lineno}", f"not valid JSON: {exc.msg}") from exc
     items, file_agency = _json_items(kind, data, path)

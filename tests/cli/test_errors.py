@@ -124,6 +124,25 @@ def test_a_problem_file_that_is_not_utf8(tmp_path: Path) -> None:
     assert _one_line(code, err, 2) == f"offduty: {path}: not UTF-8 text (byte 0xff at offset 32)\n"
 
 
+def test_json_or_yaml_nested_too_deeply_is_one_line_naming_the_file(tmp_path: Path) -> None:
+    # Python's parsers stop near a thousand levels with a RecursionError: an internal error.
+    deep = "[" * 5000 + "]" * 5000
+    problem = tmp_path / "p.json"
+    problem.write_text('{"agency": "rockport-tx", "requests": ' + deep + "}", encoding="utf-8")
+    for command in (("solve", str(problem)), ("validate", str(problem), str(problem))):
+        code, _, err = run_cli(*command)
+        assert "nested too deeply to read" in _one_line(code, err, 2)
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text("baseline: " + deep + "\n", encoding="utf-8")
+    code, _, err = run_cli("scenario", "run", str(scenario))
+    assert _one_line(code, err, 2) == (
+        f"offduty: {scenario}: not valid YAML: nested too deeply to read\n")
+    code, _, err = run_cli("policy", "--agency", "rockport-tx", '{"a": ' + deep + "}",
+                           "--db", str(tmp_path / "x.db"))
+    assert _one_line(code, err, 2) == (
+        "offduty: changes: not a JSON object: nested too deeply to read\n")
+
+
 def test_solve_out_in_a_missing_folder_is_refused_before_solving(tmp_path: Path) -> None:
     out = tmp_path / "missing" / "r.json"
     code, stdout, err = run_cli("solve", str(write_problem(tmp_path / "p.json")), "--out", str(out))
