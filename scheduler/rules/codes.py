@@ -31,6 +31,22 @@ OFFICER_RULES: dict[str, str] = {
     "SUPERVISOR_REQUIRED": "request needs a supervisor on it whenever it is staffed",
 }
 
+
+
+def unknown_officer_rules(codes: list[str]) -> tuple[int, str] | None:
+    """The first code of a policy's `overridable_rules` that names no officer rule (rules.md
+    section 8 lets a supervisor override those alone), with its place, or None: a misspelt
+    code was stored, and the rule it meant stayed binding unsaid."""
+    for index, code in enumerate(codes):
+        if code not in OFFICER_RULES:
+            return index, code
+    return None
+
+
+def known_officer_rules() -> str:
+    return ", ".join(OFFICER_RULES)
+
+
 # Roster-level rules the validator checks beyond the officer rules.
 ROSTER_RULES: dict[str, str] = {
     "UNKNOWN_REFERENCE": "assignment names an unknown officer or request",

@@ -232,6 +232,17 @@ def test_an_override_of_a_rule_the_policy_does_not_list_is_refused(
     assert staffed(loaded, "R-3") == []
 
 
+def test_a_policy_naming_no_officer_rule_is_refused_and_nothing_is_written(
+    loaded: Store,
+) -> None:
+    # A misspelt code was stored, and the rule it meant stayed binding unsaid.
+    since = last_id(loaded)
+    with pytest.raises(InputError, match=r"^overridable_rules\[1\]: no officer rule 'ON_DUTTY' "
+                       r"\(known: STATUS_BARRED, "):
+        set_policy(loaded, "kennesaw-ga", {"overridable_rules": ["REST_24H", "ON_DUTTY"]})
+    assert events(loaded, since) == []
+
+
 def test_unassign_withdraws_a_proposal_and_releases_a_confirmed_shift(loaded: Store) -> None:
     nightly(loaded)
     officer = staffed(loaded, "R-1")[0][0]
