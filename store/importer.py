@@ -324,10 +324,19 @@ def _add_window(session: Session, officer: OfficerRow, table: Any, window: Any) 
     return True
 
 
+# The longest request the store takes, as the service (api.settings.max_request_hours): a
+# request of a year made the next nightly take 39.8 s at a 3 s limit (docs/solver.md).
+MAX_REQUEST_HOURS = 336
+
+
 def _write_request(session: Session, agency_id: str, request: Request) -> str:
     # What the agency's card cannot price (an unknown contract rate, a vehicle it does not
     # offer) is refused here, with its line: stored, it failed the agency's whole nightly.
     check_priceable(request, agency_of(ensure_agency(session, agency_id)))
+    hours = (request.end - request.start).total_seconds() / 3600
+    if hours > MAX_REQUEST_HOURS:
+        raise InputError("end", f"the request lasts {hours:g} hours; at most {MAX_REQUEST_HOURS} "
+                         "are accepted (split it into shorter requests)")
     row = session.scalar(
         select(RequestRow).where(RequestRow.agency_id == agency_id, RequestRow.code == request.id)
     )

@@ -65,6 +65,18 @@ def test_a_request_the_card_cannot_price_is_refused_at_import(store: Store, worl
     assert import_file(store, "requests", path).added == 1  # the card's name, loosely written
 
 
+def test_a_request_longer_than_the_service_takes_is_refused_at_import(
+    store: Store, tmp_path: Path
+) -> None:
+    path = tmp_path / "requests.csv"
+    path.write_text(REQUESTS_HEADER + R1.replace("2026-12-01T12:00:00-05:00",
+                                                 "2027-12-01T08:00:00-05:00"), encoding="utf-8")
+    with pytest.raises(InputError, match=r"^requests.csv:2: end: the request lasts 8760 hours; "
+                       r"at most 336 are accepted"):
+        import_file(store, "requests", path)
+    assert count(store, RequestRow) == 0
+
+
 def test_a_row_failing_while_written_rolls_back_the_file(store: Store, world: Path,
                                                          tmp_path: Path) -> None:
     import_file(store, "officers", world / "officers.csv")
