@@ -15,7 +15,7 @@ from typing import Any
 from models.common import InputError
 from scenarios.output import write_outputs
 from scenarios.runner import Run, run
-from scenarios.spec import load_scenario
+from scenarios.spec import MAX_DRAWS, load_scenario
 from scenarios.table import format_table
 from scheduler.display import fractional_note
 
@@ -50,8 +50,11 @@ def register(sub: Any) -> None:
 def _solve(args: argparse.Namespace) -> Run:
     scenario = load_scenario(args.file)
     draws = scenario.sweep.draws if args.draws is None else args.draws
-    if draws < 1:
-        raise InputError("--draws", "must be at least 1")
+    # As the file's sweep.draws: --draws 1000000000 was taken, and ran until killed.
+    if not 1 <= draws <= MAX_DRAWS:
+        raise InputError("--draws", f"must be 1 to {MAX_DRAWS:,}")
+    if args.seed is not None and args.seed < 0:
+        raise InputError("--seed", "must be at least 0")
     if args.jobs is not None and args.jobs < 1:
         raise InputError("--jobs", "must be at least 1")
     seed = args.seed

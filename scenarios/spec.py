@@ -31,14 +31,18 @@ from scenarios.apply import PlacedChange, Variant, apply_variant
 from scenarios.baseline import build_baseline
 from scenarios.changes import CHANGES
 from scenarios.yamlmarks import MarkedDict, Where, dotted, load_marked_file
+from scheduler.input_bounds import check_bounds
 
 BASELINE = "baseline"
+
+
+MAX_DRAWS = 10_000  # draws of a sweep, in the file or on the command line
 
 
 class Sweep(StrictModel):
     """Default sweep settings of a file (the command line may override them)."""
 
-    draws: int = Field(default=1, ge=1, le=10_000)
+    draws: int = Field(default=1, ge=1, le=MAX_DRAWS)
     seed: int = Field(default=0, ge=0)
 
 
@@ -84,6 +88,10 @@ def _parse_change(where: Where, index: int, item: Any) -> PlacedChange:
     except ValidationError as exc:
         raise at.from_validation(exc) from exc
     where_at = f"{where.source}:{where.line(index)}"
+    try:
+        check_bounds(change)  # a date in 9999, say: the years and sizes the scheduler takes
+    except InputError as exc:
+        raise InputError(f"{where_at}: {dotted(at.prefix)}.{exc.field}", exc.message) from exc
     return PlacedChange(kind=kind, change=change, where=where_at, path=dotted(at.prefix))
 
 

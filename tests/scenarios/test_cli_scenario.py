@@ -71,3 +71,31 @@ def test_bad_file_exits_2_with_file_and_line(
         f"offduty: {path}:2: baseline.generator.officers: Input should be greater than or equal"
         " to 1\n"
     )
+
+
+@pytest.mark.parametrize(("option", "value", "message"), [
+    ("--draws", "1000000000", "--draws: must be 1 to 10,000"),  # it ran until killed
+    ("--draws", "0", "--draws: must be 1 to 10,000"),
+    ("--seed", "-5", "--seed: must be at least 0"),  # as the file's sweep.seed
+])
+def test_sweep_options_out_of_range_are_one_line(
+    option: str, value: str, message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main(["scenario", "run", str(FORCED), "--jobs", "1", option, value])
+    assert (code, capsys.readouterr().err) == (2, f"offduty: {message}\n")
+
+
+def test_a_change_dated_outside_the_supported_years_names_its_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "far.yaml"
+    path.write_text(
+        "baseline:\n  generator: {officers: 8, requests: 10, days: 2, seed: 1,"
+        " agency: kennesaw-ga, start: 2026-06-29}\n"
+        "variants:\n  far:\n    changes:\n"
+        "      - unavailable: {dates: [9999-01-01], fraction: 0.5, seed: 1}\n", encoding="utf-8")
+    code = main(["scenario", "run", str(path), "--jobs", "1"])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err == (f"offduty: {path}:6: variants.far.changes[0].unavailable.dates[0]: 9999-01-01 "
+                   "is outside the supported years 1971-2199\n")
