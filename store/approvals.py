@@ -22,6 +22,7 @@ from store.db import Store
 from store.locking import hold_agencies
 from store.record_schema import ApprovalRow
 from store.records import request_by_code
+from store.schema import RequestState
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +38,10 @@ def approve(
     with store.write() as session:
         row = request_by_code(session, request, agency)
         hold_agencies(session, [row.agency_id])
+        if row.state != RequestState.OPEN.value:
+            # As a hand move is refused: approving a cancelled request wrote an audit event
+            # for work that will not happen.
+            raise InputError("request", f"{request} is cancelled")
         if _active(session, row.id, kind) is not None:
             raise InputError("kind", f"{request} already holds an approval {kind}; withdraw it "
                              "first to replace it")

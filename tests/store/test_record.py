@@ -173,6 +173,19 @@ def test_an_approval_is_refused_without_a_reference_or_twice(loaded: Store) -> N
         approve(loaded, "R-4", "chief_alcohol_outside", "Chief Ruiz", "M-2")
 
 
+def test_an_approval_of_a_cancelled_request_is_refused_and_nothing_is_written(
+    loaded: Store,
+) -> None:
+    # A hand move is refused there; the approval wrote an event for work that will not happen.
+    from store.workflow import cancel
+
+    cancel(loaded, "R-4", at=NOW)
+    since = last_id(loaded)
+    with pytest.raises(InputError, match="^request: R-4 is cancelled$"):
+        approve(loaded, "R-4", "chief_alcohol_outside", "Chief Ruiz", "M-1")
+    assert events(loaded, since) == []
+
+
 ON_DUTY_K2 = DUTY + "K-2,2026-12-01T13:00:00-05:00,2026-12-01T15:00:00-05:00,COURT\n"
 
 
