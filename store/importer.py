@@ -167,7 +167,8 @@ def _check_lengths(kind: str, item: Any) -> None:
 def _csv_rows(kind: str, path: Path, handle: Any) -> Iterator[tuple[str, dict[str, str] | None]]:
     """Rows as `(file:line, {column: cell})`, the line being where the row starts (a quoted cell
     may span lines; blank lines are skipped); None for a row with more cells than columns."""
-    reader = csv.reader(handle)
+    # Strict: a quote left open swallowed the rest of its row into one cell, unsaid.
+    reader = csv.reader(handle, strict=True)
     try:
         header = next(reader, None)
         _check_header(kind, path, header)
@@ -193,6 +194,10 @@ def _check_header(kind: str, path: Path, header: Any) -> None:
     unknown = [name for name in header if name not in COLUMNS[kind]]
     if unknown:
         raise InputError(f"{path.name}:1", f"unknown column {unknown[0]!r} for {kind}")
+    twice = [name for i, name in enumerate(header) if name in header[:i]]
+    if twice:
+        # Else the later column silently won.
+        raise InputError(f"{path.name}:1", f"column {twice[0]!r} appears twice")
     missing = [name for name in REQUIRED[kind] if name not in header]
     if missing:
         raise InputError(f"{path.name}:1", f"missing column {missing[0]!r} for {kind}")

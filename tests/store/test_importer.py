@@ -77,6 +77,19 @@ def test_a_request_longer_than_the_service_takes_is_refused_at_import(
     assert count(store, RequestRow) == 0
 
 
+def test_a_quote_left_open_or_a_column_twice_is_refused(store: Store, tmp_path: Path) -> None:
+    # Both were imported: the open quote swallowed the rest of its row into the name, and the
+    # later of two id columns silently won.
+    path = tmp_path / "officers.csv"
+    path.write_text(OFFICERS + 'kennesaw-ga,K-4,"D. Four,officer,active,,,\n', encoding="utf-8")
+    with pytest.raises(InputError, match=r"^officers.csv:\d+: not valid CSV: unexpected end"):
+        import_file(store, "officers", path)
+    path.write_text("agency,id,id,name\nkennesaw-ga,K-1,K-9,A. One\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"^officers.csv:1: column 'id' appears twice"):
+        import_file(store, "officers", path)
+    assert count(store, OfficerRow) == 0
+
+
 def test_a_row_failing_while_written_rolls_back_the_file(store: Store, world: Path,
                                                          tmp_path: Path) -> None:
     import_file(store, "officers", world / "officers.csv")
