@@ -26,7 +26,7 @@ def register(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    store = store_from(args)
+    store = store_from(args, existing=True)
     try:
         first, last = day(args.first, "--from"), day(args.last, "--to")
         issued = day(args.issued, "--date")

@@ -102,7 +102,7 @@ def register_runs(sub: Any) -> None:
 
 
 def run_list(args: argparse.Namespace) -> int:
-    store = store_from(args)
+    store = store_from(args, existing=True)
     try:
         with store.transaction() as session:
             runs = recent_runs(session, args.agency, args.last)

@@ -123,7 +123,7 @@ def _audit(sub: Any) -> None:
 
 def run_audit(args: argparse.Namespace) -> int:
     since = aware(args.since, "--since")
-    store = store_from(args)
+    store = store_from(args, existing=True)
     try:
         with store.transaction() as session:
             if args.action == "verify":

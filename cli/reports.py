@@ -28,7 +28,7 @@ def run_report(args: argparse.Namespace) -> int:
         raise InputError("--from", "the hours report needs --from and --to")
     if first and last and last < first:
         raise InputError("--to", f"{last} is before --from {first}")
-    store = store_from(args)
+    store = store_from(args, existing=True)
     try:
         with store.transaction() as session:
             if args.kind == "hours":

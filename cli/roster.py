@@ -57,7 +57,7 @@ def run_show(args: argparse.Namespace) -> int:
     when = day(args.date, "--date")
     filters = RosterFilter(first=when, last=when, officer=args.officer, request=args.request,
                            agency=args.agency, include_cancelled=args.cancelled)
-    store = store_from(args)
+    store = store_from(args, existing=True)
     try:
         with store.transaction() as session:
             if args.hours:

@@ -15,6 +15,7 @@ from models import InputError
 from scheduler.agencies import is_agency_file
 from scheduler.input_bounds import year_problem
 from store import Store, open_store
+from store.db import sqlite_file
 
 
 def add_db_option(parser: argparse.ArgumentParser) -> None:
@@ -28,10 +29,17 @@ def add_db_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def store_from(args: argparse.Namespace) -> Store:
+def store_from(args: argparse.Namespace, *, existing: bool = False) -> Store:
     """The store of `--db` (or the environment); a database error while opening it is the
-    environment's failure (exit 1), whatever its kind."""
+    environment's failure (exit 1), whatever its kind. A command that only reads (`existing`)
+    never creates one: a mistyped path made a folder and an empty store, and answered "no
+    assignments match"."""
     from sqlalchemy.exc import DBAPIError
+
+    if existing:
+        path = sqlite_file(args.db)
+        if path is not None and not path.exists():
+            raise InputError("--db", f"no store at {path} (import data or run offduty demo first)")
 
     try:
         store = open_store(args.db)

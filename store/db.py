@@ -62,6 +62,15 @@ def open_store(target: str | Path | None = None, *, migrate: bool = True) -> Sto
     return Store(engine)
 
 
+def sqlite_file(target: str | Path | None = None) -> Path | None:
+    """The file of the store at `target` (or of the settings) where it is SQLite, else None."""
+    url = _url_for(target)
+    if not url.startswith("sqlite"):
+        return None
+    path = url.split(":///", 1)[-1]
+    return Path(path) if path and path != ":memory:" else None
+
+
 def _url_for(target: str | Path | None) -> str:
     if target is None:
         return StoreSettings().url()

@@ -154,7 +154,9 @@ def test_solve_out_in_a_missing_folder_is_refused_before_solving(tmp_path: Path)
 def test_export_out_under_a_file_names_the_option(tmp_path: Path) -> None:
     (tmp_path / "plain").write_text("x", encoding="utf-8")
     out = tmp_path / "plain" / "exports"
-    code, _, err = run_cli("export", "roster", "--out", str(out), "--db", str(tmp_path / "s.db"))
+    db = str(tmp_path / "s.db")
+    assert run_cli("policy", "--agency", "rockport-tx", "{}", "--db", db)[0] == 0  # the store
+    code, _, err = run_cli("export", "roster", "--out", str(out), "--db", db)
     assert _one_line(code, err, 2) == f"offduty: --out {out}: Not a directory\n"
 
 
@@ -171,14 +173,30 @@ def test_a_db_that_is_not_sqlite_is_an_environment_failure(tmp_path: Path, conte
 def test_a_db_path_under_a_file(tmp_path: Path) -> None:
     (tmp_path / "plain").write_text("x", encoding="utf-8")
     db = tmp_path / "plain" / "sub" / "s.db"
-    code, _, err = run_cli("runs", "--db", str(db))
+    code, _, err = run_cli("policy", "--agency", "rockport-tx", "{}", "--db", str(db))
     assert _one_line(code, err, 2) == f"offduty: --db {db}: Not a directory\n"
 
 
-def test_a_missing_db_folder_is_created_as_before(tmp_path: Path) -> None:
+@pytest.mark.parametrize("command", [
+    ("roster", "show"), ("export", "roster", "--out", "out"), ("runs",), ("audit", "verify"),
+    ("report", "hours", "--from", "2026-12-01", "--to", "2026-12-07"),
+])
+def test_a_read_command_on_a_missing_store_creates_nothing(
+    tmp_path: Path, command: tuple[str, ...]
+) -> None:
+    # A mistyped path made a folder and an empty store, and answered "no assignments match".
+    db = tmp_path / "typo" / "x.db"
+    code, _, err = run_cli(*command, "--db", str(db))
+    assert _one_line(code, err, 2) == (
+        f"offduty: --db: no store at {db} (import data or run offduty demo first)\n")
+    assert not db.parent.exists()
+
+
+def test_a_missing_db_folder_is_created_by_a_command_that_writes(tmp_path: Path) -> None:
     db = tmp_path / "new" / "s.db"
+    assert run_cli("policy", "--agency", "rockport-tx", "{}", "--db", str(db)) == (
+        0, "rockport-tx: policy overrides {}\n", "")
     assert run_cli("runs", "--db", str(db)) == (0, "no nightly run recorded\n", "")
-    assert db.is_file()
 
 
 def test_an_unreachable_postgres_names_the_database_without_its_password() -> None:
