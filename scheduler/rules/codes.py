@@ -32,7 +32,6 @@ OFFICER_RULES: dict[str, str] = {
 }
 
 
-
 def unknown_officer_rules(codes: list[str]) -> tuple[int, str] | None:
     """The first code of a policy's `overridable_rules` that names no officer rule (rules.md
     section 8 lets a supervisor override those alone), with its place, or None: a misspelt

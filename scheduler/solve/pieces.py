@@ -92,8 +92,8 @@ def even_bounds(points: list[int], start: int, minutes: int, k: int) -> list[int
 
 def _nearest(points: list[int], target: float) -> int:
     """The point of sorted `points` nearest to `target`, the earlier of two as near. Found by
-    bisection: scanning every point for each cut took 20 s on a request of a year (17,521
-    points, 730 cuts) where the limit was 3 s."""
+    bisection: scanning every point for each cut was 38 million distances on a request of a
+    year (17,521 points, 730 cuts in three partitions) where the limit was 3 s."""
     j = bisect.bisect_left(points, target)
     near = points[max(0, j - 1) : j + 1]
     return min(near, key=lambda p: abs(p - target))
