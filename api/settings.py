@@ -13,6 +13,7 @@ from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from api.security import ApiKeyEntry
+from models.common import MAX_REQUEST_HOURS
 
 
 class Settings(BaseSettings):
@@ -37,7 +38,9 @@ class Settings(BaseSettings):
         "for seconds); false runs it in the pool's thread.",
     )
     max_body_bytes: int = Field(default=1_000_000, ge=1)
-    max_request_hours: float = Field(default=336, gt=0, description="Longest request accepted.")
+    max_request_hours: float = Field(
+        default=MAX_REQUEST_HOURS, gt=0, description="Longest request accepted."
+    )
     max_horizon_days: float = Field(
         default=62, gt=0, description="Longest span from a problem's first start to last end."
     )

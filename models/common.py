@@ -37,6 +37,9 @@ MAX_RATE = Decimal("10000")
 MAX_OFFICERS = 10_000
 MAX_REQUESTS = 50_000
 MAX_ITEMS = 1_000  # windows of one officer, approvals, preferred officers, categories...
+# The longest request the service (by default, `api.settings`) and the store's import take: a
+# request of a year made a nightly take 39.8 s at a 3 s limit (docs/solver.md).
+MAX_REQUEST_HOURS = 336
 
 
 def to_cents(amount: Decimal) -> Decimal:
@@ -61,6 +64,15 @@ def minute_problem(moment: datetime) -> str | None:
     if (moment - EPOCH) % MINUTE:
         return f"{moment.isoformat()} is not on a whole minute (times of work have 0 seconds)"
     return None
+
+
+def refuse_seconds(**moments: datetime | None) -> None:
+    """An `InputError` naming the first of `moments` (a keyword each, None for one not given)
+    that is a time of work with seconds: for times typed to a command, not read by a model."""
+    for name, moment in moments.items():
+        problem = None if moment is None else minute_problem(moment)
+        if problem is not None:
+            raise InputError(name, problem)
 
 
 def _whole_minute(moment: datetime) -> datetime:

@@ -7,13 +7,13 @@ daily and weekly caps) are found by converting back with the agency's zone.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import numpy as np
 
-EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+from models.common import EPOCH
 
 
 def to_minute(moment: datetime) -> int:

@@ -18,7 +18,7 @@ from datetime import UTC, datetime, time, timedelta
 from sqlalchemy.orm import Session
 
 from models import Assignment, InputError, Problem, RosterResult, SolveOptions
-from models.common import minute_problem
+from models.common import refuse_seconds
 from models.result import Violation
 from scheduler.solve.report import EMPTY_METRICS
 from scheduler.timeutil import week_monday
@@ -33,10 +33,7 @@ log = logging.getLogger(__name__)
 def span_of(row: RequestRow, start: datetime | None,
             end: datetime | None) -> tuple[datetime, datetime]:
     """The shift's times: the whole request unless given (the validator checks them)."""
-    for name, moment in (("start", start), ("end", end)):
-        problem = None if moment is None else minute_problem(moment)
-        if problem is not None:
-            raise InputError(name, problem)
+    refuse_seconds(start=start, end=end)
     first, last = (start or row.start).astimezone(UTC), (end or row.end).astimezone(UTC)
     if last <= first:
         raise InputError("end", f"{last.isoformat()} is not after start {first.isoformat()}")

@@ -15,6 +15,7 @@ import io
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -22,8 +23,8 @@ from pydantic import BaseModel, ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models import InputError, Officer, Request
-from models.common import describe_validation_error
+from models import Agency, InputError, Officer, Request
+from models.common import MAX_REQUEST_HOURS, describe_validation_error
 from scheduler.input_bounds import check_bounds
 from scheduler.pricing.rate_card import check_priceable
 from scheduler.problem_io import load_json
@@ -80,7 +81,7 @@ def import_file(
         # A nightly checking its agency must not see the file half written (store.locking).
         hold_agencies(session, None if None in named else [a for a in named if a is not None])
         writer = {"officers": _write_officer, "availability": _write_window,
-                  "requests": _write_request}[kind]
+                  "requests": partial(_write_request, agencies={})}[kind]
         changed: dict[str, dict[str, list[str]]] = {}
         for row in progress(rows, desc=f"import {kind}", unit="row"):
             agency_id = row.agency or agency or only_agency(session)
@@ -329,15 +330,15 @@ def _add_window(session: Session, officer: OfficerRow, table: Any, window: Any) 
     return True
 
 
-# The longest request the store takes, as the service (api.settings.max_request_hours): a
-# request of a year made the next nightly take 39.8 s at a 3 s limit (docs/solver.md).
-MAX_REQUEST_HOURS = 336
-
-
-def _write_request(session: Session, agency_id: str, request: Request) -> str:
+def _write_request(
+    session: Session, agency_id: str, request: Request, agencies: dict[str, Agency]
+) -> str:
     # What the agency's card cannot price (an unknown contract rate, a vehicle it does not
-    # offer) is refused here, with its line: stored, it failed the agency's whole nightly.
-    check_priceable(request, agency_of(ensure_agency(session, agency_id)))
+    # offer) is refused here, with its line: stored, it failed the agency's whole nightly. The
+    # agency is resolved once a file (`agencies`), not once a row.
+    if agency_id not in agencies:
+        agencies[agency_id] = agency_of(ensure_agency(session, agency_id))
+    check_priceable(request, agencies[agency_id])
     hours = (request.end - request.start).total_seconds() / 3600
     if hours > MAX_REQUEST_HOURS:
         raise InputError("end", f"the request lasts {hours:g} hours; at most {MAX_REQUEST_HOURS} "

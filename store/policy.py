@@ -14,7 +14,7 @@ from pydantic import ValidationError
 
 from models import PolicyOverrides
 from models.common import InputError, describe_validation_error
-from scheduler.rules.codes import known_officer_rules, unknown_officer_rules
+from scheduler.rules.codes import OFFICER_RULES, unknown_officer_rules
 from store.audit import record
 from store.db import Store
 from store.locking import hold_agencies
@@ -37,7 +37,7 @@ def set_policy(store: Store, agency: str, changes: dict[str, Any]) -> PolicyOver
         unknown = unknown_officer_rules(overrides.overridable_rules or [])
         if unknown is not None:
             raise InputError(f"overridable_rules[{unknown[0]}]",
-                             f"no officer rule {unknown[1]!r} (known: {known_officer_rules()})")
+                             f"no officer rule {unknown[1]!r} (known: {', '.join(OFFICER_RULES)})")
         row.policy_overrides = overrides.model_dump(mode="json")
         record(session, "policy", agency=agency, before=before, after=row.policy_overrides)
         log.info("%s policy overrides now %s", agency, row.policy_overrides)

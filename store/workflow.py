@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from models import CancellationCharge, InputError, PolicyOverrides, PolicySettings, Request
 from models.agency import Agency
-from models.common import minute_problem
+from models.common import refuse_seconds
 from scheduler.pricing.rates import effective_policy, price_cancellation
 from store.audit import record
 from store.db import Store
@@ -229,10 +229,7 @@ def record_worked(
 
     A shift already recorded as worked may be recorded again (a correction of its times).
     """
-    for name, worked in (("start", start), ("end", end)):
-        problem = minute_problem(worked)
-        if problem is not None:
-            raise InputError(name, problem)
+    refuse_seconds(start=start, end=end)
     if end <= start:
         raise InputError("end", f"{end.isoformat()} is not after start {start.isoformat()}")
     moment = (now or datetime.now(UTC)).astimezone(UTC)

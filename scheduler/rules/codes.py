@@ -42,10 +42,6 @@ def unknown_officer_rules(codes: list[str]) -> tuple[int, str] | None:
     return None
 
 
-def known_officer_rules() -> str:
-    return ", ".join(OFFICER_RULES)
-
-
 # Roster-level rules the validator checks beyond the officer rules.
 ROSTER_RULES: dict[str, str] = {
     "UNKNOWN_REFERENCE": "assignment names an unknown officer or request",
