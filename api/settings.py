@@ -39,7 +39,10 @@ class Settings(BaseSettings):
     )
     max_body_bytes: int = Field(default=1_000_000, ge=1)
     max_request_hours: float = Field(
-        default=MAX_REQUEST_HOURS, gt=0, description="Longest request accepted."
+        default=MAX_REQUEST_HOURS,
+        gt=0,
+        le=MAX_REQUEST_HOURS,
+        description="Longest request accepted (at most the solver's own limit).",
     )
     max_horizon_days: float = Field(
         default=62, gt=0, description="Longest span from a problem's first start to last end."

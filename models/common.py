@@ -37,7 +37,7 @@ MAX_RATE = Decimal("10000")
 MAX_OFFICERS = 10_000
 MAX_REQUESTS = 50_000
 MAX_ITEMS = 1_000  # windows of one officer, approvals, preferred officers, categories...
-# The longest request the service (by default, `api.settings`) and the store's import take: a
+# The longest request a problem may hold (the service may take less, `api.settings`): a
 # request of a year made a nightly take 39.8 s at a 3 s limit (docs/solver.md).
 MAX_REQUEST_HOURS = 336
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Annotated
 
 from pydantic import Field, model_validator
 
 from models.agency import Agency, PolicyOverrides
-from models.common import MAX_OFFICERS, MAX_REQUESTS, Minute, StrictModel
+from models.common import MAX_OFFICERS, MAX_REQUEST_HOURS, MAX_REQUESTS, Minute, StrictModel
 from models.officer import Officer
 from models.request import Request
 
@@ -74,6 +75,13 @@ class Problem(StrictModel):
                 raise ValueError(
                     f"locked[{i}]: {lock.officer_id} on {lock.request_id} lies outside "
                     "the request's times"
+                )
+        for i, request in enumerate(self.requests):
+            hours = (request.end - request.start) / timedelta(hours=1)
+            if hours > MAX_REQUEST_HOURS:
+                raise ValueError(
+                    f"requests[{i}] ({request.id}): lasts {hours:g} hours; a request lasts at "
+                    f"most {MAX_REQUEST_HOURS} (a longer contract is one request a day or a week)"
                 )
         for i, ref in enumerate(self.hint):
             if ref.overrides:

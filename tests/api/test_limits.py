@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from pydantic import ValidationError
 
 from api.limits import check_problem, check_quote, check_request
 from models.common import InputError
@@ -32,8 +33,8 @@ def test_a_plain_problem_passes() -> None:
     [
         ({"requests": [REQUEST | {"received_at": "1900-01-01T00:00:00Z"}]},
          "requests[0] (R-1).received_at", "outside the supported years 1971-2199"),
-        ({"requests": [REQUEST | {"end": "2026-12-20T16:00:00-06:00"}]},
-         "requests[0] (R-1)", "lasts 360 hours; the service accepts at most 336"),
+        ({"requests": [REQUEST | {"end": "2026-12-10T16:00:00-06:00"}]},
+         "requests[0] (R-1)", "lasts 120 hours; the service accepts at most 100"),
         ({"requests": [REQUEST, REQUEST | {"id": "R-2", "start": "2027-03-01T16:00:00-06:00",
                                            "end": "2027-03-01T20:00:00-06:00"}]},
          "requests", "span 86.1667 days"),
@@ -46,7 +47,7 @@ def test_a_plain_problem_passes() -> None:
 )
 def test_breaches_name_the_field(changes: dict[str, Any], field: str, message: str) -> None:
     with pytest.raises(InputError) as caught:
-        check_problem(_problem(**changes), settings())
+        check_problem(_problem(**changes), settings(max_request_hours=100))
     assert caught.value.field == field
     assert message in caught.value.message
 
@@ -61,6 +62,14 @@ def test_exactly_the_longest_request_is_accepted() -> None:
     at_limit = REQUEST | {"end": "2026-12-19T16:00:00-06:00"}  # 336 hours
     check_problem(_problem(requests=[at_limit]), settings())
     check_request(Request.model_validate(at_limit), settings())
+
+
+def test_a_problem_never_holds_a_request_longer_than_336_hours() -> None:
+    # The solver's own limit, whatever the service's setting: it cannot be raised past it.
+    with pytest.raises(ValidationError, match="lasts 360 hours; a request lasts at most 336"):
+        _problem(requests=[REQUEST | {"end": "2026-12-20T16:00:00-06:00"}])
+    with pytest.raises(ValidationError, match="max_request_hours"):
+        settings(max_request_hours=337)
 
 
 def test_quotes_and_single_requests_are_checked_too() -> None:

@@ -102,3 +102,21 @@ def test_cli_refuses_an_infinite_number_in_one_line_with_exit_2(
     err = capsys.readouterr().err
     assert err == (f"offduty: {path}: officers[0] (K-1).hours_to_date: "
                    "Input should be a finite number\n")
+
+
+def test_a_request_of_more_than_336_hours_is_refused_by_the_cli_with_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A request of a year took the solver 2.2 s at a 1 s limit (its pieces are built before any
+    # deadline is looked at); the service and the import already refused it.
+    request = {"id": "LONG", "employer": {"id": "E"}, "start": "2026-06-01T00:00:00-04:00",
+               "received_at": "2026-05-01T00:00:00-04:00"}
+    at_most = request | {"end": "2026-06-15T00:00:00-04:00"}
+    assert Problem.model_validate({"agency": "kennesaw-ga", "requests": [at_most]})
+    path = tmp_path / "problem.json"
+    body = {"agency": "kennesaw-ga", "requests": [request | {"end": "2026-06-15T00:01:00-04:00"}]}
+    path.write_text(json.dumps(body), encoding="utf-8")
+    assert main(["solve", str(path)]) == 2
+    assert capsys.readouterr().err == (
+        f"offduty: {path}: requests[0] (LONG): lasts 336.017 hours; a request lasts at most 336 "
+        "(a longer contract is one request a day or a week)\n")
