@@ -44,9 +44,10 @@ def register(sub: Any) -> None:
                         help="solve even when nothing changed since the last run")
     parser.add_argument("--all-agencies", action="store_true",
                         help="run every agency of the store side by side, each written on its own")
-    parser.add_argument("--jobs", type=bounded_int(1, 256), default=1, metavar="N",
-                        help="with --all-agencies: solve N agencies at once in local processes")
-    parser.add_argument("--dask", default=defaults.dask_address, metavar="ADDRESS",
+    parser.add_argument("--jobs", type=bounded_int(1, 256), default=None, metavar="N",
+                        help="with --all-agencies: solve N agencies at once in local processes "
+                        "(default 1)")
+    parser.add_argument("--dask", default=None, metavar="ADDRESS",
                         help="with --all-agencies: solve on this Dask cluster "
                         "(default OFFDUTY_DASK_ADDRESS)")
     parser.set_defaults(func=run)
@@ -56,6 +57,10 @@ def register(sub: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     if args.all_agencies:
         return _run_all(args)
+    for option, given in (("--jobs", args.jobs), ("--dask", args.dask)):
+        if given is not None:
+            # Without it one agency runs here, and the option was silently ignored.
+            raise InputError(option, "applies only with --all-agencies")
     store = store_from(args)
     try:
         reports = run_nightly(
@@ -78,7 +83,8 @@ def _run_all(args: argparse.Namespace) -> int:
     store = store_from(args)
     try:
         night = run_all_agencies(
-            store, jobs=args.jobs, dask_address=args.dask, now=aware(args.now, "--now"),
+            store, jobs=args.jobs or 1, dask_address=args.dask or StoreSettings().dask_address,
+            now=aware(args.now, "--now"),
             horizon_days=args.horizon, window_days=args.window_days,
             time_limit_s=args.time_limit, force=args.force,
         )

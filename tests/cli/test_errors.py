@@ -192,6 +192,22 @@ def test_a_read_command_on_a_missing_store_creates_nothing(
     assert not db.parent.exists()
 
 
+@pytest.mark.parametrize("command", [
+    ("roster", "show"), ("export", "roster", "--out", "out"), ("runs",), ("audit", "verify"),
+    ("report", "hours", "--from", "2026-12-01", "--to", "2026-12-07"),
+])
+def test_a_read_command_naming_an_agency_the_store_lacks_exits_2(
+    tmp_path: Path, command: tuple[str, ...]
+) -> None:
+    # A mistyped --agency answered "no assignments match" (or verified nothing) and exited 0.
+    db = str(tmp_path / "s.db")
+    assert run_cli("policy", "--agency", "rockport-tx", "{}", "--db", db)[0] == 0
+    code, _, err = run_cli(*command, "--db", db, "--agency", "rockport")
+    assert _one_line(code, err, 2) == (
+        "offduty: --agency: no agency 'rockport' in the store (has: rockport-tx)\n")
+    assert run_cli(*command, "--db", db, "--agency", "rockport-tx")[0] == 0
+
+
 def test_a_missing_db_folder_is_created_by_a_command_that_writes(tmp_path: Path) -> None:
     db = tmp_path / "new" / "s.db"
     assert run_cli("policy", "--agency", "rockport-tx", "{}", "--db", str(db)) == (

@@ -124,6 +124,19 @@ def test_all_agencies_refuses_an_agency_in_one_line(
         2, "offduty: --agency: cannot be combined with --all-agencies\n")
 
 
+@pytest.mark.parametrize("option", [("--jobs", "2"), ("--dask", "tcp://127.0.0.1:8786")])
+def test_jobs_or_dask_without_all_agencies_is_refused_and_runs_nothing(
+    target: Target, tmp_path: Path, capsys: pytest.CaptureFixture[str], option: tuple[str, str]
+) -> None:
+    # Without --all-agencies the option was silently ignored: one agency ran in this process.
+    two_agencies(target.store, tmp_path)
+    code = main(["nightly", "--db", target.url, *option, "--now", NOW.isoformat()])
+    assert (code, capsys.readouterr().err) == (
+        2, f"offduty: {option[0]}: applies only with --all-agencies\n")
+    assert main(["runs", "--db", target.url]) == 0
+    assert capsys.readouterr().out == "no nightly run recorded\n"
+
+
 @pytest.fixture(scope="module")
 def cluster() -> Iterator[LocalCluster]:
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=False,
