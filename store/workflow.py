@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -37,6 +37,7 @@ from store.schema import (
 
 ACTIVE = (AssignmentState.PROPOSED.value, AssignmentState.CONFIRMED.value)
 WORKABLE = (AssignmentState.CONFIRMED.value, AssignmentState.WORKED.value)
+MOST_WORKED = timedelta(hours=24)  # one recorded shift; the rest rule allows 16 in any 24
 
 
 @dataclass
@@ -123,6 +124,7 @@ def cancel(
         hold_agencies(session, [row.agency_id])
         if row.state == RequestState.CANCELLED.value:
             raise InputError("request", f"{request} is already cancelled")
+        _notice_after_receipt(session, row, notice_at)
         targets = _targets(session, row, officer)
         result = _price(session, row, targets, notice_at)
         for target in targets:
@@ -157,7 +159,20 @@ def price_cancel(
         row = request_by_code(session, request, agency)
         if row.state == RequestState.CANCELLED.value:
             raise InputError("request", f"{request} is already cancelled")
+        _notice_after_receipt(session, row, notice_at)
         return _price(session, row, _targets(session, row, officer), notice_at)
+
+
+def _notice_after_receipt(session: Session, row: RequestRow, notice_at: datetime) -> None:
+    """A cancellation cannot come before the request was received: priced as 48 hours' notice
+    or more, it would have billed the admin fee only, and been kept so."""
+    if notice_at < row.received_at:
+        tz = priced_context(session, row)[1].tz
+        raise InputError(
+            "at",
+            f"{notice_at.astimezone(tz).isoformat()} is before {row.code} was received "
+            f"({row.received_at.astimezone(tz).isoformat()})",
+        )
 
 
 def _targets(session: Session, row: RequestRow, officer: str | None) -> list[AssignmentRow]:
@@ -232,12 +247,21 @@ def record_worked(
     refuse_seconds(start=start, end=end)
     if end <= start:
         raise InputError("end", f"{end.isoformat()} is not after start {start.isoformat()}")
+    if end - start > MOST_WORKED:
+        # 172.5 hours on a 4.5-hour shift were kept, and counted in every later fairness window.
+        raise InputError("end", f"{(end - start) / timedelta(hours=1):g} hours after start "
+                         f"{start.isoformat()}; one shift is worked for at most 24 hours")
     moment = (now or datetime.now(UTC)).astimezone(UTC)
     with store.write() as session:
         row = request_by_code(session, request, agency)
         hold_agencies(session, [row.agency_id])
         officer_row = officer_by_code(session, row.agency_id, officer)
         shift = _worked_shift(session, row, officer_row.id, (start, end), officer)
+        if _overlap(shift, start, end) <= 0:
+            tz = priced_context(session, row)[1].tz
+            local = [t.astimezone(tz).isoformat() for t in (start, end, shift.start, shift.end)]
+            raise InputError("start", f"{local[0]} to {local[1]} does not overlap {officer}'s "
+                             f"shift on {request} ({local[2]} to {local[3]})")
         if shift.start > moment:
             tz = priced_context(session, row)[1].tz
             raise InputError(

@@ -167,3 +167,38 @@ def test_worked_times_may_be_corrected_once_recorded(proposed: Store) -> None:
                           at("2026-12-01T12:30:00-05:00"), now=later)
     assert (shift.state, shift.worked_end) == ("worked", at("2026-12-01T17:30:00+00:00"))
     assert states(proposed, "R-1") == ["worked"]
+
+
+def test_worked_refuses_more_than_24_hours_or_times_beside_the_shift(proposed: Store) -> None:
+    # 172.5 hours on the 4-hour shift were kept, and counted in every later fairness window.
+    confirm(proposed, "R-1")
+    code = r1_officer(proposed)
+    later = at("2026-12-09T00:00:00-05:00")
+    with pytest.raises(InputError, match=r"^end: 24.0167 hours after start 2026-12-01T08:00:00"
+                       r"-05:00; one shift is worked for at most 24 hours$"):
+        record_worked(proposed, "R-1", code, at("2026-12-01T08:00:00-05:00"),
+                      at("2026-12-02T08:01:00-05:00"), now=later)
+    with pytest.raises(InputError, match=(
+        rf"^start: 2026-12-01T12:00:00-05:00 to 2026-12-01T16:00:00-05:00 does not overlap "
+        rf"{code}'s shift on R-1 \(2026-12-01T08:00:00-05:00 to 2026-12-01T12:00:00-05:00\)$"
+    )):
+        record_worked(proposed, "R-1", code, at("2026-12-01T12:00:00-05:00"),
+                      at("2026-12-01T16:00:00-05:00"), now=later)
+    assert states(proposed, "R-1") == ["confirmed"]
+    # Exactly 24 hours, overlapping the shift by one minute, is a record.
+    record_worked(proposed, "R-1", code, at("2026-12-01T11:59:00-05:00"),
+                  at("2026-12-02T11:59:00-05:00"), now=later)
+    assert states(proposed, "R-1") == ["worked"]
+
+
+def test_a_cancellation_before_the_request_was_received_is_refused(proposed: Store) -> None:
+    # Priced as more than 48 hours' notice, it billed the admin fee only, and was kept so.
+    confirm(proposed, "R-1")
+    with pytest.raises(InputError, match=r"^at: 2026-11-20T08:59:00-05:00 is before R-1 was "
+                       r"received \(2026-11-20T09:00:00-05:00\)$"):
+        cancel(proposed, "R-1", at=at("2026-11-20T08:59:00-05:00"))
+    assert states(proposed, "R-1") == ["confirmed"]
+    with proposed.transaction() as session:
+        assert session.scalar(select(CancellationRow)) is None
+    result = cancel(proposed, "R-1", at=at("2026-11-20T09:00:00-05:00"))
+    assert result.total == Decimal("27.20")
