@@ -105,8 +105,13 @@ def _write_row(session: Session, agency_id: str, row: ParsedRow, writer: Any) ->
         ensure_agency(session, agency_id)
         return str(writer(session, agency_id, row.item))
     except InputError as exc:
-        where = row.where
-        raise InputError(f"{where}: {exc.field}" if exc.field else where, exc.message) from exc
+        raise _at(row.where, exc.field, exc.message) from exc
+
+
+def _at(where: str, field: str, message: str) -> InputError:
+    """An error at a row, naming its column where there is one (a check of the whole row, such
+    as an end before its start, has none: it was shown as "FILE:2: : ...")."""
+    return InputError(f"{where}: {field}" if field else where, message)
 
 
 def _parse(kind: str, path: Path, agency: str | None) -> list[ParsedRow]:
@@ -126,7 +131,7 @@ def _parse_csv(kind: str, path: Path) -> list[ParsedRow]:
         try:
             item = _validated(kind, data)
         except InputError as err:
-            errors.append(InputError(f"{where}: {_column(err.field)}", err.message))
+            errors.append(_at(where, _column(err.field), err.message))
             continue
         parsed.append(ParsedRow(where, (row.get("agency") or "").strip() or None, item))
     _raise_first(errors)
@@ -223,7 +228,7 @@ def _parse_json(kind: str, path: Path, agency: str | None) -> list[ParsedRow]:
         try:
             parsed.append(ParsedRow(where, file_agency, _validated(kind, item)))
         except InputError as err:
-            errors.append(InputError(f"{where}: {err.field}", err.message))
+            errors.append(_at(where, err.field, err.message))
     _raise_first(errors)
     _check_unique(kind, parsed)
     return parsed

@@ -120,3 +120,18 @@ def test_a_request_of_more_than_336_hours_is_refused_by_the_cli_with_exit_2(
     assert capsys.readouterr().err == (
         f"offduty: {path}: requests[0] (LONG): lasts 336.017 hours; a request lasts at most 336 "
         "(a longer contract is one request a day or a week)\n")
+
+
+@pytest.mark.parametrize(("model", "data", "field"), [
+    (Officer, {"id": "K-1", "name": "A\x00"}, "name"),
+    (Officer, {"id": "K-1", "qualifications": ["x", "\x00"]}, "qualifications"),
+    (RateCard, {"regular": "76.05", "holiday": "99.45", "admin_fee_per_hour": "8.00",
+                "contract_rates": {"ACME\x00": "50"}}, "contract_rates"),
+])
+def test_a_nul_character_in_any_text_is_refused_naming_its_field(
+    model: type[Any], data: dict[str, Any], field: str
+) -> None:
+    # PostgreSQL refuses NUL in text and JSON: the store and the service's jobs would fail there.
+    with pytest.raises(ValidationError, match=rf"{field}: holds a NUL character \(\\u0000\)"):
+        model.model_validate(data)
+    model.model_validate({k: v for k, v in data.items() if k != field})

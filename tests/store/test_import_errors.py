@@ -172,3 +172,26 @@ def test_an_id_longer_than_its_column(target: Target, tmp_path: Path) -> None:
     _refused(target, "officers", path,
              "officers.csv:2: id: 65 characters long; at most 64 (nothing was imported)")
     assert _count(target.store, OfficerRow) == 0
+
+
+def test_a_nul_character_in_a_name_is_refused(target: Target, tmp_path: Path) -> None:
+    """SQLite kept it; PostgreSQL refuses NUL in text, so the write would have failed there."""
+    path = tmp_path / "officers.csv"
+    path.write_text(f"{OFFICER_HEADER}\nkennesaw-ga,K-9,A\x00B,officer,active,,,\n",
+                    encoding="utf-8")
+    _refused(target, "officers", path,
+             r"officers.csv:2: name: holds a NUL character (\u0000) (nothing was imported)")
+    assert _count(target.store, OfficerRow) == 0
+
+
+def test_an_end_before_its_start_names_the_row_without_an_empty_column(
+    target: Target, tmp_path: Path
+) -> None:
+    # A check of the whole row has no column: it read "requests.csv:2: : request R-1: ...".
+    path = tmp_path / "requests.csv"
+    path.write_text(REQUESTS_HEADER + R1.replace("2026-12-01T12:00:00-05:00",
+                                                 "2026-12-01T07:00:00-05:00"), encoding="utf-8")
+    _refused(target, "requests", path,
+             "requests.csv:2: request R-1: end 2026-12-01T07:00:00-05:00 is not after start "
+             "2026-12-01T08:00:00-05:00 (nothing was imported)")
+    assert _count(target.store, RequestRow) == 0
