@@ -12,7 +12,13 @@ from typing import Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-from models.agency import Agency, HolidayName, PolicyOverrides, PolicySettings, RateCard
+from models.agency import (
+    AgencyRef,
+    HolidayName,
+    PolicyOverrides,
+    PolicySettings,
+    RateCard,
+)
 from models.request import Request
 from models.result import RosterResult
 
@@ -68,7 +74,7 @@ class ValidateRequestBody(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    agency: str | Agency
+    agency: AgencyRef
     policy: PolicyOverrides = Field(default_factory=PolicyOverrides)
     request: Request
 

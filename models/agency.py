@@ -13,8 +13,10 @@ from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
+    Discriminator,
     Field,
     SerializerFunctionWrapHandler,
+    Tag,
     field_validator,
     model_serializer,
     model_validator,
@@ -175,3 +177,16 @@ class Agency(StrictModel):
     @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.time_zone)
+
+
+def _agency_tag(value: Any) -> str:
+    return "str" if isinstance(value, str) else "Agency"
+
+
+# An agency by id, or inline. The members are tagged by name so that an error's location reads
+# `agency.Agency.rates...` whatever validators the model carries (pydantic names an untagged
+# member by its schema, which an after-validator turns into `function-after[...]`).
+AgencyRef = Annotated[
+    Annotated[str, Tag("str")] | Annotated[Agency, Tag("Agency")],
+    Discriminator(_agency_tag),
+]

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from pydantic import Field, model_validator
 
-from models.agency import Agency, PolicyOverrides
+from models.agency import AgencyRef, PolicyOverrides
 from models.common import MAX_OFFICERS, MAX_REQUEST_HOURS, MAX_REQUESTS, Minute, StrictModel
 from models.officer import Officer
 from models.request import Request
@@ -47,7 +47,7 @@ class SolveOptions(StrictModel):
 
 
 class Problem(StrictModel):
-    agency: str | Agency
+    agency: AgencyRef
     officers: list[Officer] = Field(default_factory=list, max_length=MAX_OFFICERS)
     requests: list[Request] = Field(default_factory=list, max_length=MAX_REQUESTS)
     locked: list[AssignmentRef] = Field(default_factory=list, max_length=MAX_REQUESTS)

@@ -137,3 +137,16 @@ def test_thousands_of_bad_items_list_the_first_50_and_count_the_rest(
     assert answer["detail"][0]["loc"] == ["body", "officers", 0]
     assert answer["detail"][49]["loc"] == ["body", "officers", 49]
     assert len(response.content) < 10_000
+
+
+def test_a_nul_character_is_422_naming_its_item(
+    client: TestClient, small: dict[str, Any]
+) -> None:
+    # PostgreSQL refuses NUL in text and JSON: a durable job holding one would fail at write.
+    body = deepcopy(small)
+    body["officers"][0]["name"] = "A\u0000B"
+    response = client.post(PROPOSE, json=body, headers=ALL)
+    assert response.status_code == 422
+    (detail,) = response.json()["detail"]
+    assert detail["loc"] == ["body", "officers", 0]
+    assert detail["msg"] == r"name: holds a NUL character (\u0000)"
