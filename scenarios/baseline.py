@@ -52,6 +52,11 @@ def _read_data_file(
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise where.error(loc, f"cannot read {path}: {exc.strerror}") from exc
+    except UnicodeDecodeError as exc:
+        # Named as the scenario file's own error, it sent the user to the wrong file.
+        byte = exc.object[exc.start:exc.start + 1].hex()
+        raise where.error(loc, f"{path} is not UTF-8 text (byte 0x{byte} at offset "
+                               f"{exc.start})") from exc
     try:
         data = load_marked(text, str(path))
     except InputError:

@@ -136,3 +136,11 @@ def test_missing_officers_file(tmp_path: Path) -> None:
     path = _variant_file(tmp_path, "  v:\n    - policy: {min_hours: 2}\n")
     (tmp_path / "forced-officers.json").unlink()
     assert _error(path).startswith(f"{path}:8: baseline.officers: cannot read")
+
+
+def test_an_officers_file_that_is_not_utf8_is_named_at_its_line(tmp_path: Path) -> None:
+    # The error named the scenario file as not UTF-8, sending the user to the wrong file.
+    path = _variant_file(tmp_path, "  v:\n    - policy: {min_hours: 2}\n")
+    (tmp_path / "forced-officers.json").write_bytes(b"\x9e[]")
+    assert _error(path) == (f"{path}:8: baseline.officers: {tmp_path / 'forced-officers.json'} "
+                            "is not UTF-8 text (byte 0x9e at offset 0)")
