@@ -67,14 +67,17 @@ def fill_and_polish(
     finds a taker and the polish after it moves someone (a shift moved to a lighter officer
     frees a heavier one, who may take a position still open).
 
-    The first polish may run to `deadline`; the fillings and their polishes end by
-    `fill_deadline` (the same if None: the solver keeps the explanations' time from them, as
-    fillings took it on Rockport's Christmas fortnight, M, 20 s, and left 772 open positions
-    "not examined"). A filling is kept only where the polish after it ends in time: a polish
-    cut short can leave improvable pairs, and the roster before the filling had none. One is
-    started only while the last polish's time is left (Rockport's fortnight with a 4-hour
+    The polishes may run to `deadline`; the fillings end by `fill_deadline` (the same if None:
+    the solver keeps the explanations' time from them, as fillings took it on Rockport's
+    Christmas fortnight, M, 20 s, and left 772 open positions "not examined"). A filling is
+    kept only where the polish after it ends in time: a polish cut short can leave improvable
+    pairs, and the roster before the filling had none. One is started only while the last
+    polish's time is left before `fill_deadline` (Rockport's fortnight with a 4-hour
     continuous cap, M, 20 s: polishes of 0.58, 0.41 and 0.32 s, the last with 0.19 s to
-    spare; a run of the code before this rule ended with 5 improvable pairs: docs/solver.md).
+    spare; a run of the code before this rule ended with 5 improvable pairs: docs/solver.md);
+    its polish, which may last a little longer than the one before it, ends by `deadline`
+    (held to `fill_deadline`, it undid every filling in 2 of 8 runs of Rockport's week with
+    that cap, S, 1 s: docs/solver.md).
     `phase` (`Clock.phase`) counts the splitting again apart from the polish."""
     until = deadline if fill_deadline is None else min(deadline, fill_deadline)
     began = time.monotonic()
@@ -95,8 +98,8 @@ def fill_and_polish(
         if not more + again:
             break
         began = time.monotonic()
-        draft, last = polish(ctx, ps, pools, draft, locked, until)
-        if time.monotonic() >= until:
+        draft, last = polish(ctx, ps, pools, draft, locked, deadline)
+        if time.monotonic() >= deadline:
             return fair  # the polish may have stopped short
         took = time.monotonic() - began
         filled, moved, split = filled + more, moved + last, split + again

@@ -89,6 +89,11 @@ def out_of_time(clock: Clock) -> bool:
     return not clock.deterministic and clock.search_left() < LEAST_SOLVE_SECONDS
 
 
+def short_of(clock: Clock, seconds: float) -> bool:
+    """Less than `seconds` of search time left (never in a deterministic run, as `out_of_time`)."""
+    return not clock.deterministic and clock.search_left() < seconds
+
+
 def _seconds(clock: Clock, share: float, pairs: int) -> float:
     """A share of the search time left for the last neighbourhood before the stages, or all of
     it where the share would leave the coverage stage too little to load the model of `pairs`
@@ -293,7 +298,7 @@ def neighbourhood_alone(
         lp = early.result()
     finally:
         early.stop()
-    if lp is not None and out_of_time(clock):
+    if lp is not None and short_of(clock, BORROW_LEAST_SECONDS):
         clock.borrow(BORROW_LEAST_SECONDS)  # as `lp_start` does: the LP's neighbourhood is worth it
     if lp is None or out_of_time(clock):
         return start, [], None

@@ -157,6 +157,21 @@ def test_a_filling_whose_polish_ends_past_the_deadline_is_undone(
     assert _shifts(ctx, ps, draft) == {("R-1", "K-2")}
 
 
+def test_a_filling_whose_polish_ends_past_the_fillings_deadline_is_kept(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The filling starts 0.2 s before the fillings' deadline; its polish lasts 0.3 s, past it
+    # but within the polish's own deadline (0.6 s): the filling is kept. Undone, it left 10-20
+    # positions open on Rockport's week with a 4-hour continuous cap at 1 s.
+    ctx, ps, pools, locked, piece, who = _setup(_freeing_week())
+    _slow_polish(monkeypatch, [0.0, 0.3])
+    start = Draft([(piece["R-1"], who["K-1"])], {})
+    now = time.monotonic()
+    draft, filled, moved = _fill_and_polish(ctx, ps, pools, start, locked, now + 0.6, now + 0.2)
+    assert (filled, moved) == (1, 1)
+    assert _shifts(ctx, ps, draft) == {("R-1", "K-2"), ("R-2", "K-1")}
+
+
 def test_no_filling_starts_without_the_last_polish_s_time_left(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
