@@ -6,6 +6,7 @@ naive input); money is `Decimal`, serialized as a string with two places.
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import UTC, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Annotated, Any, Self
@@ -73,6 +74,15 @@ def refuse_seconds(**moments: datetime | None) -> None:
         problem = None if moment is None else minute_problem(moment)
         if problem is not None:
             raise InputError(name, problem)
+
+
+def refuse_control(field: str, text: str) -> None:
+    """An `InputError` for free text holding a control character: a newline or a terminal
+    escape in a name typed by a dispatcher was stored, and printed raw by `audit` and the
+    roster views."""
+    bad = next((c for c in text if unicodedata.category(c) == "Cc"), None)
+    if bad is not None:
+        raise InputError(field, f"holds a control character (U+{ord(bad):04X}); plain text only")
 
 
 def _whole_minute(moment: datetime) -> datetime:

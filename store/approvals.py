@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import Approval, InputError, Request
+from models.common import refuse_control
 from store.audit import record
 from store.db import Store
 from store.locking import hold_agencies
@@ -83,6 +84,8 @@ def _check(kind: str, by: str, reference: str) -> None:
         raise InputError("reference", "give the approval's reference (a memo or letter number)")
     if len(by) > 200 or len(reference) > 200:
         raise InputError("by" if len(by) > 200 else "reference", "at most 200 characters")
+    refuse_control("by", by)
+    refuse_control("reference", reference)
 
 
 def _active(session: Session, request_id: int, kind: str) -> ApprovalRow | None:

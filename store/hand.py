@@ -21,6 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import Assignment, InputError, PolicyOverrides, Problem
+from models.common import refuse_control
 from models.result import Violation
 from scheduler.pricing.rates import effective_policy
 from scheduler.rules.codes import OFFICER_RULES, ROSTER_RULES
@@ -206,6 +207,8 @@ def _check_override(override: Override | None) -> None:
         raise InputError("override_reason", "say why the rule is overridden")
     if not override.by.strip():
         raise InputError("by", "name the supervisor who authorizes the override")
+    refuse_control("override_reason", override.reason)
+    refuse_control("by", override.by)
 
 
 def _checked(

@@ -173,6 +173,21 @@ def test_an_approval_is_refused_without_a_reference_or_twice(loaded: Store) -> N
         approve(loaded, "R-4", "chief_alcohol_outside", "Chief Ruiz", "M-2")
 
 
+def test_a_name_or_reason_holding_a_control_character_is_refused_and_nothing_is_written(
+    loaded: Store,
+) -> None:
+    # A newline or a terminal escape typed in --by was stored, and printed raw by `audit`.
+    since = last_id(loaded)
+    with pytest.raises(InputError, match=r"^by: holds a control character \(U\+001B\); plain "
+                       r"text only$"):
+        approve(loaded, "R-4", "chief_alcohol_outside", "Chief \x1b[31mRuiz", "M-1")
+    with pytest.raises(InputError, match=r"^reference: holds a control character \(U\+000A\)"):
+        approve(loaded, "R-4", "chief_alcohol_outside", "Chief Ruiz", "M-1\nforged line")
+    with pytest.raises(InputError, match=r"^override_reason: holds a control character"):
+        assign(loaded, "R-3", "K-2", override=Override("court\rends", "Sgt. Hale"))
+    assert staffed(loaded, "R-3") == [] and events(loaded, since) == []
+
+
 def test_an_approval_of_a_cancelled_request_is_refused_and_nothing_is_written(
     loaded: Store,
 ) -> None:
