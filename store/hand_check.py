@@ -36,7 +36,10 @@ def span_of(row: RequestRow, start: datetime | None,
     refuse_seconds(start=start, end=end)
     first, last = (start or row.start).astimezone(UTC), (end or row.end).astimezone(UTC)
     if last <= first:
-        raise InputError("end", f"{last.isoformat()} is not after start {first.isoformat()}")
+        # In the offset the user wrote (it was shown in UTC), the request's own time beside it.
+        zone = (start or end or row.start).tzinfo
+        raise InputError("end", f"{last.astimezone(zone).isoformat()} is not after start "
+                         f"{first.astimezone(zone).isoformat()}")
     return first, last
 
 

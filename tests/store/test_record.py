@@ -226,6 +226,17 @@ def test_a_hand_shift_with_seconds_is_refused_and_nothing_is_written(loaded: Sto
     assert staffed(loaded, "R-3") == [] and events(loaded, since) == []
 
 
+def test_a_hand_shift_ending_before_it_starts_is_named_in_the_offset_given(
+    loaded: Store,
+) -> None:
+    # The times were shown in UTC ("2026-12-01T18:00:00+00:00 is not after start ...").
+    with pytest.raises(InputError, match=r"^end: 2026-12-01T13:00:00-05:00 is not after start "
+                       r"2026-12-01T14:00:00-05:00$"):
+        assign(loaded, "R-3", "K-2", start=datetime.fromisoformat("2026-12-01T14:00:00-05:00"),
+               end=datetime.fromisoformat("2026-12-01T13:00:00-05:00"))
+    assert staffed(loaded, "R-3") == []
+
+
 def test_an_allowed_override_places_the_officer_and_records_the_reason(
     loaded: Store, world: Path
 ) -> None:
