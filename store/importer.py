@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from models import Agency, InputError, Officer, Request
 from models.common import MAX_REQUEST_HOURS, describe_validation_error
+from models.officer import QUAL_LIQUOR, QUAL_TRAFFIC, QUAL_VEHICLE
 from scheduler.input_bounds import check_bounds
 from scheduler.pricing.rate_card import check_priceable
 from scheduler.problem_io import load_json
@@ -59,12 +60,38 @@ class ImportReport:
     updated: int = 0
     unchanged: int = 0
     agencies: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
-        return (
+        lines = [
             f"{self.path.name}: {self.rows} {self.kind} rows, {self.added} added, "
             f"{self.updated} updated, {self.unchanged} unchanged"
-        )
+        ]
+        shown = self.notes[:NOTES_SHOWN]
+        lines += [f"note: {note}" for note in shown]
+        if len(self.notes) > len(shown):
+            lines.append(f"note: and {len(self.notes) - len(shown)} more like these")
+        return "\n".join(lines)
+
+
+# Qualifications the rules look for (rules.md, officer eligibility): another is kept, and said.
+KNOWN_QUALIFICATIONS = (QUAL_TRAFFIC, QUAL_VEHICLE, QUAL_LIQUOR)
+NOTES_SHOWN = 5
+
+
+def _unknown_qualifications(rows: list[ParsedRow]) -> list[str]:
+    """A note per officer holding a qualification no rule looks for: "Traffic" or "trafic"
+    imported silently, and the officer then qualified for no traffic job."""
+    notes = []
+    for row in rows:
+        unknown = [q for q in getattr(row.item, "qualifications", []) if q not in
+                   KNOWN_QUALIFICATIONS]
+        if unknown:
+            notes.append(
+                f"{row.where}: {row.item.id} holds {', '.join(map(repr, unknown))}, which no "
+                f"rule looks for (known: {', '.join(KNOWN_QUALIFICATIONS)}); kept as given"
+            )
+    return notes
 
 
 def import_file(
@@ -75,7 +102,8 @@ def import_file(
     if kind not in MODELS:
         raise InputError("kind", f"unknown import kind {kind!r} (officers, availability, requests)")
     rows = _parse(kind, path, agency)
-    report = ImportReport(kind=kind, path=path, rows=len(rows))
+    report = ImportReport(kind=kind, path=path, rows=len(rows),
+                          notes=_unknown_qualifications(rows))
     named = {row.agency or agency for row in rows}
     with store.write() as session:
         # A nightly checking its agency must not see the file half written (store.locking).

@@ -178,3 +178,19 @@ def test_line_numbers_count_blank_lines_and_multiline_cells(store: Store, tmp_pa
                     encoding="utf-8")
     with pytest.raises(InputError, match=r"^officers.csv:5: rank: "):
         import_file(store, "officers", path, agency="kennesaw-ga")
+
+
+def test_a_qualification_no_rule_looks_for_is_kept_and_said(
+    target: object, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # "Traffic" or "trafic" imported silently, and the officer then qualified for no traffic job.
+    path = tmp_path / "officers.csv"
+    path.write_text("id,qualifications\nK-1,traffic\nK-2,Traffic\nK-3,trafic;vehicle\n",
+                    encoding="utf-8")
+    url = target.url  # type: ignore[attr-defined]
+    code = main(["import", "officers", str(path), "--db", url, "--agency", "kennesaw-ga"])
+    known = "(known: traffic, vehicle, liquor_venue); kept as given"
+    assert (code, capsys.readouterr().out) == (0, (
+        "officers.csv: 3 officers rows, 3 added, 0 updated, 0 unchanged\n"
+        f"note: officers.csv:3: K-2 holds 'Traffic', which no rule looks for {known}\n"
+        f"note: officers.csv:4: K-3 holds 'trafic', which no rule looks for {known}\n"))
