@@ -22,6 +22,7 @@ from scheduler.solve.fair_window import hold_the_top
 from scheduler.solve.locks import check_locks
 from scheduler.solve.pieces import build_pieces
 from scheduler.solve.rows import Horizon
+from scheduler.solve.stages import Clock
 from tests.scheduler.builders import (
     at,
     officer,
@@ -195,6 +196,29 @@ def test_a_fairness_sweep_stops_at_a_window_that_found_no_roster(
     cands = {0: [1], 1: [1, 2]}
     windows._sweep(ctx, ps, cands, None, Draft([], {}), [[0], [1]], budget, None, fair=True)
     assert tried == ([[0], [1]] if loaded else [[0]])
+
+
+@pytest.mark.parametrize(("limit", "sweeps"), [
+    (60.0, [False, True, False]), (1.5, [False, True]),
+])
+def test_what_the_fairness_sweeps_leave_goes_back_to_coverage_from_2_s(
+    monkeypatch: pytest.MonkeyPatch, limit: float, sweeps: list[bool]
+) -> None:
+    # Coverage, then fairness; where the fairness sweeps end with 2 s or more of search left
+    # (nothing more to even out), a coverage sweep again. At 1.5 s (1.43 s left) there is none.
+    fair: list[bool] = []
+
+    def sweep(ctx, ps, cands, horizon, draft, windows_, budget, stop_event, **kwargs):
+        fair.append(kwargs["fair"])
+        return draft, []
+
+    monkeypatch.setattr(windows, "_sweep", sweep)
+    ctx = prepare(two_weeks())
+    ps = build_pieces(ctx)
+    pools = candidate_pools(ctx, ps)
+    cands = {p.index: [int(o) for o in pools[p.index]] for p in ps.pieces}
+    windows.window_search(ctx, ps, cands, Draft([], {}), Clock(limit), None)
+    assert fair == sweeps
 
 
 def test_an_officer_window_moves_hours_between_days_where_day_windows_cannot() -> None:
