@@ -13,7 +13,7 @@ from datetime import date, datetime
 from cli.errors import StoreOpenError
 from models import InputError
 from scheduler.agencies import is_agency_file
-from scheduler.input_bounds import year_problem
+from scheduler.input_bounds import typed_date, typed_time
 from store import Store, open_store
 from store.db import sqlite_file
 
@@ -80,17 +80,8 @@ def _known_agency(store: Store, agency: str) -> None:
 
 
 def aware(text: str | None, field: str) -> datetime | None:
-    """An ISO 8601 time with its UTC offset; a naive time is refused, never guessed."""
-    if text is None:
-        return None
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError as exc:
-        raise InputError(field, f"not an ISO 8601 time: {text!r}") from exc
-    if moment.tzinfo is None or moment.utcoffset() is None:
-        raise InputError(field, f"{text!r} has no UTC offset (write e.g. {text}-05:00)")
-    _in_years(moment, field)
-    return moment
+    """An ISO 8601 time with its UTC offset (`typed_time`), or None when not given."""
+    return None if text is None else typed_time(text, field)
 
 
 def required_aware(text: str, field: str) -> datetime:
@@ -100,17 +91,4 @@ def required_aware(text: str, field: str) -> datetime:
 
 
 def day(text: str | None, field: str) -> date | None:
-    if text is None:
-        return None
-    try:
-        value = date.fromisoformat(text)
-    except ValueError as exc:
-        raise InputError(field, f"not a date (YYYY-MM-DD): {text!r}") from exc
-    _in_years(value, field)
-    return value
-
-
-def _in_years(value: date, field: str) -> None:
-    problem = year_problem(value)
-    if problem is not None:
-        raise InputError(field, problem)
+    return None if text is None else typed_date(text, field)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -26,6 +26,65 @@ LATEST_YEAR = 2199
 # (minutes) or loses cents in a Decimal.
 MAX_MAGNITUDE = 1_000_000
 MAX_INTEGER = 2**31 - 1
+
+
+def typed_time(text: str, field: str) -> datetime:
+    """A time a user typed (a command's option, a console form): ISO 8601 with its UTC offset,
+    within the supported years. A naive time is refused, never guessed."""
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError as exc:
+        raise InputError(field, f"not an ISO 8601 time: {text!r}") from exc
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise InputError(field, f"{text!r} has no UTC offset (write e.g. {text}-05:00)")
+    _refuse_year(moment, field)
+    return moment
+
+
+def typed_date(text: str, field: str) -> date:
+    """A local date a user typed (YYYY-MM-DD), within the supported years."""
+    try:
+        value = date.fromisoformat(text)
+    except ValueError as exc:
+        raise InputError(field, f"not a date (YYYY-MM-DD): {text!r}") from exc
+    _refuse_year(value, field)
+    return value
+
+
+def typed_number(text: str, field: str, low: float, high: float, *,
+                 low_open: bool = False) -> float:
+    """A finite number a user typed, in [low, high] (or (low, high] with `low_open`): `float`
+    takes `nan`, `inf` and `1e999`."""
+    try:
+        value = float(text)
+    except ValueError as exc:
+        raise InputError(field, f"not a number: {text!r}") from exc
+    too_low = value <= low if low_open else value < low
+    if not math.isfinite(value) or too_low or value > high:
+        bracket = "(" if low_open else "["
+        raise InputError(field, f"{text!r} is not a finite number in {bracket}{low:g}, {high:g}]")
+    return value
+
+
+def typed_whole(text: str, field: str, low: int, high: int) -> int:
+    """A whole number a user typed, in [low, high]; `int` of thousands of digits is slow and
+    then refused by Python, so the length is bounded first."""
+    stripped = text.strip()
+    if len(stripped) > 20:
+        raise InputError(field, f"must be a whole number from {low} to {high}")
+    try:
+        value = int(stripped)
+    except ValueError as exc:
+        raise InputError(field, f"not a whole number: {text!r}") from exc
+    if not low <= value <= high:
+        raise InputError(field, f"{value} is not between {low} and {high}")
+    return value
+
+
+def _refuse_year(value: date, field: str) -> None:
+    problem = year_problem(value)
+    if problem is not None:
+        raise InputError(field, problem)
 
 
 def check_bounds(model: BaseModel, where: str = "") -> None:

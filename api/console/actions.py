@@ -29,6 +29,7 @@ from api.console.nightly_runs import get_run, start_run
 from api.console.session import ConsoleSession
 from api.console.times import request_when
 from models import InputError
+from scheduler.input_bounds import typed_number, typed_time, typed_whole
 from store import Store
 from store.audit import acting_as
 from store.hand import MoveRefused, assign, move, unassign
@@ -44,18 +45,13 @@ StoreDep = Annotated[Store, Depends(get_store)]
 
 
 def _aware(form: dict[str, str], field: str, required: bool = True) -> datetime | None:
+    """A time from the form (`typed_time`: with its offset, within the supported years)."""
     text = form.get(field, "")
     if not text:
         if required:
             raise InputError(field, "required")
         return None
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError as exc:
-        raise InputError(field, f"not an ISO 8601 time: {text!r}") from exc
-    if moment.utcoffset() is None:
-        raise InputError(field, f"{text!r} has no UTC offset (write e.g. {text}-05:00)")
-    return moment
+    return typed_time(text, field)
 
 
 async def _act(request: Request, session: ConsoleSession, store: Store, title: str,
@@ -84,13 +80,17 @@ async def nightly(request: Request, session: SessionDep, store: StoreDep) -> Res
     """Start the nightly run in the background and send the browser to watch it."""
     def run(form: dict[str, str], agency: str) -> dict[str, Any]:
         now = _aware(form, "now", required=False) or datetime.now(UTC)
-        days = _number(form, "horizon_days", StoreSettings().horizon_days, int)
-        limit = _number(form, "time_limit_s", StoreSettings().time_limit_s, float)
-        if days < 1 or limit <= 0:
-            bad = "horizon_days" if days < 1 else "time_limit_s"
-            raise InputError(bad, f"must be positive, got {form.get(bad)!r}")
-        started = start_run(store, session.principal.name, agency, now, int(days),
-                            float(limit))
+        # The command's bounds (`offduty nightly --horizon`, `--time-limit`): NaN, 1e308 or a
+        # year-9999 `now` had started a run that failed in the background, or answered 500.
+        defaults = StoreSettings()
+        days = form.get("horizon_days") or ""
+        limit = form.get("time_limit_s") or ""
+        started = start_run(
+            store, session.principal.name, agency, now,
+            typed_whole(days, "horizon_days", 1, 366) if days else defaults.horizon_days,
+            typed_number(limit, "time_limit_s", 0, 3600, low_open=True) if limit
+            else defaults.time_limit_s,
+        )
         return {"redirect": f"/actions/nightly/{started.id}?agency={agency}"}
 
     return await _act(request, session, store, "Nightly assignment", run)
@@ -121,17 +121,6 @@ def _run_of(store: Store, run_id: str, session: ConsoleSession) -> RunProgress:
         raise HTTPException(404, f"run: no console run {run_id!r} for this key (it may have "
                                  "ended more than a day ago)")
     return found
-
-
-def _number(form: dict[str, str], field: str, default: float,
-            kind: Callable[[str], float]) -> float:
-    text = form.get(field) or ""
-    if not text:
-        return default
-    try:
-        return kind(text)
-    except ValueError as exc:
-        raise InputError(field, f"not a number: {text!r}") from exc
 
 
 @router.post("/confirm")

@@ -9,6 +9,7 @@ cover is 403 before anything is read.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from importlib import resources
 from typing import Any
 from urllib.parse import parse_qs
@@ -20,6 +21,8 @@ from sqlalchemy import select
 
 from api.console.session import COOKIE, ConsoleSession, SessionSigner
 from api.console.times import span, when
+from models import InputError
+from models.common import refuse_control
 from store import Store, open_store
 from store.console_sessions import is_revoked
 from store.schema import AgencyRow
@@ -64,13 +67,26 @@ def current_session(request: Request) -> ConsoleSession:
             raise SignInRequired()
         raise HTTPException(403, "not signed in, or the session has expired: sign in again")
     request.state.client = session.principal.name
+    _plain(request.query_params.multi_items())
     return session
+
+
+def _plain(fields: Iterable[tuple[str, str]]) -> None:
+    """400 for a field holding a control character: a NUL or a terminal escape in a board
+    filter or a quote's field was echoed raw into the page's form."""
+    for name, value in fields:
+        try:
+            refuse_control(name, value)
+        except InputError as exc:
+            raise HTTPException(400, str(exc)) from exc
 
 
 async def form_of(request: Request) -> dict[str, str]:
     """The posted form (url-encoded), one value per field."""
     body = (await request.body()).decode("utf-8", errors="replace")
-    return {name: values[-1].strip() for name, values in parse_qs(body).items()}
+    form = {name: values[-1].strip() for name, values in parse_qs(body).items()}
+    _plain(form.items())
+    return form
 
 
 def check_csrf(request: Request, session: ConsoleSession, form: dict[str, str]) -> None:

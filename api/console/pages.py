@@ -29,6 +29,7 @@ from api.console.times import agency_zone
 from api.console.tray import tray, why_not
 from models.common import InputError, describe_validation_error
 from models.quote import QuoteRequest
+from scheduler.input_bounds import typed_date
 from scheduler.pricing.rates import quote
 from store import Store
 from store.console_sessions import revoke_session
@@ -96,9 +97,9 @@ def _day(text: str | None) -> date:
     if not text:
         return date.today()
     try:
-        return date.fromisoformat(text)
-    except ValueError as exc:
-        raise HTTPException(400, f"day: not a date (YYYY-MM-DD): {text!r}") from exc
+        return typed_date(text, "day")
+    except InputError as exc:
+        raise HTTPException(400, str(exc)) from exc
 
 
 @router.get("/", response_class=HTMLResponse)

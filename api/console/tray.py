@@ -17,8 +17,8 @@ from typing import Any
 
 from sqlalchemy import select
 
-from models import InputError
 from models.result import Violation
+from scheduler.input_bounds import typed_time
 from store import Store
 from store.hand import LABELS, placement
 from store.schema import NightlyRunRow, OfficerRow
@@ -47,19 +47,9 @@ def tray(run: NightlyRunRow | None) -> tuple[list[dict[str, Any]], list[dict[str
     return unfilled, refused
 
 
-def _aware(text: str, field: str) -> datetime:
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError as exc:
-        raise InputError(field, f"not an ISO 8601 time: {text!r}") from exc
-    if moment.utcoffset() is None:
-        raise InputError(field, f"{text!r} has no UTC offset")
-    return moment
-
-
 def why_not(store: Store, agency: str, request: str, start: str, end: str) -> list[Held]:
     """Officers whose placement on the position breaks exactly one rule, by officer id."""
-    first, last = _aware(start, "start"), _aware(end, "end")
+    first, last = typed_time(start, "start"), typed_time(end, "end")
     with store.transaction() as session:
         officers = list(session.execute(
             select(OfficerRow.code, OfficerRow.name).where(OfficerRow.agency_id == agency)

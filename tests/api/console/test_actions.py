@@ -233,12 +233,47 @@ def test_a_running_page_polls_and_another_key_cannot_see_the_run(
     assert app_client.get(progress).status_code == 404
 
 
-def test_a_bad_nightly_setting_is_a_400_naming_it(app_client: TestClient) -> None:
+@pytest.mark.parametrize(("field", "value", "said"), [
+    ("horizon_days", "seven", "not a whole number: &#39;seven&#39;"),
+    ("horizon_days", "99999999999", "99999999999 is not between 1 and 366"),
+    ("time_limit_s", "0", "&#39;0&#39; is not a finite number in (0, 3600]"),
+    ("time_limit_s", "nan", "&#39;nan&#39; is not a finite number in (0, 3600]"),
+    ("time_limit_s", "1e308", "&#39;1e308&#39; is not a finite number in (0, 3600]"),
+    ("now", "9999-12-31T00:00:00+00:00",
+     "9999-12-31T00:00:00+00:00 is outside the supported years 1971-2199"),
+])
+def test_a_bad_nightly_setting_is_a_400_naming_it_and_starts_no_run(
+    app_client: TestClient, store: Store, field: str, value: str, said: str
+) -> None:
+    # NaN answered 500; 1e308, a horizon of 99999999999 days or a `now` in year 9999 started a
+    # run that failed in the background. The command's bounds now hold here too.
+    from sqlalchemy import func, select
+
+    from store.run_progress import RunProgressRow
+
     token = sign_in(app_client)
-    for field, value, said in (("horizon_days", "seven", "not a number: &#39;seven&#39;"),
-                               ("time_limit_s", "0", "must be positive, got &#39;0&#39;")):
-        answer = app_client.post("/actions/nightly", data={"csrf": token, field: value})
-        assert answer.status_code == 400 and f"{field}: {said}" in answer.text
+    answer = app_client.post("/actions/nightly", data={"csrf": token, field: value})
+    assert answer.status_code == 400 and f"{field}: {said}" in answer.text
+    with store.transaction() as session:
+        assert session.scalar(select(func.count()).select_from(RunProgressRow)) == 0
+
+
+@pytest.mark.parametrize(("path", "data", "said"), [
+    ("/actions/cancel", {"request": "R-1", "at": "0001-01-01T00:00:00+00:00"},
+     "at: 0001-01-01T00:00:00+00:00 is outside the supported years"),
+    ("/actions/assign", {"request": "R-9", "officer": "K-1", "end": "9999-12-31T23:59:00+00:00"},
+     "end: 9999-12-31T23:59:00+00:00 is outside the supported years"),
+    ("/actions/assign", {"request": "R-9", "officer": "K-1\x1b[31m"},
+     "officer: holds a control character (U+001B); plain text only"),
+])
+def test_a_time_out_of_the_years_or_a_control_character_is_a_400_and_changes_nothing(
+    app_client: TestClient, store: Store, path: str, data: dict[str, str], said: str
+) -> None:
+    # Year 1 or 9999 answered 500 (an overflow in the rate engine or the rules).
+    token = sign_in(app_client)
+    answer = app_client.post(path, data={"csrf": token, **data})
+    assert answer.status_code == 400 and said in answer.text
+    assert _states(store, "R-1") == [("K-3", "proposed")] and _states(store, "R-9") == []
 
 
 def test_a_replacement_is_one_move_and_a_refused_one_keeps_the_shift(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from fastapi.testclient import TestClient
 
 from tests.api.console.conftest import KEYS, sign_in, signin_token
@@ -86,6 +87,32 @@ def test_a_bad_filter_is_a_400_naming_the_field(app_client: TestClient) -> None:
     answer = app_client.get("/", params={"status": "lost"})
     assert answer.status_code == 400 and "status: one of proposed, confirmed, worked" in answer.text
     assert app_client.get("/", params={"day": "12/01"}).status_code == 400
+
+
+@pytest.mark.parametrize(("params", "said"), [
+    ({"day": "0001-01-01"}, "day: 0001-01-01 is outside the supported years 1971-2199"),
+    ({"day": "9999-12-31"}, "day: 9999-12-31 is outside the supported years 1971-2199"),
+    ({"officer": "a\x00b"}, "officer: holds a control character (U+0000); plain text only"),
+    ({"request": "R-\x1b[31m"}, "request: holds a control character (U+001B); plain text only"),
+])
+def test_a_day_out_of_the_years_or_a_control_character_is_a_400(
+    app_client: TestClient, params: dict[str, str], said: str
+) -> None:
+    # Year 1 or 9999 answered 500 (an overflow building the week); a NUL or a terminal escape
+    # in a filter was echoed raw into the page's form.
+    sign_in(app_client)
+    answer = app_client.get("/", params=params)
+    assert answer.status_code == 400 and said in answer.text
+
+
+def test_a_control_character_in_a_quote_s_field_is_a_400(app_client: TestClient) -> None:
+    token = sign_in(app_client)
+    answer = app_client.post("/quotes", data={
+        "csrf": token, "start": "a\x00b\x07", "end": "2026-12-01T12:00:00-05:00",
+        "received_at": "2026-11-20T09:00:00-05:00", "officers": "1"})
+    assert answer.status_code == 400
+    assert "start: holds a control character (U+0000); plain text only" in answer.text
+    assert "\x00" not in answer.text
 
 
 def test_the_tray_lists_the_unfilled_position_with_its_reason(app_client: TestClient) -> None:
