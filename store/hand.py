@@ -83,6 +83,17 @@ class HandMove:
         return f"{self.request_id}: {self.officer_id} {self.action} {when}{lifted}"
 
 
+def _local(
+    session: Session, row: RequestRow, times: tuple[datetime, datetime]
+) -> tuple[datetime, datetime]:
+    """A shift's times in its agency's zone, as every other line shows them (a move's line
+    read "removed 2026-12-09T19:30:00+00:00 to ..." beside a board showing 14:30)."""
+    agency_row = session.get(AgencyRow, row.agency_id)
+    assert agency_row is not None
+    tz = agency_of(agency_row).tz
+    return times[0].astimezone(tz), times[1].astimezone(tz)
+
+
 def _open_request(session: Session, request: str, agency: str | None) -> RequestRow:
     """The request's row, its agency locked for this change; a cancelled one is refused."""
     row = request_by_code(session, request, agency)
@@ -112,7 +123,7 @@ def assign(
         record(session, "assign", agency=row.agency_id, request=request, officer=officer,
                after=after)
         _record_override(session, row, officer, override, lifted)
-        return HandMove(request, officer, span[0], span[1], "placed", lifted)
+        return HandMove(request, officer, *_local(session, row, span), "placed", lifted)
 
 
 def unassign(
@@ -138,7 +149,7 @@ def unassign(
         record(session, "unassign", agency=row.agency_id, request=request, officer=officer,
                before=before, after={"state": state})
         _record_override(session, row, officer, override, lifted)
-        return HandMove(request, officer, times[0], times[1], "removed", lifted)
+        return HandMove(request, officer, *_local(session, row, times), "removed", lifted)
 
 
 def move(
@@ -170,7 +181,8 @@ def move(
         record(session, "move", agency=row.agency_id, request=request, officer=to,
                before=before, after=now)
         _record_override(session, row, to, override, lifted)
-        return HandMove(request, to, times[0], times[1], f"placed instead of {officer}", lifted)
+        return HandMove(request, to, *_local(session, row, times), f"placed instead of {officer}",
+                        lifted)
 
 
 def placement(store: Store, request: str, *, start: datetime | None = None,

@@ -40,6 +40,15 @@ def span_of(row: RequestRow, start: datetime | None,
         zone = (start or end or row.start).tzinfo
         raise InputError("end", f"{last.astimezone(zone).isoformat()} is not after start "
                          f"{first.astimezone(zone).isoformat()}")
+    if first < row.start or last > row.end:
+        # A shift lies within its request: the console's "why not?" over a window to 2199
+        # checked it day by day for minutes, holding a server thread.
+        zone = (start or end or row.start).tzinfo
+        field = "start" if first < row.start else "end"
+        raise InputError(field, f"{first.astimezone(zone).isoformat()} to "
+                         f"{last.astimezone(zone).isoformat()} is not within {row.code} "
+                         f"({row.start.astimezone(zone).isoformat()} to "
+                         f"{row.end.astimezone(zone).isoformat()})")
     return first, last
 
 

@@ -27,7 +27,7 @@ from api.console.deps import (
 )
 from api.console.nightly_runs import get_run, start_run
 from api.console.session import ConsoleSession
-from api.console.times import request_when
+from api.console.times import agency_zone, request_when
 from models import InputError
 from scheduler.input_bounds import typed_number, typed_time, typed_whole
 from store import Store
@@ -145,7 +145,11 @@ async def cancel_request(request: Request, session: SessionDep, store: StoreDep)
         officer = form.get("officer") or None
         if form.get("step") != "commit":
             charge = price_cancel(store, target, at=at, officer=officer, agency=agency)
-            return {"template": "cancel.html", "charge": charge, "at": at.isoformat(),
+            # Shown in the agency's zone beside the shift, to the second (it read UTC with
+            # microseconds); the form carries the exact time to the commit.
+            local = at.astimezone(agency_zone(store, agency))
+            return {"template": "cancel.html", "charge": charge, "at": local.isoformat(),
+                    "at_shown": local.strftime("%a %d %b %Y %H:%M:%S %Z"),
                     "officer": officer or "", "request_id": target,
                     "shift_when": request_when(store, agency, target)}
         done = cancel(store, target, at=at, officer=officer, agency=agency)

@@ -9,11 +9,11 @@ total is the sum of its lines; a roster's total is the sum of its requests' tota
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from models.agency import Agency, PolicySettings
-from models.common import InputError, to_cents
+from models.common import MAX_REQUEST_HOURS, InputError, to_cents
 from models.quote import (
     CancellationCharge,
     CancellationQuoteRequest,
@@ -25,6 +25,7 @@ from models.quote import (
 from models.request import Employer, Request
 from models.result import Pricing, RequestPricing
 from scheduler.agencies import get_agency
+from scheduler.input_bounds import check_bounds
 from scheduler.pricing.cancellation import price_cancellation
 from scheduler.pricing.payroll import pay_lines
 from scheduler.pricing.rate_card import (
@@ -263,7 +264,14 @@ def quote_cancellation(q: CancellationQuoteRequest) -> CancellationCharge:
 
 
 def _quoted(q: QuoteRequest) -> Request:
-    """The request a quote describes."""
+    """The request a quote describes, its years and numbers within what the rate engine
+    computes with and its length within a request's (the console's quote form priced year 1 or
+    9999 into an overflow, a 500)."""
+    check_bounds(q)
+    hours = (q.end - q.start) / timedelta(hours=1)
+    if hours > MAX_REQUEST_HOURS:
+        raise InputError("end", f"the quote lasts {hours:g} hours; a request lasts at most "
+                         f"{MAX_REQUEST_HOURS}")
     return Request(
         id="quote",
         employer=Employer(id="quote"),

@@ -35,8 +35,8 @@ def solved(loaded: Store) -> Store:
 def test_a_move_hands_a_proposal_over_in_one_audited_step(solved: Store) -> None:
     since = last_id(solved)
     done = move(solved, "R-1", "K-1", "K-2")
-    assert done.summary() == ("R-1: K-2 placed instead of K-1 2026-12-01T13:00:00+00:00 to "
-                              "2026-12-01T17:00:00+00:00")
+    assert done.summary() == ("R-1: K-2 placed instead of K-1 2026-12-01T08:00:00-05:00 to "
+                              "2026-12-01T12:00:00-05:00")
     assert staffed(solved, "R-1") == [("K-2", "confirmed")]
     assert events(solved, since) == [("move", "R-1", "K-2")]
 
@@ -112,6 +112,6 @@ def test_assign_replace_moves_from_the_command_line(
                "2026-12-01T12:00:00-05:00", *db) == (
         2, "", "offduty: --end: --replace keeps the shift's times; give --start to pick one\n")
     code, out, _ = run(capsys, "assign", "R-1", "--officer", "K-2", "--replace", "K-1", *db)
-    assert (code, out) == (0, "R-1: K-2 placed instead of K-1 2026-12-01T13:00:00+00:00 to "
-                              "2026-12-01T17:00:00+00:00\n")
+    assert (code, out) == (0, "R-1: K-2 placed instead of K-1 2026-12-01T08:00:00-05:00 to "
+                              "2026-12-01T12:00:00-05:00\n")
     assert staffed(target.store, "R-1") == [("K-2", "confirmed")]

@@ -30,8 +30,8 @@ def test_duty_hand_move_approval_report_and_audit_from_the_command_line(
         0, "duty.csv: 1 duty blocks for 1 officer(s), 2026-12-02 to 2026-12-02; 0 earlier "
         "block(s) replaced\n", "")
     code, out, _ = run(capsys, "assign", "R-1", "--officer", "K-1", *db)
-    assert (code, out) == (0, "R-1: K-1 placed 2026-12-01T13:00:00+00:00 to "
-                              "2026-12-01T17:00:00+00:00\n")
+    assert (code, out) == (0, "R-1: K-1 placed 2026-12-01T08:00:00-05:00 to "
+                              "2026-12-01T12:00:00-05:00\n")
     code, _, err = run(capsys, "assign", "R-1", "--officer", "K-2", *db)
     assert code == 2 and err.startswith(
         "offduty: OVERSTAFFED: more officers than positions at some moment: R-1 has 2 officers")

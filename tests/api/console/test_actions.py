@@ -139,6 +139,9 @@ def test_cancel_shows_the_charge_first_then_bills_it(app_client: TestClient, sto
                                                        "at": at, "step": "preview"})
     # Admin fee 4 h x $6.80 = 27.20, plus the 4 h minimum at officer pay $69.25 = 277.00.
     assert '<strong id="cancel-total">304.20</strong>' in preview.text
+    # In the agency's zone, as the shift beside it (it read UTC with microseconds).
+    assert '<span id="cancel-at">Mon 30 Nov 2026 12:00:00 EST</span>' in preview.text
+    assert '<input type="hidden" name="at" value="2026-11-30T12:00:00-05:00">' in preview.text
     assert _states(store, "R-1") == [("K-3", "confirmed")]
     done = app_client.post("/actions/cancel", data={"csrf": token, "request": "R-1", "at": at,
                                                     "step": "commit"})
@@ -288,6 +291,6 @@ def test_a_replacement_is_one_move_and_a_refused_one_keeps_the_shift(
     done = app_client.post("/actions/assign", data={"csrf": token, "request": "R-1",
                                                     "officer": "K-1", "replace": "K-3"})
     assert done.status_code == 200
-    assert ("R-1: K-1 placed instead of K-3 2026-12-01T13:00:00+00:00 to "
-            "2026-12-01T17:00:00+00:00") in done.text
+    assert ("R-1: K-1 placed instead of K-3 2026-12-01T08:00:00-05:00 to "
+            "2026-12-01T12:00:00-05:00") in done.text
     assert _states(store, "R-1") == [("K-1", "confirmed")]

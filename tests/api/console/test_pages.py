@@ -139,6 +139,27 @@ def test_why_not_without_an_offset_is_a_400(app_client: TestClient) -> None:
     assert answer.status_code == 400 and "start:" in answer.text
 
 
+def test_why_not_over_a_window_beyond_the_request_is_a_400(app_client: TestClient) -> None:
+    # A window to 2199 held a server thread for minutes, checking it day by day.
+    sign_in(app_client)
+    answer = app_client.get("/whynot", params={"request": "R-9",
+                                               "start": "2026-12-04T10:00:00-05:00",
+                                               "end": "2199-12-31T23:00:00-05:00"})
+    assert answer.status_code == 400
+    assert ("end: 2026-12-04T10:00:00-05:00 to 2199-12-31T23:00:00-05:00 is not within R-9 "
+            "(2026-12-04T10:00:00-05:00 to 2026-12-04T14:00:00-05:00)") in answer.text
+
+
+def test_a_quote_in_year_9999_is_a_400(app_client: TestClient) -> None:
+    # It priced into an overflow: a 500.
+    token = sign_in(app_client)
+    answer = app_client.post("/quotes", data={
+        "csrf": token, "start": "2026-12-01T08:00:00-05:00", "end": "9999-12-31T23:59:00+00:00",
+        "received_at": "2026-11-20T09:00:00-05:00", "officers": "1"})
+    assert answer.status_code == 400
+    assert "end: 9999-12-31T23:59:00+00:00 is outside the supported years 1971-2199" in answer.text
+
+
 def test_a_rockport_session_never_sees_kennesaw(app_client: TestClient) -> None:
     sign_in(app_client, "rockport")
     for path in ("/", "/unfilled", "/quotes"):
