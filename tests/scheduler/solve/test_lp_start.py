@@ -214,16 +214,22 @@ def test_the_resplits_reserve_is_lent_beyond_what_is_kept_and_borrowed_once() ->
     assert not deterministic.borrow(0.0) and deterministic.reserve == 0.5
 
 
-def _out_of_time_start(lent: float):  # type: ignore[no-untyped-def]
-    """`lp_start` on a city week whose early LP is solved, with 0.05 s of search left and `lent`
-    seconds of the reserve lendable."""
+def _solved_early(left: float, lent: float):  # type: ignore[no-untyped-def]
+    """A city week whose early LP is solved, and a 1 s clock with `left` seconds of search
+    left and `lent` seconds of the reserve lendable."""
     ctx, ps, m, cands = city_model_and_candidates(0)
     early = EarlyLp(ctx, ps, cands, Draft(), Clock(60.0), None)
     while not early.done():
         time.sleep(0.01)
     clock = Clock(1.0)
-    clock.reserve = 1.0 - clock.elapsed() - 0.05
+    clock.reserve = 1.0 - clock.elapsed() - left
     clock.lend(lent, kept=clock.reserve - lent)
+    return ctx, ps, m, early, clock
+
+
+def _out_of_time_start(lent: float):  # type: ignore[no-untyped-def]
+    """`lp_start` with 0.05 s of search left (`_solved_early`)."""
+    ctx, ps, m, early, clock = _solved_early(0.05, lent)
     assert lp_start.out_of_time(clock)
     start, outcomes, _ = lp_start.lp_start(ctx, ps, m, Draft(), clock, None, None, [], early)
     return start, outcomes, clock
@@ -243,16 +249,10 @@ def test_a_search_out_of_time_borrows_the_resplits_reserve_for_a_solved_lp() -> 
 
 def test_a_neighbourhood_alone_short_of_time_borrows_the_resplits_reserve() -> None:
     # 0.12 s of search left is not out of time (0.1 s), but too little for CP-SAT to return
-    # even its hint: on Rockport's week with a 4-hour continuous cap (S, seed 1, 1 s) one run
-    # in eight searched 0.06 s, found nothing, and answered the greedy roster (623.8 covered,
-    # 731.0-751.4 otherwise). It now borrows the reserve below BORROW_LEAST_SECONDS.
-    ctx, ps, _, cands = city_model_and_candidates(0)
-    early = EarlyLp(ctx, ps, cands, Draft(), Clock(60.0), None)
-    while not early.done():
-        time.sleep(0.01)
-    clock = Clock(1.0)
-    clock.reserve = 1.0 - clock.elapsed() - 0.12
-    clock.lend(0.5, kept=clock.reserve - 0.5)
+    # even its hint: on Rockport's week with a 4-hour continuous cap (S, seed 1, 1 s) about
+    # one run in twenty searched 0.06 s, found nothing, and answered the greedy roster (623.8
+    # covered, 708.0-757.8 in the others). It now borrows below BORROW_LEAST_SECONDS.
+    ctx, ps, _, early, clock = _solved_early(0.12, 0.5)
     assert not lp_start.out_of_time(clock) and lp_start.short_of(clock, 0.15)
     start, outcomes, _ = lp_start.neighbourhood_alone(ctx, ps, early, Draft(), clock, None)
     assert clock.lendable == 0.0
