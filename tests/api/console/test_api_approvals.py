@@ -82,3 +82,15 @@ def test_a_bad_approval_names_the_field(app_client: TestClient) -> None:
                               headers=KENNESAW)
     assert missing.status_code == 422
     assert "unknown request 'R-404'" in missing.text
+
+
+def test_an_approval_by_a_name_holding_a_control_character_is_422_and_writes_nothing(
+    app_client: TestClient, store: Store
+) -> None:
+    before = _last_event(store)
+    answer = app_client.post(URL, json=BODY | {"by": "Chief\nRuiz"}, headers=KENNESAW)
+    assert answer.status_code == 422, answer.text
+    said = "holds a control character (U+000A); plain text only"
+    assert answer.json()["detail"] == [{"loc": ["body", "by"], "type": "value_error",
+                                        "msg": said}]
+    assert _last_event(store) == before
