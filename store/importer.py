@@ -15,6 +15,7 @@ import io
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -107,7 +108,7 @@ def import_file(
     with store.write() as session:
         # A nightly checking its agency must not see the file half written (store.locking).
         hold_agencies(session, None if None in named else [a for a in named if a is not None])
-        writer = {"officers": _write_officer, "availability": _write_window,
+        writer = {"officers": _write_officer, "availability": _WindowWriter(),
                   "requests": _RequestWriter()}[kind]
         changed: dict[str, dict[str, list[str]]] = {}
         # Each agency is looked up once a file, not once a row: held here, its row stays in the
@@ -346,16 +347,36 @@ def _officer_state(row: OfficerRow) -> tuple[Any, ...]:
             row.max_hours_per_week)
 
 
-def _write_window(session: Session, agency_id: str, window: WindowRow) -> str:
-    officer = session.scalar(
-        select(OfficerRow).where(
-            OfficerRow.agency_id == agency_id, OfficerRow.code == window.officer_id
-        )
-    )
-    if officer is None:
-        raise InputError("officer_id", f"unknown officer {window.officer_id!r} at {agency_id}")
-    table = AvailabilityRow if window.kind == "available" else OnDutyRow
-    return "added" if _add_window(session, officer, table, window) else "unchanged"
+class _WindowWriter:
+    """Writes availability and on-duty rows, each agency's officers and each officer's stored
+    windows read once a file: a query for the officer, one for the window and a flush a row took
+    20,000 windows 19.1 s (docs/csv-format.md)."""
+
+    def __init__(self) -> None:
+        self.officers: dict[str, dict[str, OfficerRow]] = {}
+        self.windows: dict[tuple[Any, int], set[tuple[datetime, datetime]]] = {}
+
+    def __call__(self, session: Session, agency_id: str, window: WindowRow) -> str:
+        if agency_id not in self.officers:
+            self.officers[agency_id] = {
+                row.code: row
+                for row in session.scalars(
+                    select(OfficerRow).where(OfficerRow.agency_id == agency_id))
+            }
+        officer = self.officers[agency_id].get(window.officer_id)
+        if officer is None:
+            raise InputError("officer_id", f"unknown officer {window.officer_id!r} at {agency_id}")
+        table = AvailabilityRow if window.kind == "available" else OnDutyRow
+        key = (table, officer.id)
+        if key not in self.windows:
+            self.windows[key] = set(session.execute(
+                select(table.start, table.end).where(table.officer_id == officer.id)
+            ).tuples())
+        if (window.start, window.end) in self.windows[key]:
+            return "unchanged"
+        self.windows[key].add((window.start, window.end))
+        session.add(table(officer_id=officer.id, start=window.start, end=window.end))
+        return "added"
 
 
 def _add_window(session: Session, officer: OfficerRow, table: Any, window: Any) -> bool:
