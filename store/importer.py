@@ -369,9 +369,10 @@ class _WindowWriter:
         table = AvailabilityRow if window.kind == "available" else OnDutyRow
         key = (table, officer.id)
         if key not in self.windows:
-            self.windows[key] = set(session.execute(
-                select(table.start, table.end).where(table.officer_id == officer.id)
-            ).tuples())
+            self.windows[key] = {
+                (start, end) for start, end in session.execute(
+                    select(table.start, table.end).where(table.officer_id == officer.id))
+            }
         if (window.start, window.end) in self.windows[key]:
             return "unchanged"
         self.windows[key].add((window.start, window.end))
