@@ -33,7 +33,7 @@ from store.audit import record
 from store.csvformat import COLUMN_OF_FIELD, COLUMNS, REQUIRED, Kind, WindowRow, row_to_data
 from store.db import Store
 from store.locking import hold_agencies
-from store.progress import progress
+from store.progress import counting, progress
 from store.records import agency_of, ensure_agency, officer_to_row, only_agency, request_to_row
 from store.schema import AgencyRow, AvailabilityRow, OfficerRow, OnDutyRow, RequestRow
 
@@ -161,7 +161,8 @@ def _parse(kind: str, path: Path, agency: str | None) -> list[ParsedRow]:
 def _parse_csv(kind: str, path: Path) -> list[ParsedRow]:
     parsed: list[ParsedRow] = []
     errors: list[InputError] = []
-    for where, row in _csv_rows(kind, path, io.StringIO(_read_text(path), newline="")):
+    rows = _csv_rows(kind, path, io.StringIO(_read_text(path), newline=""))
+    for where, row in counting(rows, desc=f"check {kind}", unit=" rows"):
         if row is None:
             errors.append(InputError(where, "more cells than header columns"))
             continue
@@ -260,7 +261,7 @@ def _parse_json(kind: str, path: Path, agency: str | None) -> list[ParsedRow]:
     items, file_agency = _json_items(kind, data, path)
     parsed: list[ParsedRow] = []
     errors: list[InputError] = []
-    for index, item in enumerate(items):
+    for index, item in enumerate(progress(items, desc=f"check {kind}", unit="item")):
         ident = item.get("id") if isinstance(item, dict) else None
         where = f"{path.name}[{index}]" + (f" ({ident})" if isinstance(ident, str) else "")
         try:

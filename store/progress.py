@@ -30,6 +30,15 @@ def progress(items: list[T], *, desc: str, unit: str = "it") -> Iterable[T]:
     return tqdm(items, desc=desc, unit=unit, file=sys.stderr, leave=False)
 
 
+def counting(items: Iterable[T], *, desc: str, unit: str = "it") -> Iterable[T]:
+    """Iterate with a running count (no total known, as rows read from a file) when there is a
+    terminal: checking the rows of a large import printed nothing until its writing began."""
+    if not on_terminal():
+        return items
+    return tqdm(items, desc=desc, unit=unit, file=sys.stderr, leave=False,
+                miniters=MIN_ROWS_FOR_BAR)
+
+
 @contextmanager
 def timed_bar(desc: str, limit_s: float) -> Iterator[None]:
     """A bar filling over the solver's time limit while the body runs (a solve gives no ticks)."""
