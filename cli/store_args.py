@@ -63,20 +63,14 @@ def store_from(args: argparse.Namespace, *, existing: bool = False) -> Store:
 def _known_agency(store: Store, agency: str) -> None:
     """A command that only reads names an agency the store holds: an unknown one answered
     "no assignments match" (or an audit verified nothing) and exited 0."""
-    from sqlalchemy import select
-
-    from store.schema import AgencyRow
+    from store.records import known_agency
 
     try:
         with store.transaction() as session:
-            known = list(session.scalars(select(AgencyRow.id).order_by(AgencyRow.id)))
+            known_agency(session, agency, "--agency")
     except BaseException:
         store.close()
         raise
-    if agency not in known:
-        store.close()
-        held = f"has: {', '.join(known)}" if known else "it holds no agency yet"
-        raise InputError("--agency", f"no agency {agency!r} in the store ({held})")
 
 
 def aware(text: str | None, field: str) -> datetime | None:

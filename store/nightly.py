@@ -30,8 +30,8 @@ from store.db import Store
 from store.locking import hold_agencies
 from store.problem_builder import Horizon, assignments_of, build_problem, inputs_hash
 from store.progress import timed_bar
+from store.records import agency_ids, known_agency
 from store.schema import (
-    AgencyRow,
     AssignmentRow,
     AssignmentState,
     NightlyRunRow,
@@ -143,14 +143,13 @@ class _Run:
 
 def _agencies(store: Store, agency: str | None) -> list[str]:
     with store.transaction() as session:
-        known = list(session.scalars(select(AgencyRow.id).order_by(AgencyRow.id)))
-    if agency is None:
-        if not known:
-            raise InputError("agency", "the store holds no agency yet; import officers first")
-        return known
-    if agency not in known:
-        raise InputError("agency", f"no agency {agency!r} in the store (has: {', '.join(known)})")
-    return [agency]
+        if agency is not None:
+            known_agency(session, agency)
+            return [agency]
+        known = agency_ids(session)
+    if not known:
+        raise InputError("agency", "the store holds no agency yet; import officers first")
+    return known
 
 
 def _run_agency(run: _Run, agency_id: str, attempts: int) -> NightlyReport:

@@ -35,9 +35,22 @@ def agency_of(row: AgencyRow) -> Agency:
     return get_agency(row.id)
 
 
+def agency_ids(session: Session) -> list[str]:
+    """The ids of the store's agencies, in order."""
+    return list(session.scalars(select(AgencyRow.id).order_by(AgencyRow.id)))
+
+
+def known_agency(session: Session, agency: str, field: str = "agency") -> None:
+    """An `InputError` naming `field` unless the store holds `agency`."""
+    known = agency_ids(session)
+    if agency not in known:
+        held = f"has: {', '.join(known)}" if known else "it holds no agency yet"
+        raise InputError(field, f"no agency {agency!r} in the store ({held})")
+
+
 def only_agency(session: Session) -> str:
     """The id of the store's single agency; several (or none) need an explicit `--agency`."""
-    ids = list(session.scalars(select(AgencyRow.id).order_by(AgencyRow.id)))
+    ids = agency_ids(session)
     if len(ids) == 1:
         return ids[0]
     if not ids:

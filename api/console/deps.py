@@ -17,7 +17,6 @@ from urllib.parse import parse_qs
 from fastapi import HTTPException, Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
-from sqlalchemy import select
 
 from api.console.session import COOKIE, ConsoleSession, SessionSigner
 from api.console.times import span, when
@@ -25,7 +24,7 @@ from models import InputError
 from models.common import refuse_control
 from store import Store, open_store
 from store.console_sessions import is_revoked
-from store.schema import AgencyRow
+from store.records import agency_ids
 
 log = logging.getLogger(__name__)
 
@@ -97,7 +96,7 @@ def check_csrf(request: Request, session: ConsoleSession, form: dict[str, str]) 
 def agencies_for(store: Store, session: ConsoleSession) -> list[str]:
     """The store's agencies this session's key covers."""
     with store.transaction() as db:
-        ids = list(db.scalars(select(AgencyRow.id).order_by(AgencyRow.id)))
+        ids = agency_ids(db)
     return [agency for agency in ids if session.principal.allows(agency)]
 
 
