@@ -15,7 +15,7 @@ from scheduler.solve.draft import Draft
 from scheduler.solve.fill import fill_and_polish, fill_open
 from scheduler.solve.locks import check_locks
 from scheduler.solve.pieces import build_pieces
-from tests.scheduler.builders import at, officer, problem, request
+from tests.scheduler.builders import at, officer, problem, request, validated_draft
 
 
 def _setup(prob: Any) -> tuple[Context, Any, Any, Any, dict[str, int], dict[str, int]]:
@@ -170,6 +170,7 @@ def test_a_filling_whose_polish_ends_past_the_fillings_deadline_is_kept(
     draft, filled, moved = _fill_and_polish(ctx, ps, pools, start, locked, now + 0.6, now + 0.2)
     assert (filled, moved) == (1, 1)
     assert _shifts(ctx, ps, draft) == {("R-1", "K-2"), ("R-2", "K-1")}
+    validated_draft(ctx, ps, draft, locked)
 
 
 def test_no_filling_starts_without_the_last_polish_s_time_left(

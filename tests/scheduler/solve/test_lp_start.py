@@ -257,6 +257,7 @@ def test_a_neighbourhood_alone_short_of_time_borrows_the_resplits_reserve() -> N
     start, outcomes, _ = lp_start.neighbourhood_alone(ctx, ps, early, Draft(), clock, None)
     assert clock.lendable == 0.0
     assert outcomes[0].has_solution and start.assign
+    validated_draft(ctx, ps, start, check_locks(ctx, ps)[1])
 
 
 def test_the_neighbourhood_is_alone_where_the_model_built_would_leave_no_stage_its_load(
