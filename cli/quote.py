@@ -19,7 +19,6 @@ from models.agency import Agency
 from models.common import describe_validation_error
 from models.quote import Quote, QuoteRequest
 from scheduler.agencies import agency_entries, agency_from_arg, check_agency_file
-from scheduler.input_bounds import check_bounds
 from scheduler.pricing.rates import quote
 
 
@@ -99,8 +98,7 @@ def quote_request_from_args(args: argparse.Namespace, agency: Agency) -> QuoteRe
         request = QuoteRequest.model_validate(data)
     except ValidationError as exc:
         raise describe_validation_error(exc, data) from exc
-    check_bounds(request)
-    return request
+    return request  # its years and numbers are checked where it is priced (`rates._quoted`)
 
 
 def format_quote(result: Quote) -> str:
