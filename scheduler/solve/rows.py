@@ -349,8 +349,14 @@ class Window:
     def support(self, values: np.ndarray, keep: set[tuple[int, int]]) -> np.ndarray:
         """The columns CP-SAT gets after the LP: every column that is not a pair, the pairs
         the LP uses, and those in `keep` (the current roster, so that its hint stays a valid
-        roster and a search among these pairs can only improve on it)."""
-        chosen = (self.kind != PAIR) | (values[: len(self.keys)] > ZERO)
+        roster and a search among these pairs can only improve on it). `values` may be another
+        cut's of the same window (`windows._Ahead`): the pairs come first in both, in one order,
+        and only the columns added after them (`add_column`) may differ in number."""
+        self._settle()
+        used = np.zeros(len(self.keys), dtype=bool)
+        shared = min(len(values), len(self.keys))
+        used[:shared] = values[:shared] > ZERO
+        chosen = (self.kind != PAIR) | used
         columns = self.pair_columns()
         chosen[[columns[key] for key in keep if key in columns]] = True
         return chosen

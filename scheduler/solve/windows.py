@@ -33,7 +33,7 @@ from scheduler.solve.fair_window import excess, hold_the_top
 from scheduler.solve.model import fill
 from scheduler.solve.objective import covered
 from scheduler.solve.pieces import PieceSet
-from scheduler.solve.rows import FLOW, PAIR, Horizon, Rows
+from scheduler.solve.rows import FLOW, PAIR, Horizon, Rows, Window
 from scheduler.solve.stages import (
     DETERMINISTIC_WALL_FACTOR,
     Clock,
@@ -41,6 +41,7 @@ from scheduler.solve.stages import (
     hint,
     run_stage,
 )
+from scheduler.solve.threads import beside
 from scheduler.timeutil import local_date
 
 log = logging.getLogger(__name__)
@@ -101,6 +102,7 @@ def _improve_window(
     clock: Clock | None = None,
     whole: bool = False,
     officers: set[int] | None = None,
+    ahead: _Ahead | None = None,
 ) -> tuple[Draft, StageOutcome]:
     """Re-solve one window with the rest fixed: for coverage, or (fair) for the heavy
     officers' hours with the window's coverage kept (`fair_window.excess`). The window is the
@@ -112,41 +114,31 @@ def _improve_window(
     and the current roster's (a relaxation-induced neighbourhood). Near-integral LPs make that
     nearly the whole window's optimum in a fraction of CP-SAT's time alone (docs/solver.md). If
     GLOP proves nothing in 60% of the budget (deterministic runs: four times the budget, so a
-    wall-clock limit cannot change the roster), or the window is small, it is searched whole."""
+    wall-clock limit cannot change the roster), or the window is small, it is searched whole.
+    Given `ahead`, the window's LP was solved while the window before it was searched
+    (`_Ahead`)."""
     phase = clock.phase if clock is not None else _no_phase
     inside_req = set(requests)
     started = time.perf_counter()
     with phase("model"):
-        # The roster's shifts in the window and outside it, in array steps: a city's roster
-        # has 20,000 shifts, looked at once per window (docs/solver.md).
-        roster = np.asarray(draft.assign, dtype=np.int64).reshape(-1, 2)
-        in_window = (
-            np.isin(horizon.request_of_piece[roster[:, 0]], list(inside_req))
-            if officers is None
-            else np.isin(roster[:, 1], list(officers))
+        cut = (
+            ahead.cut
+            if ahead is not None and ahead.draft is draft
+            else _cut(ctx, ps, horizon, draft, requests, officers)
         )
-        inside = [draft.assign[i] for i in np.flatnonzero(in_window).tolist()]
-        outside = [draft.assign[i] for i in np.flatnonzero(~in_window).tolist()]
-        fixed_on = horizon.columns(roster[~in_window]).tolist()
-        win = (
-            horizon.cut(inside_req, fixed_on)
-            if officers is None
-            else horizon.cut_officers(officers, fixed_on)
-        )
-        free_flows = {win.keys[c] for c in np.flatnonzero(win.kind == FLOW).tolist()}
+        win, inside, outside, free_flows = cut.win, cut.inside, cut.outside, cut.free_flows
         current: float = sum(ps.pieces[p].weight for p, _ in inside)
-        if officers is not None:
-            hold_the_top(ctx, ps, win, draft)
         if fair:
             current = excess(ctx, ps, win, draft, inside_req, current)
     keep = None
     if win.pairs > RENS_ABOVE and not whole:
-        lp_seconds = (DETERMINISTIC_WALL_FACTOR if options.deterministic else 0.6) * budget
-        if clock is not None and not options.deterministic:
-            # Never past the search's deadline: what follows it (polish, report) keeps its time.
-            lp_seconds = min(lp_seconds, max(0.05, clock.search_left()))
+        lp_seconds = (
+            DETERMINISTIC_WALL_FACTOR * budget
+            if options.deterministic or clock is None
+            else _lp_seconds(budget, clock)
+        )
         with phase("search"):
-            values = win.relax(lp_seconds)
+            values = ahead.result(stop_event) if ahead is not None else win.relax(lp_seconds)
         if values is not None:
             keep = win.support(values, set(inside))
             log.debug("window LP: %d of %d pairs free", int(keep.sum()), win.pairs)
@@ -170,6 +162,124 @@ def _improve_window(
         flow.update(outcome.y)
         return Draft(outside + sorted(outcome.x_on), flow), outcome
     return draft, outcome
+
+
+@dataclasses.dataclass
+class _Cut:
+    """A window cut from the horizon's rows for a roster: its rows, and the roster's shifts in
+    it, outside it, and the split flows it frees."""
+
+    win: Window
+    inside: list[tuple[int, int]]
+    outside: list[tuple[int, int]]
+    free_flows: set[int]
+
+
+def _cut(
+    ctx: Context,
+    ps: PieceSet,
+    horizon: Horizon,
+    draft: Draft,
+    requests: list[int],
+    officers: set[int] | None,
+) -> _Cut:
+    """The window of `requests`, or given `officers` those officers' over the horizon, with
+    the rest of `draft` fixed."""
+    # The roster's shifts in the window and outside it, in array steps: a city's roster has
+    # 20,000 shifts, looked at once per window (docs/solver.md).
+    roster = np.asarray(draft.assign, dtype=np.int64).reshape(-1, 2)
+    in_window = (
+        np.isin(horizon.request_of_piece[roster[:, 0]], requests)
+        if officers is None
+        else np.isin(roster[:, 1], list(officers))
+    )
+    inside = [draft.assign[i] for i in np.flatnonzero(in_window).tolist()]
+    outside = [draft.assign[i] for i in np.flatnonzero(~in_window).tolist()]
+    fixed_on = horizon.columns(roster[~in_window]).tolist()
+    win = (
+        horizon.cut(set(requests), fixed_on)
+        if officers is None
+        else horizon.cut_officers(officers, fixed_on)
+    )
+    if officers is not None:
+        hold_the_top(ctx, ps, win, draft)
+    free_flows = {win.keys[c] for c in np.flatnonzero(win.kind == FLOW).tolist()}
+    return _Cut(win, inside, outside, free_flows)
+
+
+class _Ahead:
+    """The next window's LP, solved in a thread while this window is searched. GLOP runs on
+    one core and leaves Python's lock, so the LPs, which took two thirds of the window search's
+    time on L, no longer wait for CP-SAT and the building of models, nor they for it
+    (docs/solver.md). The LP is cut from the roster before this window's search; where that
+    search changed the roster, the next window is cut again from the new one, and the LP only
+    chooses which of its pairs CP-SAT gets (the roster's own among them, so a search can only
+    improve on it)."""
+
+    def __init__(self, cut: _Cut, draft: Draft, key: tuple[int, ...], seconds: float) -> None:
+        self.cut, self.draft, self.key = cut, draft, key
+        self.values: np.ndarray | None = None
+        self.thread = beside(self._run, (seconds,), "window-lp")
+
+    def _run(self, seconds: float) -> None:
+        self.values = self.cut.win.relax(seconds)
+
+    def result(self, stop_event: threading.Event | None) -> np.ndarray | None:
+        """The LP's column values once GLOP returns, or None if it proved no optimum."""
+        while self.thread.is_alive():
+            self.thread.join(0.05)
+            if stop_event is not None and stop_event.is_set():
+                self.cut.win.interrupt()
+        return self.values
+
+    def stop(self) -> None:
+        self.cut.win.interrupt()
+        self.thread.join()
+
+
+class _Lookahead:
+    """Each window's LP started while the window before it is searched (`_Ahead`), one at a
+    time. Not in a deterministic run: there a window's LP is solved from the roster the window
+    before it left, whatever the machine's speed."""
+
+    def __init__(self, ctx: Context, ps: PieceSet, horizon: Horizon) -> None:
+        self.ctx, self.ps, self.horizon = ctx, ps, horizon
+        self._pending: _Ahead | None = None
+
+    def start(
+        self, draft: Draft, requests: list[int], officers: set[int] | None, seconds: float
+    ) -> None:
+        """Solve the LP of the window of `requests` (or of `officers`) for `draft`, unless the
+        window is searched without one (RENS_ABOVE)."""
+        self.stop()
+        if self.ctx.problem.options.deterministic:
+            return
+        cut = _cut(self.ctx, self.ps, self.horizon, draft, requests, officers)
+        if cut.win.pairs > RENS_ABOVE:
+            self._pending = _Ahead(cut, draft, _key(requests, officers), seconds)
+
+    def take(self, requests: list[int], officers: set[int] | None = None) -> _Ahead | None:
+        """The LP started for this window, if the one started was; any other is stopped."""
+        pending, self._pending = self._pending, None
+        if pending is not None and pending.key != _key(requests, officers):
+            pending.stop()
+            return None
+        return pending
+
+    def stop(self) -> None:
+        if self._pending is not None:
+            self._pending.stop()
+            self._pending = None
+
+
+def _key(requests: list[int], officers: set[int] | None) -> tuple[int, ...]:
+    return tuple(sorted(officers)) if officers is not None else tuple(requests)
+
+
+def _lp_seconds(budget: float, clock: Clock) -> float:
+    """A window LP's time limit: 60% of the window's budget, never past the search's deadline,
+    so that what follows the search (polish, report) keeps its time."""
+    return min(0.6 * budget, max(0.05, clock.search_left()))
 
 
 def _pairs(ps: PieceSet, cands: dict[int, list[int]], requests: list[int]) -> int:
@@ -218,38 +328,53 @@ def window_search(
     # A deterministic run splits its virtual budget, not the wall time left (which depends on
     # how fast this machine got here), equally over the windows of each sweep.
     virtual = clock.share(1.0) / max(1, len(windows)) if clock.deterministic else 0.0
-    draft, outcomes = _sweep(
-        ctx,
-        ps,
-        cands,
-        horizon,
-        start,
-        windows,
-        _Budget(clock, total * (1 - COVERAGE_SHARE)),
-        stop_event,
-        fair=False,
-        fixed_budget=virtual * COVERAGE_SHARE,
-    )
-    draft, more = _sweep(
-        ctx,
-        ps,
-        cands,
-        horizon,
-        draft,
-        windows,
-        _Budget(clock, 0.0),
-        stop_event,
-        fair=True,
-        fixed_budget=virtual * (1 - COVERAGE_SHARE),
-    )
-    outcomes += more
-    if not clock.deterministic and clock.search_left() >= 2.0:
-        # The fairness sweeps ended early: nothing more to even out, or a window too large to
-        # load in its time. What is left goes back to coverage (docs/solver.md).
+    lps = _Lookahead(ctx, ps, horizon)
+    try:
+        draft, outcomes = _sweep(
+            ctx,
+            ps,
+            cands,
+            horizon,
+            start,
+            windows,
+            _Budget(clock, total * (1 - COVERAGE_SHARE)),
+            stop_event,
+            fair=False,
+            lps=lps,
+            fixed_budget=virtual * COVERAGE_SHARE,
+        )
         draft, more = _sweep(
-            ctx, ps, cands, horizon, draft, windows, _Budget(clock, 0.0), stop_event, fair=False
+            ctx,
+            ps,
+            cands,
+            horizon,
+            draft,
+            windows,
+            _Budget(clock, 0.0),
+            stop_event,
+            fair=True,
+            lps=lps,
+            fixed_budget=virtual * (1 - COVERAGE_SHARE),
         )
         outcomes += more
+        if not clock.deterministic and clock.search_left() >= 2.0:
+            # The fairness sweeps ended early: nothing more to even out, or a window too large
+            # to load in its time. What is left goes back to coverage (docs/solver.md).
+            draft, more = _sweep(
+                ctx,
+                ps,
+                cands,
+                horizon,
+                draft,
+                windows,
+                _Budget(clock, 0.0),
+                stop_event,
+                fair=False,
+                lps=lps,
+            )
+            outcomes += more
+    finally:
+        lps.stop()  # an LP started for a window no sweep reached
     return draft, outcomes
 
 
@@ -304,6 +429,7 @@ def _sweep(
     budget_of: _Budget,
     stop_event: threading.Event | None,
     fair: bool,
+    lps: _Lookahead,
     fixed_budget: float = 0.0,
 ) -> tuple[Draft, list[StageOutcome]]:
     """Sweeps repeat while they improve. Coverage sweeps start with LP neighbourhoods; when one
@@ -319,6 +445,7 @@ def _sweep(
     passes = 0
     officers_stalled = False
     sizes = [_pairs(ps, cands, requests) for requests in windows]
+    lps.stop()  # an LP started for a window the last sweep did not reach
     while improved:
         improved = False
         swept_from = covered(ps, draft)
@@ -331,6 +458,10 @@ def _sweep(
                 continue  # its model is built before its search can stop; a smaller one may fit
             # Deterministic runs: one sweep with equal fixed budgets, whatever the machine's speed.
             budget = fixed_budget if deterministic else _budget(left, sizes[i], sum(sizes[i:]))
+            mine = lps.take(requests)
+            if not (fair or whole) and i + 1 < len(windows):
+                nxt = _budget(left, sizes[i + 1], sum(sizes[i + 1 :]))
+                lps.start(draft, windows[i + 1], None, _lp_seconds(nxt, budget_of.clock))
             before = draft
             draft, outcome = _improve_window(
                 ctx,
@@ -344,6 +475,7 @@ def _sweep(
                 fair,
                 budget_of.clock,
                 whole,
+                ahead=mine,
             )
             outcomes.append(outcome)
             improved = improved or (draft is not before and not deterministic)
@@ -355,7 +487,9 @@ def _sweep(
         if not (fair or deterministic or officers_stalled):
             # Officers' windows until a pass gains less than RENS_STALL, as the days' sweeps.
             before, was = draft, covered(ps, draft)
-            draft, more = _officer_pass(ctx, ps, horizon, draft, budget_of, stop_event, passes)
+            draft, more = _officer_pass(
+                ctx, ps, horizon, draft, budget_of, stop_event, passes, lps
+            )
             outcomes += more
             improved, passes = improved or draft is not before, passes + 1
             officers_stalled = covered(ps, draft) - was <= RENS_STALL * was
@@ -372,6 +506,7 @@ def _officer_pass(
     budget_of: _Budget,
     stop_event: threading.Event | None,
     seed: int,
+    lps: _Lookahead,
 ) -> tuple[Draft, list[StageOutcome]]:
     """After each sweep of the days, one pass of officers' windows: the officers with pairs, in
     an order shuffled by `seed` (the pass's number, so a run repeats itself), in groups of at
@@ -388,13 +523,16 @@ def _officer_pass(
         groups[-1].append(o)
         size += int(pairs[o])
     outcomes: list[StageOutcome] = []
-    for group in groups:
+    for i, group in enumerate(groups):
         left = budget_of.left()
         if (stop_event is not None and stop_event.is_set()) or left < 0.5:
             break
         if left < 0.5 + SETUP_SECONDS_PER_PAIR * int(pairs[group].sum()):
             continue  # its model is built before its search can stop
         budget = min(left, max(2.0, left / len(groups)))
+        mine = lps.take([], set(group))
+        if i + 1 < len(groups):
+            lps.start(draft, [], set(groups[i + 1]), _lp_seconds(budget, budget_of.clock))
         draft, outcome = _improve_window(
             ctx,
             ps,
@@ -406,6 +544,7 @@ def _officer_pass(
             stop_event,
             clock=budget_of.clock,
             officers=set(group),
+            ahead=mine,
         )
         outcomes.append(outcome)
     return draft, outcomes

@@ -6,6 +6,7 @@ lowered so tiny problems take that path, one local day per window.
 
 from __future__ import annotations
 
+import threading
 import time
 from types import SimpleNamespace
 from typing import Any
@@ -194,7 +195,10 @@ def test_a_fairness_sweep_stops_at_a_window_that_found_no_roster(
     clock = SimpleNamespace(search_left=lambda: 60.0)
     budget = windows._Budget(clock, 0.0)
     cands = {0: [1], 1: [1, 2]}
-    windows._sweep(ctx, ps, cands, None, Draft([], {}), [[0], [1]], budget, None, fair=True)
+    lps = windows._Lookahead(ctx, ps, None)
+    windows._sweep(
+        ctx, ps, cands, None, Draft([], {}), [[0], [1]], budget, None, fair=True, lps=lps
+    )
     assert tried == ([[0], [1]] if loaded else [[0]])
 
 
@@ -294,3 +298,131 @@ def test_the_largest_total_rows_keep_each_officer_under_the_roster_s_top() -> No
     }
     by = {o: sorted(c for (p, oo), c in columns.items() if oo == o) for o in (k1, k2)}
     assert rows == {"K-1": (by[k1], [360, 240], 600), "K-2": (by[k2], [360, 240], 1200)}
+
+
+def capped_week() -> Problem:
+    # Kennesaw. K-1's weekly cap is 8 h: Monday 7 Dec 08:00-14:00 (6 h) and Wednesday 9 Dec
+    # 10:00-14:00 (4 h) do not both fit. K-2 is free on Monday only.
+    return problem(
+        [officer("K-1", max_hours_per_week=8), officer("K-2", [(at(7, 0), at(8, 0))])],
+        [request("R-MON", at(7, 8), at(7, 14)), request("R-WED", at(9, 10), at(9, 14))],
+    )
+
+
+def test_a_window_s_lp_started_ahead_is_cut_again_where_the_roster_changed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Wednesday's LP is started for the empty roster, where K-1 may work Wednesday. The window
+    # before then gives K-1 Monday (6 h): Wednesday's window is cut again from that roster and
+    # keeps Wednesday open (6 + 4 h is over K-1's 8 h). Searched in the old cut, it would have
+    # given Wednesday to K-1. GLOP is not run again for it.
+    monkeypatch.setattr(windows, "RENS_ABOVE", 0)
+    prob = capped_week()
+    ctx, ps, _, horizon = rows_of(prob)
+    [mon, wed] = [ps.by_request[r.index][0] for r in ctx.requests]
+    k1, _ = (o.index for o in ctx.officers)
+    wed_r = ps.pieces[wed].request
+    lps = windows._Lookahead(ctx, ps, horizon)
+    lps.start(Draft([], {}), [wed_r], None, 5.0)
+    ahead = lps.take([wed_r])
+    assert ahead is not None
+    assert ahead.result(None) is not None
+    changed = Draft([(mon, k1)], {})
+    with monkeypatch.context() as patch:
+        patch.setattr(windows.Window, "relax", lambda *_: pytest.fail("GLOP run again"))
+        kept, outcome = windows._improve_window(
+            ctx, ps, horizon, changed, [wed_r], prob.options, 5.0, None, ahead=ahead
+        )
+    assert outcome.name == "coverage-window" and outcome.has_solution
+    assert kept is changed
+    # Where the roster did not change, the cut the LP was solved in is searched: Wednesday to
+    # K-1.
+    lps.start(Draft([], {}), [wed_r], None, 5.0)
+    monkeypatch.setattr(windows, "_cut", lambda *_: pytest.fail("cut again"))
+    empty = lps.take([wed_r])
+    assert empty is not None
+    found, _ = windows._improve_window(
+        ctx, ps, horizon, empty.draft, [wed_r], prob.options, 5.0, None, ahead=empty
+    )
+    assert found.assign == [(wed, k1)]
+
+
+def test_only_the_window_an_lp_was_started_for_takes_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The LP started for Wednesday's window is stopped, not handed to Monday's; a window of no
+    # more than RENS_ABOVE pairs, or a deterministic run, starts none.
+    prob = capped_week()
+    ctx, ps, _, horizon = rows_of(prob)
+    [mon, wed] = [ps.pieces[ps.by_request[r.index][0]].request for r in ctx.requests]
+    lps = windows._Lookahead(ctx, ps, horizon)
+    lps.start(Draft([], {}), [wed], None, 5.0)
+    assert lps.take([wed]) is None  # two pairs: searched whole, no LP
+    monkeypatch.setattr(windows, "RENS_ABOVE", 0)
+    lps.start(Draft([], {}), [wed], None, 5.0)
+    started = lps._pending
+    assert started is not None
+    assert lps.take([mon]) is None
+    assert not started.thread.is_alive() and lps._pending is None
+    assert lps.take([wed]) is None  # taken once
+    determined = prob.model_copy(
+        update={"options": prob.options.model_copy(update={"deterministic": True})}
+    )
+    steady = windows._Lookahead(prepare(determined), ps, horizon)
+    steady.start(Draft([], {}), [wed], None, 5.0)
+    assert steady.take([wed]) is None
+
+
+def test_an_lp_started_for_a_window_no_sweep_reaches_is_stopped(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Two day windows with LPs: while the first is searched, the second's LP is started. The
+    # solve is then stopped, so no sweep reaches the second window: its LP is stopped (GLOP
+    # interrupted and its thread joined) before the window search returns.
+    monkeypatch.setattr(windows, "RENS_ABOVE", 0)
+    monkeypatch.setattr(windows, "WINDOW_VARIABLES", 1)
+    stop = threading.Event()
+    real_stage = windows.run_stage
+
+    def stage(*args, **kwargs):
+        outcome = real_stage(*args, **kwargs)
+        stop.set()
+        return outcome
+
+    started: list[Any] = []
+    stopped: list[Any] = []
+    real_init, real_stop = windows._Ahead.__init__, windows._Ahead.stop
+
+    def init(self, *args, **kwargs):
+        real_init(self, *args, **kwargs)
+        started.append(self)
+
+    def stopping(self):
+        real_stop(self)
+        stopped.append(self)
+
+    monkeypatch.setattr(windows, "run_stage", stage)
+    monkeypatch.setattr(windows._Ahead, "__init__", init)
+    monkeypatch.setattr(windows._Ahead, "stop", stopping)
+    ctx = prepare(two_weeks())
+    ps = build_pieces(ctx)
+    pools = candidate_pools(ctx, ps)
+    cands = {p.index: [int(o) for o in pools[p.index]] for p in ps.pieces}
+    windows.window_search(ctx, ps, cands, Draft([], {}), Clock(10.0), stop)
+    assert len(started) == 1 and stopped == started
+    assert not started[0].thread.is_alive()
+
+
+def test_an_lp_s_values_read_in_a_cut_with_other_added_columns() -> None:
+    # The pairs come first in every cut of a window, so an LP solved in one cut chooses the
+    # pairs of another whose added columns (`add_column`) are more or fewer; the added columns
+    # are always kept.
+    prob = capped_week()
+    ctx, ps, _, horizon = rows_of(prob)
+    wed = ps.pieces[ps.by_request[ctx.requests[1].index][0]].request
+    solved = horizon.cut({wed}, [])
+    values = solved.relax(5.0)
+    assert values is not None
+    other = horizon.cut({wed}, [])
+    other.add_column(1.0)
+    keep = other.support(values, set())
+    assert len(keep) == len(other.keys) == len(values) + 1
+    assert keep[-1] and keep[: len(values)].tolist() == solved.support(values, set()).tolist()
