@@ -355,7 +355,7 @@ def test_only_the_window_an_lp_was_started_for_takes_it(monkeypatch: pytest.Monk
     [mon, wed] = [ps.pieces[ps.by_request[r.index][0]].request for r in ctx.requests]
     lps = windows._Lookahead(ctx, ps, horizon)
     lps.start(Draft([], {}), [wed], None, 5.0)
-    assert lps.take([wed]) is None  # two pairs: searched whole, no LP
+    assert lps.take([wed]) is None  # one pair (K-1): searched whole, no LP
     monkeypatch.setattr(windows, "RENS_ABOVE", 0)
     lps.start(Draft([], {}), [wed], None, 5.0)
     started = lps._pending
