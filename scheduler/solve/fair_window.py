@@ -14,7 +14,7 @@ from collections import defaultdict
 import numpy as np
 
 from scheduler.context import Context
-from scheduler.solve.draft import Draft
+from scheduler.solve.draft import Draft, roster_rows
 from scheduler.solve.pieces import PieceSet
 from scheduler.solve.rows import PAIR, Window
 
@@ -31,7 +31,7 @@ def excess(
     largest total alone, this keeps lowering the heavy officers when the largest one cannot
     shed a shift in this window, and it is an LP whose relaxation stays close to integral.
     Returns the penalty of the current roster."""
-    roster = _roster(draft)
+    roster = roster_rows(draft)
     inside = np.isin(ps.requests[roster[:, 0]], list(inside_req))
     totals, fixed = _totals(ctx, ps, roster, inside)
     top = max(totals, default=0)
@@ -58,19 +58,21 @@ def excess(
     return current
 
 
-def hold_the_top(ctx: Context, ps: PieceSet, win: Window, draft: Draft) -> None:
+def hold_the_top(
+    ctx: Context, ps: PieceSet, win: Window, draft: Draft, roster: np.ndarray | None = None
+) -> None:
     """Rows of an officers' window (`rows.Horizon.cut_officers`): no officer of it ends above
     the roster's largest total, or their own if it is higher. Such a window frees a group's
     pairs over the whole horizon, and without these rows its coverage solve piled shifts onto
     a few officers (docs/solver.md). In array steps: a city's roster has 20,000 shifts, and
-    this ran once per window (26 ms each at L, docs/solver.md)."""
+    this ran once per window (26 ms each at L, docs/solver.md). `roster`: the draft's
+    `roster_rows`, where the caller has them."""
     columns = np.flatnonzero(win.kind == PAIR)
     if not len(columns):
         return
-    keys = np.asarray([win.keys[c] for c in columns.tolist()], dtype=np.int64)
-    piece, officer = keys[:, 0], keys[:, 1]
+    piece, officer = win.piece[columns], win.officer[columns]
     minutes = ps.ends[piece] - ps.starts[piece]
-    roster = _roster(draft)
+    roster = roster_rows(draft) if roster is None else roster
     n = len(ctx.officers)
     totals, fixed = _totals(
         ctx, ps, roster, np.isin(roster[:, 0] * n + roster[:, 1], piece * n + officer)
@@ -84,11 +86,6 @@ def hold_the_top(ctx: Context, ps: PieceSet, win: Window, draft: Draft) -> None:
         win.add_row(
             columns[at].tolist(), minutes[at].tolist(), -math.inf, max(top, totals[o]) - fixed[o]
         )
-
-
-def _roster(draft: Draft) -> np.ndarray:
-    """The roster's shifts as rows of (piece, officer)."""
-    return np.asarray(draft.assign, dtype=np.int64).reshape(-1, 2)
 
 
 def _totals(

@@ -244,7 +244,7 @@ class Horizon:
         alone = (coefs > hi[rows] + 1e-9) & self.nonnegative[shape.rows][rows]
         upper[cols[alone]] = 0
         return Window(
-            keys=[self.keys[c] for c in shape.cols.tolist()],
+            keys=shape.keys,
             kind=self.kind[shape.cols],
             upper=upper,
             objective=self.weight[shape.cols],
@@ -254,6 +254,8 @@ class Horizon:
             lo=lo,
             hi=hi,
             amo=self.amo[shape.rows],
+            piece=self.piece[shape.cols],
+            officer=self.officer[shape.cols],
         )
 
     def _shape(self, free: np.ndarray) -> _Shape:
@@ -277,6 +279,7 @@ class Horizon:
             sub_rows=np.repeat(np.arange(len(first)), np.diff(np.append(first, len(nz)))),
             sub_cols=local_col[self.cols[nz]],
             coefs=self.coefs[nz],
+            keys=[self.keys[c] for c in cols.tolist()],
         )
 
     def matrix(self) -> scipy.sparse.csr_matrix:
@@ -318,6 +321,10 @@ class _Shape:
     sub_rows: np.ndarray
     sub_cols: np.ndarray
     coefs: np.ndarray
+    # The columns' keys, read once for a window cut again and again: a day's window on L was
+    # cut 2-3 times a sweep, 4 ms each for its keys alone (docs/solver.md). `Window._settle`
+    # extends a copy, never this list.
+    keys: list[Any]
 
 
 @dataclass
@@ -336,6 +343,8 @@ class Window:
     lo: np.ndarray
     hi: np.ndarray
     amo: np.ndarray
+    piece: np.ndarray  # per column of `keys` as cut (not those added after): its piece
+    officer: np.ndarray  # and a pair's officer, else -1
     maximize: bool = True
     _extra_cols: list[tuple[float, float]] = field(default_factory=list)  # upper, objective
     _extra_rows: list[tuple[list[int], Sequence[float], float, float]] = field(default_factory=list)

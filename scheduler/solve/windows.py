@@ -28,7 +28,7 @@ import numpy as np
 
 from models.problem import SolveOptions
 from scheduler.context import Context
-from scheduler.solve.draft import Draft
+from scheduler.solve.draft import Draft, roster_rows
 from scheduler.solve.fair_window import excess, hold_the_top
 from scheduler.solve.model import fill
 from scheduler.solve.objective import covered
@@ -187,7 +187,7 @@ def _cut(
     the rest of `draft` fixed."""
     # The roster's shifts in the window and outside it, in array steps: a city's roster has
     # 20,000 shifts, looked at once per window (docs/solver.md).
-    roster = np.asarray(draft.assign, dtype=np.int64).reshape(-1, 2)
+    roster = roster_rows(draft)
     in_window = (
         np.isin(horizon.request_of_piece[roster[:, 0]], requests)
         if officers is None
@@ -202,7 +202,7 @@ def _cut(
         else horizon.cut_officers(officers, fixed_on)
     )
     if officers is not None:
-        hold_the_top(ctx, ps, win, draft)
+        hold_the_top(ctx, ps, win, draft, roster)
     free_flows = {win.keys[c] for c in np.flatnonzero(win.kind == FLOW).tolist()}
     return _Cut(win, inside, outside, free_flows)
 
@@ -216,19 +216,27 @@ class _Ahead:
     chooses which of its pairs CP-SAT gets (the roster's own among them, so a search can only
     improve on it)."""
 
-    def __init__(self, cut: _Cut, draft: Draft, key: tuple[int, ...], seconds: float) -> None:
-        self.cut, self.draft, self.key = cut, draft, key
+    def __init__(
+        self, cut: _Cut, draft: Draft, key: tuple[int, ...], lead: float, seconds: float
+    ) -> None:
+        self.cut, self.draft, self.key, self.seconds = cut, draft, key, seconds
         self.values: np.ndarray | None = None
-        self.thread = beside(self._run, (seconds,), "window-lp")
+        self.thread = beside(self._run, (lead + seconds,), "window-lp")
 
     def _run(self, seconds: float) -> None:
         self.values = self.cut.win.relax(seconds)
 
     def result(self, stop_event: threading.Event | None) -> np.ndarray | None:
-        """The LP's column values once GLOP returns, or None if it proved no optimum."""
+        """The LP's column values once GLOP returns, or None if it proved no optimum. GLOP's
+        limit is the window before's budget (`lead`) and this one's LP share (`seconds`), and
+        it is waited for at most its share: it never gets less time than an LP solved here.
+        With the share alone, GLOP beside CP-SAT ran out of time on four of Rockport's
+        Christmas days (M, 20 s) that it solves alone in 1.2 s (docs/solver.md)."""
+        until = time.perf_counter() + self.seconds
         while self.thread.is_alive():
             self.thread.join(0.05)
-            if stop_event is not None and stop_event.is_set():
+            late = time.perf_counter() > until
+            if late or (stop_event is not None and stop_event.is_set()):
                 self.cut.win.interrupt()
         return self.values
 
@@ -242,21 +250,37 @@ class _Lookahead:
     time. Not in a deterministic run: there a window's LP is solved from the roster the window
     before it left, whatever the machine's speed."""
 
-    def __init__(self, ctx: Context, ps: PieceSet, horizon: Horizon) -> None:
-        self.ctx, self.ps, self.horizon = ctx, ps, horizon
+    def __init__(
+        self,
+        ctx: Context,
+        ps: PieceSet,
+        horizon: Horizon,
+        clock: Clock | None = None,
+    ) -> None:
+        self.ctx, self.ps, self.horizon, self.clock = ctx, ps, horizon, clock
         self._pending: _Ahead | None = None
 
     def start(
-        self, draft: Draft, requests: list[int], officers: set[int] | None, seconds: float
+        self,
+        draft: Draft,
+        requests: list[int],
+        officers: set[int] | None,
+        lead: float,
+        seconds: float,
     ) -> None:
         """Solve the LP of the window of `requests` (or of `officers`) for `draft`, unless the
-        window is searched without one (RENS_ABOVE)."""
+        window is searched without one (RENS_ABOVE): `seconds` for it once the window is
+        reached, and the `lead` the search before it may take (`_Ahead.result`)."""
         self.stop()
         if self.ctx.problem.options.deterministic:
             return
-        cut = _cut(self.ctx, self.ps, self.horizon, draft, requests, officers)
+        phase = self.clock.phase if self.clock is not None else _no_phase
+        with phase("model"):
+            cut = _cut(self.ctx, self.ps, self.horizon, draft, requests, officers)
         if cut.win.pairs > RENS_ABOVE:
-            self._pending = _Ahead(cut, draft, _key(requests, officers), seconds)
+            if self.clock is not None:  # GLOP never past the search's deadline
+                lead = max(0.0, min(lead, self.clock.search_left() - seconds))
+            self._pending = _Ahead(cut, draft, _key(requests, officers), lead, seconds)
 
     def take(self, requests: list[int], officers: set[int] | None = None) -> _Ahead | None:
         """The LP started for this window, if the one started was; any other is stopped."""
@@ -328,7 +352,7 @@ def window_search(
     # A deterministic run splits its virtual budget, not the wall time left (which depends on
     # how fast this machine got here), equally over the windows of each sweep.
     virtual = clock.share(1.0) / max(1, len(windows)) if clock.deterministic else 0.0
-    lps = _Lookahead(ctx, ps, horizon)
+    lps = _Lookahead(ctx, ps, horizon, clock)
     try:
         draft, outcomes = _sweep(
             ctx,
@@ -461,7 +485,7 @@ def _sweep(
             mine = lps.take(requests)
             if not (fair or whole) and i + 1 < len(windows):
                 nxt = _budget(left, sizes[i + 1], sum(sizes[i + 1 :]))
-                lps.start(draft, windows[i + 1], None, _lp_seconds(nxt, budget_of.clock))
+                lps.start(draft, windows[i + 1], None, budget, _lp_seconds(nxt, budget_of.clock))
             before = draft
             draft, outcome = _improve_window(
                 ctx,
@@ -532,7 +556,7 @@ def _officer_pass(
         budget = min(left, max(2.0, left / len(groups)))
         mine = lps.take([], set(group))
         if i + 1 < len(groups):
-            lps.start(draft, [], set(groups[i + 1]), _lp_seconds(budget, budget_of.clock))
+            lps.start(draft, [], set(groups[i + 1]), budget, _lp_seconds(budget, budget_of.clock))
         draft, outcome = _improve_window(
             ctx,
             ps,

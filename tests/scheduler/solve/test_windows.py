@@ -323,7 +323,7 @@ def test_a_window_s_lp_started_ahead_is_cut_again_where_the_roster_changed(
     k1, _ = (o.index for o in ctx.officers)
     wed_r = ps.pieces[wed].request
     lps = windows._Lookahead(ctx, ps, horizon)
-    lps.start(Draft([], {}), [wed_r], None, 5.0)
+    lps.start(Draft([], {}), [wed_r], None, 0.0, 5.0)
     ahead = lps.take([wed_r])
     assert ahead is not None
     assert ahead.result(None) is not None
@@ -337,7 +337,7 @@ def test_a_window_s_lp_started_ahead_is_cut_again_where_the_roster_changed(
     assert kept is changed
     # Where the roster did not change, the cut the LP was solved in is searched: Wednesday to
     # K-1.
-    lps.start(Draft([], {}), [wed_r], None, 5.0)
+    lps.start(Draft([], {}), [wed_r], None, 0.0, 5.0)
     monkeypatch.setattr(windows, "_cut", lambda *_: pytest.fail("cut again"))
     empty = lps.take([wed_r])
     assert empty is not None
@@ -354,10 +354,10 @@ def test_only_the_window_an_lp_was_started_for_takes_it(monkeypatch: pytest.Monk
     ctx, ps, _, horizon = rows_of(prob)
     [mon, wed] = [ps.pieces[ps.by_request[r.index][0]].request for r in ctx.requests]
     lps = windows._Lookahead(ctx, ps, horizon)
-    lps.start(Draft([], {}), [wed], None, 5.0)
+    lps.start(Draft([], {}), [wed], None, 0.0, 5.0)
     assert lps.take([wed]) is None  # one pair (K-1): searched whole, no LP
     monkeypatch.setattr(windows, "RENS_ABOVE", 0)
-    lps.start(Draft([], {}), [wed], None, 5.0)
+    lps.start(Draft([], {}), [wed], None, 0.0, 5.0)
     started = lps._pending
     assert started is not None
     assert lps.take([mon]) is None
@@ -367,7 +367,7 @@ def test_only_the_window_an_lp_was_started_for_takes_it(monkeypatch: pytest.Monk
         update={"options": prob.options.model_copy(update={"deterministic": True})}
     )
     steady = windows._Lookahead(prepare(determined), ps, horizon)
-    steady.start(Draft([], {}), [wed], None, 5.0)
+    steady.start(Draft([], {}), [wed], None, 0.0, 5.0)
     assert steady.take([wed]) is None
 
 
@@ -426,3 +426,33 @@ def test_an_lp_s_values_read_in_a_cut_with_other_added_columns() -> None:
     keep = other.support(values, set())
     assert len(keep) == len(other.keys) == len(values) + 1
     assert keep[-1] and keep[: len(values)].tolist() == solved.support(values, set()).tolist()
+
+
+def test_an_lp_started_ahead_is_waited_for_at_most_its_own_share(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # GLOP's limit is the lead (the window before's budget, 30 s here) and the LP's share
+    # (0.2 s); once the window is reached, the LP is waited for at most its share and then
+    # interrupted: no optimum, so the window is searched whole.
+    monkeypatch.setattr(windows, "RENS_ABOVE", 0)
+    given: list[float] = []
+
+    def slow_relax(self, seconds):
+        given.append(seconds)
+        ends = time.perf_counter() + seconds
+        while not self._interrupted and time.perf_counter() < ends:
+            time.sleep(0.01)
+        return None
+
+    monkeypatch.setattr(windows.Window, "relax", slow_relax)
+    prob = capped_week()
+    ctx, ps, _, horizon = rows_of(prob)
+    wed = ps.pieces[ps.by_request[ctx.requests[1].index][0]].request
+    lps = windows._Lookahead(ctx, ps, horizon)
+    lps.start(Draft([], {}), [wed], None, 30.0, 0.2)
+    ahead = lps.take([wed])
+    assert ahead is not None
+    waited = time.perf_counter()
+    assert ahead.result(None) is None
+    assert given == [30.2]
+    assert 0.2 <= time.perf_counter() - waited < 1.0
