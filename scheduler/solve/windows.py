@@ -20,9 +20,10 @@ import logging
 import threading
 import time
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
+from functools import partial
 
 import numpy as np
 
@@ -103,6 +104,7 @@ def _improve_window(
     whole: bool = False,
     officers: set[int] | None = None,
     ahead: _Ahead | None = None,
+    then: Callable[[float], None] | None = None,
 ) -> tuple[Draft, StageOutcome]:
     """Re-solve one window with the rest fixed: for coverage, or (fair) for the heavy
     officers' hours with the window's coverage kept (`fair_window.excess`). The window is the
@@ -115,21 +117,24 @@ def _improve_window(
     nearly the whole window's optimum in a fraction of CP-SAT's time alone (docs/solver.md). If
     GLOP proves nothing in 60% of the budget (deterministic runs: four times the budget, so a
     wall-clock limit cannot change the roster), or the window is small, it is searched whole.
-    Given `ahead`, the window's LP was solved while the window before it was searched
-    (`_Ahead`)."""
+    Given `ahead`, the window was cut and its LP solved while the window before it was searched
+    (`_Ahead`); `then(budget)` is called once the window is cut, with what is left of its
+    budget: there the next window's cut and LP start (`_Lookahead.start`)."""
     phase = clock.phase if clock is not None else _no_phase
     inside_req = set(requests)
     started = time.perf_counter()
     with phase("model"):
         cut = (
-            ahead.cut
-            if ahead is not None and ahead.draft is draft
-            else _cut(ctx, ps, horizon, draft, requests, officers)
+            _cut(ctx, ps, horizon, draft, requests, officers)
+            if ahead is None
+            else ahead.cut_for(draft)
         )
         win, inside, outside, free_flows = cut.win, cut.inside, cut.outside, cut.free_flows
         current: float = sum(ps.pieces[p].weight for p, _ in inside)
         if fair:
             current = excess(ctx, ps, win, draft, inside_req, current)
+    if then is not None:
+        then(max(0.0, budget - (time.perf_counter() - started)))
     keep = None
     if win.pairs > RENS_ABOVE and not whole:
         lp_seconds = (
@@ -208,27 +213,61 @@ def _cut(
 
 
 class _Ahead:
-    """The next window's LP, solved in a thread while this window is searched. GLOP runs on
-    one core and leaves Python's lock, so the LPs, which took two thirds of the window search's
-    time on L, no longer wait for CP-SAT and the building of models, nor they for it
-    (docs/solver.md). The LP is cut from the roster before this window's search; where that
-    search changed the roster, the next window is cut again from the new one, and the LP only
-    chooses which of its pairs CP-SAT gets (the roster's own among them, so a search can only
-    improve on it)."""
+    """The next window, cut and its LP solved in a thread while this window is searched. The
+    LPs took two thirds of the window search's time on L, and GLOP runs on one core and leaves
+    Python's lock, so it runs beside this window's models and search (docs/solver.md). Both
+    start once this window is cut. The cut is Python: it waits for its turn (`stages.Turns`),
+    outside the writing of this window's models, and comes when this window waits for its LP
+    or for CP-SAT; where this window needs it first, this window makes it. Both are made for
+    the roster before this window's search; where that search changed the roster, the next
+    window is cut again from the new one, and the LP only chooses which of its pairs CP-SAT
+    gets (the roster's own among them, so a search can only improve on it)."""
 
     def __init__(
-        self, cut: _Cut, draft: Draft, key: tuple[int, ...], lead: float, seconds: float
+        self,
+        lps: _Lookahead,
+        draft: Draft,
+        requests: list[int],
+        officers: set[int] | None,
+        lead: float,
+        seconds: float,
     ) -> None:
-        self.cut, self.draft, self.key, self.seconds = cut, draft, key, seconds
+        self.lps, self.draft, self.seconds = lps, draft, seconds
+        self.key = _key(requests, officers)
+        self.window = requests, officers
+        self.cut: _Cut | None = None
         self.values: np.ndarray | None = None
-        self.thread = beside(self._run, (lead + seconds,), "window-lp")
+        self._claim = threading.Lock()  # the cut is made once, by whichever thread comes first
+        self._stop = threading.Event()
+        self.thread = beside(self._run, (lead,), "window-lp")
 
-    def _run(self, seconds: float) -> None:
-        self.values = self.cut.win.relax(seconds)
+    def _run(self, lead: float) -> None:
+        clock = self.lps.clock
+        if clock is not None and not clock.turns.wait(self._stop):
+            return  # stopped while the search's thread wrote its own models
+        cut = self._cut_once()
+        if cut.win.pairs <= RENS_ABOVE or self._stop.is_set():
+            return
+        if clock is not None:  # GLOP never past the search's deadline
+            lead = max(0.0, min(lead, clock.search_left() - self.seconds))
+        self.values = cut.win.relax(lead + self.seconds)
+
+    def _cut_once(self) -> _Cut:
+        with self._claim:
+            if self.cut is None:
+                self.cut = self.lps.cut(self.draft, *self.window)
+            return self.cut
+
+    def cut_for(self, draft: Draft) -> _Cut:
+        """The window cut for `draft`: the one made ahead if it was made for it (waited for, or
+        made here if the thread has not begun it), else a new one."""
+        if draft is self.draft:
+            return self._cut_once()
+        return self.lps.cut(draft, *self.window)
 
     def result(self, stop_event: threading.Event | None) -> np.ndarray | None:
         """The LP's column values once GLOP returns, or None if it proved no optimum. GLOP's
-        limit is the window before's budget (`lead`) and this one's LP share (`seconds`), and
+        limit is the window before's search (`lead`) and this one's LP share (`seconds`), and
         it is waited for at most its share: it never gets less time than an LP solved here.
         With the share alone, GLOP beside CP-SAT ran out of time on four of Rockport's
         Christmas days (M, 20 s) that it solves alone in 1.2 s (docs/solver.md)."""
@@ -237,28 +276,35 @@ class _Ahead:
             self.thread.join(0.05)
             late = time.perf_counter() > until
             if late or (stop_event is not None and stop_event.is_set()):
-                self.cut.win.interrupt()
+                self._interrupt()
         return self.values
 
     def stop(self) -> None:
-        self.cut.win.interrupt()
+        self._interrupt()
         self.thread.join()
+
+    def _interrupt(self) -> None:
+        self._stop.set()  # not begun: GLOP is not started
+        if self.cut is not None:
+            self.cut.win.interrupt()  # begun, or about to: GLOP returns
 
 
 class _Lookahead:
-    """Each window's LP started while the window before it is searched (`_Ahead`), one at a
-    time. Not in a deterministic run: there a window's LP is solved from the roster the window
-    before it left, whatever the machine's speed."""
+    """Each window cut and its LP started while the window before it is searched (`_Ahead`),
+    one at a time. Not in a deterministic run: there a window's LP is solved from the roster
+    the window before it left, whatever the machine's speed."""
 
     def __init__(
-        self,
-        ctx: Context,
-        ps: PieceSet,
-        horizon: Horizon,
-        clock: Clock | None = None,
+        self, ctx: Context, ps: PieceSet, horizon: Horizon, clock: Clock | None = None
     ) -> None:
         self.ctx, self.ps, self.horizon, self.clock = ctx, ps, horizon, clock
         self._pending: _Ahead | None = None
+        # The horizon's lazy caches (`Horizon.cut`, `columns`) are written by one cut at a time.
+        self._cutting = threading.Lock()
+
+    def cut(self, draft: Draft, requests: list[int], officers: set[int] | None) -> _Cut:
+        with self._cutting:
+            return _cut(self.ctx, self.ps, self.horizon, draft, requests, officers)
 
     def start(
         self,
@@ -268,22 +314,15 @@ class _Lookahead:
         lead: float,
         seconds: float,
     ) -> None:
-        """Solve the LP of the window of `requests` (or of `officers`) for `draft`, unless the
-        window is searched without one (RENS_ABOVE): `seconds` for it once the window is
-        reached, and the `lead` the search before it may take (`_Ahead.result`)."""
+        """Cut the window of `requests` (or of `officers`) for `draft` and solve its LP, unless
+        it is searched without one (RENS_ABOVE): `seconds` for the LP once the window is
+        reached, and the `lead`, the search before it (`_Ahead.result`)."""
         self.stop()
-        if self.ctx.problem.options.deterministic:
-            return
-        phase = self.clock.phase if self.clock is not None else _no_phase
-        with phase("model"):
-            cut = _cut(self.ctx, self.ps, self.horizon, draft, requests, officers)
-        if cut.win.pairs > RENS_ABOVE:
-            if self.clock is not None:  # GLOP never past the search's deadline
-                lead = max(0.0, min(lead, self.clock.search_left() - seconds))
-            self._pending = _Ahead(cut, draft, _key(requests, officers), lead, seconds)
+        if not self.ctx.problem.options.deterministic:
+            self._pending = _Ahead(self, draft, requests, officers, lead, seconds)
 
     def take(self, requests: list[int], officers: set[int] | None = None) -> _Ahead | None:
-        """The LP started for this window, if the one started was; any other is stopped."""
+        """What was started for this window, if it was; anything else is stopped."""
         pending, self._pending = self._pending, None
         if pending is not None and pending.key != _key(requests, officers):
             pending.stop()
@@ -482,10 +521,10 @@ def _sweep(
                 continue  # its model is built before its search can stop; a smaller one may fit
             # Deterministic runs: one sweep with equal fixed budgets, whatever the machine's speed.
             budget = fixed_budget if deterministic else _budget(left, sizes[i], sum(sizes[i:]))
-            mine = lps.take(requests)
+            mine, then = lps.take(requests), None
             if not (fair or whole) and i + 1 < len(windows):
-                nxt = _budget(left, sizes[i + 1], sum(sizes[i + 1 :]))
-                lps.start(draft, windows[i + 1], None, budget, _lp_seconds(nxt, budget_of.clock))
+                nxt = _lp_seconds(_budget(left, sizes[i + 1], sum(sizes[i + 1 :])), budget_of.clock)
+                then = partial(lps.start, draft, windows[i + 1], None, seconds=nxt)
             before = draft
             draft, outcome = _improve_window(
                 ctx,
@@ -500,6 +539,7 @@ def _sweep(
                 budget_of.clock,
                 whole,
                 ahead=mine,
+                then=then,
             )
             outcomes.append(outcome)
             improved = improved or (draft is not before and not deterministic)
@@ -554,9 +594,10 @@ def _officer_pass(
         if left < 0.5 + SETUP_SECONDS_PER_PAIR * int(pairs[group].sum()):
             continue  # its model is built before its search can stop
         budget = min(left, max(2.0, left / len(groups)))
-        mine = lps.take([], set(group))
+        mine, then = lps.take([], set(group)), None
         if i + 1 < len(groups):
-            lps.start(draft, [], set(groups[i + 1]), budget, _lp_seconds(budget, budget_of.clock))
+            nxt = _lp_seconds(budget, budget_of.clock)
+            then = partial(lps.start, draft, [], set(groups[i + 1]), seconds=nxt)
         draft, outcome = _improve_window(
             ctx,
             ps,
@@ -569,6 +610,7 @@ def _officer_pass(
             clock=budget_of.clock,
             officers=set(group),
             ahead=mine,
+            then=then,
         )
         outcomes.append(outcome)
     return draft, outcomes

@@ -338,9 +338,10 @@ def test_a_window_s_lp_started_ahead_is_cut_again_where_the_roster_changed(
     # Where the roster did not change, the cut the LP was solved in is searched: Wednesday to
     # K-1.
     lps.start(Draft([], {}), [wed_r], None, 0.0, 5.0)
-    monkeypatch.setattr(windows, "_cut", lambda *_: pytest.fail("cut again"))
     empty = lps.take([wed_r])
     assert empty is not None
+    assert empty.result(None) is not None
+    monkeypatch.setattr(windows, "_cut", lambda *_: pytest.fail("cut again"))
     found, _ = windows._improve_window(
         ctx, ps, horizon, empty.draft, [wed_r], prob.options, 5.0, None, ahead=empty
     )
@@ -349,13 +350,15 @@ def test_a_window_s_lp_started_ahead_is_cut_again_where_the_roster_changed(
 
 def test_only_the_window_an_lp_was_started_for_takes_it(monkeypatch: pytest.MonkeyPatch) -> None:
     # The LP started for Wednesday's window is stopped, not handed to Monday's; a window of no
-    # more than RENS_ABOVE pairs, or a deterministic run, starts none.
+    # more than RENS_ABOVE pairs is cut ahead with no LP, and a deterministic run starts none.
     prob = capped_week()
     ctx, ps, _, horizon = rows_of(prob)
     [mon, wed] = [ps.pieces[ps.by_request[r.index][0]].request for r in ctx.requests]
     lps = windows._Lookahead(ctx, ps, horizon)
     lps.start(Draft([], {}), [wed], None, 0.0, 5.0)
-    assert lps.take([wed]) is None  # one pair (K-1): searched whole, no LP
+    small = lps.take([wed])  # one pair (K-1): cut, and searched whole, with no LP
+    assert small is not None and small.result(None) is None
+    assert small.cut is not None and small.cut.win.pairs == 1
     monkeypatch.setattr(windows, "RENS_ABOVE", 0)
     lps.start(Draft([], {}), [wed], None, 0.0, 5.0)
     started = lps._pending
@@ -374,9 +377,9 @@ def test_only_the_window_an_lp_was_started_for_takes_it(monkeypatch: pytest.Monk
 def test_an_lp_started_for_a_window_no_sweep_reaches_is_stopped(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    # Two day windows with LPs: while the first is searched, the second's LP is started. The
-    # solve is then stopped, so no sweep reaches the second window: its LP is stopped (GLOP
-    # interrupted and its thread joined) before the window search returns.
+    # Two day windows with LPs: while the first is searched, the second's cut and LP are
+    # started. The solve is then stopped, so no sweep reaches the second window: its LP is
+    # stopped (GLOP interrupted and its thread joined) before the window search returns.
     monkeypatch.setattr(windows, "RENS_ABOVE", 0)
     monkeypatch.setattr(windows, "WINDOW_VARIABLES", 1)
     stop = threading.Event()
