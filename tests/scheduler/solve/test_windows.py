@@ -459,3 +459,37 @@ def test_an_lp_started_ahead_is_waited_for_at_most_its_own_share(
     assert ahead.result(None) is None
     assert given == [30.2]
     assert 0.2 <= time.perf_counter() - waited < 1.0
+
+
+def test_a_window_cut_ahead_waits_its_turn_and_a_window_needing_it_first_makes_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # While the search's thread writes models, the lookahead's thread does not cut (both are
+    # Python, and would share one lock); a window that needs the cut then makes it itself, and
+    # the thread, given its turn, solves the LP in that cut.
+    monkeypatch.setattr(windows, "RENS_ABOVE", 0)
+    prob = capped_week()
+    ctx, ps, _, horizon = rows_of(prob)
+    wed = ps.pieces[ps.by_request[ctx.requests[1].index][0]].request
+    clock = Clock(10.0)
+    clock.turns.written.set()
+    cutters: list[str] = []
+    real_cut = windows._cut
+
+    def cut(*args):
+        cutters.append(threading.current_thread().name)
+        return real_cut(*args)
+
+    monkeypatch.setattr(windows, "_cut", cut)
+    lps = windows._Lookahead(ctx, ps, horizon, clock)
+    draft = Draft([], {})
+    with clock.phase("model"):
+        lps.start(draft, [wed], None, 0.0, 5.0)
+        ahead = lps.take([wed])
+        assert ahead is not None
+        time.sleep(0.1)
+        assert ahead.cut is None and cutters == []
+        made = ahead.cut_for(draft)
+    assert ahead.result(None) is not None
+    assert ahead.cut is made
+    assert cutters == [threading.current_thread().name]
