@@ -392,49 +392,32 @@ def window_search(
     # how fast this machine got here), equally over the windows of each sweep.
     virtual = clock.share(1.0) / max(1, len(windows)) if clock.deterministic else 0.0
     lps = _Lookahead(ctx, ps, horizon, clock)
-    try:
-        draft, outcomes = _sweep(
-            ctx,
-            ps,
-            cands,
-            horizon,
-            start,
-            windows,
-            _Budget(clock, total * (1 - COVERAGE_SHARE)),
-            stop_event,
-            fair=False,
-            lps=lps,
-            fixed_budget=virtual * COVERAGE_SHARE,
-        )
-        draft, more = _sweep(
+    def sweep(
+        draft: Draft, keep: float, fair: bool, fixed: float = 0.0
+    ) -> tuple[Draft, list[StageOutcome]]:
+        return _sweep(
             ctx,
             ps,
             cands,
             horizon,
             draft,
             windows,
-            _Budget(clock, 0.0),
+            _Budget(clock, keep),
             stop_event,
-            fair=True,
+            fair=fair,
             lps=lps,
-            fixed_budget=virtual * (1 - COVERAGE_SHARE),
+            fixed_budget=fixed,
         )
+
+    try:
+        keep = total * (1 - COVERAGE_SHARE)  # for the fairness sweeps
+        draft, outcomes = sweep(start, keep, False, virtual * COVERAGE_SHARE)
+        draft, more = sweep(draft, 0.0, True, virtual * (1 - COVERAGE_SHARE))
         outcomes += more
         if not clock.deterministic and clock.search_left() >= 2.0:
             # The fairness sweeps ended early: nothing more to even out, or a window too large
             # to load in its time. What is left goes back to coverage (docs/solver.md).
-            draft, more = _sweep(
-                ctx,
-                ps,
-                cands,
-                horizon,
-                draft,
-                windows,
-                _Budget(clock, 0.0),
-                stop_event,
-                fair=False,
-                lps=lps,
-            )
+            draft, more = sweep(draft, 0.0, False)
             outcomes += more
     finally:
         lps.stop()  # an LP started for a window no sweep reached

@@ -309,6 +309,13 @@ def capped_week() -> Problem:
     )
 
 
+def wednesday_rows() -> tuple[Problem, Any, Any, Horizon, int]:
+    """`capped_week`'s problem, context, pieces and rows, and Wednesday's request number."""
+    prob = capped_week()
+    ctx, ps, _, horizon = rows_of(prob)
+    return prob, ctx, ps, horizon, ps.pieces[ps.by_request[ctx.requests[1].index][0]].request
+
+
 def test_a_window_s_lp_started_ahead_is_cut_again_where_the_roster_changed(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -418,9 +425,7 @@ def test_an_lp_s_values_read_in_a_cut_with_other_added_columns() -> None:
     # The pairs come first in every cut of a window, so an LP solved in one cut chooses the
     # pairs of another whose added columns (`add_column`) are more or fewer; the added columns
     # are always kept.
-    prob = capped_week()
-    ctx, ps, _, horizon = rows_of(prob)
-    wed = ps.pieces[ps.by_request[ctx.requests[1].index][0]].request
+    prob, ctx, ps, horizon, wed = wednesday_rows()
     solved = horizon.cut({wed}, [])
     values = solved.relax(5.0)
     assert values is not None
@@ -448,9 +453,7 @@ def test_an_lp_started_ahead_is_waited_for_at_most_its_own_share(
         return None
 
     monkeypatch.setattr(windows.Window, "relax", slow_relax)
-    prob = capped_week()
-    ctx, ps, _, horizon = rows_of(prob)
-    wed = ps.pieces[ps.by_request[ctx.requests[1].index][0]].request
+    prob, ctx, ps, horizon, wed = wednesday_rows()
     lps = windows._Lookahead(ctx, ps, horizon)
     lps.start(Draft([], {}), [wed], None, 30.0, 0.2)
     ahead = lps.take([wed])
@@ -468,9 +471,7 @@ def test_a_window_cut_ahead_waits_its_turn_and_a_window_needing_it_first_makes_i
     # Python, and would share one lock); a window that needs the cut then makes it itself, and
     # the thread, given its turn, solves the LP in that cut.
     monkeypatch.setattr(windows, "RENS_ABOVE", 0)
-    prob = capped_week()
-    ctx, ps, _, horizon = rows_of(prob)
-    wed = ps.pieces[ps.by_request[ctx.requests[1].index][0]].request
+    prob, ctx, ps, horizon, wed = wednesday_rows()
     clock = Clock(10.0)
     clock.turns.written.set()
     cutters: list[str] = []
