@@ -321,9 +321,9 @@ class _Shape:
     sub_rows: np.ndarray
     sub_cols: np.ndarray
     coefs: np.ndarray
-    # The columns' keys, read once for a window cut again and again: a day's window on L was
-    # cut 2-3 times a sweep, 4 ms each for its keys alone (docs/solver.md). `Window._settle`
-    # extends a copy, never this list.
+    # The columns' keys, read once for a window cut again and again: a day's window on L is
+    # cut once or twice a sweep, and its keys alone took 4 ms a cut (docs/solver.md).
+    # `Window._settle` extends a copy, never this list.
     keys: list[Any]
 
 
