@@ -392,6 +392,7 @@ def window_search(
     # how fast this machine got here), equally over the windows of each sweep.
     virtual = clock.share(1.0) / max(1, len(windows)) if clock.deterministic else 0.0
     lps = _Lookahead(ctx, ps, horizon, clock)
+
     def sweep(
         draft: Draft, keep: float, fair: bool, fixed: float = 0.0
     ) -> tuple[Draft, list[StageOutcome]]:
