@@ -300,6 +300,9 @@ class _Lookahead:
         self.ctx, self.ps, self.horizon, self.clock = ctx, ps, horizon, clock
         self._pending: _Ahead | None = None
         # The horizon's lazy caches (`Horizon.cut`, `columns`) are written by one cut at a time.
+        # A window with nothing started ahead is cut without it: the first window's cut, on the
+        # search's thread before any lookahead, fills `columns` and `matrix`, and what a later
+        # cut may add (a window's `_shapes` entry) is one dictionary store of the same value.
         self._cutting = threading.Lock()
 
     def cut(self, draft: Draft, requests: list[int], officers: set[int] | None) -> _Cut:
