@@ -6,10 +6,18 @@ import re
 
 import pytest
 from fastapi.testclient import TestClient
+from httpx import Response
 
 from tests.api.console.conftest import KEYS, sign_in, signin_token
 
 ROW_K1 = re.compile(r'<tr id="row-K-1">.*?</tr>', re.S)
+QUOTE = {"start": "2026-12-01T08:00:00-05:00", "end": "2026-12-01T12:00:00-05:00",
+         "received_at": "2026-11-20T09:00:00-05:00", "officers": "1"}
+
+
+def post_quote(client: TestClient, token: str, **fields: str) -> Response:
+    """The quote form sent with `fields` over a four-hour Kennesaw morning for one officer."""
+    return client.post("/quotes", data={"csrf": token, **QUOTE, **fields})
 
 
 def test_pages_without_a_session_send_the_browser_to_sign_in(app_client: TestClient) -> None:
@@ -107,9 +115,7 @@ def test_a_day_out_of_the_years_or_a_control_character_is_a_400(
 
 def test_a_control_character_in_a_quote_s_field_is_a_400(app_client: TestClient) -> None:
     token = sign_in(app_client)
-    answer = app_client.post("/quotes", data={
-        "csrf": token, "start": "a\x00b\x07", "end": "2026-12-01T12:00:00-05:00",
-        "received_at": "2026-11-20T09:00:00-05:00", "officers": "1"})
+    answer = post_quote(app_client, token, start="a\x00b\x07")
     assert answer.status_code == 400
     assert "start: holds a control character (U+0000); plain text only" in answer.text
     assert "\x00" not in answer.text
@@ -153,9 +159,7 @@ def test_why_not_over_a_window_beyond_the_request_is_a_400(app_client: TestClien
 def test_a_quote_in_year_9999_is_a_400(app_client: TestClient) -> None:
     # It priced into an overflow: a 500.
     token = sign_in(app_client)
-    answer = app_client.post("/quotes", data={
-        "csrf": token, "start": "2026-12-01T08:00:00-05:00", "end": "9999-12-31T23:59:00+00:00",
-        "received_at": "2026-11-20T09:00:00-05:00", "officers": "1"})
+    answer = post_quote(app_client, token, end="9999-12-31T23:59:00+00:00")
     assert answer.status_code == 400
     assert "end: 9999-12-31T23:59:00+00:00 is outside the supported years 1971-2199" in answer.text
 
@@ -174,9 +178,7 @@ def test_a_rockport_session_never_sees_kennesaw(app_client: TestClient) -> None:
 
 def test_the_quote_form_prices_with_the_rate_engine(app_client: TestClient) -> None:
     token = sign_in(app_client)
-    answer = app_client.post("/quotes", data={
-        "csrf": token, "start": "2026-12-01T08:00:00-05:00", "end": "2026-12-01T12:00:00-05:00",
-        "received_at": "2026-11-20T09:00:00-05:00", "officers": "2"})
+    answer = post_quote(app_client, token, officers="2")
     # Kennesaw regular $76.05 x 4 h x 2 officers.
     assert answer.status_code == 200 and '<strong id="quote-total">608.40</strong>' in answer.text
     bad = app_client.post("/quotes", data={"csrf": token, "start": "2026-12-01T08:00",
