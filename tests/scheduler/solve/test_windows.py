@@ -32,6 +32,7 @@ from tests.scheduler.builders import (
     roster,
     rows_of,
     solve_checked,
+    validated_draft,
 )
 
 
@@ -342,6 +343,7 @@ def test_a_window_s_lp_started_ahead_is_cut_again_where_the_roster_changed(
         )
     assert outcome.name == "coverage-window" and outcome.has_solution
     assert kept is changed
+    validated_draft(ctx, ps, kept, check_locks(ctx, ps)[1])
     # Where the roster did not change, the cut the LP was solved in is searched: Wednesday to
     # K-1.
     lps.start(Draft([], {}), [wed_r], None, 0.0, 5.0)
@@ -353,6 +355,7 @@ def test_a_window_s_lp_started_ahead_is_cut_again_where_the_roster_changed(
         ctx, ps, horizon, empty.draft, [wed_r], prob.options, 5.0, None, ahead=empty
     )
     assert found.assign == [(wed, k1)]
+    validated_draft(ctx, ps, found, check_locks(ctx, ps)[1])
 
 
 def test_only_the_window_an_lp_was_started_for_takes_it(monkeypatch: pytest.MonkeyPatch) -> None:
