@@ -126,6 +126,7 @@ def cancel(
             raise InputError("request", f"{request} is already cancelled")
         _notice_after_receipt(session, row, notice_at)
         targets = _targets(session, row, officer)
+        _notice_before_end(session, row, targets, officer, notice_at)
         result = _price(session, row, targets, notice_at)
         for target in targets:
             target.state = AssignmentState.CANCELLED.value
@@ -160,7 +161,9 @@ def price_cancel(
         if row.state == RequestState.CANCELLED.value:
             raise InputError("request", f"{request} is already cancelled")
         _notice_after_receipt(session, row, notice_at)
-        return _price(session, row, _targets(session, row, officer), notice_at)
+        targets = _targets(session, row, officer)
+        _notice_before_end(session, row, targets, officer, notice_at)
+        return _price(session, row, targets, notice_at)
 
 
 def _notice_after_receipt(session: Session, row: RequestRow, notice_at: datetime) -> None:
@@ -172,6 +175,23 @@ def _notice_after_receipt(session: Session, row: RequestRow, notice_at: datetime
             "at",
             f"{notice_at.astimezone(tz).isoformat()} is before {row.code} was received "
             f"({row.received_at.astimezone(tz).isoformat()})",
+        )
+
+
+def _notice_before_end(
+    session: Session, row: RequestRow, targets: list[AssignmentRow], officer: str | None,
+    notice_at: datetime,
+) -> None:
+    """Work that has ended is recorded as worked, not cancelled: a cancellation after the last
+    shift it releases (or, with none, after the request) ended was accepted and billed as notice."""
+    end = max((t.end for t in targets), default=row.end)
+    if notice_at >= end:
+        tz = priced_context(session, row)[1].tz
+        whose = row.code if officer is None else f"{officer}'s shift on {row.code}"
+        raise InputError(
+            "at",
+            f"{notice_at.astimezone(tz).isoformat()} is not before {whose} ended "
+            f"({end.astimezone(tz).isoformat()}); record the hours worked instead",
         )
 
 

@@ -17,7 +17,7 @@ from models import InputError
 from store import Store
 from store.nightly import run_nightly
 from store.schema import AssignmentRow, CancellationRow, RequestRow
-from store.workflow import cancel, confirm, record_worked
+from store.workflow import cancel, confirm, price_cancel, record_worked
 from tests.store.world import NOW, load_world
 
 
@@ -119,6 +119,29 @@ def test_worked_times_with_seconds_are_refused(proposed: Store) -> None:
         record_worked(proposed, "R-1", code, at("2026-12-01T07:45:10-05:00"),
                       at("2026-12-01T13:00:00-05:00"), now=at("2026-12-01T13:05:00-05:00"))
     assert states(proposed, "R-1") == ["confirmed"]
+
+
+def test_a_cancellation_once_the_shift_has_ended_is_refused(proposed: Store) -> None:
+    # Accepted, it billed the ended shift as short notice and took it off the roster.
+    confirm(proposed, "R-1")
+    code = r1_officer(proposed)
+    for when, whose in (("2026-12-01T12:00:00-05:00", "R-1"),
+                        ("2026-12-03T09:00:00-05:00", f"{code}'s shift on R-1")):
+        with pytest.raises(InputError, match=(
+            rf"^at: {when} is not before {whose} ended \(2026-12-01T12:00:00-05:00\); record the "
+            r"hours worked instead$"
+        )):
+            cancel(proposed, "R-1", at=at(when),
+                   officer=None if whose == "R-1" else code)
+        with pytest.raises(InputError, match=r"^at: "):
+            price_cancel(proposed, "R-1", at=at(when))
+    assert states(proposed, "R-1") == ["confirmed"]
+    with proposed.transaction() as session:
+        assert session.scalar(select(CancellationRow)) is None
+    # A minute before the end it is still a (short-notice) cancellation.
+    result = cancel(proposed, "R-1", at=at("2026-12-01T11:59:00-05:00"))
+    assert states(proposed, "R-1") == ["cancelled"]
+    assert result.officers == [code]
 
 
 def r1_officer(store: Store) -> str:
