@@ -25,11 +25,13 @@ from pydantic import (
 from models.common import (
     DAY_HOURS,
     DAY_MINUTES,
+    MAX_ID,
     MAX_ITEMS,
     MAX_POSITIONS,
     MAX_RATE,
     WEEK_HOURS,
     YEAR_HOURS,
+    Id,
     StrictModel,
 )
 
@@ -153,7 +155,7 @@ class PolicyOverrides(StrictModel):
 class Agency(StrictModel):
     """A police agency (or a management company's client agency) and its published terms."""
 
-    id: str = Field(min_length=1, pattern=r"^[a-z0-9][a-z0-9-]*$")
+    id: str = Field(min_length=1, max_length=MAX_ID, pattern=r"^[a-z0-9][a-z0-9-]*$")
     name: str
     time_zone: str
     currency: Literal["USD"] = "USD"
@@ -187,6 +189,6 @@ def _agency_tag(value: Any) -> str:
 # `agency.Agency.rates...` whatever validators the model carries (pydantic names an untagged
 # member by its schema, which an after-validator turns into `function-after[...]`).
 AgencyRef = Annotated[
-    Annotated[str, Tag("str")] | Annotated[Agency, Tag("Agency")],
+    Annotated[Id, Tag("str")] | Annotated[Agency, Tag("Agency")],
     Discriminator(_agency_tag),
 ]

@@ -16,6 +16,7 @@ from pydantic import (
     AwareDatetime,
     BaseModel,
     ConfigDict,
+    Field,
     PlainSerializer,
     ValidationError,
     model_validator,
@@ -38,6 +39,10 @@ MAX_RATE = Decimal("10000")
 MAX_OFFICERS = 10_000
 MAX_REQUESTS = 50_000
 MAX_ITEMS = 1_000  # windows of one officer, approvals, preferred officers, categories...
+# An id (officer, request, employer) is at most as long as the store keeps: a longer one was
+# echoed whole in the error that refused it.
+MAX_ID = 64
+MAX_NAME = 200  # a contract rate's name, as the store keeps it
 # The longest request a problem may hold (the service may take less, `api.settings`): a
 # request of a year made a nightly take 39.8 s at a 3 s limit (docs/solver.md).
 MAX_REQUEST_HOURS = 336
@@ -95,6 +100,8 @@ def _whole_minute(moment: datetime) -> datetime:
 # When work starts or ends: an aware time on a whole minute. `received_at` and `notice_at` are
 # plain aware times (compared exactly, never counted in minutes).
 Minute = Annotated[AwareDatetime, AfterValidator(_whole_minute)]
+Id = Annotated[str, Field(min_length=1, max_length=MAX_ID)]
+Name = Annotated[str, Field(max_length=MAX_NAME)]
 
 
 class StrictModel(BaseModel):
@@ -202,8 +209,9 @@ def _id_at(data: Any, loc: tuple[int | str, ...]) -> list[str]:
         if isinstance(key, int):
             parts.append(f"[{key}]")
             node = node[key] if isinstance(node, list) and key < len(node) else None
-            if isinstance(node, dict) and isinstance(node.get("id"), str):
-                parts.append(f" ({node['id']})")
+            named = node.get("id") if isinstance(node, dict) else None
+            if isinstance(named, str) and 0 < len(named) <= MAX_ID:
+                parts.append(f" ({named})")
         else:
             parts.append(f".{key}" if parts else str(key))
             node = node.get(key) if isinstance(node, dict) else None
@@ -216,6 +224,8 @@ def describe_validation_error(exc: ValidationError, data: Any = None) -> InputEr
     loc = tuple(first.get("loc", ()))
     field = "".join(_id_at(data, loc)) if loc else ""
     message = str(first.get("msg", "invalid value")).removeprefix("Value error, ")
+    if first.get("type") == "string_too_long" and isinstance(first.get("input"), str):
+        message = f"{len(first['input'])} characters long; at most {first['ctx']['max_length']}"
     more = len(exc.errors()) - 1
     if more:
         message += f" (and {more} more problem{'s' if more > 1 else ''})"

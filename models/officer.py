@@ -6,7 +6,14 @@ from enum import StrEnum
 
 from pydantic import Field
 
-from models.common import MAX_HOURS_TO_DATE, MAX_ITEMS, WEEK_HOURS, StrictModel, TimeWindow
+from models.common import (
+    MAX_HOURS_TO_DATE,
+    MAX_ITEMS,
+    WEEK_HOURS,
+    Id,
+    StrictModel,
+    TimeWindow,
+)
 
 
 class Rank(StrEnum):
@@ -38,7 +45,7 @@ QUAL_LIQUOR = "liquor_venue"
 
 
 class Officer(StrictModel):
-    id: str = Field(min_length=1)
+    id: Id
     name: str = ""
     rank: Rank = Rank.OFFICER
     status: Status = Status.ACTIVE
@@ -47,7 +54,7 @@ class Officer(StrictModel):
     on_duty: list[TimeWindow] = Field(default_factory=list, max_length=MAX_ITEMS)
     max_hours_per_week: float | None = Field(default=None, gt=0, le=WEEK_HOURS)
     hours_to_date: float = Field(default=0, ge=0, le=MAX_HOURS_TO_DATE)
-    conflicts: list[str] = Field(
+    conflicts: list[Id] = Field(
         default_factory=list, max_length=MAX_ITEMS, description="Employer ids never worked for."
     )
     prior_shifts: list[TimeWindow] = Field(

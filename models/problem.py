@@ -8,7 +8,14 @@ from typing import Annotated
 from pydantic import Field, model_validator
 
 from models.agency import AgencyRef, PolicyOverrides
-from models.common import MAX_OFFICERS, MAX_REQUEST_HOURS, MAX_REQUESTS, Minute, StrictModel
+from models.common import (
+    MAX_OFFICERS,
+    MAX_REQUEST_HOURS,
+    MAX_REQUESTS,
+    Id,
+    Minute,
+    StrictModel,
+)
 from models.officer import Officer
 from models.request import Request
 
@@ -18,8 +25,8 @@ RuleCode = Annotated[str, Field(pattern=r"^[A-Z][A-Z0-9_]*$", max_length=40)]
 class AssignmentRef(StrictModel):
     """One officer on one request (or one segment of it): used for locks and hints."""
 
-    request_id: str = Field(min_length=1)
-    officer_id: str = Field(min_length=1)
+    request_id: Id
+    officer_id: Id
     start: Minute
     end: Minute
     overrides: list[RuleCode] = Field(

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import AwareDatetime, Field, model_validator
 
-from models.common import MAX_POSITIONS, Minute, Money, OutputModel, StrictModel
+from models.common import MAX_POSITIONS, Id, Minute, Money, Name, OutputModel, StrictModel
 from models.request import JobType, Vehicle
 
 RateType = Literal[
@@ -19,13 +19,13 @@ RateType = Literal[
 class QuoteRequest(StrictModel):
     """What a customer asks a price for: one request of N officers (CLI `quote`, API quotes)."""
 
-    agency: str = Field(min_length=1)
+    agency: Id
     start: Minute
     end: Minute
     received_at: AwareDatetime
     officers: int = Field(default=1, ge=1, le=MAX_POSITIONS)
     job_type: JobType = "regular"
-    customer_rate: str | None = None
+    customer_rate: Name | None = None
     vehicle: Vehicle = Field(default_factory=Vehicle)
 
     @model_validator(mode="after")

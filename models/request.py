@@ -6,11 +6,11 @@ from typing import Literal
 
 from pydantic import AwareDatetime, Field, model_validator
 
-from models.common import MAX_ITEMS, MAX_MILES, MAX_POSITIONS, Minute, StrictModel
+from models.common import MAX_ITEMS, MAX_MILES, MAX_POSITIONS, Id, Minute, Name, StrictModel
 
 
 class Employer(StrictModel):
-    id: str = Field(min_length=1)
+    id: Id
     name: str = ""
     category: str = "general"
     pending_litigation: bool = False
@@ -39,12 +39,12 @@ JobType = Literal["regular", "traffic"]
 
 
 class Request(StrictModel):
-    id: str = Field(min_length=1)
+    id: Id
     employer: Employer
     venue: Venue = Field(default_factory=Venue)
     uniformed: bool = True
     job_type: JobType = "regular"
-    customer_rate: str | None = None
+    customer_rate: Name | None = None
     start: Minute
     end: Minute
     received_at: AwareDatetime
@@ -52,7 +52,7 @@ class Request(StrictModel):
     vehicle: Vehicle = Field(default_factory=Vehicle)
     approvals: list[Approval] = Field(default_factory=list, max_length=MAX_ITEMS)
     priority: int = Field(default=3, ge=1, le=5)
-    preferred_officers: list[str] = Field(default_factory=list, max_length=MAX_ITEMS)
+    preferred_officers: list[Id] = Field(default_factory=list, max_length=MAX_ITEMS)
 
     @model_validator(mode="after")
     def _end_after_start(self) -> Request:

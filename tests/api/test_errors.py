@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -25,6 +26,39 @@ def test_422_never_echoes_the_input(client: TestClient) -> None:
     response = client.post("/v1/rosters/propose", json=body, headers=ALL)
     assert response.status_code == 422
     assert "J. Ortiz" not in response.text
+
+
+def test_an_overlong_id_or_name_is_refused_by_its_length_not_echoed(
+    client: TestClient, small: dict[str, Any]
+) -> None:
+    # A 100,000-character id came back whole in the 422 that refused it ("unknown officer ...").
+    long = "X" * 100_000
+    small["locked"] = [{"request_id": small["requests"][0]["id"], "officer_id": long,
+                        "start": small["requests"][0]["start"],
+                        "end": small["requests"][0]["end"]}]
+    small["requests"][1]["employer"]["id"] = long
+    small["requests"][2]["customer_rate"] = long
+    small["agency"] = long
+    response = client.post("/v1/rosters/propose", json=small, headers=ALL)
+    assert response.status_code == 422
+    assert response.json() == {"omitted": 0, "detail": [
+        {"loc": loc, "msg": f"String should have at most {most} characters",
+         "type": "string_too_long"}
+        for loc, most in ((["body", "agency", "str"], 64),
+                          (["body", "requests", 1, "employer", "id"], 64),
+                          (["body", "requests", 2, "customer_rate"], 200),
+                          (["body", "locked", 0, "officer_id"], 64))]}
+    quote = {"agency": long, "start": "2026-12-10T13:00:00-06:00",
+             "end": "2026-12-10T17:00:00-06:00", "received_at": "2026-12-01T13:00:00-06:00"}
+    response = client.post("/v1/quotes", json=quote, headers=ALL)
+    assert (response.status_code, response.json()["detail"]) == (422, [
+        {"loc": ["body", "agency"], "msg": "String should have at most 64 characters",
+         "type": "string_too_long"}])
+    # At the limit, an id is read as usual (and is merely unknown).
+    response = client.post("/v1/quotes", json={**quote, "agency": "x" * 64}, headers=ALL)
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["msg"] == (
+        f"unknown agency '{'x' * 64}' (known: kennesaw-ga, rockport-tx)")
 
 
 def test_unknown_route_and_method_are_json(client: TestClient) -> None:

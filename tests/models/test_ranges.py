@@ -122,6 +122,24 @@ def test_a_request_of_more_than_336_hours_is_refused_by_the_cli_with_exit_2(
         "(a longer contract is one request a day or a week)\n")
 
 
+def test_an_overlong_id_is_refused_by_its_length_without_echoing_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # It was named whole in the message, as the id of its list element.
+    long = "K" * 100_000
+    path = tmp_path / "problem.json"
+    body = {"agency": "kennesaw-ga", "officers": [{"id": long}]}
+    path.write_text(json.dumps(body), encoding="utf-8")
+    assert main(["solve", str(path)]) == 2
+    assert capsys.readouterr().err == (
+        f"offduty: {path}: officers[0].id: 100000 characters long; at most 64\n")
+    body = {"agency": "kennesaw-ga", "officers": [{"id": "K" * 65, "rank": "chief"}]}
+    path.write_text(json.dumps(body), encoding="utf-8")
+    assert main(["solve", str(path)]) == 2
+    assert capsys.readouterr().err.startswith(f"offduty: {path}: officers[0].id: 65 characters")
+    assert Officer.model_validate({"id": "K" * 64}).id == "K" * 64
+
+
 @pytest.mark.parametrize(("model", "data", "field"), [
     (Officer, {"id": "K-1", "name": "A\x00"}, "name"),
     (Officer, {"id": "K-1", "qualifications": ["x", "\x00"]}, "qualifications"),
