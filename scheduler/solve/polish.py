@@ -19,7 +19,13 @@ from scheduler.rules.load import OFFICER_STRIDE, OfficerLoad
 from scheduler.solve.draft import Draft
 from scheduler.solve.pair_checks import Crew, bind_checks, may_take
 from scheduler.solve.pieces import Piece, PieceSet
-from scheduler.timeutil import local_date, split_by_local_week, week_monday
+from scheduler.timeutil import (
+    local_date,
+    local_midnight,
+    minutes_by_span,
+    split_by_local_week,
+    week_monday,
+)
 
 # The shifts a polish pass checks at once for whether they could move (`Movable`).
 BLOCK = 256
@@ -224,7 +230,14 @@ class WeekMinutes:
         self.tz = ctx.tz
         self.ps = ps
         self.split: dict[int, tuple[tuple[date, int], ...]] = {}
-        self.column: dict[object, int] = {w: i for i, w in enumerate(_mondays(ctx, ps))}
+        mondays = _mondays(ctx, ps)
+        self.column: dict[object, int] = {w: i for i, w in enumerate(mondays)}
+        # The weeks' local midnights: week i runs from edges[i] to edges[i + 1].
+        self.edges = np.asarray(
+            [local_midnight(m, ctx.tz) for m in [*mondays, *mondays[-1:]]], dtype=np.int64
+        )
+        if len(mondays):
+            self.edges[-1] = local_midnight(mondays[-1] + timedelta(days=7), ctx.tz)
         self.minutes = np.zeros((len(ctx.officers), len(self.column)), dtype=np.int64)
         for o, load in loads.items():
             for w, m in load.week.items():
@@ -255,6 +268,19 @@ class WeekMinutes:
             col = np.array([self.column[x[i][0]] if i < len(x) else 0 for x in parts], dtype=int)
             m = np.array([x[i][1] if i < len(x) else 0 for x in parts], dtype=np.int64)[shift]
             fits &= (m == 0) | (self.minutes[officer, col[shift]] + m <= self.cap[officer])
+        return fits
+
+    def room_spans(self, officer: np.ndarray, start: np.ndarray, end: np.ndarray) -> np.ndarray:
+        """`room` for many pairs at once, each given as its officer and interval (one lying in
+        the weeks of the pieces this was made with): whether the officer's weeks still hold it.
+        The intervals are cut at the weeks' edges as arrays, so an interval never seen before
+        costs no `split_by_local_week` (`resplit` tries thousands of new segments)."""
+        fits = np.ones(len(officer), dtype=bool)
+        if not len(officer):
+            return fits
+        interval, span, minutes = minutes_by_span(start, end, self.edges)
+        who = officer[interval]
+        fits[interval[self.minutes[who, span] + minutes > self.cap[who]]] = False
         return fits
 
     def move(self, p: int, old: int, new: int) -> None:

@@ -29,8 +29,17 @@ from scheduler.rules.eligibility import candidate_pools, officer_arrays
 from scheduler.rules.load import OfficerLoad
 from scheduler.solve.draft import Draft
 from scheduler.solve.explain import OpenPositions
+from scheduler.solve.pair_checks import bind_checks, may_take
 from scheduler.solve.pieces import Piece, PieceSet, arcs_over, count_arcs_over, grid_points
-from scheduler.solve.polish import Busy, Staff, WeekMinutes, final_loads, lightest_taker, totals
+from scheduler.solve.polish import (
+    Busy,
+    Staff,
+    WeekMinutes,
+    crew_joining,
+    final_loads,
+    lightest_taker,
+    totals,
+)
 from scheduler.solve.splits import piece_index
 
 # The segments screened at once: one `candidate_pools` call costs a few milliseconds beyond its
@@ -226,6 +235,7 @@ class _Roster:
         fortnight (M, seed 0) every segment tried was 72,067 taker searches, 6.0 s of a
         7.3 s profile (docs/solver.md)."""
         worth = dict.fromkeys(arcs, 0)
+        near = self._near(arcs, back)
         starts: dict[int, list[int]] = {}
         for p in arcs:
             starts.setdefault(self.ps.pieces[p].start, []).append(p)
@@ -234,13 +244,39 @@ class _Roster:
             lo, hi = 0, len(same)  # same[:lo] have a taker, same[hi:] have none
             while lo < hi:
                 mid = (lo + hi) // 2
-                if self.taker(same[mid], back) is None:
+                if not self._may_take(same[mid], near[same[mid]]):
                     hi = mid
                 else:
                     lo = mid + 1
             for p in same[:lo]:
                 worth[p] = self.ps.pieces[p].weight
         return worth
+
+    def _near(self, arcs: list[int], back: list[int]) -> dict[int, np.ndarray]:
+        """Each segment's pool less the officers the arrays rule out (a week too full, a shift
+        too near: `WeekMinutes.room`, `Busy.free`), for all of a stretch's segments in one array
+        step; the officers of the shifts given up (`back`) are kept whatever the arrays say.
+        One step a segment was 0.14 s of a 0.40 s resplit on Rockport's Christmas week (S, seed
+        0), which a limit of 1 s cut short (docs/solver.md)."""
+        pools = [self.pools[p] for p in arcs]
+        officer = np.concatenate(pools) if pools else np.empty(0, dtype=np.int64)
+        shift = np.repeat(np.arange(len(arcs)), [len(pool) for pool in pools])
+        pieces = [self.ps.pieces[p] for p in arcs]
+        start = np.asarray([pc.start for pc in pieces], dtype=np.int64)[shift]
+        end = np.asarray([pc.end for pc in pieces], dtype=np.int64)[shift]
+        keep = self.weeks.room_spans(officer, start, end)
+        keep &= self.busy.free_pairs(officer, start, end)
+        if back:
+            keep |= np.isin(officer, back)
+        ends = np.cumsum(np.bincount(shift[keep], minlength=len(arcs))).tolist()
+        kept = officer[keep]
+        return {p: kept[a:b] for p, a, b in zip(arcs, [0, *ends], ends, strict=False)}
+
+    def _may_take(self, p: int, near: np.ndarray) -> bool:
+        """Whether any of `near` may take piece p (the greedy and polish layer's checks)."""
+        piece = self.ps.pieces[p]
+        checks = bind_checks(self.ctx, piece, crew_joining(self.ctx, self.staff, piece))
+        return any(may_take(checks, int(o), self.loads[int(o)]) for o in near)
 
     def split_again(self, st: _Stretch) -> bool:
         """Give up the stretch's neighbours, split it along the longest path of its segments

@@ -194,6 +194,12 @@ def test_the_greedy_and_polish_checks_are_the_registry_entries() -> None:
     crew = lambda oi: [(piece.start, piece.end, ctx.officers[oi].supervisor)]  # noqa: E731
     assert not may_take(bind_checks(ctx, piece, crew), 0, load)
     assert may_take(bind_checks(ctx, piece, crew), 1, OfficerLoad(ctx, ctx.officers[1]))
+    # Bound once, the crew is asked once for every officer who is not a supervisor, and never
+    # for a supervisor (a supervisor joining leaves no moment unsupervised).
+    asked: list[int] = []
+    checks = bind_checks(ctx, piece, lambda oi: asked.append(oi) or crew(oi))
+    answers = [may_take(checks, oi, OfficerLoad(ctx, ctx.officers[oi])) for oi in (1, 0, 0, 1)]
+    assert (answers, asked) == ([True, False, False, True], [0])
     load.add(piece.start, piece.end)
     assert not may_take(bind_checks(ctx, piece, None), 0, load)  # OVERLAP with itself
     # An officer with the employer on their conflict list (the pools keep them).

@@ -20,6 +20,7 @@ from scheduler.solve.greedy import greedy_until
 from scheduler.solve.locks import check_locks
 from scheduler.solve.pieces import PieceSet, build_pieces
 from scheduler.solve.polish import Busy, WeekMinutes, final_loads, polish
+from scheduler.timeutil import split_by_local_week
 from tests.scheduler.builders import validated_draft
 
 WEEKS = [
@@ -103,3 +104,17 @@ def test_free_and_week_room_for_many_pairs_equal_those_of_one_piece(
     one_room = np.concatenate([np.isin(pools[p], weeks.room(pools[p], p)) for p in pieces])
     assert np.array_equal(free, one_free) and np.array_equal(room, one_room)
     assert 0 < free.sum() < len(free) and 0 < room.sum() <= len(room)
+    spans = weeks.room_spans(officer, ps.starts[pieces][shift], ps.ends[pieces][shift])
+    assert np.array_equal(spans, one_room)
+    # Intervals across each Monday midnight inside the weeks, for every officer: the minutes on
+    # each side count in their own week, as `split_by_local_week` cuts them.
+    edges = weeks.edges[1:-1]
+    who = np.tile(np.arange(len(ctx.officers)), len(edges))
+    start = np.repeat(edges, len(ctx.officers)) - 6 * 60
+    end = start + 12 * 60
+    expected = [
+        all(weeks.minutes[o, weeks.column[w]] + m <= weeks.cap[o]
+            for w, m in split_by_local_week(int(s), int(e), ctx.tz))
+        for o, s, e in zip(who.tolist(), start, end, strict=True)
+    ]
+    assert len(edges) and np.array_equal(weeks.room_spans(who, start, end), expected)

@@ -6,18 +6,22 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import date
 from typing import Any
 
 import pytest
 
+from scenarios.generator import generate
 from scheduler.context import Context, prepare
 from scheduler.rules.eligibility import candidate_pools
 from scheduler.solve import resplit as resplit_module
 from scheduler.solve.budget import polish_needs, resplit_seconds
 from scheduler.solve.draft import Draft
 from scheduler.solve.fill import fill_and_polish
+from scheduler.solve.greedy import greedy_until
 from scheduler.solve.locks import check_locks
 from scheduler.solve.pieces import PieceSet, build_pieces, find_piece
+from scheduler.solve.polish import final_loads
 from scheduler.solve.resplit import SECONDS_PER_ARC, resplit, seconds_needed
 from scheduler.solve.stages import Clock
 from scheduler.timeutil import to_minute
@@ -240,3 +244,38 @@ def test_splitting_again_is_timed_as_its_own_phase() -> None:
     start = Draft([(first, who["K-1"])], {first: 1, second: 1})
     done = fill_and_polish(ctx, ps, pools, start, locked, phase=phase)
     assert (seen, done.split) == (["resplit"], 1)
+
+
+@pytest.mark.parametrize(("agency", "start", "opts"), [
+    # Rockport's Christmas week, many long requests; its DST week with supervisors.
+    ("rockport-tx", date(2026, 12, 21), {"long_share": 0.25}),
+    ("rockport-tx", date(2026, 3, 2), {"long_share": 0.25, "supervisor_share": 0.30}),
+])
+def test_the_segments_worth_a_taker_are_those_a_lightest_taker_is_found_for(
+    agency: str, start: date, opts: dict[str, Any]
+) -> None:
+    # The takers' arrays are now taken for a whole stretch at once (`_Roster._near`), and a
+    # segment's worth asks only whether anyone may take it: the same segments as asking each
+    # one's lightest taker, on every segment of every stretch of a greedy roster.
+    ctx, ps, pools, locked, _ = _even(generate(60, 150, 7, 1, agency, start, **opts))
+    draft, _ = greedy_until(ctx, ps, {p.index: pools[p.index] for p in ps.pieces},
+                            final_loads(ctx, ps, Draft([], {}), locked), None)
+    validated_draft(ctx, ps, draft, locked)
+    stretches = resplit_module._stretches(ctx, ps, draft)
+    grown = resplit_module._Grown(ctx, ps, pools)
+    roster = resplit_module._Roster(ctx, grown.ps, grown.pools, draft, locked)
+    for st in stretches:
+        st.spans = resplit_module.arcs_of(ctx, st)
+    grown.add_arcs(ctx, stretches)
+    worth = 0
+    for st in stretches:
+        for k in st.released:
+            roster._hold(k, on=False)
+        back = sorted({roster._shift(k)[1] for k in st.released})
+        near = roster._near(st.arcs, back)
+        found = [roster._may_take(p, near[p]) for p in st.arcs]
+        assert found == [roster.taker(p, back) is not None for p in st.arcs]
+        worth += sum(found)
+        for k in st.released:
+            roster._hold(k, on=True)
+    assert len(stretches) > 10 and worth > 0
