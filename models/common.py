@@ -101,6 +101,16 @@ def _whole_minute(moment: datetime) -> datetime:
 # plain aware times (compared exactly, never counted in minutes).
 Minute = Annotated[AwareDatetime, AfterValidator(_whole_minute)]
 Id = Annotated[str, Field(min_length=1, max_length=MAX_ID)]
+
+
+def too_long(start: datetime, end: datetime) -> str | None:
+    """Why [start, end) is longer than one request may last, or None: the same sentence for a
+    problem's request, a quote and an imported request (each said it its own way)."""
+    hours = (end - start) / timedelta(hours=1)
+    if hours <= MAX_REQUEST_HOURS:
+        return None
+    return (f"lasts {hours:g} hours; a request lasts at most {MAX_REQUEST_HOURS} (a longer "
+            "contract is one request a day or a week)")
 Name = Annotated[str, Field(max_length=MAX_NAME)]
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Annotated
 
 from pydantic import Field, model_validator
@@ -10,11 +9,11 @@ from pydantic import Field, model_validator
 from models.agency import AgencyRef, PolicyOverrides
 from models.common import (
     MAX_OFFICERS,
-    MAX_REQUEST_HOURS,
     MAX_REQUESTS,
     Id,
     Minute,
     StrictModel,
+    too_long,
 )
 from models.officer import Officer
 from models.request import Request
@@ -84,12 +83,8 @@ class Problem(StrictModel):
                     "the request's times"
                 )
         for i, request in enumerate(self.requests):
-            hours = (request.end - request.start) / timedelta(hours=1)
-            if hours > MAX_REQUEST_HOURS:
-                raise ValueError(
-                    f"requests[{i}] ({request.id}): lasts {hours:g} hours; a request lasts at "
-                    f"most {MAX_REQUEST_HOURS} (a longer contract is one request a day or a week)"
-                )
+            if (why := too_long(request.start, request.end)) is not None:
+                raise ValueError(f"requests[{i}] ({request.id}): {why}")
         for i, ref in enumerate(self.hint):
             if ref.overrides:
                 raise ValueError(f"hint[{i}]: overrides apply only to locked assignments")

@@ -24,7 +24,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import Agency, InputError, Officer, Request
-from models.common import MAX_REQUEST_HOURS, describe_validation_error
+from models.common import describe_validation_error, too_long
 from models.officer import QUAL_LIQUOR, QUAL_TRAFFIC, QUAL_VEHICLE
 from scheduler.input_bounds import check_bounds
 from scheduler.pricing.rate_card import check_priceable
@@ -436,10 +436,8 @@ class _RequestWriter:
                     select(RequestRow).where(RequestRow.agency_id == agency_id))
             }
         check_priceable(request, self.agencies[agency_id])
-        hours = (request.end - request.start).total_seconds() / 3600
-        if hours > MAX_REQUEST_HOURS:
-            raise InputError("end", f"the request lasts {hours:g} hours; at most "
-                             f"{MAX_REQUEST_HOURS} are accepted (split it into shorter requests)")
+        if (why := too_long(request.start, request.end)) is not None:
+            raise InputError("end", f"the request {why}")
         stored = self.stored[agency_id]
         row = stored.get(request.id)
         if row is None:

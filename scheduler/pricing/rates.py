@@ -9,11 +9,11 @@ total is the sum of its lines; a roster's total is the sum of its requests' tota
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
 from decimal import Decimal
 
 from models.agency import Agency, PolicySettings
-from models.common import MAX_REQUEST_HOURS, InputError, to_cents
+from models.common import InputError, to_cents, too_long
 from models.quote import (
     CancellationCharge,
     CancellationQuoteRequest,
@@ -268,10 +268,8 @@ def _quoted(q: QuoteRequest) -> Request:
     computes with and its length within a request's (the console's quote form priced year 1 or
     9999 into an overflow, a 500)."""
     check_bounds(q)
-    hours = (q.end - q.start) / timedelta(hours=1)
-    if hours > MAX_REQUEST_HOURS:
-        raise InputError("end", f"the quote lasts {hours:g} hours; a request lasts at most "
-                         f"{MAX_REQUEST_HOURS}")
+    if (why := too_long(q.start, q.end)) is not None:
+        raise InputError("end", f"the quote {why}")
     return Request(
         id="quote",
         employer=Employer(id="quote"),

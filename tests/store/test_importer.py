@@ -72,7 +72,8 @@ def test_a_request_longer_than_the_service_takes_is_refused_at_import(
     path.write_text(REQUESTS_HEADER + R1.replace("2026-12-01T12:00:00-05:00",
                                                  "2027-12-01T08:00:00-05:00"), encoding="utf-8")
     with pytest.raises(InputError, match=r"^requests.csv:2: end: the request lasts 8760 hours; "
-                       r"at most 336 are accepted"):
+                       r"a request lasts at most 336 \(a longer contract is one request a day "
+                       r"or a week\)$"):
         import_file(store, "requests", path)
     assert count(store, RequestRow) == 0
 

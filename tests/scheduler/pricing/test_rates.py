@@ -335,3 +335,12 @@ def test_lengthening_past_a_holiday_can_lower_the_bill_as_the_rules_say() -> Non
     short = _quote(R, "2026-12-25T23:00-06:00", "2026-12-25T23:30-06:00")
     longer = _quote(R, "2026-12-25T23:00-06:00", "2026-12-26T00:30-06:00")
     assert (short.total, longer.total) == (Decimal("135.60"), Decimal("129.95"))
+
+
+def test_a_quote_longer_than_a_request_is_refused_as_a_request_is() -> None:
+    # The quote, the problem's request and the import each said it in their own words.
+    assert _quote(K, "2026-12-01T00:00-05:00", "2026-12-15T00:00-05:00").worked_hours_per_officer \
+        == 336
+    with pytest.raises(InputError, match=r"^end: the quote lasts 336.5 hours; a request lasts at "
+                       r"most 336 \(a longer contract is one request a day or a week\)$"):
+        _quote(K, "2026-12-01T00:00-05:00", "2026-12-15T00:30-05:00")
