@@ -101,6 +101,7 @@ def _whole_minute(moment: datetime) -> datetime:
 # plain aware times (compared exactly, never counted in minutes).
 Minute = Annotated[AwareDatetime, AfterValidator(_whole_minute)]
 Id = Annotated[str, Field(min_length=1, max_length=MAX_ID)]
+Name = Annotated[str, Field(max_length=MAX_NAME)]
 
 
 def too_long(start: datetime, end: datetime) -> str | None:
@@ -111,7 +112,6 @@ def too_long(start: datetime, end: datetime) -> str | None:
         return None
     return (f"lasts {hours:g} hours; a request lasts at most {MAX_REQUEST_HOURS} (a longer "
             "contract is one request a day or a week)")
-Name = Annotated[str, Field(max_length=MAX_NAME)]
 
 
 class StrictModel(BaseModel):

@@ -233,11 +233,8 @@ class WeekMinutes:
         mondays = _mondays(ctx, ps)
         self.column: dict[object, int] = {w: i for i, w in enumerate(mondays)}
         # The weeks' local midnights: week i runs from edges[i] to edges[i + 1].
-        self.edges = np.asarray(
-            [local_midnight(m, ctx.tz) for m in [*mondays, *mondays[-1:]]], dtype=np.int64
-        )
-        if len(mondays):
-            self.edges[-1] = local_midnight(mondays[-1] + timedelta(days=7), ctx.tz)
+        bounds = [*mondays, mondays[-1] + timedelta(days=7)] if mondays else []
+        self.edges = np.asarray([local_midnight(m, ctx.tz) for m in bounds], dtype=np.int64)
         self.minutes = np.zeros((len(ctx.officers), len(self.column)), dtype=np.int64)
         for o, load in loads.items():
             for w, m in load.week.items():
