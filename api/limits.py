@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 from api.settings import Settings
-from models.common import InputError
+from models.common import InputError, elapsed
 from models.problem import Problem
 from models.quote import QuoteRequest
 from models.request import Request
@@ -27,7 +27,7 @@ def _in_range(field: str, moment: datetime) -> None:
 
 
 def _duration(field: str, start: datetime, end: datetime, settings: Settings) -> None:
-    hours = (end - start) / timedelta(hours=1)
+    hours = elapsed(start, end) / timedelta(hours=1)
     if hours > settings.max_request_hours:
         limit = settings.max_request_hours
         raise InputError(field, f"lasts {hours:g} hours; the service accepts at most {limit:g}")

@@ -8,10 +8,12 @@ latest run left positions open).
 from __future__ import annotations
 
 import argparse
+from datetime import timedelta
 from typing import Any
 
 from cli.store_args import add_db_option, aware, day, required_aware, store_from
 from models import InputError
+from models.common import elapsed
 from store.records import agency_of
 from store.roster import (
     RosterFilter,
@@ -151,6 +153,6 @@ def run_worked(args: argparse.Namespace) -> int:
                       now=aware(args.now, "--now"))
     finally:
         store.close()
-    hours = (end - start).total_seconds() / 3600
+    hours = elapsed(start, end) / timedelta(hours=1)
     print(f"{args.request}: {args.officer} worked {hours:g} h")
     return 0

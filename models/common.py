@@ -104,10 +104,19 @@ Id = Annotated[str, Field(min_length=1, max_length=MAX_ID)]
 Name = Annotated[str, Field(max_length=MAX_NAME)]
 
 
+def elapsed(start: datetime, end: datetime) -> timedelta:
+    """The real time from `start` to `end`. Python subtracts and compares two times that share
+    one zone object on their wall clocks, DST's fold ignored: 01:00 EDT to 01:00 EST on
+    1 November 2026 came out 0 hours, and a window of that real hour was refused. Wall clocks
+    less offsets, not times in UTC: the year 9999 in a zone west of UTC has none."""
+    wall = end.replace(tzinfo=None) - start.replace(tzinfo=None)
+    return wall - ((end.utcoffset() or timedelta(0)) - (start.utcoffset() or timedelta(0)))
+
+
 def too_long(start: datetime, end: datetime) -> str | None:
     """Why [start, end) is longer than one request may last, or None: the same sentence for a
     problem's request, a quote and an imported request (each said it its own way)."""
-    hours = (end - start) / timedelta(hours=1)
+    hours = elapsed(start, end) / timedelta(hours=1)
     if hours <= MAX_REQUEST_HOURS:
         return None
     return (f"lasts {hours:g} hours; a request lasts at most {MAX_REQUEST_HOURS} (a longer "
@@ -169,7 +178,7 @@ class TimeWindow(StrictModel):
 
     @model_validator(mode="after")
     def _end_after_start(self) -> TimeWindow:
-        if self.end <= self.start:
+        if elapsed(self.start, self.end) <= timedelta(0):
             raise ValueError(
                 f"end {self.end.isoformat()} is not after start {self.start.isoformat()}"
             )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Annotated
 
 from pydantic import Field, model_validator
@@ -13,6 +14,7 @@ from models.common import (
     Id,
     Minute,
     StrictModel,
+    elapsed,
     too_long,
 )
 from models.officer import Officer
@@ -38,7 +40,7 @@ class AssignmentRef(StrictModel):
 
     @model_validator(mode="after")
     def _end_after_start(self) -> AssignmentRef:
-        if self.end <= self.start:
+        if elapsed(self.start, self.end) <= timedelta(0):
             raise ValueError(
                 f"{self.request_id}/{self.officer_id}: end is not after start"
             )

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 from typing import Literal
 
 from pydantic import AwareDatetime, Field, model_validator
 
-from models.common import MAX_POSITIONS, Id, Minute, Money, Name, OutputModel, StrictModel
+from models.common import MAX_POSITIONS, Id, Minute, Money, Name, OutputModel, StrictModel, elapsed
 from models.request import JobType, Vehicle
 
 RateType = Literal[
@@ -30,7 +31,7 @@ class QuoteRequest(StrictModel):
 
     @model_validator(mode="after")
     def _end_after_start(self) -> QuoteRequest:
-        if self.end <= self.start:
+        if elapsed(self.start, self.end) <= timedelta(0):
             raise ValueError(
                 f"end {self.end.isoformat()} is not after start {self.start.isoformat()}"
             )

@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Literal
 
 from pydantic import AwareDatetime, Field, model_validator
 
-from models.common import MAX_ITEMS, MAX_MILES, MAX_POSITIONS, Id, Minute, Name, StrictModel
+from models.common import (
+    MAX_ITEMS,
+    MAX_MILES,
+    MAX_POSITIONS,
+    Id,
+    Minute,
+    Name,
+    StrictModel,
+    elapsed,
+)
 
 
 class Employer(StrictModel):
@@ -56,7 +66,7 @@ class Request(StrictModel):
 
     @model_validator(mode="after")
     def _end_after_start(self) -> Request:
-        if self.end <= self.start:
+        if elapsed(self.start, self.end) <= timedelta(0):
             raise ValueError(
                 f"request {self.id}: end {self.end.isoformat()} is not after start "
                 f"{self.start.isoformat()}"

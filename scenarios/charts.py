@@ -21,6 +21,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
+from models.common import elapsed
 from models.problem import Problem
 from models.result import Assignment, RosterResult
 from scenarios.figures import COVERAGE_PCT, GINI, PAY, POSITIONS_FILLED, REVENUE
@@ -146,7 +147,7 @@ def coverage_by_day(problem: Problem, result: RosterResult) -> pd.DataFrame:
     """Positions per local start date: requested, filled, unfilled and refused (shares count)."""
     tz = resolve_agency(problem.agency).tz
     day_of = {r.id: r.start.astimezone(tz).date() for r in problem.requests}
-    length = {r.id: (r.end - r.start).total_seconds() for r in problem.requests}
+    length = {r.id: elapsed(r.start, r.end).total_seconds() for r in problem.requests}
     rows: dict[date, dict[str, float]] = defaultdict(
         lambda: {"requested": 0.0, "unfilled": 0.0, "refused": 0.0}
     )
@@ -156,7 +157,7 @@ def coverage_by_day(problem: Problem, result: RosterResult) -> pd.DataFrame:
     for rej in result.rejected:
         rows[day_of[rej.request_id]]["refused"] += needed[rej.request_id]
     for u in result.unfilled:
-        share = (u.end - u.start).total_seconds() / length[u.request_id]
+        share = elapsed(u.start, u.end).total_seconds() / length[u.request_id]
         rows[day_of[u.request_id]]["unfilled"] += u.positions * share
     table = pd.DataFrame.from_dict(rows, orient="index").sort_index()
     table["filled"] = table["requested"] - table["unfilled"] - table["refused"]

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from decimal import Decimal
 
+from models.common import elapsed
 from models.problem import Problem
 from models.result import Assignment, RosterResult
 from scheduler.agencies import resolve_agency
@@ -58,12 +59,12 @@ def officer_pay(problem: Problem, assignments: Iterable[Assignment]) -> Decimal:
 
 def unfilled_by_reason(problem: Problem, result: RosterResult) -> Figures:
     """Unfilled positions by their first reason code; a piece counts its share of the request."""
-    lengths = {r.id: (r.end - r.start).total_seconds() for r in problem.requests}
+    lengths = {r.id: elapsed(r.start, r.end).total_seconds() for r in problem.requests}
     counts: Figures = {}
     for u in result.unfilled:
         code = u.reasons[0].code if u.reasons else "UNKNOWN"
         length = lengths.get(u.request_id)
-        share = (u.end - u.start).total_seconds() / length if length else 1.0
+        share = elapsed(u.start, u.end).total_seconds() / length if length else 1.0
         counts[UNFILLED + code] = counts.get(UNFILLED + code, 0) + round(u.positions * share, 4)
     return counts
 

@@ -10,13 +10,14 @@ from __future__ import annotations
 import csv
 import sys
 from collections.abc import Iterable
+from datetime import timedelta
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import AwareDatetime, Field, model_validator
 
 from models import Officer, Problem, Request
-from models.common import StrictModel
+from models.common import StrictModel, elapsed
 
 Kind = Literal["officers", "availability", "requests"]
 
@@ -61,7 +62,7 @@ class WindowRow(StrictModel):
 
     @model_validator(mode="after")
     def _end_after_start(self) -> WindowRow:
-        if self.end <= self.start:
+        if elapsed(self.start, self.end) <= timedelta(0):
             raise ValueError(
                 f"end {self.end.isoformat()} is not after start {self.start.isoformat()}"
             )

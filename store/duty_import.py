@@ -23,6 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import InputError
+from models.common import elapsed
 from scheduler.input_bounds import year_problem
 from store.audit import record
 from store.db import Store
@@ -116,10 +117,10 @@ def _block(where: str, row: dict[str, str]) -> DutyBlock:
         raise InputError(f"{where}: Employee ID", "is empty")
     start = _time(where, "Start", row.get("Start") or "")
     end = _time(where, "End", row.get("End") or "")
-    if end <= start:
+    if elapsed(start, end) <= timedelta(0):
         raise InputError(f"{where}: End", f"{end.isoformat()} is not after Start "
                          f"{start.isoformat()}")
-    if end - start > MAX_BLOCK:
+    if elapsed(start, end) > MAX_BLOCK:
         raise InputError(f"{where}: End", "a duty block lasts at most 24 hours")
     return DutyBlock(where, officer, start, end, (row.get("Assignment Code") or "").strip())
 

@@ -18,7 +18,7 @@ from datetime import UTC, datetime, time, timedelta
 from sqlalchemy.orm import Session
 
 from models import Assignment, InputError, Problem, RosterResult, SolveOptions
-from models.common import refuse_seconds
+from models.common import elapsed, refuse_seconds
 from models.result import Violation
 from scheduler.solve.report import EMPTY_METRICS
 from scheduler.timeutil import week_monday
@@ -70,7 +70,7 @@ def live_roster(problem: Problem) -> list[Assignment]:
 
 def shift_of(request: str, officer: str, start: datetime, end: datetime,
              locked: bool = False) -> Assignment:
-    hours = (end - start).total_seconds() / 3600
+    hours = elapsed(start, end) / timedelta(hours=1)
     return Assignment(request_id=request, officer_id=officer, start=start, end=end, hours=hours,
                       billable_hours=hours, amount=0, locked=locked)
 

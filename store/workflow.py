@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from models import CancellationCharge, InputError, PolicyOverrides, PolicySettings, Request
 from models.agency import Agency
-from models.common import refuse_seconds
+from models.common import elapsed, refuse_seconds
 from scheduler.pricing.rates import effective_policy, price_cancellation
 from store.audit import record
 from store.db import Store
@@ -265,11 +265,11 @@ def record_worked(
     A shift already recorded as worked may be recorded again (a correction of its times).
     """
     refuse_seconds(start=start, end=end)
-    if end <= start:
+    if elapsed(start, end) <= timedelta(0):
         raise InputError("end", f"{end.isoformat()} is not after start {start.isoformat()}")
-    if end - start > MOST_WORKED:
+    if elapsed(start, end) > MOST_WORKED:
         # 172.5 hours on a 4.5-hour shift were kept, and counted in every later fairness window.
-        raise InputError("end", f"{(end - start) / timedelta(hours=1):g} hours after start "
+        raise InputError("end", f"{elapsed(start, end) / timedelta(hours=1):g} hours after start "
                          f"{start.isoformat()}; one shift is worked for at most 24 hours")
     moment = (now or datetime.now(UTC)).astimezone(UTC)
     with store.write() as session:

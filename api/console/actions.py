@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request
@@ -29,6 +29,7 @@ from api.console.nightly_runs import get_run, start_run
 from api.console.session import ConsoleSession
 from api.console.times import agency_zone, request_when
 from models import InputError
+from models.common import elapsed
 from scheduler.input_bounds import typed_number, typed_time, typed_whole
 from store import Store
 from store.audit import acting_as
@@ -165,7 +166,7 @@ async def worked(request: Request, session: SessionDep, store: StoreDep) -> Resp
         assert start is not None and end is not None
         shift = record_worked(store, form.get("request", ""), form.get("officer", ""), start,
                               end, agency=agency)
-        hours = (end - start).total_seconds() / 3600
+        hours = elapsed(start, end) / timedelta(hours=1)
         return {"lines": [f"{form.get('officer')} worked {hours:g} h on {form.get('request')} "
                           f"({shift.state})"]}
 

@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from pydantic import BaseModel, ValidationError
 
 from models.agency import PolicyOverrides
-from models.common import InputError, covering_window, describe_validation_error, window_inside
-from models.problem import Problem
+from models.common import (
+    InputError,
+    TimeWindow,
+    covering_window,
+    describe_validation_error,
+    elapsed,
+    too_long,
+    window_inside,
+)
+from models.problem import AssignmentRef, Problem
 from models.quote import QuoteRequest
+from models.request import Request
 from scheduler.agencies import get_agency
 
 
@@ -167,3 +177,28 @@ def test_stored_windows_with_seconds_round_to_whole_minutes() -> None:
     assert (free.start.isoformat(), free.end.isoformat()) == (
         "2026-12-01T10:01:00-05:00", "2026-12-01T12:00:00-05:00")
     assert window_inside(t("2026-12-01T10:00:01-05:00"), t("2026-12-01T10:00:59-05:00")) is None
+
+
+def test_times_of_one_zone_object_are_compared_and_counted_in_real_time() -> None:
+    # Python compares and subtracts two times sharing one zone object on their wall clocks: the
+    # real hour from 01:00 EDT to 01:00 EST on 1 November 2026 was refused as "not after", and
+    # 00:00-04:00 that night counted 4 hours where 5 passed.
+    tz = ZoneInfo("America/New_York")
+    edt, est = datetime(2026, 11, 1, 1, tzinfo=tz), datetime(2026, 11, 1, 1, tzinfo=tz, fold=1)
+    assert (est - edt, elapsed(edt, est)) == (timedelta(0), timedelta(hours=1))
+    assert TimeWindow(start=edt, end=est).end == est
+    request = {"id": "R-1", "employer": {"id": "E"}, "start": edt, "end": est,
+               "received_at": datetime(2026, 10, 1, tzinfo=tz)}
+    assert Request.model_validate(request).end == est
+    ref = AssignmentRef(request_id="R-1", officer_id="K-1", start=edt, end=est)
+    assert ref.end == est
+    assert QuoteRequest(agency="kennesaw-ga", start=edt, end=est, received_at=edt).end == est
+    with pytest.raises(ValidationError, match="is not after start"):
+        TimeWindow(start=est, end=edt)
+    midnight = datetime(2026, 11, 1, tzinfo=tz)
+    assert elapsed(midnight, datetime(2026, 11, 1, 4, tzinfo=tz)) == timedelta(hours=5)
+    # 336 real hours from that midnight end at 23:00 on the 14th, not at midnight.
+    assert too_long(midnight, datetime(2026, 11, 14, 23, tzinfo=tz)) is None
+    assert too_long(midnight, datetime(2026, 11, 15, tzinfo=tz)) == (
+        "lasts 337 hours; a request lasts at most 336 (a longer contract is one request a day or "
+        "a week)")
