@@ -79,7 +79,8 @@ class Problem(StrictModel):
             request = requests.get(lock.request_id)
             if request is None:
                 raise ValueError(f"locked[{i}]: unknown request {lock.request_id}")
-            if lock.start < request.start or lock.end > request.end:
+            inside = elapsed(request.start, lock.start), elapsed(lock.end, request.end)
+            if min(inside) < timedelta(0):
                 raise ValueError(
                     f"locked[{i}]: {lock.officer_id} on {lock.request_id} lies outside "
                     "the request's times"

@@ -195,6 +195,14 @@ def test_times_of_one_zone_object_are_compared_and_counted_in_real_time() -> Non
     assert QuoteRequest(agency="kennesaw-ga", start=edt, end=est, received_at=edt).end == est
     with pytest.raises(ValidationError, match="is not after start"):
         TimeWindow(start=est, end=edt)
+    # 01:00-01:30 EST lies after a request that ends at 01:30 EDT (and was taken as inside it).
+    late = {"request_id": "R-1", "officer_id": "K-1", "start": est,
+            "end": datetime(2026, 11, 1, 1, 30, tzinfo=tz, fold=1)}
+    problem = {"agency": "kennesaw-ga", "officers": [{"id": "K-1"}], "locked": [late],
+               "requests": [request | {"start": datetime(2026, 11, 1, tzinfo=tz),
+                                       "end": datetime(2026, 11, 1, 1, 30, tzinfo=tz)}]}
+    with pytest.raises(ValidationError, match=r"locked\[0\]: K-1 on R-1 lies outside"):
+        Problem.model_validate(problem)
     midnight = datetime(2026, 11, 1, tzinfo=tz)
     assert elapsed(midnight, datetime(2026, 11, 1, 4, tzinfo=tz)) == timedelta(hours=5)
     # 336 real hours from that midnight end at 23:00 on the 14th, not at midnight.
