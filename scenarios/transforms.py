@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Sequence
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
@@ -79,22 +79,28 @@ def day_window(day: date, tz: ZoneInfo) -> tuple[datetime, datetime]:
 def cut_windows(
     windows: Sequence[TimeWindow], cut: tuple[datetime, datetime]
 ) -> list[TimeWindow]:
-    """The windows minus [cut start, cut end); a window split by the cut becomes two."""
+    """The windows minus [cut start, cut end); a window split by the cut becomes two. Times are
+    compared in UTC: two of one zone object compare on the wall clock, DST's fold ignored."""
     start, end = cut
+    lo, hi = _utc(start), _utc(end)
     kept: list[TimeWindow] = []
     for w in windows:
-        if w.end <= start or w.start >= end:
+        if _utc(w.end) <= lo or _utc(w.start) >= hi:
             kept.append(w)
             continue
-        if w.start < start:
+        if _utc(w.start) < lo:
             kept.append(TimeWindow(start=w.start, end=start))
-        if w.end > end:
+        if _utc(w.end) > hi:
             kept.append(TimeWindow(start=end, end=w.end))
     return kept
 
 
+def _utc(moment: datetime) -> datetime:
+    return moment.astimezone(UTC)
+
+
 def _overlaps(a: AssignmentRef, cuts: Sequence[tuple[datetime, datetime]]) -> bool:
-    return any(a.start < end and a.end > start for start, end in cuts)
+    return any(_utc(a.start) < _utc(end) and _utc(a.end) > _utc(start) for start, end in cuts)
 
 
 def mark_unavailable(problem: Problem, change: MarkUnavailable, seed: int | None = None) -> Problem:

@@ -156,3 +156,17 @@ def test_rates_change_makes_an_agency_object_with_the_new_card(baseline: Problem
     )
     assert baseline.agency == "kennesaw-ga"
     assert baseline.model_dump_json() == before
+
+
+def test_a_cut_in_the_repeated_hour_is_compared_in_real_time() -> None:
+    # A window ending 01:30 EDT lies before a cut from 01:00 EST (one zone object for both). On
+    # the wall clock they overlapped, and the window was cut to end at 01:00 EST: half an hour
+    # of availability the officer never gave.
+    window = TimeWindow(start=datetime(2026, 11, 1, tzinfo=NY),
+                        end=datetime(2026, 11, 1, 1, 30, tzinfo=NY))
+    cut = (datetime(2026, 11, 1, 1, tzinfo=NY, fold=1), datetime(2026, 11, 1, 3, tzinfo=NY))
+    assert cut_windows([window], cut) == [window]
+    later = TimeWindow(start=datetime(2026, 11, 1, tzinfo=NY),
+                       end=datetime(2026, 11, 1, 1, 30, tzinfo=NY, fold=1))
+    assert [(w.start.isoformat(), w.end.isoformat()) for w in cut_windows([later], cut)] == [
+        ("2026-11-01T00:00:00-04:00", "2026-11-01T01:00:00-05:00")]
