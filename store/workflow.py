@@ -265,11 +265,12 @@ def record_worked(
     A shift already recorded as worked may be recorded again (a correction of its times).
     """
     refuse_seconds(start=start, end=end)
-    if elapsed(start, end) <= timedelta(0):
+    span = elapsed(start, end)
+    if span <= timedelta(0):
         raise InputError("end", f"{end.isoformat()} is not after start {start.isoformat()}")
-    if elapsed(start, end) > MOST_WORKED:
+    if span > MOST_WORKED:
         # 172.5 hours on a 4.5-hour shift were kept, and counted in every later fairness window.
-        raise InputError("end", f"{elapsed(start, end) / timedelta(hours=1):g} hours after start "
+        raise InputError("end", f"{span / timedelta(hours=1):g} hours after start "
                          f"{start.isoformat()}; one shift is worked for at most 24 hours")
     moment = (now or datetime.now(UTC)).astimezone(UTC)
     with store.write() as session:

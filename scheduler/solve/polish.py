@@ -192,7 +192,7 @@ class Movable:
         end = ps.ends[pieces][self.shift]
         most = total[self.holder] - (ps.ends[pieces] - ps.starts[pieces])
         able = total[self.officer] < most[self.shift]
-        able &= weeks.room_pairs(self.officer, self.shift, pieces)
+        able &= weeks.room_spans(self.officer, start, end)
         able &= busy.free_pairs(self.officer, start, end)
         self.could = np.bincount(self.shift[able], minlength=len(ks)) > 0
 
@@ -256,22 +256,12 @@ class WeekMinutes:
             pool = pool[self.minutes[pool, self.column[w]] + m <= self.cap[pool]]
         return pool
 
-    def room_pairs(self, officer: np.ndarray, shift: np.ndarray, pieces: list[int]) -> np.ndarray:
-        """`room` for many pairs at once: per pair, whether `officer`'s weeks still hold the
-        piece `pieces[shift]`."""
-        parts = [self.weeks(p) for p in pieces]
-        fits = np.ones(len(officer), dtype=bool)
-        for i in range(max((len(x) for x in parts), default=0)):
-            col = np.array([self.column[x[i][0]] if i < len(x) else 0 for x in parts], dtype=int)
-            m = np.array([x[i][1] if i < len(x) else 0 for x in parts], dtype=np.int64)[shift]
-            fits &= (m == 0) | (self.minutes[officer, col[shift]] + m <= self.cap[officer])
-        return fits
-
     def room_spans(self, officer: np.ndarray, start: np.ndarray, end: np.ndarray) -> np.ndarray:
         """`room` for many pairs at once, each given as its officer and interval (one lying in
         the weeks of the pieces this was made with): whether the officer's weeks still hold it.
         The intervals are cut at the weeks' edges as arrays, so an interval never seen before
-        costs no `split_by_local_week` (`resplit` tries thousands of new segments)."""
+        costs no `split_by_local_week` (`resplit` tries thousands of new segments; the polish
+        asks a block of shifts' pairs at once)."""
         fits = np.ones(len(officer), dtype=bool)
         if not len(officer):
             return fits
