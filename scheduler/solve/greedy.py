@@ -2,7 +2,7 @@
 
 Requests are taken by priority, then start; each position goes to the free eligible officer with
 the fewest total hours (hours to date plus what this roster gave them), every hard rule kept.
-A long request gets the split with the fewest, most even segments.
+A long request gets the split with the fewest, most even segments an officer can work.
 
 Each pick runs the greedy and polish layer's checks (`pair_checks`, registry `GREEDY_POLISH`).
 """
@@ -17,14 +17,15 @@ from scheduler.context import Context
 from scheduler.rules.load import OfficerLoad
 from scheduler.solve.draft import Draft
 from scheduler.solve.pair_checks import Crew, bind_checks, may_take
-from scheduler.solve.pieces import Piece, PieceSet, even_bounds
+from scheduler.solve.pieces import Piece, PieceSet, even_bounds, longest_workable
 
 
 def even_split(ctx: Context, ps: PieceSet, request: int) -> list[Piece]:
-    """The partition with the fewest segments, as even as the grid allows."""
+    """The partition with the fewest segments an officer can work whole (`longest_workable`),
+    as even as the grid allows."""
     req = ctx.requests[request]
     points = ps.grid_points[request]
-    k = -(-req.minutes // ctx.limits.max_continuous)
+    k = -(-req.minutes // longest_workable(ctx))
     # By span, once: looking each segment up among the request's pieces took 17.7 s on a
     # request of a year (732 segments, 367,720 pieces).
     spans = {(p.start, p.end): p for p in (ps.pieces[i] for i in ps.by_request.get(request, []))}

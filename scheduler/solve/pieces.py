@@ -148,24 +148,36 @@ def anchors(
     Rockport's 2-hour minimum: 496), most of them never chosen. Offered instead: the points
     every `step` minutes from either end (none when `step` is None), the even splits into the
     fewest segments and the next two counts (the splits the greedy roster and a customer
-    expect), the DUTY_EDGES points where most officers' free time begins or ends (`edges`: a
-    segment that starts when a patrol shift ends can go to those officers; docs/solver.md), and
-    the ends of the request's locked and hinted shifts (so they stay pieces)."""
+    expect), the same for segments no longer than `longest_workable`, the DUTY_EDGES points
+    where most officers' free time begins or ends (`edges`: a segment that starts when a patrol
+    shift ends can go to those officers; docs/solver.md), and the ends of the request's locked
+    and hinted shifts (so they stay pieces)."""
     points = grid_points(req)
     keep = (
         {p for p in points if (p - req.start) % step == 0 or (req.end - p) % step == 0}
         if step is not None
         else {req.start, req.end}
     )
-    fewest = -(-req.minutes // ctx.limits.max_continuous)
-    for k in range(fewest, min(fewest + 3, len(points))):
-        keep.update(even_bounds(points, req.start, req.minutes, k))
+    for most in {ctx.limits.max_continuous, longest_workable(ctx)}:
+        fewest = -(-req.minutes // most)
+        for k in range(fewest, min(fewest + 3, len(points))):
+            keep.update(even_bounds(points, req.start, req.minutes, k))
     if edges is not None:
         keep.update(edges.busiest(req, DUTY_EDGES))
     on_grid = set(points)
     keep.update(x for r, _, s, e in ctx.locked if r == req.index for x in (s, e) if x in on_grid)
     keep.update(x for s, e in ctx.hinted.get(req.index, []) for x in (s, e) if x in on_grid)
     return keep
+
+
+def longest_workable(ctx: Context) -> int:
+    """The longest segment an officer can work whole inside one day: the continuous maximum,
+    or less where the daily, rolling 24-hour or every officer's weekly cap is lower. Even
+    splits into segments of the maximum are then left unfilled by everyone: a 16-hour request
+    cut 8 + 8 under a 6-hour daily cap (docs/solver.md)."""
+    lim = ctx.limits
+    weekly = max((o.week_cap for o in ctx.officers if o.active), default=lim.per_week)
+    return max(GRID, min(lim.max_continuous, lim.per_day, lim.per_24h, weekly))
 
 
 def split_arcs(

@@ -18,7 +18,15 @@ from scheduler.context import prepare
 from scheduler.rules.eligibility import candidate_pools
 from scheduler.solve import budget, splits
 from scheduler.solve.flow_bound import flow_bound
-from scheduler.solve.pieces import DUTY_EDGES, DutyEdges, anchors, build_pieces, split_arcs
+from scheduler.solve.greedy import even_split
+from scheduler.solve.pieces import (
+    DUTY_EDGES,
+    DutyEdges,
+    anchors,
+    build_pieces,
+    longest_workable,
+    split_arcs,
+)
 from scheduler.timeutil import to_minute
 from tests.scheduler.builders import (
     at,
@@ -74,6 +82,42 @@ def test_a_sixteen_hour_request_offers_two_hour_points_and_even_splits() -> None
     assert spans <= full
     # 11 points, all reachable from either end; the pairs 2-12 h apart: 48.
     assert len(spans) == 48
+
+
+def test_a_daily_cap_below_the_maximum_adds_the_even_splits_an_officer_can_work() -> None:
+    # A 6-hour daily cap: the halves (8 h) fit the 12-hour maximum but nobody may work them.
+    # Also offered: the splits into 3, 4 and 5 segments of at most 6 h; fifths are 3 h 12 min,
+    # cut at 09:12, 12:24, 15:36 and 18:48, nearest on the grid 09:00, 12:30, 15:30, 19:00.
+    ctx = prepare(_long(max_hours_per_day=6))
+    assert longest_workable(ctx) == 360
+    offered = sorted(_clock(ctx, p) for p in anchors(ctx, ctx.requests[0]))
+    assert offered == [
+        "06:00",
+        "08:00",
+        "09:00",
+        "10:00",
+        "11:30",
+        "12:00",
+        "12:30",
+        "14:00",
+        "15:30",
+        "16:00",
+        "16:30",
+        "18:00",
+        "19:00",
+        "20:00",
+        "22:00",
+    ]
+    # The greedy roster's split: thirds of 5 h 30 min, 5 h and 5 h 30 min, not the halves.
+    ps = build_pieces(ctx, sparse=True)
+    thirds = [(_clock(ctx, p.start), _clock(ctx, p.end)) for p in even_split(ctx, ps, 0)]
+    assert thirds == [("06:00", "11:30"), ("11:30", "16:30"), ("16:30", "22:00")]
+
+
+def test_the_longest_workable_segment_is_the_lowest_cap() -> None:
+    assert longest_workable(prepare(_long())) == 720  # Rockport: every cap at least 12 h
+    assert longest_workable(prepare(_long(max_hours_per_24h=10))) == 600
+    assert longest_workable(prepare(_long(max_hours_per_week=8))) == 480
 
 
 def test_locked_and_hinted_shifts_stay_pieces() -> None:
