@@ -440,15 +440,18 @@ class Window:
             self._lp_solver.interrupt_solve()
 
     def model(self, keep: np.ndarray | None = None) -> Model:
-        """The CP-SAT model over the columns in `keep` (every column if None), the other pairs
-        fixed to 0: only their rows' free terms are written.
+        """The CP-SAT model over the columns in `keep`, the other pairs fixed to 0: only their
+        rows' free terms are written. With `keep` None, every column, pairs that can never be
+        chosen included (fixed to 0), so that the model's variables are the window's columns.
 
         Written into the model's proto directly, a list of column numbers per row: building an
         expression object per row and per variable took a third of the model phase on M's
         DST fortnight (docs/solver.md)."""
         self._settle()
-        keep = np.ones(len(self.keys), dtype=bool) if keep is None else keep
-        keep = keep & ((self.kind != PAIR) | (self.upper > 0))
+        if keep is None:
+            keep = np.ones(len(self.keys), dtype=bool)
+        else:
+            keep = keep & ((self.kind != PAIR) | (self.upper > 0))
         kept = np.flatnonzero(keep)
         number = np.full(len(self.keys), -1, dtype=np.int64)  # column -> CP-SAT variable
         number[kept] = np.arange(len(kept))

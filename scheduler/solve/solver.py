@@ -434,7 +434,8 @@ def _search(
         return _Search(draft, "feasible", outcomes, notes, pairs, bound)
     with clock.phase("model"):
         try:
-            m = build(ctx, ps, cands)
+            # Where the early LP's rows are written, the model is written from them.
+            m = build(ctx, ps, cands) if early is None else early.written.model()
         except BaseException:
             if early is not None:
                 early.stop()

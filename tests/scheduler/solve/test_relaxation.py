@@ -18,7 +18,7 @@ from scheduler.solve.locks import check_locks
 from scheduler.solve.model import Model, build
 from scheduler.solve.objective import coverage
 from scheduler.solve.pieces import build_pieces
-from scheduler.solve.relaxation import Relaxing, rounded, support, widened
+from scheduler.solve.relaxation import Relaxing, Written, rounded, support, widened
 
 
 def test_an_odd_cycle_has_a_half_integral_lp_optimum() -> None:
@@ -245,3 +245,51 @@ def test_a_model_with_another_objective_is_translated_after_all() -> None:
     twice = Relaxing.of_model(ctx, ps, m).solve(10)
     assert once is not None and twice is not None
     assert twice.objective == pytest.approx(2 * once.objective, rel=1e-9)
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_the_model_written_from_the_rows_is_the_built_one(seed: int) -> None:
+    # The solver's model where the early LP's rows are written: its variables are their
+    # columns, its views those the rules build, and CP-SAT proves the same optimum.
+    ctx, ps, built, cands = city_model_and_candidates(seed)
+    written = Written(ctx, ps, cands)
+    m = written.model()
+    m.cp.maximize(coverage(ps, m))
+    assert written.columns_of(m)
+    assert list(m.x) == list(built.x) and list(m.y) == list(built.y)
+    assert _officers(m.by_piece) == _officers(built.by_piece)
+    assert _officers(m.by_officer) == _officers(built.by_officer)
+    assert {oi: pairs.pieces.tolist() for oi, pairs in m.of_officer.items()} == {
+        oi: pairs.pieces.tolist() for oi, pairs in built.of_officer.items()
+    }
+    assert (m.fixed_minutes, m.locked_weight) == (built.fixed_minutes, built.locked_weight)
+    assert built.locked_weight > 0, "the week has locked shifts"
+    # The same relaxation, and each model's roster a roster of the other.
+    lps = [Relaxing(model.cp).solve(10) for model in (m, built)]
+    assert lps[0] is not None and lps[1] is not None
+    assert lps[0].objective == pytest.approx(lps[1].objective, rel=1e-9)
+    rosters = [_roster(m), _roster(built)]
+    assert all(rosters), "rosters with shifts"
+    for found, other in ((rosters[0], built), (rosters[1], m)):
+        for key, var in other.x.items():
+            other.cp.add(var == int(key in found))
+        assert _status(other) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+
+
+def _roster(m: Model) -> set[tuple[int, int]]:
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = 3
+    solver.parameters.num_workers = 1
+    assert solver.solve(m.cp) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    return {key for key, var in m.x.items() if solver.value(var)}
+
+
+def _status(m: Model) -> int:
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = 10
+    solver.parameters.num_workers = 1
+    return solver.solve(m.cp)
+
+
+def _officers(view: dict[int, list[tuple[int, object]]]) -> dict[int, list[int]]:
+    return {key: [other for other, _ in held] for key, held in view.items()}
