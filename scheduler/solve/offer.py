@@ -61,7 +61,8 @@ def offered_pieces(ctx: Context, clock: Clock) -> Offer:
         ps = build_pieces(ctx)
     with clock.phase("screening"):
         pools = candidate_pools(ctx, ps)
-    return _fewer(ctx, clock, ps, pools, built=True)
+    screened = None if even is None else (even, even_pools)  # a pool depends on its segment
+    return _fewer(ctx, clock, ps, pools, built=True, even=screened)
 
 
 def _fewer(

@@ -125,7 +125,8 @@ def climbing_splits(
     (S) the 2-hour points' LP took GLOP 1.0 s on seed 0 and 4.3 s on seed 2, so choosing it by
     its size alone left a short limit the greedy roster (docs/solver.md)."""
     pools_of = _pools_of(ctx, full, pools)
-    tier, ps, fewer = _fitting(ctx, limit, pools_of, even)
+    tried: dict[int, tuple[PieceSet, list[np.ndarray]]] = {}
+    tier, ps, fewer = _fitting(ctx, limit, pools_of, even, tried)
     offered = TIERS[tier][2]
     if sum(len(p) for p in fewer) > LARGE_MODEL:  # so is every larger tier
         return ps, fewer, offered, None
@@ -135,8 +136,11 @@ def climbing_splits(
         top, top_pools, larger = full, pools, "every split"
     else:
         step, edges, larger = TIERS[tier - 1]
-        top = build_pieces(ctx, sparse=True, step=step, duty_edges=edges)
-        top_pools = pools_of(top)
+        if tier - 1 in tried:  # built and screened while finding the tier that fits
+            top, top_pools = tried[tier - 1]
+        else:
+            top = build_pieces(ctx, sparse=True, step=step, duty_edges=edges)
+            top_pools = pools_of(top)
     if offer_fewer_splits(sum(len(p) for p in top_pools), CLIMB * limit):
         return ps, fewer, offered, None
     chosen = set(piece_index(ps))
@@ -178,12 +182,14 @@ def _fitting(
     limit: float,
     pools_of: Callable[[PieceSet], list[np.ndarray]],
     even: tuple[PieceSet, list[np.ndarray]] | None = None,
+    tried: dict[int, tuple[PieceSet, list[np.ndarray]]] | None = None,
 ) -> tuple[int, PieceSet, list[np.ndarray]]:
     """The first tier whose model fits the limit, else the last (the even splits, `even` when
-    known): its number, pieces, pools. Each tier holds the pieces of the next, so when the even
-    splits alone are too many for one model, no tier is built or screened but theirs (on a
-    fortnight of long requests at a 1-hour minimum, the 2-hour points' 80,000 pieces took 1.2 s
-    to build and screen)."""
+    known): its number, pieces, pools; each larger tier built on the way is kept in `tried`
+    (a climb offers the one before the tier that fits). Each tier holds the pieces of the next,
+    so when the even splits alone are too many for one model, no tier is built or screened but
+    theirs (on a fortnight of long requests at a 1-hour minimum, the 2-hour points' 80,000
+    pieces took 1.2 s to build and screen)."""
     last = len(TIERS) - 1
     if even is None:
         pieces = even_splits(ctx)
@@ -193,6 +199,8 @@ def _fitting(
     for tier, (step, edges, _) in enumerate(TIERS[:last]):
         ps = build_pieces(ctx, sparse=True, step=step, duty_edges=edges)
         fewer = pools_of(ps)
+        if tried is not None:
+            tried[tier] = ps, fewer
         pairs = sum(len(p) for p in fewer)
         if pairs <= LARGE_MODEL and not offer_fewer_splits(pairs, limit):
             return tier, ps, fewer

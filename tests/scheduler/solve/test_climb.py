@@ -18,7 +18,7 @@ import pytest
 
 from scheduler.context import prepare
 from scheduler.rules.eligibility import candidate_pools, candidates
-from scheduler.solve import lp_start, relaxation, splits
+from scheduler.solve import lp_start, pieces, relaxation, splits
 from scheduler.solve.draft import Draft
 from scheduler.solve.locks import check_locks
 from scheduler.solve.model import build
@@ -205,6 +205,27 @@ def test_the_next_tier_is_offered_where_it_fits_twice_the_limit() -> None:
     ps, _, _, climb = splits.climbing_splits(ctx, full, pools, 60)
     assert climb is not None and climb.offered == "every split"
     assert (len(ps.pieces), len(climb.pieces.pieces), int(climb.first.sum())) == (48, 273, 48)
+
+
+def test_a_climb_builds_each_tier_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    # As in the test above at 0.03 s: the 2-hour points are built and screened while finding
+    # the tier that fits, then offered as the climb's larger tier without being built again;
+    # the even splits, screened before, are not built at all.
+    ctx = prepare(_sixteen_hours())
+    full = build_pieces(ctx)
+    pools = candidate_pools(ctx, full)
+    even = splits.even_splits(ctx)
+    built: list[tuple[int | None, bool]] = []
+
+    def counted(ctx, sparse=False, step=pieces.ANCHOR_STEP, duty_edges=True):  # type: ignore[no-untyped-def]
+        built.append((step, duty_edges))
+        return build_pieces(ctx, sparse, step, duty_edges)
+
+    monkeypatch.setattr(splits, "build_pieces", counted)
+    known = (even, candidate_pools(ctx, even))
+    ps, _, _, climb = splits.climbing_splits(ctx, full, pools, 0.03, known)
+    assert built == [(pieces.ANCHOR_STEP, True), (None, True)]
+    assert climb is not None and len(climb.pieces.pieces) == 48 and len(ps.pieces) == 18
 
 
 def test_a_solve_says_which_tiers_it_offered(monkeypatch: pytest.MonkeyPatch) -> None:
