@@ -17,24 +17,27 @@ from scheduler.context import Context
 from scheduler.rules.load import OfficerLoad
 from scheduler.solve.draft import Draft
 from scheduler.solve.pair_checks import Crew, bind_checks, may_take
-from scheduler.solve.pieces import Piece, PieceSet, even_bounds, longest_workable
+from scheduler.solve.pieces import GRID, Piece, PieceSet, even_bounds, longest_workable
 
 
 def even_split(ctx: Context, ps: PieceSet, request: int) -> list[Piece]:
     """The partition with the fewest segments an officer can work whole (`longest_workable`),
-    as even as the grid allows."""
+    as even as the grid allows; where segments that short are below the minimum, the one with
+    the fewest segments of the continuous maximum (a segment across midnight may still fit a
+    daily cap below the minimum)."""
     req = ctx.requests[request]
     points = ps.grid_points[request]
-    k = -(-req.minutes // longest_workable(ctx))
     # By span, once: looking each segment up among the request's pieces took 17.7 s on a
     # request of a year (732 segments, 367,720 pieces).
     spans = {(p.start, p.end): p for p in (ps.pieces[i] for i in ps.by_request.get(request, []))}
-    while k <= len(points):
-        bounds = even_bounds(points, req.start, req.minutes, k)
-        pieces = [spans.get((a, b)) for a, b in zip(bounds, bounds[1:], strict=False)]
-        if all(p is not None for p in pieces):
-            return [p for p in pieces if p is not None]
-        k += 1
+    for most in dict.fromkeys((longest_workable(ctx), ctx.limits.max_continuous)):
+        k = -(-req.minutes // most)
+        while k <= len(points) and req.minutes // k >= ctx.limits.min_minutes - GRID:
+            bounds = even_bounds(points, req.start, req.minutes, k)
+            pieces = [spans.get((a, b)) for a, b in zip(bounds, bounds[1:], strict=False)]
+            if all(p is not None for p in pieces):
+                return [p for p in pieces if p is not None]
+            k += 1
     return []
 
 

@@ -114,6 +114,17 @@ def test_a_daily_cap_below_the_maximum_adds_the_even_splits_an_officer_can_work(
     assert thirds == [("06:00", "11:30"), ("11:30", "16:30"), ("16:30", "22:00")]
 
 
+def test_where_workable_segments_are_below_the_minimum_the_greedy_splits_at_the_maximum() -> None:
+    # An 8-hour minimum under a 6-hour daily cap: no segment of at most 6 h is a piece, so the
+    # greedy roster takes the halves of 22:00-14:00; 22:00-06:00 is 2 h and 6 h by day.
+    officers = [officer(f"O-{i}", tz=ROCKPORT) for i in range(1, 4)]
+    long = request("R-1", _at(22), at(10, 14, tz=ROCKPORT))
+    ctx = prepare(problem(officers, [long], agency="rockport-tx", min_hours=8, max_hours_per_day=6))
+    halves = [(p.start, p.end) for p in even_split(ctx, build_pieces(ctx, sparse=True), 0)]
+    middle = to_minute(at(10, 6, tz=ROCKPORT))
+    assert halves == [(ctx.requests[0].start, middle), (middle, ctx.requests[0].end)]
+
+
 def test_the_longest_workable_segment_is_the_lowest_cap() -> None:
     assert longest_workable(prepare(_long())) == 720  # Rockport: every cap at least 12 h
     assert longest_workable(prepare(_long(max_hours_per_24h=10))) == 600
