@@ -117,10 +117,11 @@ def _block(where: str, row: dict[str, str]) -> DutyBlock:
         raise InputError(f"{where}: Employee ID", "is empty")
     start = _time(where, "Start", row.get("Start") or "")
     end = _time(where, "End", row.get("End") or "")
-    if elapsed(start, end) <= timedelta(0):
+    span = elapsed(start, end)
+    if span <= timedelta(0):
         raise InputError(f"{where}: End", f"{end.isoformat()} is not after Start "
                          f"{start.isoformat()}")
-    if elapsed(start, end) > MAX_BLOCK:
+    if span > MAX_BLOCK:
         raise InputError(f"{where}: End", "a duty block lasts at most 24 hours")
     return DutyBlock(where, officer, start, end, (row.get("Assignment Code") or "").strip())
 

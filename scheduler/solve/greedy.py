@@ -17,7 +17,7 @@ from scheduler.context import Context
 from scheduler.rules.load import OfficerLoad
 from scheduler.solve.draft import Draft
 from scheduler.solve.pair_checks import Crew, bind_checks, may_take
-from scheduler.solve.pieces import GRID, Piece, PieceSet, even_bounds, longest_workable
+from scheduler.solve.pieces import Piece, PieceSet, even_bounds, longest_workable
 
 
 def even_split(ctx: Context, ps: PieceSet, request: int) -> list[Piece]:
@@ -32,7 +32,7 @@ def even_split(ctx: Context, ps: PieceSet, request: int) -> list[Piece]:
     spans = {(p.start, p.end): p for p in (ps.pieces[i] for i in ps.by_request.get(request, []))}
     for most in dict.fromkeys((longest_workable(ctx), ctx.limits.max_continuous)):
         k = -(-req.minutes // most)
-        while k <= len(points) and req.minutes // k >= ctx.limits.min_minutes - GRID:
+        while k <= len(points) and k * ctx.limits.min_minutes <= req.minutes:  # else one is short
             bounds = even_bounds(points, req.start, req.minutes, k)
             pieces = [spans.get((a, b)) for a, b in zip(bounds, bounds[1:], strict=False)]
             if all(p is not None for p in pieces):
