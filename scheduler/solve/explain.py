@@ -63,7 +63,9 @@ class OpenPositions:
         for p in ps.by_request.get(req.index, []):
             piece = ps.pieces[p]
             routed = self.draft.flow.get(p, 0) if piece.split else req.model.officers_needed
-            missing = routed - self.held[p] - self.locked_on[(req.index, piece.start, piece.end)]
+            # `get`: a Counter's missing key calls Python (`__missing__`), once a piece.
+            held = self.held.get(p, 0)
+            missing = routed - held - self.locked_on.get((req.index, piece.start, piece.end), 0)
             if missing > 0:
                 yield piece, missing
 

@@ -44,14 +44,16 @@ def offered_pieces(ctx: Context, clock: Clock) -> Offer:
     even: PieceSet | None = None
     with clock.phase("prepare"):
         active = sum(1 for o in ctx.officers if o.active)
-        if not budget.flow_fits(splits.every_split_pieces(ctx) * active, clock.limit):
+        arcs = splits.every_split_arcs(ctx)
+        if not budget.flow_fits(splits.every_split_pieces(ctx, arcs) * active, clock.limit):
             even = splits.even_splits(ctx)
     if even is not None:
         with clock.phase("screening"):
             even_pools = candidate_pools(ctx, even)
         if not even.split_requests:  # no long request: the even splits are every split
             return _fewer(ctx, clock, even, even_pools, built=True)
-        estimate = splits.every_split_pairs(ctx, even, even_pools)
+        with clock.phase("prepare"):
+            estimate = splits.every_split_pairs(ctx, even, even_pools, arcs)
         if not budget.flow_fits(estimate, clock.limit):
             with clock.phase("bound"):
                 bound, note = budget.bound_over_windows(ctx, even, clock.limit, estimate)

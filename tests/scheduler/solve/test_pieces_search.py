@@ -10,7 +10,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scheduler.solve.pieces import arcs_over, even_bounds, reachable
+from scheduler.solve.pieces import arcs_over, count_arcs_over, even_bounds, reachable
 
 GRID = 30
 
@@ -53,3 +53,28 @@ def test_segments_are_those_of_every_pair_of_points(points: list[int], lo: int, 
 
 def test_a_tie_between_two_points_goes_to_the_earlier() -> None:
     assert even_bounds([0, 30, 90, 120], 0, 120, 2) == [0, 30, 120]
+
+
+def _scanned_reach(points: list[int], lo: int, hi: int, forward: bool) -> set[int]:
+    """Every point some chain of lo..hi segments reaches from the start (or the end)."""
+    order = points if forward else points[::-1]
+    reached = {order[0]}
+    for p in order[1:]:
+        if any(lo <= abs(p - q) <= hi for q in reached):
+            reached.add(p)
+    return reached
+
+
+@settings(max_examples=300, deadline=None)
+@given(points_of, st.integers(1, 8), st.integers(0, 16), st.integers(-3_000, 3_000))
+def test_reached_points_and_counts_do_not_depend_on_where_the_points_start(
+    points: list[int], lo: int, more: int, shift: int
+) -> None:
+    # Each shape of points is worked out once and kept (`pieces._offsets`): the same shape
+    # elsewhere on the clock, asked second, must get its own points back, both ways.
+    low, high = GRID * lo, GRID * (lo + more)
+    moved = [p + shift for p in points]
+    for pts in (points, moved):
+        for forward in (True, False):
+            assert reachable(pts, low, high, forward) == _scanned_reach(pts, low, high, forward)
+        assert count_arcs_over(pts, low, high) == len(_scanned_arcs(pts, low, high))
