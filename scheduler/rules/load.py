@@ -19,6 +19,7 @@ from scheduler.rules.free_time import max_window_load
 from scheduler.timeutil import split_by_local_day, split_by_local_week
 
 DAY = 24 * 60
+FITS_KEPT = 1024  # `OfficerLoad.fits` answers kept per officer, at most
 
 
 class OfficerLoad:
@@ -30,6 +31,7 @@ class OfficerLoad:
         self.shifts: list[tuple[int, int]] = []
         self.day: dict[object, int] = {}
         self.week: dict[object, int] = {}
+        self._fits: dict[tuple[int, int], bool] = {}  # `fits` answers since the last change
 
     def copy(self) -> OfficerLoad:
         twin = OfficerLoad(self.ctx, self.officer)
@@ -45,6 +47,7 @@ class OfficerLoad:
         self._count(start, end, -1)
 
     def _count(self, start: int, end: int, sign: int) -> None:
+        self._fits = {}
         for d, m in split_by_local_day(start, end, self.ctx.tz):
             self.day[d] = self.day.get(d, 0) + sign * m
         for w, m in split_by_local_week(start, end, self.ctx.tz):
@@ -84,11 +87,21 @@ class OfficerLoad:
         return None
 
     def fits(self, start: int, end: int) -> bool:
-        """Whether one more shift breaks no load rule (cheapest checks first, stops at one)."""
-        for broken in _CHEAPEST_FIRST:  # noqa: SIM110 - a plain loop: the hottest call here
+        """Whether one more shift breaks no load rule (cheapest checks first, stops at one).
+        Each answer is kept until the officer's shifts change: the polish asks the same officer
+        about the same piece pass after pass."""
+        known = self._fits.get((start, end))
+        if known is not None:
+            return known
+        answer = True
+        for broken in _CHEAPEST_FIRST:
             if broken(self, start, end):
-                return False
-        return True
+                answer = False
+                break
+        if len(self._fits) >= FITS_KEPT:
+            self._fits = {}  # the screening asks an unchanged officer about every piece
+        self._fits[(start, end)] = answer
+        return answer
 
     def _rolling_max(self, start: int, end: int) -> int:
         """Largest on-duty plus off-duty load of a 24-hour window that touches the new shift."""

@@ -102,3 +102,26 @@ def test_the_24_hour_rule_counts_on_duty_time_and_held_shifts_in_one_window(
     both = np.array([0, 1])
     assert view.broken(both, nine, nine + 4 * 60)["REST_24H"].tolist() == [True, False]
     assert view.broken(both, nine, nine + 3 * 60)["REST_24H"].tolist() == [False, False]
+
+
+def test_an_answer_kept_by_fits_is_dropped_when_the_shifts_change() -> None:
+    # `fits` keeps its answers per shift until the officer's shifts change. The example above:
+    # K-1 (on duty 06:00-14:00 on the 9th) may take 21:00-01:00 while holding nothing else, not
+    # while holding 15:00-20:00 (17 h in the 24 hours from 06:00), and may again once it is
+    # given up.
+    duty = on_duty((at(9, 6, tz=ROCKPORT), at(9, 14, tz=ROCKPORT)))
+    prob = problem(
+        [officer("K-1", tz=ROCKPORT, on_duty=duty)],
+        [request("R-1", at(9, 15, tz=ROCKPORT), at(9, 20, tz=ROCKPORT))],
+        agency="rockport-tx",
+    )
+    ctx = prepare(prob)
+    load = OfficerLoad(ctx, ctx.officers[0])
+    evening = ctx.requests[0].start, ctx.requests[0].end
+    late = evening[1] + 60, evening[1] + 5 * 60
+    assert load.fits(*late)
+    load.add(*evening)
+    assert not load.fits(*late)
+    assert not load.copy().fits(*late)
+    load.remove(*evening)
+    assert load.fits(*late)
