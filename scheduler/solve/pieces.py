@@ -14,7 +14,7 @@ from functools import cached_property, lru_cache
 
 import numpy as np
 
-from scheduler.context import Context, RequestData, piece_weight
+from scheduler.context import Context, RequestData, coverage_scale, piece_weight
 
 GRID = 30
 ANCHOR_STEP = 120  # minutes between the boundary points a large problem offers (`anchors`)
@@ -289,18 +289,26 @@ def build_pieces(
             out.split_requests.add(req.index)
             out.grid_points[req.index] = grid_points(req)
         ids = out.by_request.setdefault(req.index, [])
-        for start, end in spans:
-            piece = Piece(
-                len(out.pieces),
-                req.index,
-                start,
-                end,
-                piece_weight(req, start, end),
-                req.index in out.split_requests,
-            )
+        split = req.index in out.split_requests
+        for (start, end), weight in zip(spans, span_weights(req, spans), strict=True):
+            piece = Piece(len(out.pieces), req.index, start, end, weight, split)
             out.pieces.append(piece)
             ids.append(piece.index)
     return out
+
+
+def span_weights(req: RequestData, spans: list[tuple[int, int]]) -> list[int]:
+    """`piece_weight` of each span of the request, in array steps where there are many: the
+    same arithmetic (an exact product of integers, one correctly rounded division, half up),
+    so the same integers. One span at a time it was two fifths of building the 52,231 even
+    splits of a fortnight of long requests under a 2-hour rolling cap (docs/solver.md)."""
+    if len(spans) < 16:
+        return [piece_weight(req, start, end) for start, end in spans]
+    total = req.model.priority * coverage_scale()
+    at = np.asarray(spans, dtype=np.int64) - req.start
+    cumulative = np.floor(total * at / req.minutes + 0.5).astype(np.int64)
+    weights: list[int] = (cumulative[:, 1] - cumulative[:, 0]).tolist()
+    return weights
 
 
 def find_piece(ps: PieceSet, request: int, start: int, end: int) -> Piece | None:

@@ -7,10 +7,19 @@ bisections must give exactly what the scans gave, ties and order included.
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scheduler.solve.pieces import arcs_over, count_arcs_over, even_bounds, reachable
+from scheduler.context import piece_weight
+from scheduler.solve.pieces import (
+    arcs_over,
+    count_arcs_over,
+    even_bounds,
+    reachable,
+    span_weights,
+)
 
 GRID = 30
 
@@ -78,3 +87,23 @@ def test_reached_points_and_counts_do_not_depend_on_where_the_points_start(
         for forward in (True, False):
             assert reachable(pts, low, high, forward) == _scanned_reach(pts, low, high, forward)
         assert count_arcs_over(pts, low, high) == len(_scanned_arcs(pts, low, high))
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.integers(1, 5),
+    st.integers(-10**6, 10**8),
+    st.integers(1, 336 * 60),
+    st.lists(st.tuples(st.integers(0, 20_160), st.integers(0, 20_160)), min_size=16, max_size=60),
+)
+def test_span_weights_in_array_steps_are_each_span_s_piece_weight(
+    priority: int, start: int, minutes: int, cuts: list[tuple[int, int]]
+) -> None:
+    # A request of up to 336 hours anywhere on the clock, spans at any minutes inside it, in
+    # at least the 16 worked out in array steps: the same integers as one span at a time.
+    req = SimpleNamespace(
+        start=start, end=start + minutes, minutes=minutes, model=SimpleNamespace(priority=priority)
+    )
+    spans = [(start + a % (minutes + 1), start + b % (minutes + 1)) for a, b in cuts]
+    expected = [piece_weight(req, a, b) for a, b in spans]  # type: ignore[arg-type]
+    assert span_weights(req, spans) == expected  # type: ignore[arg-type]
