@@ -19,9 +19,10 @@ from scheduler.context import Context, RequestData, coverage_scale, piece_weight
 GRID = 30
 ANCHOR_STEP = 120  # minutes between the boundary points a large problem offers (`anchors`)
 DUTY_EDGES = 4  # grid points per long request where most officers' free time begins or ends
-# The shapes of grid points whose reachable points and segment counts are kept (`_offsets`).
+# The shapes of grid points whose reachable points and segment counts are kept (`_offsets`):
+# a request of the longest a problem allows (336 hours) has 673 points.
 CACHED_SHAPES = 512
-CACHED_POINTS = 2_000
+CACHED_POINTS = 700
 
 
 @dataclass(frozen=True)
@@ -76,9 +77,9 @@ def _offsets(points: list[int]) -> tuple[int, ...]:
     of one length, and a request's stretches of one length, have the same offsets, so each
     shape is worked out once (`functools.lru_cache`): on a day of 400 requests, 80% of them
     long under a 24-hour continuous maximum, counting every request's segments and the
-    greedy roster's open stretches took 0.2-0.3 s of a 0.5 s limit (docs/solver.md). Shapes
-    of more than CACHED_POINTS points (a request of six weeks) are not kept: at most
-    CACHED_SHAPES of them are, a few megabytes."""
+    greedy roster's open stretches took 0.2-0.3 s of a 0.5 s limit (docs/solver.md). At most
+    CACHED_SHAPES shapes of at most CACHED_POINTS points are kept: 50 MB if every one were of
+    the longest, about a megabyte where requests last at most 16 hours."""
     origin = points[0]
     return tuple([p - origin for p in points])
 
