@@ -77,7 +77,7 @@ def _offsets(points: list[int]) -> tuple[int, ...]:
     of one length, and a request's stretches of one length, have the same offsets, so each
     shape is worked out once (`functools.lru_cache`): on a day of 400 requests, 80% of them
     long under a 24-hour continuous maximum, counting every request's segments and the
-    greedy roster's open stretches took 0.2-0.3 s of a 0.5 s limit (docs/solver.md). At most
+    greedy roster's open stretches took 0.14-0.27 s of a 0.5 s limit (docs/solver.md). At most
     CACHED_SHAPES shapes of at most CACHED_POINTS points are kept: 50 MB if every one were of
     the longest, about a megabyte where requests last at most 16 hours."""
     origin = points[0]

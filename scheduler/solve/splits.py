@@ -42,7 +42,8 @@ def every_split_arcs(ctx: Context) -> dict[int, int]:
     """How many pieces every split would make of each request left open to the solve, counted
     without building them: one for a request no longer than the maximum, else its segments
     (`pieces.count_arcs`). Counted once for both figures below: on a day of 400 requests, 80%
-    of them long, counting twice took 0.09 s of a 0.5 s limit (docs/solver.md)."""
+    of them long, counting twice took 0.18 s of a profiled 1.1 s solve at 0.5 s
+    (docs/solver.md)."""
     lim = ctx.limits
     return {
         req.index: (
