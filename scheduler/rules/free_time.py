@@ -1,7 +1,8 @@
 """Officers' free time and load as intervals: the arithmetic the screening and the model share.
 
 `AvailabilityIndex` finds, without scanning every officer, who is free for a whole shift;
-`max_window_load` is the fullest 24-hour (or any width) window over a set of blocks.
+`max_window_load` is the fullest 24-hour (or any width) window over a set of blocks, and
+`window_load_over` whether one holds more than a cap.
 """
 
 from __future__ import annotations
@@ -36,6 +37,24 @@ def max_window_load(
             if load > best:
                 best = load
     return best
+
+
+def window_load_over(
+    blocks: list[tuple[int, int]], width: int, most: int, lo: int, hi: int
+) -> bool:
+    """Whether `max_window_load(blocks, width, lo, hi)` is more than `most`, stopping at the
+    first window that is: the 24-hour rule only asks that, and refuses most of the officers a
+    city's polish tries under a tight rolling cap (docs/solver.md)."""
+    for t in {s for s, _ in blocks} | {e - width for _, e in blocks}:
+        if lo <= t <= hi:
+            end = t + width
+            load = 0
+            for s, e in blocks:
+                if e > t and s < end:
+                    load += (e if e < end else end) - (s if s > t else t)
+            if load > most:
+                return True
+    return False
 
 
 def _subtract(

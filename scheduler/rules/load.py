@@ -15,7 +15,7 @@ from collections.abc import Callable
 import numpy as np
 
 from scheduler.context import Context, OfficerData
-from scheduler.rules.free_time import max_window_load
+from scheduler.rules.free_time import window_load_over
 from scheduler.timeutil import split_by_local_day, split_by_local_week
 
 DAY = 24 * 60
@@ -71,8 +71,20 @@ class OfficerLoad:
         return any(self.week.get(w, 0) + m > self.officer.week_cap for w, m in weeks)
 
     def over_rest(self, start: int, end: int) -> bool:
-        """REST_24H: some 24 hours would hold more on- and off-duty minutes than allowed."""
-        return self._rolling_max(start, end) > self.ctx.limits.per_24h
+        """REST_24H: some 24 hours would hold more on- and off-duty minutes than allowed. Only
+        the windows that touch the new shift can be new; it stops at the first one over."""
+        cap = self.ctx.limits.per_24h
+        first, last = start - DAY, end + DAY
+        blocks = [(start, end)]
+        total = end - start
+        for held in (self.shifts, self.officer.on_duty):
+            for s, e in held:
+                if e > first and s < last:
+                    blocks.append((s, e))
+                    total += e - s
+        if total <= cap:
+            return False  # everything near fits in the cap: no window can exceed it
+        return window_load_over(blocks, DAY, cap, lo=first, hi=end)
 
     def blocking(self, start: int, end: int) -> list[str]:
         """Every load rule that one more shift [start, end) would break (empty: it fits)."""
@@ -102,16 +114,6 @@ class OfficerLoad:
             self._fits = {}  # the screening asks an unchanged officer about every piece
         self._fits[(start, end)] = answer
         return answer
-
-    def _rolling_max(self, start: int, end: int) -> int:
-        """Largest on-duty plus off-duty load of a 24-hour window that touches the new shift."""
-        blocks = [
-            b for b in self.shifts + self.officer.on_duty if b[1] > start - DAY and b[0] < end + DAY
-        ]
-        blocks.append((start, end))
-        if sum(e - s for s, e in blocks) <= self.ctx.limits.per_24h:
-            return 0  # everything near fits in the cap: no window can exceed it
-        return max_window_load(blocks, DAY, lo=start - DAY, hi=end)
 
 
 # The screening's load rules, in the order `OfficerLoad.blocking` reports them.
