@@ -58,9 +58,10 @@ How to read these tables:
   L has no MIP figure at all: HiGHS finds nothing useful at 2000 officers x 6000 requests.
 - / greedy, / HiGHS, / ref: offduty's coverage divided by that column (above 1: offduty ahead).
 - bound gap %: how far offduty's coverage is below the bound offduty itself proved.
-- search %, screening+model %, resplit %: shares of offduty's wall time by
-  `result.solver.phases` (blank when the solver does not report phases). search is CP-SAT and
-  the LPs; resplit splits open stretches of long requests again after it (docs/solver.md).
+- search %, screening+model %, resplit %: shares of the time limit by
+  `result.solver.phases` (blank when the solver does not report phases), as issue 11's targets
+  are stated. search is CP-SAT and the LPs; resplit splits open stretches of long requests again
+  after it (docs/solver.md).
 - wall s / limit: offduty's wall time from the call to the result, against its time limit.
 """
 
