@@ -44,7 +44,9 @@ def window_load_over(
 ) -> bool:
     """Whether `max_window_load(blocks, width, lo, hi)` is more than `most`, stopping at the
     first window that is: the 24-hour rule only asks that, and refuses most of the officers a
-    city's polish tries under a tight rolling cap (docs/solver.md)."""
+    city's polish tries under a tight rolling cap (docs/solver.md). `max_window_load`'s loop
+    is repeated, not shared through a generator of loads: that was 3.4 us a question against
+    2.4 us (2,000 sets of six blocks)."""
     for t in {s for s, _ in blocks} | {e - width for _, e in blocks}:
         if lo <= t <= hi:
             end = t + width
