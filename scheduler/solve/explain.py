@@ -59,7 +59,6 @@ class OpenPositions:
     def __init__(self, ctx: Context, draft: Draft) -> None:
         self.ctx = ctx
         self.draft = draft
-        self.held: Counter[int] = Counter(p for p, _ in draft.assign)
         self.locked_on: Counter[tuple[int, int, int]] = Counter(
             (r, s, e) for r, _, s, e in ctx.locked
         )
