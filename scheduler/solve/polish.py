@@ -167,7 +167,11 @@ class Movable:
     A move from b to a can open a shift only through a or b: a's shifts (a heavier: more
     officers are lighter than a) and the shifts with b in their pool (b lighter, freer, with
     more room in the week). `moved` marks those of the block, so the loop sees what it would
-    have seen checking every shift: the polish moves the same shifts."""
+    have seen checking every shift: the polish moves the same shifts.
+
+    Each check runs on the pairs the cheaper ones before it kept: the polish of a roster of
+    Kennesaw's autumn DST fortnight at city scale (363 moves) took 0.97-1.13 s instead of
+    2.17-2.55 s with every check on every pair of the block (docs/solver.md)."""
 
     def __init__(
         self,
@@ -188,13 +192,15 @@ class Movable:
             else np.zeros(0, dtype=np.int64)
         )
         self.shift = np.repeat(np.arange(len(ks)), counts)
-        start = ps.starts[pieces][self.shift]
-        end = ps.ends[pieces][self.shift]
-        most = total[self.holder] - (ps.ends[pieces] - ps.starts[pieces])
-        able = total[self.officer] < most[self.shift]
-        able &= weeks.room_spans(self.officer, start, end)
-        able &= busy.free_pairs(self.officer, start, end)
-        self.could = np.bincount(self.shift[able], minlength=len(ks)) > 0
+        starts, ends = ps.starts[pieces], ps.ends[pieces]
+        most = total[self.holder] - (ends - starts)
+        # Each check on the pairs the cheaper ones before it left, the cheapest first.
+        able = np.flatnonzero(total[self.officer] < most[self.shift])
+        officer, shift = self.officer[able], self.shift[able]
+        room = weeks.room_spans(officer, starts[shift], ends[shift])
+        officer, shift = officer[room], shift[room]
+        free = busy.free_pairs(officer, starts[shift], ends[shift])
+        self.could = np.bincount(shift[free], minlength=len(ks)) > 0
 
     def moved(self, j: int, b: int, a: int) -> None:
         """Shift j of the block moved from b to a."""
