@@ -186,18 +186,36 @@ class LoadView:
             hit |= ok & (o[at] == officers) & (s[at] < end + gap) & (start < e[at] + gap)
         return hit
 
-    def over_rest(self, officers: np.ndarray, start: int, end: int) -> np.ndarray:
+    def move(self, start: int, end: int, old: int, new: int) -> None:
+        """The held shift [start, end) passed from officer `old` to `new`, as their loads did
+        (`OfficerLoad.remove` and `add`): the polish moves one shift at a time."""
+        self.shifts.move(start, end, old, new)
+        self.blocks.move(start, end, old, new)
+        for d, m in split_by_local_day(start, end, self.ctx.tz):
+            col = self.day_col[d]  # a date of the shift `old` held
+            self.day[old, col] -= m
+            self.day[new, col] += m
+        for w, m in split_by_local_week(start, end, self.ctx.tz):
+            col = self.week_col[w]
+            self.week[old, col] -= m
+            self.week[new, col] += m
+
+    def over_rest(
+        self, officers: np.ndarray, start: int | np.ndarray, end: int | np.ndarray
+    ) -> np.ndarray:
         """REST_24H, as `OfficerLoad.over_rest`: the held and on-duty blocks within a day of
         the shift, and the shift, in the 24-hour windows that start at a block's start or end
-        at a block's end and touch the shift."""
+        at a block's end and touch the shift. One shift for all officers, or one for each."""
         cap = self.ctx.limits.per_24h
-        bs, be = self.blocks.near(officers, start - DAY, end + DAY)
-        bs = np.concatenate((bs, np.full((len(officers), 1), start)), axis=1)
-        be = np.concatenate((be, np.full((len(officers), 1), end)), axis=1)
+        start = np.broadcast_to(np.asarray(start, dtype=np.int64), officers.shape)[:, None]
+        end = np.broadcast_to(np.asarray(end, dtype=np.int64), officers.shape)[:, None]
+        bs, be = self.blocks.near(officers, start[:, 0] - DAY, end[:, 0] + DAY)
+        bs = np.concatenate((bs, start), axis=1)
+        be = np.concatenate((be, end), axis=1)
         over = (be - bs).sum(axis=1) > cap  # else everything near fits in the cap
         if not over.any():
             return over
-        bs, be = bs[over], be[over]
+        bs, be, start, end = bs[over], be[over], start[over], end[over]
         valid = be > bs  # the padding is empty: (0, 0)
         t = np.concatenate((bs, be - DAY), axis=1)
         t_ok = np.concatenate((valid, valid), axis=1) & (t >= start - DAY) & (t <= end)
@@ -235,11 +253,30 @@ class _ByOfficer:
         self.key = self.officer * OFFICER_STRIDE + self.start
         self.longest = int((self.end - self.start).max(initial=0))
 
-    def near(self, officers: np.ndarray, lo: int, hi: int) -> tuple[np.ndarray, np.ndarray]:
-        """Each officer's blocks that end after `lo` and start before `hi`, as rows of starts
-        and ends padded with empty blocks (0, 0)."""
+    def move(self, start: int, end: int, old: int, new: int) -> None:
+        """Block (old, start, end) becomes (new, start, end), the order kept."""
+        at = int(np.searchsorted(self.key, old * OFFICER_STRIDE + start, side="left"))
+        while self.end[at] != end:  # blocks of one officer and start, in order of their end
+            at += 1
+        key = new * OFFICER_STRIDE + start
+        to = int(np.searchsorted(self.key, key, side="left"))
+        while to < len(self.key) and self.key[to] == key and self.end[to] < end:
+            to += 1
+        if to > at:
+            to -= 1  # the block itself leaves its place first
+        # In place: the blocks between its old and new place shift by one.
+        for column, value in ((self.officer, new), (self.start, start), (self.end, end)):
+            _shift_one(column, at, to, value)
+        _shift_one(self.key, at, to, key)
+
+    def near(
+        self, officers: np.ndarray, lo: int | np.ndarray, hi: int | np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Each officer's blocks that end after `lo` and start before `hi` (one instant for
+        all, or one per officer), as rows of starts and ends padded with empty blocks (0, 0)."""
         if not len(self.key):
             return np.zeros((len(officers), 0), np.int64), np.zeros((len(officers), 0), np.int64)
+        lo = np.broadcast_to(np.asarray(lo, dtype=np.int64), officers.shape)
         base = officers * OFFICER_STRIDE
         first = np.searchsorted(self.key, base + lo - self.longest, side="right")
         last = np.searchsorted(self.key, base + hi, side="left")
@@ -247,8 +284,17 @@ class _ByOfficer:
         at = first[:, None] + np.arange(width)[None, :]
         take = at < last[:, None]
         at = np.where(take, at, 0)
-        take &= self.end[at] > lo
+        take &= self.end[at] > lo[:, None]
         return np.where(take, self.start[at], 0), np.where(take, self.end[at], 0)
+
+
+def _shift_one(column: np.ndarray, at: int, to: int, value: int) -> None:
+    """The entry at `at` taken out and `value` put at `to` (a place counted without it)."""
+    if to > at:
+        column[at:to] = column[at + 1 : to + 1]
+    elif to < at:
+        column[to + 1 : at + 1] = column[to:at]
+    column[to] = value
 
 
 # `LoadView`'s rules, by `LOAD_RULES`' codes and in its order.

@@ -125,3 +125,43 @@ def test_an_answer_kept_by_fits_is_dropped_when_the_shifts_change() -> None:
     assert not load.copy().fits(*late)
     load.remove(*evening)
     assert load.fits(*late)
+
+
+@pytest.mark.parametrize(("agency", "start", "opts"), WEEKS)
+def test_a_view_moved_shift_by_shift_is_the_view_of_the_moved_loads(
+    agency: str, start: date, opts: dict[str, Any]
+) -> None:
+    # The polish keeps one view and moves a shift at a time (`LoadView.move`): after 60 random
+    # moves its arrays are those of a view made afresh from the loads, and the 24-hour rule
+    # asked for one shift per officer answers what it answers for each shift alone.
+    ctx = prepare(generate(80, 240, 7, 4, agency, start, **opts))
+    ps = build_pieces(ctx)
+    _, locked = check_locks(ctx, ps)
+    draft, _ = _rotation_start(ctx, ps, candidate_pools(ctx, ps), locked, None)
+    loads = final_loads(ctx, ps, draft, locked)
+    view = LoadView(ctx, loads)
+    rng = np.random.default_rng(7)
+    officers = sorted(o for o, load in loads.items() if load.shifts)
+    for _ in range(60):
+        old = officers[rng.integers(len(officers))]
+        if not loads[old].shifts:
+            continue
+        s, e = loads[old].shifts[rng.integers(len(loads[old].shifts))]
+        new = int(rng.integers(len(ctx.officers)))
+        loads[old].remove(s, e)
+        loads.setdefault(new, OfficerLoad(ctx, ctx.officers[new])).add(s, e)
+        view.move(s, e, old, new)
+    fresh = LoadView(ctx, loads)
+    for mine, theirs in ((view.shifts, fresh.shifts), (view.blocks, fresh.blocks)):
+        for column in ("officer", "start", "end", "key"):
+            assert getattr(mine, column).tolist() == getattr(theirs, column).tolist(), column
+    assert (view.day_col, view.week_col) == (fresh.day_col, fresh.week_col)
+    assert np.array_equal(view.day, fresh.day) and np.array_equal(view.week, fresh.week)
+    pieces = [ps.pieces[p] for p in rng.integers(len(ps.pieces), size=400).tolist()]
+    who = rng.integers(len(ctx.officers), size=len(pieces))
+    starts = np.array([p.start for p in pieces])
+    ends = np.array([p.end for p in pieces])
+    asked = zip(who.tolist(), starts.tolist(), ends.tolist(), strict=True)
+    each = [bool(fresh.over_rest(np.array([o]), s, e)[0]) for o, s, e in asked]
+    assert view.over_rest(who, starts, ends).tolist() == each
+    assert 0 < sum(each) < len(each)
