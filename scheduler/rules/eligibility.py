@@ -24,7 +24,7 @@ import numpy as np
 from models.officer import QUAL_LIQUOR, QUAL_TRAFFIC, QUAL_VEHICLE
 from scheduler.context import Context, OfficerData, RequestData
 from scheduler.rules.free_time import AvailabilityIndex, max_window_load
-from scheduler.rules.load import DAY, LOAD_RULES, OfficerLoad
+from scheduler.rules.load import DAY, LOAD_RULES, OFFICER_STRIDE, OfficerLoad
 from scheduler.rules.piece_view import ScreenedPieces
 from scheduler.rules.rule_layers import Elsewhere
 from scheduler.timeutil import local_day_edges, most_in_one_span
@@ -333,6 +333,8 @@ def candidates_until(
     a screening that cannot end in time leaves no time for the search it is for."""
     pools = candidate_pools(ctx, ps) if pools is None else pools
     arrays = _OfficerArrays(ctx)
+    if cap is None:
+        return _every_candidate(ctx, ps, loads, pools, arrays, until)
     conflicted = STATIC_RULES["EMPLOYER_CONFLICT"].many  # the one static rule pools leave out
     hours = np.array([o.hours_to_date for o in ctx.officers], dtype=np.int64)
     chosen = np.zeros(len(ctx.officers), dtype=np.int64)  # how often each officer was kept
@@ -373,3 +375,92 @@ def candidates_until(
             chosen[ok] += 1
         out[piece.index] = sorted(ok)
     return out
+
+
+def _every_candidate(
+    ctx: Context,
+    ps: ScreenedPieces,
+    loads: dict[int, OfficerLoad],
+    pools: list[np.ndarray],
+    arrays: _OfficerArrays,
+    until: float | None,
+) -> dict[int, list[int]] | None:
+    """`candidates_until` without a cap: every pair of every pool at once, where the loop over
+    pieces took a numpy step per rule and piece (5,592 pieces on Rockport's Christmas fortnight,
+    M: docs/solver.md). The employer conflicts and which pairs need the load check are arrays;
+    only those pairs are asked one at a time, and the deadline is looked at between them."""
+    if until is not None and time.perf_counter() > until:
+        return None
+    counts = np.array([len(pools[piece.index]) for piece in ps.pieces], dtype=np.int64)
+    item = np.repeat(np.arange(len(ps.pieces)), counts)
+    officer = (
+        np.concatenate([pools[piece.index] for piece in ps.pieces]).astype(np.int64)
+        if counts.sum()
+        else np.zeros(0, dtype=np.int64)
+    )
+    starts = np.array([piece.start for piece in ps.pieces], dtype=np.int64)
+    ends = np.array([piece.end for piece in ps.pieces], dtype=np.int64)
+    minutes = np.array([piece.minutes for piece in ps.pieces], dtype=np.int64)
+    keep = ~_conflicted_pairs(ctx, ps, arrays, item, officer)
+    # As in the loop: officers with locked shifts, and those near enough to duty that the
+    # shift could break the rest rule, get the load check.
+    check = np.zeros(len(ctx.officers), dtype=np.bool_)
+    check[list(loads)] = True
+    near = _near_duty_pairs(arrays, officer, starts[item], ends[item], minutes[item])
+    fresh: dict[int, OfficerLoad] = {}
+    asked = np.flatnonzero(keep & (check[officer] | near))
+    for n, (k, oi, i) in enumerate(
+        zip(asked.tolist(), officer[asked].tolist(), item[asked].tolist(), strict=True)
+    ):
+        if n % 256 == 0 and until is not None and time.perf_counter() > until:
+            return None
+        load = loads.get(oi) or fresh.setdefault(oi, OfficerLoad(ctx, ctx.officers[oi]))
+        if not load.fits(int(starts[i]), int(ends[i])):
+            keep[k] = False
+    kept = np.split(officer, np.cumsum(counts)[:-1])
+    masks = np.split(keep, np.cumsum(counts)[:-1])
+    return {
+        piece.index: sorted(pool[mask].tolist())
+        for piece, pool, mask in zip(ps.pieces, kept, masks, strict=True)
+    }
+
+
+def _conflicted_pairs(
+    ctx: Context,
+    ps: ScreenedPieces,
+    arrays: _OfficerArrays,
+    item: np.ndarray,
+    officer: np.ndarray,
+) -> np.ndarray:
+    """Per pair (piece `item`, `officer`), whether the officer may not work for the piece's
+    employer (EMPLOYER_CONFLICT, the one static rule the pools leave out)."""
+    employer = [ctx.requests[piece.request].model.employer.id for piece in ps.pieces]
+    names = {name: c for c, name in enumerate(sorted(set(employer)))}
+    code = np.array([names[e] for e in employer], dtype=np.int64)
+    barred = np.zeros(len(officer), dtype=np.bool_)
+    for name, c in names.items():
+        mask = arrays.conflicted(name)
+        if mask.any():
+            on = code[item] == c
+            barred[on] = mask[officer[on]]
+    return barred
+
+
+def _near_duty_pairs(
+    arrays: _OfficerArrays,
+    officer: np.ndarray,
+    start: np.ndarray,
+    end: np.ndarray,
+    minutes: np.ndarray,
+) -> np.ndarray:
+    """`_OfficerArrays.near_duty` per pair: the officer has an on-duty block starting within
+    a day (and the longest block) before the shift to a day after it, and their busiest 24
+    hours on duty plus the shift's minutes could pass the cap."""
+    if not len(arrays.duty_start):
+        return np.zeros(len(officer), dtype=np.bool_)
+    base = officer * OFFICER_STRIDE
+    key = np.sort(arrays.duty_officer * OFFICER_STRIDE + arrays.duty_start)
+    lo = np.searchsorted(key, base + start - DAY - arrays.longest_duty, side="left")
+    hi = np.searchsorted(key, base + end + DAY, side="right")
+    return (hi > lo) & (arrays.duty_per_24h[officer] + minutes > arrays.per_24h)
+

@@ -4,10 +4,12 @@ check keeps (pool, employer conflict, every load rule against locked and on-duty
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import numpy as np
 import pytest
 
+from models.agency import PolicyOverrides
 from scenarios.generator import generate
 from scheduler.context import prepare
 from scheduler.rules import eligibility
@@ -34,19 +36,37 @@ def _full_check(ctx, ps, loads, pools) -> dict[int, list[int]]:
 
 
 @pytest.mark.parametrize(
-    ("agency", "start", "seed"),
-    [("rockport-tx", date(2026, 12, 21), 5), ("kennesaw-ga", date(2026, 3, 2), 1)],
+    ("agency", "start", "seed", "opts"),
+    [
+        ("rockport-tx", date(2026, 12, 21), 5, {}),
+        ("kennesaw-ga", date(2026, 3, 2), 1, {}),
+        # Prior and locked shifts under a 10-hour rolling cap: the load check bites on pairs
+        # near duty and on officers holding shifts.
+        (
+            "kennesaw-ga",
+            date(2026, 10, 29),
+            3,
+            {
+                "policy": PolicyOverrides(max_hours_per_24h=10),
+                "prior_share": 0.5,
+                "locked_share": 0.1,
+                "long_share": 0.3,
+            },
+        ),
+    ],
 )
 def test_screening_keeps_exactly_the_pairs_of_the_full_check(
-    agency: str, start: date, seed: int
+    agency: str, start: date, seed: int, opts: dict[str, Any]
 ) -> None:
-    ctx = prepare(generate(40, 80, 7, seed, agency=agency, start=start))
+    ctx = prepare(generate(40, 80, 7, seed, agency=agency, start=start, **opts))
     ps = build_pieces(ctx)
     _, loads = check_locks(ctx, ps)
     pools = candidate_pools(ctx, ps)
     fast = candidates(ctx, ps, loads, pools)
     full = _full_check(ctx, ps, loads, pools)
     assert fast == full
+    # The same as the loop over pieces that a capped screening runs, with a cap nothing meets.
+    assert eligibility.candidates_until(ctx, ps, loads, pools, cap=10**6) == full
     # Not a vacuous equality: the full check refuses some pool officers and keeps others.
     refused = sum(len(pools[p]) - len(full[p]) for p in full)
     assert refused > 0
