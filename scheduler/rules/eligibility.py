@@ -387,8 +387,9 @@ def _every_candidate(
 ) -> dict[int, list[int]] | None:
     """`candidates_until` without a cap: every pair of every pool at once, where the loop over
     pieces took a numpy step per rule and piece (5,592 pieces on Rockport's Christmas fortnight,
-    M: docs/solver.md). The employer conflicts and which pairs need the load check are arrays;
-    only those pairs are asked one at a time, and the deadline is looked at between them."""
+    M: docs/solver.md). Which pairs need the load check is found in arrays, and only those
+    pairs are asked one at a time, the deadline looked at between them; the employer conflicts
+    are the registry's rule, asked once per piece of its pool as the loop did."""
     if until is not None and time.perf_counter() > until:
         return None
     counts = np.array([len(pools[piece.index]) for piece in ps.pieces], dtype=np.int64)
@@ -401,7 +402,17 @@ def _every_candidate(
     starts = np.array([piece.start for piece in ps.pieces], dtype=np.int64)
     ends = np.array([piece.end for piece in ps.pieces], dtype=np.int64)
     minutes = np.array([piece.minutes for piece in ps.pieces], dtype=np.int64)
-    keep = ~_conflicted_pairs(ctx, ps, arrays, item, officer)
+    conflicted = STATIC_RULES["EMPLOYER_CONFLICT"].many  # the one static rule pools leave out
+    keep = np.ones(len(officer), dtype=np.bool_)
+    if len(officer):
+        keep &= ~np.concatenate(
+            [
+                conflicted(
+                    arrays, ctx.requests[piece.request], piece.start, piece.end, pools[piece.index]
+                )
+                for piece in ps.pieces
+            ]
+        )
     # As in the loop: officers with locked shifts, and those near enough to duty that the
     # shift could break the rest rule, get the load check.
     check = np.zeros(len(ctx.officers), dtype=np.bool_)
@@ -417,33 +428,11 @@ def _every_candidate(
         load = loads.get(oi) or fresh.setdefault(oi, OfficerLoad(ctx, ctx.officers[oi]))
         if not load.fits(int(starts[i]), int(ends[i])):
             keep[k] = False
-    kept = np.split(officer, np.cumsum(counts)[:-1])
-    masks = np.split(keep, np.cumsum(counts)[:-1])
+    bounds = np.concatenate(([0], np.cumsum(counts))).tolist()
     return {
-        piece.index: sorted(pool[mask].tolist())
-        for piece, pool, mask in zip(ps.pieces, kept, masks, strict=True)
+        piece.index: sorted(officer[a:b][keep[a:b]].tolist())
+        for piece, a, b in zip(ps.pieces, bounds, bounds[1:], strict=False)
     }
-
-
-def _conflicted_pairs(
-    ctx: Context,
-    ps: ScreenedPieces,
-    arrays: _OfficerArrays,
-    item: np.ndarray,
-    officer: np.ndarray,
-) -> np.ndarray:
-    """Per pair (piece `item`, `officer`), whether the officer may not work for the piece's
-    employer (EMPLOYER_CONFLICT, the one static rule the pools leave out)."""
-    employer = [ctx.requests[piece.request].model.employer.id for piece in ps.pieces]
-    names = {name: c for c, name in enumerate(sorted(set(employer)))}
-    code = np.array([names[e] for e in employer], dtype=np.int64)
-    barred = np.zeros(len(officer), dtype=np.bool_)
-    for name, c in names.items():
-        mask = arrays.conflicted(name)
-        if mask.any():
-            on = code[item] == c
-            barred[on] = mask[officer[on]]
-    return barred
 
 
 def _near_duty_pairs(

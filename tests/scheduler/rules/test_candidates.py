@@ -18,6 +18,7 @@ from scheduler.rules.load import OfficerLoad
 from scheduler.solve.locks import check_locks
 from scheduler.solve.pieces import build_pieces
 from scheduler.timeutil import split_by_local_day, split_by_local_week
+from tests.scheduler.builders import officer, problem
 
 
 def _full_check(ctx, ps, loads, pools) -> dict[int, list[int]]:
@@ -159,3 +160,12 @@ def test_the_pools_in_arrays_equal_the_pools_piece_by_piece(
     # Not vacuous: most pieces have officers, and the caps or qualifications empty some.
     assert sum(len(p) > 0 for p in pools) > len(pools) / 2
     assert any(len(p) == 0 for p in pools)
+
+
+def test_a_problem_without_pieces_has_no_candidates() -> None:
+    # Every request refused, or none sent: nothing to screen, with or without a cap.
+    ctx = prepare(problem([officer("K-1")], []))
+    ps = build_pieces(ctx)
+    assert ps.pieces == []
+    assert candidates(ctx, ps, {}) == {}
+    assert eligibility.candidates_until(ctx, ps, {}, cap=4) == {}
