@@ -141,8 +141,9 @@ def climbing_splits(
     tried: dict[int, tuple[PieceSet, list[np.ndarray]]] = {}
     tier, ps, fewer = _fitting(ctx, limit, pools_of, even, tried)
     offered = TIERS[tier][2]
-    if sum(len(p) for p in fewer) > LARGE_MODEL:  # so is every larger tier
-        return ps, fewer, offered, None
+    pairs = sum(len(p) for p in fewer)
+    if pairs > LARGE_MODEL or offer_fewer_splits(pairs, CLIMB * limit):
+        return ps, fewer, offered, None  # so is every larger tier (it has more pairs)
     if tier == 0:
         if full is None or pools is None:
             return ps, fewer, offered, None
@@ -200,15 +201,17 @@ def _fitting(
     """The first tier whose model fits the limit, else the last (the even splits, `even` when
     known): its number, pieces, pools; each larger tier built on the way is kept in `tried`
     (a climb offers the one before the tier that fits). Each tier holds the pieces of the next,
-    so when the even splits alone are too many for one model, no tier is built or screened but
-    theirs (on a fortnight of long requests at a 1-hour minimum, the 2-hour points' 80,000
-    pieces took 1.2 s to build and screen)."""
+    so when the even splits alone are too many for one model, or for the limit, no tier is
+    built or screened but theirs (on a fortnight of long requests at a 1-hour minimum, the
+    2-hour points' 80,000 pieces took 1.2 s to build and screen; on a Rockport fortnight at
+    0.5 s, two tiers that could not fit were built in 0.25 s of a 0.62 s answer)."""
     last = len(TIERS) - 1
     if even is None:
         pieces = even_splits(ctx)
         even = pieces, pools_of(pieces)
-    if sum(len(p) for p in even[1]) > LARGE_MODEL:
-        return last, *even
+    pairs = sum(len(p) for p in even[1])
+    if pairs > LARGE_MODEL or offer_fewer_splits(pairs, limit):
+        return last, *even  # every larger tier has more pairs: none fits either
     for tier, (step, edges, _) in enumerate(TIERS[:last]):
         ps = build_pieces(ctx, sparse=True, step=step, duty_edges=edges)
         fewer = pools_of(ps)

@@ -228,6 +228,33 @@ def test_a_climb_builds_each_tier_once(monkeypatch: pytest.MonkeyPatch) -> None:
     assert climb is not None and len(climb.pieces.pieces) == 48 and len(ps.pieces) == 18
 
 
+def test_no_tier_is_built_where_the_even_splits_alone_do_not_fit(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The even splits make 18 pieces and 54 pairs here, 0.0216 s at 0.4 ms a pair. Below that
+    # no larger tier fits either (each holds their pieces), so the 2-hour points are not built
+    # to find it out; below half of it nothing fits twice the limit, so nothing is built to
+    # climb to. The answers are those of building and refusing them: the even splits, with
+    # the even splits and duty edges to climb to at 0.02 s, and nothing at 0.01 s.
+    ctx = prepare(_sixteen_hours())
+    full = build_pieces(ctx)
+    pools = candidate_pools(ctx, full)
+    even = splits.even_splits(ctx)
+    built: list[tuple[int | None, bool]] = []
+
+    def counted(ctx, sparse=False, step=pieces.ANCHOR_STEP, duty_edges=True):  # type: ignore[no-untyped-def]
+        built.append((step, duty_edges))
+        return build_pieces(ctx, sparse, step, duty_edges)
+
+    monkeypatch.setattr(splits, "build_pieces", counted)
+    known = (even, candidate_pools(ctx, even))
+    ps, _, offered, climb = splits.climbing_splits(ctx, full, pools, 0.01, known)
+    assert (len(ps.pieces), offered, climb, built) == (18, "only their even splits", None, [])
+    ps, _, offered, climb = splits.climbing_splits(ctx, full, pools, 0.02, known)
+    assert (len(ps.pieces), offered, built) == (18, "only their even splits", [(None, True)])
+    assert climb is not None and climb.offered == "only their even splits and the duty edges"
+
+
 def test_a_solve_says_which_tiers_it_offered(monkeypatch: pytest.MonkeyPatch) -> None:
     # At 40 ms a pair the relay's 2-hour points (48 pieces) do not fit 1 s but fit twice it;
     # the even splits and the duty edges (31 pieces) fit, and the edges 08:00 and 20:00 are
