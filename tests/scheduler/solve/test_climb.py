@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import threading
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -207,10 +208,9 @@ def test_the_next_tier_is_offered_where_it_fits_twice_the_limit() -> None:
     assert (len(ps.pieces), len(climb.pieces.pieces), int(climb.first.sum())) == (48, 273, 48)
 
 
-def test_a_climb_builds_each_tier_once(monkeypatch: pytest.MonkeyPatch) -> None:
-    # As in the test above at 0.03 s: the 2-hour points are built and screened while finding
-    # the tier that fits, then offered as the climb's larger tier without being built again;
-    # the even splits, screened before, are not built at all.
+def _counting_builds(monkeypatch: pytest.MonkeyPatch) -> tuple[Any, ...]:
+    """The sixteen-hour request with every split and its pools, its even splits screened, and
+    the list each later `splits.build_pieces` call adds its (step, duty_edges) to."""
     ctx = prepare(_sixteen_hours())
     full = build_pieces(ctx)
     pools = candidate_pools(ctx, full)
@@ -222,7 +222,14 @@ def test_a_climb_builds_each_tier_once(monkeypatch: pytest.MonkeyPatch) -> None:
         return build_pieces(ctx, sparse, step, duty_edges)
 
     monkeypatch.setattr(splits, "build_pieces", counted)
-    known = (even, candidate_pools(ctx, even))
+    return ctx, full, pools, (even, candidate_pools(ctx, even)), built
+
+
+def test_a_climb_builds_each_tier_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    # As in the test above at 0.03 s: the 2-hour points are built and screened while finding
+    # the tier that fits, then offered as the climb's larger tier without being built again;
+    # the even splits, screened before, are not built at all.
+    ctx, full, pools, known, built = _counting_builds(monkeypatch)
     ps, _, _, climb = splits.climbing_splits(ctx, full, pools, 0.03, known)
     assert built == [(pieces.ANCHOR_STEP, True), (None, True)]
     assert climb is not None and len(climb.pieces.pieces) == 48 and len(ps.pieces) == 18
@@ -236,18 +243,7 @@ def test_no_tier_is_built_where_the_even_splits_alone_do_not_fit(
     # to find it out; below half of it nothing fits twice the limit, so nothing is built to
     # climb to. The answers are those of building and refusing them: the even splits, with
     # the even splits and duty edges to climb to at 0.02 s, and nothing at 0.01 s.
-    ctx = prepare(_sixteen_hours())
-    full = build_pieces(ctx)
-    pools = candidate_pools(ctx, full)
-    even = splits.even_splits(ctx)
-    built: list[tuple[int | None, bool]] = []
-
-    def counted(ctx, sparse=False, step=pieces.ANCHOR_STEP, duty_edges=True):  # type: ignore[no-untyped-def]
-        built.append((step, duty_edges))
-        return build_pieces(ctx, sparse, step, duty_edges)
-
-    monkeypatch.setattr(splits, "build_pieces", counted)
-    known = (even, candidate_pools(ctx, even))
+    ctx, full, pools, known, built = _counting_builds(monkeypatch)
     ps, _, offered, climb = splits.climbing_splits(ctx, full, pools, 0.01, known)
     assert (len(ps.pieces), offered, climb, built) == (18, "only their even splits", None, [])
     ps, _, offered, climb = splits.climbing_splits(ctx, full, pools, 0.02, known)
