@@ -347,7 +347,7 @@ def candidates_until(
             return None
         req = ctx.requests[piece.request]
         pool = pools[piece.index]
-        limit = len(pool) if cap is None else cap + req.model.officers_needed
+        limit = cap + req.model.officers_needed
         if limit < len(pool):
             # Spread the kept officers over the pieces (a global "fewest hours" order would give
             # every piece the same few officers), breaking ties by fewest hours to date.
@@ -371,8 +371,7 @@ def candidates_until(
                 keep[j] = False
                 refused += 1
         ok: list[int] = pool[keep][:limit].tolist()
-        if cap is not None:
-            chosen[ok] += 1
+        chosen[ok] += 1
         out[piece.index] = sorted(ok)
     return out
 
@@ -401,7 +400,6 @@ def _every_candidate(
     )
     starts = np.array([piece.start for piece in ps.pieces], dtype=np.int64)
     ends = np.array([piece.end for piece in ps.pieces], dtype=np.int64)
-    minutes = np.array([piece.minutes for piece in ps.pieces], dtype=np.int64)
     conflicted = STATIC_RULES["EMPLOYER_CONFLICT"].many  # the one static rule pools leave out
     keep = np.ones(len(officer), dtype=np.bool_)
     if len(officer):
@@ -417,7 +415,7 @@ def _every_candidate(
     # shift could break the rest rule, get the load check.
     check = np.zeros(len(ctx.officers), dtype=np.bool_)
     check[list(loads)] = True
-    near = _near_duty_pairs(arrays, officer, starts[item], ends[item], minutes[item])
+    near = _near_duty_pairs(arrays, officer, starts[item], ends[item])
     fresh: dict[int, OfficerLoad] = {}
     asked = np.flatnonzero(keep & (check[officer] | near))
     for n, (k, oi, i) in enumerate(
@@ -440,7 +438,6 @@ def _near_duty_pairs(
     officer: np.ndarray,
     start: np.ndarray,
     end: np.ndarray,
-    minutes: np.ndarray,
 ) -> np.ndarray:
     """`_OfficerArrays.near_duty` per pair: the officer has an on-duty block starting within
     a day (and the longest block) before the shift to a day after it, and their busiest 24
@@ -451,5 +448,5 @@ def _near_duty_pairs(
     key = np.sort(arrays.duty_officer * OFFICER_STRIDE + arrays.duty_start)
     lo = np.searchsorted(key, base + start - DAY - arrays.longest_duty, side="left")
     hi = np.searchsorted(key, base + end + DAY, side="right")
-    return (hi > lo) & (arrays.duty_per_24h[officer] + minutes > arrays.per_24h)
+    return (hi > lo) & (arrays.duty_per_24h[officer] + end - start > arrays.per_24h)
 

@@ -142,7 +142,7 @@ def climbing_splits(
     tier, ps, fewer = _fitting(ctx, limit, pools_of, even, tried)
     offered = TIERS[tier][2]
     pairs = sum(len(p) for p in fewer)
-    if pairs > LARGE_MODEL or offer_fewer_splits(pairs, CLIMB * limit):
+    if offer_fewer_splits(pairs, CLIMB * limit):  # LARGE_MODEL, or the limit
         return ps, fewer, offered, None  # so is every larger tier (it has more pairs)
     if tier == 0:
         if full is None or pools is None:
@@ -210,7 +210,7 @@ def _fitting(
         pieces = even_splits(ctx)
         even = pieces, pools_of(pieces)
     pairs = sum(len(p) for p in even[1])
-    if pairs > LARGE_MODEL or offer_fewer_splits(pairs, limit):
+    if offer_fewer_splits(pairs, limit):  # LARGE_MODEL, or the limit
         return last, *even  # every larger tier has more pairs: none fits either
     for tier, (step, edges, _) in enumerate(TIERS[:last]):
         ps = build_pieces(ctx, sparse=True, step=step, duty_edges=edges)
